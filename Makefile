@@ -1,0 +1,53 @@
+# Two commands for a newcomer: `make run` (set up and serve) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint migrate charger demo worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Serve the portal with the real contract loaded. Without DATABASE_URL it runs on an embedded
+# SQLite file and Celery runs tasks eagerly; with DATABASE_URL and CELERY_BROKER_URL it uses
+# PostgreSQL and Redis and starts a Celery worker beside the server.
+run: export DEBUG ?= 1
+run: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py charger_cper
+	$(BIN)/python manage.py creer_comptes_demo
+	@echo "Portail : http://$(HOST):$(PORT)/   API : http://$(HOST):$(PORT)/api/docs/"
+	@if [ -n "$$CELERY_BROKER_URL" ]; then \
+	  echo "Worker Celery démarré sur $$CELERY_BROKER_URL"; \
+	  $(BIN)/celery -A cper worker --loglevel=INFO --concurrency=2 & \
+	  trap 'kill %1 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	else \
+	  echo "Sans CELERY_BROKER_URL : les tâches s'exécutent immédiatement (mode intégré)."; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	fi
+
+# The whole suite on PostgreSQL and Redis, then the migration and lint checks.
+test: export DJANGO_SETTINGS_MODULE = cper.settings_test
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf var staticfiles .pytest_cache

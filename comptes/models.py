@@ -1,0 +1,107 @@
+"""Organisations and the people who act for them.
+
+Every user belongs to exactly one organisation: a signatory of the contract (État, Région,
+Départements, MEL, Amiens Métropole) or another body (university, commune, operator, …).
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def valider_siret(valeur: str) -> None:
+    """A SIRET has 14 digits and passes the Luhn check (La Poste's SIRET excepted)."""
+    if not valeur.isdigit() or len(valeur) != 14:
+        raise ValidationError("Le SIRET doit comporter exactement 14 chiffres.")
+    if valeur.startswith("356000000"):  # La Poste: the sum of digits is a multiple of 5
+        if sum(int(c) for c in valeur) % 5:
+            raise ValidationError("Ce SIRET n'est pas valide (clé de contrôle incorrecte).")
+        return
+    total = 0
+    for rang, chiffre in enumerate(reversed(valeur)):
+        n = int(chiffre) * (2 if rang % 2 else 1)
+        total += n - 9 if n > 9 else n
+    if total % 10:
+        raise ValidationError("Ce SIRET n'est pas valide (clé de contrôle incorrecte).")
+
+
+class TypeOrganisation(models.TextChoices):
+    ETAT = "etat", "État"
+    REGION = "region", "Région"
+    DEPARTEMENT = "departement", "Département"
+    METROPOLE = "metropole", "Métropole"
+    AGGLOMERATION = "agglomeration", "Communauté d'agglomération"
+    EPCI = "epci", "Autre intercommunalité"
+    COMMUNE = "commune", "Commune"
+    ENSEIGNEMENT_RECHERCHE = "enseignement_recherche", "Enseignement supérieur et recherche"
+    OPERATEUR = "operateur", "Opérateur ou établissement public"
+    ASSOCIATION = "association", "Association"
+    ENTREPRISE = "entreprise", "Entreprise"
+    AUTRE = "autre", "Autre organisme"
+
+
+class Organisation(models.Model):
+    nom = models.CharField("nom", max_length=255, unique=True)
+    sigle = models.CharField("sigle", max_length=50, blank=True)
+    type = models.CharField(
+        "type", max_length=30, choices=TypeOrganisation.choices, default=TypeOrganisation.AUTRE
+    )
+    siret = models.CharField(
+        "SIRET",
+        max_length=14,
+        blank=True,
+        validators=[valider_siret],
+        help_text="Facultatif ; vérifié quand il est saisi.",
+    )
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
+        ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Role(models.TextChoices):
+    ADMINISTRATEUR = "administrateur", "Administrateur (secrétariat du CPER)"
+    AGENT = "agent", "Agent d'un signataire"
+    MEMBRE_COMITE = "membre_comite", "Membre de comité"
+    PORTEUR = "porteur", "Porteur de projet"
+    LECTEUR = "lecteur", "Lecteur"
+
+
+class UtilisateurManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMINISTRATEUR)
+        if "organisation" not in extra_fields and "organisation_id" not in extra_fields:
+            extra_fields["organisation"], _ = Organisation.objects.get_or_create(
+                nom="Secrétariat du CPER", defaults={"type": TypeOrganisation.ETAT}
+            )
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class Utilisateur(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="organisation",
+        on_delete=models.PROTECT,
+        related_name="utilisateurs",
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.LECTEUR)
+
+    objects = UtilisateurManager()
+
+    class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        nom = self.get_full_name()
+        return f"{nom} ({self.username})" if nom else self.username
+
+    @property
+    def est_administrateur(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMINISTRATEUR

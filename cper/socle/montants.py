@@ -1,0 +1,56 @@
+"""Amounts: `Decimal` euros with two decimals, never floats, displayed the French way."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+# One definition for every money column.
+MONTANT = {"max_digits": 14, "decimal_places": 2}
+
+CENTIME = Decimal("0.01")
+ESPACE_FINE = "\u202f"  # narrow no-break space, the French thousands separator
+
+
+def arrondi_euro(valeur: Decimal) -> Decimal:
+    return Decimal(valeur).quantize(CENTIME, rounding=ROUND_HALF_UP)
+
+
+def _grouper(entier: str) -> str:
+    groupes = []
+    while len(entier) > 3:
+        groupes.insert(0, entier[-3:])
+        entier = entier[:-3]
+    groupes.insert(0, entier)
+    return ESPACE_FINE.join(groupes)
+
+
+def format_nombre(valeur: Decimal, decimales: int) -> str:
+    """`2759563000` → `2 759 563 000,00` (narrow no-break spaces, decimal comma)."""
+    quantum = Decimal(1).scaleb(-decimales)
+    texte = f"{abs(Decimal(valeur).quantize(quantum, rounding=ROUND_HALF_UP)):f}"
+    entier, _, fraction = texte.partition(".")
+    signe = "-" if Decimal(valeur) < 0 else ""
+    return signe + _grouper(entier) + ("," + fraction if fraction else "")
+
+
+def format_euros(valeur: Decimal | None) -> str:
+    """`994262000` → `994 262 000,00 €`."""
+    if valeur is None:
+        return "—"
+    return f"{format_nombre(valeur, 2)}\u00a0€"
+
+
+def format_meuros(valeur: Decimal | None) -> str:
+    """Millions of euros with three decimals, as the contract prints them: `2 759,563 M€`."""
+    if valeur is None:
+        return "—"
+    return f"{format_nombre(Decimal(valeur) / Decimal(1_000_000), 3)}\u00a0M€"
+
+
+def taux(partie: Decimal, total: Decimal) -> Decimal:
+    """Share of `partie` in `total`, in percent with one decimal."""
+    if not total:
+        return Decimal("0.0")
+    return (Decimal(partie) * 100 / Decimal(total)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def format_taux(valeur: Decimal) -> str:
+    return f"{format_nombre(valeur, 1)}\u00a0%"

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from cper import views
+
+admin.site.site_header = "Administration du portail CPER Hauts-de-France"
+admin.site.site_title = "Portail CPER"
+admin.site.index_title = "Données du contrat et du portail"
+
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path("", include("axes.urls")),
+    path("", include("comptes.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(("cper.api_urls", "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

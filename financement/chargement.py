@@ -1,0 +1,19 @@
+from axes.models import Contrat, Signataire
+from cper.socle.chargement import Bilan, synchroniser
+from financement.models import Enveloppe
+
+
+def charger_enveloppes(*, contrat: Contrat, bilan: Bilan) -> None:
+    """Opens each signatory's envelope at its Article 2 amount.
+
+    An existing envelope is never changed here: after signature, only an avenant in force
+    changes an envelope (Article 4).
+    """
+    for signataire in Signataire.objects.filter(contrat=contrat):
+        synchroniser(
+            Enveloppe,
+            bilan,
+            {"signataire": signataire},
+            {},
+            creation_seule={"montant": signataire.montant_article_2},
+        )

@@ -1,0 +1,78 @@
+"""`make run` must never rot: the embedded default (SQLite, Celery eager) migrates, loads the
+contract and serves the home page. This is the only test that touches SQLite."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+RACINE = Path(__file__).resolve().parent.parent
+
+
+def port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.lent
+def test_le_defaut_embarque_migre_charge_et_sert_l_accueil(tmp_path):
+    env = {
+        cle: valeur
+        for cle, valeur in os.environ.items()
+        if cle not in {"DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="cper.settings",
+        DEBUG="1",
+        CPER_VAR_DIR=str(tmp_path),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=RACINE,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+
+    manage("migrate", "--no-input", "-v", "0")
+    assert (tmp_path / "cper.sqlite3").exists()
+    sortie = manage("charger_cper").stdout
+    assert "118 axes et mesures créé(e)s" in sortie
+    assert "aucune modification" in manage("charger_cper").stdout
+    assert "agent.mel" in manage("creer_comptes_demo").stdout
+
+    port = port_libre()
+    serveur = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=RACINE,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        html = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as reponse:
+                    assert reponse.status == 200
+                    html = reponse.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert html is not None, "le serveur n'a pas répondu"
+        assert "2\u202f759,563\u00a0M€" in html
+        assert "Métropole Européenne de Lille" in html
+    finally:
+        serveur.terminate()
+        serveur.wait(timeout=10)

@@ -1,0 +1,283 @@
+"""Derive the repository's contract fixture from the checked extraction of the signed text.
+
+Run once, by hand, when the reference extraction changes:
+
+    python tools/deriver_fixtures.py ../shared/reference/cper-hdf-2021-2027.json
+
+The running portal never reads the reference file: it loads `fixtures/cper-hdf-2021-2027.json`,
+which this script writes. Amounts are converted from M€ (three decimals, k€ precision) to euros
+with Decimal arithmetic, never floats.
+"""
+
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+SORTIE = Path(__file__).resolve().parent.parent / "fixtures" / "cper-hdf-2021-2027.json"
+
+# Readable titles for the headings the contract prints in capitals (accents restored by hand).
+TITRES_LISIBLES = {
+    "I.1": "Accélérer la décarbonation de l’économie régionale notamment par les transitions "
+    "énergétiques, écologiques et l’économie circulaire",
+    "I.2": "Accompagner les transitions énergétiques et écologiques des ports",
+    "I.3": "Préserver et valoriser les ressources et milieux naturels pour accompagner les "
+    "transitions",
+    "II.1": "Conforter le dynamisme des métropoles",
+    "II.1.2.a": "Métropole Européenne de Lille (MEL)",
+    "II.2": "Développer l’attractivité des pôles de centralité",
+    "II.3": "Soutenir le maillage des services au public, en particulier dans les territoires "
+    "ruraux",
+    "II.4": "Accroître la résilience des territoires et en particulier ceux soumis à de fortes "
+    "vulnérabilités",
+    "II.5": "Renouvellement urbain des quartiers prioritaires de la politique de la ville",
+    "II.6": "Faire du canal Seine-Nord Europe un moteur d’attractivité pour les territoires",
+    "II.7": "Poursuivre les démarches d’appui et d’ingénierie aux territoires",
+    "III.1": "Soutenir la dynamique des solidarités et la structuration du monde associatif",
+    "III.2": "Anticiper et lever les difficultés de recrutement et investir dans la formation",
+    "III.3": "Développer l’information des jeunes pour favoriser leur orientation, l’accès aux "
+    "droits et à l’apprentissage",
+    "IV.1": "Développer le rayonnement culturel des Hauts-de-France",
+    "IV.2": "Soutenir la recherche, l’innovation et l’enseignement supérieur, comme vecteurs "
+    "d’excellence",
+    "IV.2.1.a": "Campus et vie étudiante",
+    "IV.2.1.b": "Logement étudiant",
+    "IV.3": "Brexit – consolider la place de leader du trafic transmanche",
+    "V.1": "Conforter l’exécution des projets déjà engagés",
+    "V.2": "Favoriser les mobilités décarbonées et l’intégration des enjeux de la transition "
+    "écologique dans les infrastructures existantes",
+    "V.3": "Identifier les grandes priorités régionales pour la future programmation 2023",
+    "VI.1": "Mettre en place une coordination stratégique régionale de la connaissance",
+}
+
+DEPARTEMENTS = [
+    {"code_insee": "02", "nom": "Aisne", "signataire": "aisne"},
+    {"code_insee": "59", "nom": "Nord", "signataire": "nord"},
+    {"code_insee": "60", "nom": "Oise", "signataire": "oise"},
+    {"code_insee": "62", "nom": "Pas-de-Calais", "signataire": "pas-de-calais"},
+    {"code_insee": "80", "nom": "Somme", "signataire": "somme"},
+]
+
+# The contract's special territories (domain-rules §13), used as project tags.
+TERRITOIRES_SPECIAUX = [
+    {"code": "sat", "nom": "Sambre-Avesnois-Thiérache", "ligne": 1077},
+    {"code": "bassin-minier", "nom": "Bassin minier", "ligne": 1101},
+    {"code": "littoral", "nom": "Littoral", "ligne": 1166},
+    {"code": "qpv", "nom": "Quartiers prioritaires de la politique de la ville", "ligne": 1285},
+    {"code": "csne", "nom": "Territoires du Canal Seine-Nord Europe", "ligne": 1354},
+    {"code": "ruraux", "nom": "Territoires ruraux", "ligne": 962},
+]
+
+# Départements deduced from the place the text names (an inference, flagged as such in the data).
+DEPARTEMENTS_PAR_LIEU = {
+    "Amiens": ["80"],
+    "Amiens (ancienne plate-forme du tri postal)": ["80"],
+    "métropole lilloise": ["59"],
+    "Villeneuve d’Ascq": ["59"],
+    "Lille": ["59"],
+    "Creil": ["60"],
+    "Sambre-Avesnois-Thiérache (arrondissements d’Avesnes et de Vervins)": ["02", "59"],
+    "Avesnes-sur-Helpe": ["59"],
+    "Buire": ["02"],
+    "Tourcoing": ["59"],
+    "Valenciennes": ["59"],
+    "Compiègne": ["60"],
+    "Lens": ["62"],
+    "site Béthunois de l’université": ["62"],
+    "Douai": ["59"],
+    "Arras et Béthune": ["62"],
+    "Boulogne sur Mer": ["62"],
+    "14 sites de l’UPJV (dont sites de l’Aisne et de l’Oise)": ["02", "60", "80"],
+    "Saint Quentin (friche du Maréchal Juin)": ["02"],
+    "Villeneuve d’Ascq (cité scientifique et Pont de Bois)": ["59"],
+    "site de la cité scientifique (Villeneuve d’Ascq)": ["59"],
+    "Campus cité scientifique": ["59"],
+    "Roubaix": ["59"],
+    "Douai (site « Bourseul »)": ["59"],
+    "Douai (site Bourseul)": ["59"],
+    "Aulnoy Lez Valenciennes": ["59"],
+    "forêt de Retz": ["02"],
+    "sud de Beauval": ["80"],
+    "entre Laon et Avesnes sur Helpe": ["02", "59"],
+    "La Capelle, Froidmont-Cohartille": ["02"],
+    "Voyenne": ["02"],
+    "Vimy-Avion": ["62"],
+    "entre Beaufort et Avesnes-sur-Helpe": ["59"],
+    "Maubeuge": ["59"],
+    "A21/A211": ["59", "62"],
+    "Calais": ["62"],
+    "sud de l’Aisne – Roissy, au niveau de la commune de Mitry, sur la ligne Paris-Laon": ["02"],
+    "étoile ferroviaire de Lille": ["59"],
+    "Grand Port Maritime de Dunkerque": ["59"],
+    "ensemble des campus de l’Université de Lille": ["59"],
+}
+
+# Owners that are one of the signatories: linked to the signatory's organisation.
+MAITRES_OUVRAGE_SIGNATAIRES = {
+    "Amiens Métropole": "amiens-metropole",
+    "Conseil départemental du Nord (maîtrise d’ouvrage)": "nord",
+    "Région Hauts-de-France, en partenariat avec la Communauté d’Agglomération de Cambrai et "
+    "les Communautés de Communes d’Osartis-Marquion, de l’Est de la Somme, de la Haute Somme "
+    "et du Pays du Noyonnais": "region",
+}
+
+# Owners named with an editorial remark from the extraction: the organisation's name only.
+MAITRES_OUVRAGE_NOMS = {
+    "Alliance A2U (« porté par l’Alliance A2U », l. 2464)": "Alliance A2U",
+    "CROUS LILLE": "CROUS Lille",
+    "CROUS AMIENS": "CROUS Amiens",
+    "fédération de recherche CNRS « Transports Terrestres et Mobilités »": (
+        "Fédération de recherche CNRS « Transports Terrestres et Mobilités »"
+    ),
+}
+
+TYPES_SIGNATAIRE = {
+    "etat": "etat",
+    "region": "region",
+    "departement": "departement",
+    "metropole": "metropole",
+    "agglomeration": "agglomeration",
+}
+
+
+def euros(montant_meur) -> str:
+    """M€ with three decimals (as printed) to euros with two decimals, exactly."""
+    return str((Decimal(str(montant_meur)) * Decimal(1_000_000)).quantize(Decimal("0.01")))
+
+
+def titre_lisible(noeud: dict) -> str:
+    if noeud["code"] in TITRES_LISIBLES:
+        return TITRES_LISIBLES[noeud["code"]]
+    return noeud["title"].rstrip(" :.")
+
+
+def noeuds(reference: dict) -> list[dict]:
+    resultat = []
+
+    def parcourir(noeud, parent, ordre):
+        resultat.append(
+            {
+                "code": noeud["code"],
+                "parent": parent,
+                "niveau": noeud["level"],
+                "ordre": ordre,
+                "titre_imprime": noeud.get("title_as_printed") or noeud["title"],
+                "titre": titre_lisible(noeud),
+                "ligne": noeud["line"],
+                "ligne_fin": noeud.get("end_line"),
+            }
+        )
+        for rang, enfant in enumerate(noeud.get("children", []), start=1):
+            parcourir(enfant, noeud["code"], rang)
+
+    for rang, axe in enumerate(reference["axes"], start=1):
+        parcourir(axe, None, rang)
+    return resultat
+
+
+def type_organisation(nom: str) -> str:
+    bas = nom.lower()
+    if bas.startswith(("université", "institut", "école", "ensam")) or "centrale" in bas:
+        return "enseignement_recherche"
+    if bas.startswith("crous"):
+        return "operateur"
+    if "cnrs" in bas or "alliance" in bas:
+        return "enseignement_recherche"
+    return "autre"
+
+
+def operations(reference: dict) -> list[dict]:
+    resultat = []
+    for op in reference["named_operations"]:
+        if op["mention_type"] != "operation_listee":
+            continue
+        proprietaire = op.get("owner")
+        lieu = op.get("territory")
+        resultat.append(
+            {
+                "identifiant": op["id"],
+                "mesure": op["measure_code"],
+                "titre": op["title"],
+                "type": op["kind"],
+                "extrait": op.get("excerpt") or "",
+                "maitre_ouvrage_texte": proprietaire or "",
+                "maitre_ouvrage_signataire": MAITRES_OUVRAGE_SIGNATAIRES.get(proprietaire),
+                "maitre_ouvrage_nom": (
+                    None
+                    if not proprietaire or proprietaire in MAITRES_OUVRAGE_SIGNATAIRES
+                    else MAITRES_OUVRAGE_NOMS.get(proprietaire, proprietaire)
+                ),
+                "territoire_texte": lieu or "",
+                "departements": DEPARTEMENTS_PAR_LIEU.get(lieu, []) if lieu else [],
+                "montant_mentionne": euros(op["amount_meur"])
+                if op.get("amount_meur") is not None
+                else None,
+                "montant_note": op.get("amount_note", ""),
+                "hors_cper": bool(op.get("hors_cper")),
+                "calendrier_texte": op.get("calendar", "") or "",
+                "note": op.get("note", "") or "",
+                "ligne": op["line"],
+                "parent": op.get("parent_id"),
+            }
+        )
+    return resultat
+
+
+def main(chemin: str) -> None:
+    reference = json.loads(Path(chemin).read_text(encoding="utf-8"))
+    programme = reference["programme"]
+    signataires = []
+    for ordre, sig in enumerate(reference["signatories"], start=1):
+        signataires.append(
+            {
+                "code": sig["code"],
+                "ordre": ordre,
+                "nom": sig["name"],
+                "nom_article_2": sig["name_in_article_2"],
+                "type": TYPES_SIGNATAIRE[sig["kind"]],
+                "representant": sig["representative"],
+                "ligne_representant": sig["representative_line"],
+                "montant_article_2": euros(sig["envelope_meur"]),
+                "ligne_article_2": sig["envelope_line"],
+                "date_deliberation": sig["deliberation_date"],
+                "ligne_deliberation": sig["deliberation_line"],
+            }
+        )
+    total = sum(Decimal(s["montant_article_2"]) for s in signataires)
+    if total != Decimal("2759563000.00"):
+        raise SystemExit(f"Le total de l'article 2 ne fait pas 2 759 563 000,00 € : {total}")
+
+    fixture = {
+        "source": {
+            "fichier": reference["source"],
+            "sha256": reference["source_sha256"],
+            "lignes": reference["source_line_count"],
+        },
+        "contrat": {
+            "code": "cper-hdf-2021-2027",
+            "nom": programme["name"],
+            "sigle": programme["acronym"],
+            "region": programme["region"],
+            "annee_debut": programme["period"][0],
+            "annee_fin": programme["period"][1],
+            "lieu_signature": programme["signed_at"],
+            "date_signature": programme["signed_on"],
+            "ligne_signature": programme["signature_line"],
+            "articles": [
+                {"numero": a["number"], "ligne": a["line"], "texte": a["text"]}
+                for a in programme["articles"]
+            ],
+        },
+        "signataires": signataires,
+        "departements": DEPARTEMENTS,
+        "territoires_speciaux": TERRITOIRES_SPECIAUX,
+        "noeuds": noeuds(reference),
+        "operations": operations(reference),
+    }
+    SORTIE.parent.mkdir(exist_ok=True)
+    SORTIE.write_text(json.dumps(fixture, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{SORTIE}: {len(fixture['noeuds'])} nœuds, {len(fixture['operations'])} opérations")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/reference/cper-hdf-2021-2027.json")
