@@ -7,6 +7,7 @@ production every value comes from the environment (`DATABASE_URL`, `CELERY_BROKE
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",
     "cper",
     "comptes",
     "axes",
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cper.socle.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -180,7 +183,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "cper.socle.api.Pagination",
     "PAGE_SIZE": 50,
     "COERCE_DECIMAL_TO_STRING": True,
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "EXCEPTION_HANDLER": "cper.socle.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API du portail CPER Hauts-de-France 2021-2027",
@@ -201,6 +204,13 @@ SPECTACULAR_SETTINGS = {
 # --- Portal rules that the contract leaves open ([GAP]) ------------------------------------
 # Demo accounts (one per role, one agent per signatory) exist only on a DEBUG instance.
 COMPTES_DEMO_AUTORISES = env_bool("COMPTES_DEMO_AUTORISES", DEBUG)
+
+# Minimum own share of the maître d'ouvrage, in percent of the eligible cost, where no measure
+# parameter says otherwise. The contract sets 20-30 % only for the Canal Seine-Nord Europe
+# sub-axis (l. 1431); 20 % elsewhere is the portal's default, not the contract's.
+PROJETS_TAUX_AUTOFINANCEMENT_MINIMUM = Decimal(
+    os.environ.get("PROJETS_TAUX_AUTOFINANCEMENT_MINIMUM", "20")
+)
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

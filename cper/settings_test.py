@@ -4,6 +4,8 @@ Environment variables still win, so CI can point the suite at other servers.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cper_portail")
@@ -24,3 +26,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded documents of the tests go to a scratch folder, never into the repository.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "cper-tests-documents"

@@ -1,13 +1,53 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from projets.models import Projet
+from projets.models import (
+    LignePlanFinancement,
+    ParametreMesure,
+    Phase,
+    Projet,
+    TransitionProjet,
+)
+
+
+class LigneInline(admin.TabularInline):
+    model = LignePlanFinancement
+    extra = 0
+    raw_id_fields = ["signataire"]
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+class TransitionInline(admin.TabularInline):
+    """The journal is read-only everywhere: transitions are written by the services only."""
+
+    model = TransitionProjet
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "de_statut", "vers_statut", "par", "le", "commentaire"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Projet)
-class ProjetAdmin(admin.ModelAdmin):
-    list_display = ["reference", "titre", "mesure", "statut", "maitre_ouvrage", "montant_mentionne"]
+class ProjetAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "titre", "mesure", "statut", "maitre_ouvrage", "cout_total_ht"]
     list_filter = ["statut", "origine", "hors_cper", "mesure__axe", "departements"]
     list_select_related = ["mesure", "maitre_ouvrage"]
     search_fields = ["reference", "titre", "maitre_ouvrage__nom"]
-    raw_id_fields = ["mesure", "maitre_ouvrage", "operation_parente"]
+    raw_id_fields = ["mesure", "maitre_ouvrage", "operation_parente", "cree_par"]
     filter_horizontal = ["departements", "territoires_speciaux"]
+    # The lifecycle moves only through the services, which write the journal.
+    readonly_fields = ["reference", "statut", "depose_le", "motif_abandon"]
+    inlines = [LigneInline, PhaseInline, TransitionInline]
+
+
+@admin.register(ParametreMesure)
+class ParametreMesureAdmin(admin.ModelAdmin):
+    list_display = ["noeud", "taux_autofinancement_minimum"]
+    raw_id_fields = ["noeud"]
+    filter_horizontal = ["organisations_exemptees"]

@@ -5,7 +5,7 @@ from decimal import Decimal
 from axes.models import Contrat, Departement, Noeud, Signataire
 from comptes.models import Organisation, TypeOrganisation
 from cper.socle.chargement import Bilan, synchroniser, synchroniser_m2m
-from projets.models import Origine, Projet, Statut
+from projets.models import Origine, ParametreMesure, Projet, Statut
 
 
 def reference_operation(identifiant: str) -> str:
@@ -68,3 +68,30 @@ def charger_operations(*, contrat: Contrat, donnees: dict, bilan: Bilan) -> None
             bilan,
         )
         par_identifiant[op["identifiant"]] = projet
+
+
+def charger_parametres(*, contrat: Contrat, donnees: dict, bilan: Bilan) -> None:
+    """Starting values of the measure rules; once loaded, they are the administrators' to set."""
+    for p in donnees.get("parametres_mesures", []):
+        parametre = synchroniser(
+            ParametreMesure,
+            bilan,
+            {"noeud": Noeud.objects.get(contrat=contrat, code=p["noeud"])},
+            {"source": p["source"]},
+            creation_seule={
+                "taux_autofinancement_minimum": Decimal(p["taux_autofinancement_minimum"])
+            },
+        )
+        if parametre.organisations_exemptees.exists():
+            continue
+        exemptees = [
+            synchroniser(
+                Organisation,
+                bilan,
+                {"nom": nom},
+                {},
+                creation_seule={"type": TypeOrganisation.OPERATEUR},
+            )
+            for nom in p["organisations_exemptees"]
+        ]
+        parametre.organisations_exemptees.set(exemptees)

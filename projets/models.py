@@ -1,10 +1,23 @@
-"""Projects (opérations): the ones the contract names, and the ones filed under a measure."""
+"""Projects (opérations): the ones the contract names, and the ones filed under a measure.
 
+A dossier carries its financing plan (one line per funder), its territory, its calendar and the
+applicant's answers on the contract's three cross-cutting principles (VI.2, l. 4450-4451). Its
+lifecycle is driven only by `projets.services` (see `projets.workflow`).
+"""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
-from axes.models import Departement, Noeud, TerritoireSpecial
+from axes.models import Departement, Noeud, Signataire, TerritoireSpecial
 from comptes.models import Organisation
 from cper.socle.montants import MONTANT
+
+FIN_CONTRAT = date(2027, 12, 31)
 
 
 class Statut(models.TextChoices):
@@ -29,10 +42,33 @@ class Origine(models.TextChoices):
     DEPOT = "depot", "Projet déposé au titre de la programmation"
 
 
+class Appreciation(models.TextChoices):
+    """The applicant's own rating of the project against one cross-cutting principle."""
+
+    TRES_FAVORABLE = "tres_favorable", "Impact très favorable"
+    FAVORABLE = "favorable", "Impact favorable"
+    NEUTRE = "neutre", "Sans impact notable"
+    DEFAVORABLE = "defavorable", "Impact défavorable"
+
+
 class ProjetQuerySet(models.QuerySet):
-    def avec_relations(self) -> "ProjetQuerySet":
-        return self.select_related("mesure", "mesure__axe", "maitre_ouvrage").prefetch_related(
-            "departements"
+    def visibles_par(self, utilisateur) -> "ProjetQuerySet":
+        """A porteur sees its own organisation's dossiers; every other role sees them all."""
+        from projets.permissions import voit_tous_les_projets
+
+        if not utilisateur.is_authenticated:
+            return self.none()
+        if voit_tous_les_projets(utilisateur):
+            return self
+        return self.filter(maitre_ouvrage_id=utilisateur.organisation_id)
+
+    def pour_liste(self) -> "ProjetQuerySet":
+        return self.select_related("mesure", "maitre_ouvrage").prefetch_related(
+            "departements",
+            models.Prefetch(
+                "lignes_financement",
+                queryset=LignePlanFinancement.objects.select_related("signataire"),
+            ),
         )
 
 
@@ -60,6 +96,10 @@ class Projet(models.Model):
     maitre_ouvrage_texte = models.TextField(
         "maître d'ouvrage tel que le contrat le désigne", blank=True
     )
+    contact_nom = models.CharField("nom du contact", max_length=150, blank=True)
+    contact_courriel = models.EmailField("courriel du contact", blank=True)
+    contact_telephone = models.CharField("téléphone du contact", max_length=30, blank=True)
+
     territoire_texte = models.CharField("territoire tel que décrit", max_length=255, blank=True)
     departements = models.ManyToManyField(
         Departement, verbose_name="départements", related_name="projets", blank=True
@@ -70,6 +110,37 @@ class Projet(models.Model):
         related_name="projets",
         blank=True,
     )
+
+    date_debut = models.DateField("date de début", null=True, blank=True)
+    date_fin = models.DateField("date de fin", null=True, blank=True)
+    justification_fin_tardive = models.TextField(
+        "justification d'une fin après le 31 décembre 2027", blank=True
+    )
+    cout_total_ht = models.DecimalField(
+        "coût total éligible HT (€)",
+        **MONTANT,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+    decarbonation = models.CharField(
+        "décarbonation", max_length=20, choices=Appreciation.choices, blank=True
+    )
+    decarbonation_justification = models.TextField("justification (décarbonation)", blank=True)
+    impact_environnemental = models.CharField(
+        "impact environnemental", max_length=20, choices=Appreciation.choices, blank=True
+    )
+    impact_environnemental_justification = models.TextField(
+        "justification (impact environnemental)", blank=True
+    )
+    egalite_femmes_hommes = models.CharField(
+        "égalité femmes-hommes", max_length=20, choices=Appreciation.choices, blank=True
+    )
+    egalite_femmes_hommes_justification = models.TextField(
+        "justification (égalité femmes-hommes)", blank=True
+    )
+
     montant_mentionne = models.DecimalField(
         "montant cité par le contrat (€)",
         **MONTANT,
@@ -101,21 +172,290 @@ class Projet(models.Model):
         blank=True,
     )
     ligne_contrat = models.PositiveIntegerField("ligne du texte signé", null=True, blank=True)
+
+    motif_abandon = models.TextField("motif de l'abandon", blank=True)
+    depose_le = models.DateTimeField("déposé le", null=True, blank=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créé par",
+        on_delete=models.PROTECT,
+        related_name="projets_crees",
+        null=True,
+        blank=True,
+    )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
 
+    historique = HistoricalRecords(
+        verbose_name="historique du projet", m2m_fields=[departements, territoires_speciaux]
+    )
     objects = ProjetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "projet"
         verbose_name_plural = "projets"
         ordering = ["reference"]
+        indexes = [models.Index(fields=["statut"]), models.Index(fields=["maitre_ouvrage"])]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(montant_mentionne__gte=0) | models.Q(montant_mentionne=None),
                 name="projet_montant_mentionne_positif",
             ),
+            models.CheckConstraint(
+                condition=models.Q(cout_total_ht__gte=0) | models.Q(cout_total_ht=None),
+                name="projet_cout_positif",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(date_fin__gte=models.F("date_debut"))
+                | models.Q(date_debut=None)
+                | models.Q(date_fin=None),
+                name="projet_dates_ordonnees",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(statut="abandonne") | ~models.Q(motif_abandon=""),
+                name="projet_abandon_motive",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.reference} – {self.titre}"
+
+
+class TypePhase(models.TextChoices):
+    ETUDES = "etudes", "Études"
+    MAITRISE_OEUVRE = "maitrise_oeuvre", "Désignation de la maîtrise d'œuvre"
+    TRAVAUX = "travaux", "Travaux"
+    EQUIPEMENT = "equipement", "Équipement"
+    RECEPTION = "reception", "Réception"
+    AUTRE = "autre", "Autre"
+
+
+class Phase(models.Model):
+    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="phases")
+    type = models.CharField("phase", max_length=20, choices=TypePhase.choices)
+    libelle = models.CharField("précision", max_length=150, blank=True)
+    annee_debut = models.PositiveSmallIntegerField("année de début")
+    annee_fin = models.PositiveSmallIntegerField("année de fin")
+
+    historique = HistoricalRecords(verbose_name="historique des phases")
+
+    class Meta:
+        verbose_name = "phase"
+        verbose_name_plural = "phases"
+        ordering = ["projet", "annee_debut", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(annee_fin__gte=models.F("annee_debut")),
+                name="phase_annees_ordonnees",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.annee_debut}-{self.annee_fin}"
+
+
+class CommuneProjet(models.Model):
+    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="communes")
+    code_insee = models.CharField(
+        "code INSEE",
+        max_length=5,
+        validators=[
+            RegexValidator(
+                r"^(?:[0-9]{2}|2A|2B)[0-9]{3}$",
+                "Un code INSEE de commune a cinq caractères, par exemple 59350.",
+            )
+        ],
+    )
+    nom = models.CharField("nom", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "commune"
+        verbose_name_plural = "communes"
+        ordering = ["code_insee"]
+        constraints = [
+            models.UniqueConstraint(fields=["projet", "code_insee"], name="commune_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.code_insee})" if self.nom else self.code_insee
+
+
+class SourceFinancement(models.TextChoices):
+    """Funders other than the nine signatories (domain-rules §10)."""
+
+    FONDS_EUROPEENS = "fonds_europeens", "FEDER / fonds européens"
+    PLAN_RELANCE = "plan_relance", "Plan de relance"
+    ADEME = "ademe", "ADEME"
+    AGENCES_EAU = "agences_eau", "Agences de l'eau"
+    ANRU = "anru", "ANRU"
+    BANQUE_TERRITOIRES = "banque_territoires", "Banque des Territoires"
+    ANCT = "anct", "ANCT"
+    DSIL = "dsil", "DSIL"
+    FONDS_PROPRES = "fonds_propres", "Fonds propres du maître d'ouvrage"
+    AUTRE_PUBLIC = "autre_public", "Autre financement public"
+    PRIVE = "prive", "Financement privé"
+
+
+class NatureFinancement(models.TextChoices):
+    CPER = "cper", "CPER (compte sur l'enveloppe du signataire)"
+    VALORISE = "valorise", "Crédits valorisés (à côté du contrat)"
+    HORS_CPER = "hors_cper", "Hors CPER"
+
+
+class LignePlanFinancement(models.Model):
+    """One funder's share in a dossier's financing plan.
+
+    A CPER line names one of the nine signatories and will count against its envelope; valued
+    credits and other sources never do.
+    """
+
+    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="lignes_financement")
+    signataire = models.ForeignKey(
+        Signataire,
+        verbose_name="signataire",
+        on_delete=models.PROTECT,
+        related_name="lignes_financement",
+        null=True,
+        blank=True,
+    )
+    source = models.CharField(
+        "autre source", max_length=30, choices=SourceFinancement.choices, blank=True
+    )
+    nature = models.CharField("nature", max_length=10, choices=NatureFinancement.choices)
+    montant = models.DecimalField("montant (€)", **MONTANT)
+    ordre = models.PositiveSmallIntegerField("ordre", default=0)
+
+    historique = HistoricalRecords(verbose_name="historique du plan de financement")
+
+    class Meta:
+        verbose_name = "ligne du plan de financement"
+        verbose_name_plural = "lignes du plan de financement"
+        ordering = ["projet", "ordre", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(montant__gt=0), name="ligne_plan_montant_positif"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(signataire__isnull=False) & models.Q(source=""))
+                | (models.Q(signataire__isnull=True) & ~models.Q(source="")),
+                name="ligne_plan_un_seul_financeur",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(nature="cper") | models.Q(signataire__isnull=False),
+                name="ligne_plan_cper_signataire",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.financeur} : {self.montant} €"
+
+    @property
+    def financeur(self) -> str:
+        return self.signataire.nom if self.signataire_id else self.get_source_display()
+
+    @property
+    def compte_sur_enveloppe(self) -> bool:
+        return self.nature == NatureFinancement.CPER
+
+
+def chemin_document(instance: "Document", nom: str) -> str:
+    # Never the uploaded name: a random name in a per-project folder outside the web root.
+    return f"projets/{instance.projet_id}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="documents")
+    fichier = models.FileField("fichier", upload_to=chemin_document, max_length=255)
+    nom = models.CharField("nom du fichier", max_length=255)
+    type_mime = models.CharField("type", max_length=100)
+    taille = models.PositiveIntegerField("taille (octets)")
+    depose_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="documents_deposes"
+    )
+    depose_le = models.DateTimeField("déposé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "document"
+        verbose_name_plural = "documents"
+        ordering = ["projet", "-depose_le"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class TransitionProjet(models.Model):
+    """Journal of the lifecycle: one row per transition, written in the same transaction."""
+
+    projet = models.ForeignKey(Projet, on_delete=models.PROTECT, related_name="transitions")
+    action = models.CharField("action", max_length=30)
+    de_statut = models.CharField("statut de départ", max_length=20, choices=Statut.choices)
+    vers_statut = models.CharField("statut d'arrivée", max_length=20, choices=Statut.choices)
+    par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="par",
+        on_delete=models.PROTECT,
+        related_name="transitions_projets",
+    )
+    le = models.DateTimeField("le", auto_now_add=True)
+    commentaire = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "transition"
+        verbose_name_plural = "journal des transitions"
+        ordering = ["projet", "le", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.projet.reference} : {self.de_statut} → {self.vers_statut}"
+
+
+class ParametreMesure(models.Model):
+    """Rules of a measure that the contract sets case by case or not at all ([GAP]).
+
+    The minimum own share of the maître d'ouvrage applies to the node and everything below it;
+    without a parameter the portal's default (`PROJETS_TAUX_AUTOFINANCEMENT_MINIMUM`) applies.
+    """
+
+    noeud = models.OneToOneField(
+        Noeud, verbose_name="nœud", on_delete=models.CASCADE, related_name="parametre"
+    )
+    taux_autofinancement_minimum = models.DecimalField(
+        "part minimale du maître d'ouvrage (%)",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    organisations_exemptees = models.ManyToManyField(
+        Organisation,
+        verbose_name="maîtres d'ouvrage dispensés de part minimale",
+        blank=True,
+        related_name="+",
+    )
+    source = models.TextField("fondement", blank=True)
+
+    class Meta:
+        verbose_name = "paramètre de mesure"
+        verbose_name_plural = "paramètres des mesures"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(taux_autofinancement_minimum__gte=0)
+                & models.Q(taux_autofinancement_minimum__lte=100),
+                name="parametre_taux_entre_0_et_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Paramètres de {self.noeud.code}"
+
+
+class CompteurReference(models.Model):
+    """Last number given per year, for references such as HDF-2026-0042."""
+
+    annee = models.PositiveSmallIntegerField(primary_key=True)
+    dernier = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "compteur de références"
+        verbose_name_plural = "compteurs de références"
+
+    def __str__(self) -> str:
+        return f"{self.annee} : {self.dernier}"

@@ -1,7 +1,9 @@
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from axes.models import Noeud
-from projets.models import Projet
+from cper.socle.montants import format_euros
+from projets.models import LignePlanFinancement, Projet
 
 
 def projets_du_noeud(*, noeud: Noeud) -> QuerySet[Projet]:
@@ -12,3 +14,87 @@ def projets_du_noeud(*, noeud: Noeud) -> QuerySet[Projet]:
         .select_related("mesure", "maitre_ouvrage")
         .order_by("mesure__position", "reference")
     )
+
+
+def projets_visibles(*, utilisateur) -> QuerySet[Projet]:
+    return Projet.objects.visibles_par(utilisateur)
+
+
+def projet_pour(*, utilisateur, reference: str) -> Projet:
+    """The dossier if the person may see it; otherwise 404, as if it did not exist."""
+    return get_object_or_404(
+        Projet.objects.visibles_par(utilisateur).select_related(
+            "mesure", "mesure__axe", "maitre_ouvrage", "cree_par"
+        ),
+        reference=reference,
+    )
+
+
+def _valeur_lisible(champ, valeur):
+    """A history value as people read it: names for relations, labels for choices."""
+    if champ.many_to_many:
+        modele = champ.related_model
+        ids = [ligne[modele._meta.model_name] for ligne in valeur or []]
+        return ", ".join(str(o) for o in modele.objects.filter(pk__in=ids)) or "—"
+    if champ.choices and valeur:
+        return dict(champ.flatchoices).get(valeur, valeur)
+    if champ.is_relation and valeur:
+        return str(champ.related_model.objects.filter(pk=valeur).first() or valeur)
+    return valeur
+
+
+def _changements(version, modele) -> list[dict]:
+    precedente = version.prev_record
+    if precedente is None:
+        return []
+    changements = []
+    for changement in version.diff_against(precedente).changes:
+        champ = modele._meta.get_field(changement.field)
+        if changement.field in {"modifie_le", "ordre"}:
+            continue
+        changements.append(
+            {
+                "champ": str(champ.verbose_name),
+                "avant": _valeur_lisible(champ, changement.old),
+                "apres": _valeur_lisible(champ, changement.new),
+            }
+        )
+    return changements
+
+
+def historique_projet(*, projet: Projet, limite: int = 50) -> list[dict]:
+    """Who changed what, when, from which value, newest first: the dossier and its financing
+    plan lines (the plan's history is kept line by line)."""
+    entrees = []
+    for version in projet.historique.select_related("history_user").order_by("-history_date")[
+        :limite
+    ]:
+        entrees.append(
+            {
+                "le": version.history_date,
+                "par": version.history_user,
+                "type": version.get_history_type_display(),
+                "motif": version.history_change_reason or "",
+                "changements": _changements(version, Projet),
+            }
+        )
+    lignes = LignePlanFinancement.historique.filter(projet_id=projet.pk).select_related(
+        "history_user", "signataire"
+    )
+    for version in lignes.order_by("-history_date")[:limite]:
+        financeur = (
+            version.signataire.nom if version.signataire_id else version.get_source_display()
+        )
+        entrees.append(
+            {
+                "le": version.history_date,
+                "par": version.history_user,
+                "type": version.get_history_type_display(),
+                "motif": f"plan de financement, ligne {financeur} ({format_euros(version.montant)})",
+                "changements": _changements(version, LignePlanFinancement)
+                if version.history_type == "~"
+                else [],
+            }
+        )
+    entrees.sort(key=lambda e: e["le"], reverse=True)
+    return entrees[:limite]

@@ -131,6 +131,20 @@ MAITRES_OUVRAGE_NOMS = {
     ),
 }
 
+# Measure rules the text sets case by case: the portal's starting values, editable afterwards.
+PARAMETRES_MESURES = [
+    {
+        "noeud": "II.6",
+        "taux_autofinancement_minimum": "20.00",
+        "organisations_exemptees": ["Société du Canal Seine-Nord Europe"],
+        "source": "« La participation minimale exigée des porteurs de projets (EPCI, Communes, "
+        "Associations…) sera variable selon les cas de 20 à 30 % selon les projets et la nature "
+        "des porteurs » ; pour les projets sous MOA de la SCSNE, « il ne sera pas exigé de "
+        "co-financements du MOA » (l. 1430-1433). Le portail part du bas de la fourchette "
+        "(20 %) ; le taux de chaque cas se règle ici.",
+    }
+]
+
 TYPES_SIGNATAIRE = {
     "etat": "etat",
     "region": "region",
@@ -273,6 +287,7 @@ def main(chemin: str) -> None:
         "territoires_speciaux": TERRITOIRES_SPECIAUX,
         "noeuds": noeuds(reference),
         "operations": operations(reference),
+        "parametres_mesures": PARAMETRES_MESURES,
     }
     SORTIE.parent.mkdir(exist_ok=True)
     SORTIE.write_text(json.dumps(fixture, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -8,7 +8,7 @@ from django.db import transaction
 from axes.chargement import charger_contrat
 from cper.socle.chargement import Bilan
 from financement.chargement import charger_enveloppes
-from projets.chargement import charger_operations
+from projets.chargement import charger_operations, charger_parametres
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "cper-hdf-2021-2027.json"
 
@@ -29,4 +29,5 @@ class Command(BaseCommand):
             contrat = charger_contrat(donnees=donnees, bilan=bilan)
             charger_enveloppes(contrat=contrat, bilan=bilan)
             charger_operations(contrat=contrat, donnees=donnees, bilan=bilan)
+            charger_parametres(contrat=contrat, donnees=donnees, bilan=bilan)
         self.stdout.write(f"{contrat.nom} : {bilan.resume()}.")

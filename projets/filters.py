@@ -1,0 +1,122 @@
+"""Filters of the dossier list, shared by the HTML page and the API."""
+
+import django_filters as filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from axes.models import Departement, Noeud, Signataire
+from projets.models import LignePlanFinancement, Projet, Statut
+
+
+def choix_axes():
+    return [(n.code, f"Axe {n.code}") for n in Noeud.objects.axes().order_by("position")]
+
+
+def choix_departements():
+    return [(d.code_insee, f"{d.nom} ({d.code_insee})") for d in Departement.objects.all()]
+
+
+def choix_financeurs():
+    return [(s.code, s.nom) for s in Signataire.objects.order_by("ordre")]
+
+
+class ProjetFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        label="Recherche",
+        method="filtrer_texte",
+        help_text="Référence, titre, description ou maître d'ouvrage.",
+    )
+    axe = filters.ChoiceFilter(
+        label="Axe",
+        choices=choix_axes,
+        field_name="mesure__axe__code",
+        help_text="Code de l'axe (I à VI).",
+    )
+    mesure = filters.CharFilter(
+        label="Mesure",
+        method="filtrer_mesure",
+        help_text="Code d'un nœud du programme ; ses sous-mesures sont incluses (ex. IV.2.1).",
+    )
+    statut = filters.MultipleChoiceFilter(
+        label="Statut", choices=Statut.choices, widget=forms.CheckboxSelectMultiple
+    )
+    departement = filters.ChoiceFilter(
+        label="Département",
+        choices=choix_departements,
+        method="filtrer_departement",
+        help_text="Code INSEE du département.",
+    )
+    financeur = filters.ChoiceFilter(
+        label="Financeur",
+        choices=choix_financeurs,
+        method="filtrer_financeur",
+        help_text="Code d'un signataire présent dans le plan de financement.",
+    )
+    annee = filters.NumberFilter(
+        label="Année",
+        method="filtrer_annee",
+        help_text="Projets dont le calendrier couvre cette année.",
+    )
+    maitre_ouvrage = filters.NumberFilter(
+        label="Maître d'ouvrage",
+        field_name="maitre_ouvrage_id",
+        help_text="Identifiant de l'organisation.",
+    )
+    tri = filters.OrderingFilter(
+        label="Trier par",
+        fields=(
+            ("reference", "reference"),
+            ("titre", "titre"),
+            ("statut", "statut"),
+            ("cout_total_ht", "cout"),
+            ("date_debut", "debut"),
+            ("modifie_le", "modification"),
+        ),
+        field_labels={
+            "reference": "Référence",
+            "titre": "Titre",
+            "statut": "Statut",
+            "cout": "Coût",
+            "debut": "Date de début",
+            "modification": "Dernière modification",
+        },
+    )
+
+    class Meta:
+        model = Projet
+        fields = ["q", "axe", "mesure", "statut", "departement", "financeur", "annee"]
+
+    def filtrer_texte(self, queryset, nom, valeur):
+        for mot in valeur.split():
+            queryset = queryset.filter(
+                Q(reference__icontains=mot)
+                | Q(titre__icontains=mot)
+                | Q(description__icontains=mot)
+                | Q(maitre_ouvrage__nom__icontains=mot)
+            )
+        return queryset
+
+    def filtrer_mesure(self, queryset, nom, valeur):
+        return queryset.filter(Q(mesure__code=valeur) | Q(mesure__code__startswith=valeur + "."))
+
+    def filtrer_departement(self, queryset, nom, valeur):
+        return queryset.filter(
+            Exists(
+                Projet.departements.through.objects.filter(
+                    projet_id=OuterRef("pk"), departement__code_insee=valeur
+                )
+            )
+        )
+
+    def filtrer_financeur(self, queryset, nom, valeur):
+        return queryset.filter(
+            Exists(
+                LignePlanFinancement.objects.filter(
+                    projet_id=OuterRef("pk"), signataire__code=valeur
+                )
+            )
+        )
+
+    def filtrer_annee(self, queryset, nom, valeur):
+        annee = int(valeur)
+        return queryset.filter(date_debut__year__lte=annee, date_fin__year__gte=annee)

@@ -1,0 +1,271 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from comptes.models import Role
+from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
+from projets.filters import ProjetFilter
+from projets.forms import (
+    DocumentForm,
+    LignesFormSet,
+    PhasesFormSet,
+    ProjetForm,
+    TransitionForm,
+    donnees_projet,
+    initial_projet,
+)
+from projets.models import Projet
+from projets.permissions import peut_creer_projet, peut_deposer_document, peut_modifier_projet
+from projets.selectors import historique_projet, projet_pour
+from projets.services import (
+    actions_possibles,
+    document_deposer,
+    projet_creer,
+    projet_modifier,
+    projet_transitionner,
+    taux_autofinancement_minimum,
+)
+from projets.workflow import TRANSITIONS, Action
+
+TAILLE_PAGE = 50
+
+
+def liste(request):
+    filtre = ProjetFilter(
+        request.GET or None,
+        queryset=Projet.objects.visibles_par(request.user).pour_liste().order_by("reference"),
+    )
+    projets = filtre.qs if filtre.is_bound and filtre.is_valid() else filtre.queryset
+    page = Paginator(projets, TAILLE_PAGE).get_page(request.GET.get("page"))
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return render(
+        request,
+        "projets/liste.html",
+        {
+            "filtre": filtre,
+            "page": page,
+            "parametres": parametres.urlencode(),
+            "peut_creer": peut_creer_projet(request.user),
+        },
+    )
+
+
+def detail(request, reference):
+    projet = projet_pour(utilisateur=request.user, reference=reference)
+    lignes = list(projet.lignes_financement.select_related("signataire"))
+    total = sum((ligne.montant for ligne in lignes), 0)
+    taux_minimum, fondement = taux_autofinancement_minimum(projet)
+    return render(
+        request,
+        "projets/detail.html",
+        {
+            "projet": projet,
+            "lignes": lignes,
+            "total_lignes": total,
+            "ecart": (projet.cout_total_ht - total) if projet.cout_total_ht is not None else None,
+            "taux_minimum": taux_minimum,
+            "fondement_taux": fondement,
+            "phases": list(projet.phases.all()),
+            "communes": list(projet.communes.all()),
+            "departements": list(projet.departements.all()),
+            "territoires": list(projet.territoires_speciaux.all()),
+            "transitions": list(projet.transitions.select_related("par")),
+            "documents": list(projet.documents.select_related("depose_par")),
+            "historique": historique_projet(projet=projet),
+            "actions": [(a, Action(a).label) for a in actions_possibles(projet, request.user)],
+            "peut_modifier": peut_modifier_projet(request.user, projet),
+            "peut_joindre": peut_deposer_document(request.user, projet),
+            "form_document": DocumentForm(),
+        },
+    )
+
+
+def _appliquer_erreurs(erreur: RegleMetierError, form, lignes, phases) -> None:
+    """Show each business-rule message next to its field."""
+    for champ, textes in erreur.erreurs.items():
+        for texte in textes:
+            if champ == "lignes":
+                lignes._non_form_errors = lignes.error_class(
+                    [*lignes.non_form_errors(), texte], renderer=lignes.renderer
+                )
+            elif champ == "phases":
+                phases._non_form_errors = phases.error_class(
+                    [*phases.non_form_errors(), texte], renderer=phases.renderer
+                )
+            elif champ in form.fields:
+                form.add_error(champ, texte)
+            else:
+                form.add_error(None, texte)
+
+
+def _formulaire(request, projet=None):
+    porteur = request.user.role == Role.PORTEUR and not request.user.est_administrateur
+    if projet is None:
+        initial, lignes_init, phases_init = {}, [], []
+    else:
+        initial, lignes_init, phases_init = initial_projet(projet)
+    if request.method == "POST":
+        form = ProjetForm(request.POST, porteur=porteur)
+        lignes = LignesFormSet(request.POST, prefix="lignes")
+        phases = PhasesFormSet(request.POST, prefix="phases")
+        valides = form.is_valid() & lignes.is_valid() & phases.is_valid()
+        ajout = request.POST.get("ajouter")
+        if ajout in ("ligne", "phase"):
+            # Server-side "add a row", so that the table works without JavaScript.
+            donnees = request.POST.copy()
+            prefixe = "lignes" if ajout == "ligne" else "phases"
+            donnees[f"{prefixe}-TOTAL_FORMS"] = int(donnees[f"{prefixe}-TOTAL_FORMS"]) + 1
+            form = ProjetForm(donnees, porteur=porteur)
+            lignes = LignesFormSet(donnees, prefix="lignes")
+            phases = PhasesFormSet(donnees, prefix="phases")
+            form.is_bound = lignes.is_bound = phases.is_bound = True
+            form._errors = {}
+            lignes._errors, lignes._non_form_errors = [], lignes.error_class()
+            phases._errors, phases._non_form_errors = [], phases.error_class()
+        elif valides:
+            deposer = "deposer" in request.POST
+            try:
+                with transaction.atomic():
+                    donnees = donnees_projet(form, lignes, phases)
+                    if projet is None:
+                        resultat = projet_creer(donnees=donnees, par=request.user)
+                    else:
+                        resultat = projet_modifier(projet=projet, donnees=donnees, par=request.user)
+                    if deposer:
+                        projet_transitionner(
+                            projet=resultat, action=Action.DEPOSER, par=request.user
+                        )
+            except (ActionNonAutorisee, EtatIncompatible) as erreur:
+                messages.error(request, erreur.message)
+                if projet is not None:
+                    return redirect("projets:detail", reference=projet.reference)
+                raise PermissionDenied(erreur.message) from erreur
+            except RegleMetierError as erreur:
+                _appliquer_erreurs(erreur, form, lignes, phases)
+                if deposer:
+                    messages.error(
+                        request,
+                        "Le dossier n'a pas été déposé et rien n'a été enregistré : "
+                        "corrigez les points signalés.",
+                    )
+            else:
+                messages.success(
+                    request,
+                    f"Dossier {resultat.reference} déposé."
+                    if deposer
+                    else f"Dossier {resultat.reference} enregistré.",
+                )
+                return redirect("projets:detail", reference=resultat.reference)
+    else:
+        form = ProjetForm(initial=initial, porteur=porteur)
+        lignes = LignesFormSet(initial=lignes_init or None, prefix="lignes")
+        phases = PhasesFormSet(initial=phases_init or None, prefix="phases")
+        if not lignes_init:
+            lignes.extra = 2
+        if not phases_init:
+            phases.extra = 1
+    return render(
+        request,
+        "projets/formulaire.html",
+        {"form": form, "lignes": lignes, "phases": phases, "projet": projet},
+    )
+
+
+def creer(request):
+    if not peut_creer_projet(request.user):
+        raise PermissionDenied("Votre rôle ne permet pas de créer un projet.")
+    return _formulaire(request)
+
+
+def modifier(request, reference):
+    projet = projet_pour(utilisateur=request.user, reference=reference)
+    if not peut_modifier_projet(request.user, projet):
+        messages.error(
+            request,
+            f"Le dossier est « {projet.get_statut_display()} » : vous ne pouvez pas le modifier.",
+        )
+        return redirect("projets:detail", reference=reference)
+    return _formulaire(request, projet)
+
+
+def transition(request, reference, action):
+    projet = projet_pour(utilisateur=request.user, reference=reference)
+    if action not in TRANSITIONS:
+        raise Http404
+    form = TransitionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            projet_transitionner(
+                projet=projet,
+                action=action,
+                par=request.user,
+                commentaire=form.cleaned_data["commentaire"],
+            )
+        except ActionNonAutorisee as erreur:
+            raise PermissionDenied(erreur.message) from erreur
+        except EtatIncompatible as erreur:
+            messages.error(request, erreur.message)
+            return redirect("projets:detail", reference=reference)
+        except RegleMetierError as erreur:
+            if action == Action.DEPOSER and peut_modifier_projet(request.user, projet):
+                # Show the filing refusals next to their fields, in the dossier's form.
+                initial, lignes_init, phases_init = initial_projet(projet)
+                porteur = request.user.role == Role.PORTEUR and not request.user.est_administrateur
+                formulaire = ProjetForm(initial, porteur=porteur)
+                formulaire.full_clean()
+                lignes = LignesFormSet(initial=lignes_init or None, prefix="lignes")
+                phases = PhasesFormSet(initial=phases_init or None, prefix="phases")
+                _appliquer_erreurs(erreur, formulaire, lignes, phases)
+                messages.error(request, erreur.message)
+                return render(
+                    request,
+                    "projets/formulaire.html",
+                    {"form": formulaire, "lignes": lignes, "phases": phases, "projet": projet},
+                )
+            for textes in erreur.erreurs.values():
+                for texte in textes:
+                    form.add_error("commentaire", texte)
+        else:
+            messages.success(request, f"{Action(action).label} : c'est fait.")
+            return redirect("projets:detail", reference=reference)
+    return render(
+        request,
+        "projets/transition.html",
+        {"projet": projet, "action": action, "libelle": Action(action).label, "form": form},
+    )
+
+
+@require_POST
+def document_ajouter(request, reference):
+    projet = projet_pour(utilisateur=request.user, reference=reference)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = document_deposer(
+                projet=projet, fichier=form.cleaned_data["fichier"], par=request.user
+            )
+        except RegleMetierError as erreur:
+            messages.error(request, erreur.message)
+        else:
+            messages.success(request, f"Document « {document.nom} » ajouté.")
+    else:
+        for textes in form.errors.values():
+            for texte in textes:
+                messages.error(request, texte)
+    return redirect("projets:detail", reference=reference)
+
+
+def document_telecharger(request, reference, pk):
+    projet = projet_pour(utilisateur=request.user, reference=reference)
+    document = get_object_or_404(projet.documents, pk=pk)
+    return FileResponse(
+        document.fichier.open("rb"),
+        as_attachment=True,
+        filename=document.nom,
+        content_type=document.type_mime,
+    )

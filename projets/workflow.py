@@ -1,0 +1,91 @@
+"""The dossier's lifecycle as one declarative table (domain-rules §15.2 A).
+
+brouillon → déposé ⇄ incomplet → en instruction → instruit → inscrit à l'ordre du jour →
+retenu / rejeté / ajourné (committee decision only) → programmé → en cours → soldé;
+abandonné (with a reason) from any state before soldé. The contract's listed operations start
+« inscrit au contrat » and become programmé once their financing plan is complete and validated.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from projets.models import Statut
+
+
+class Action(models.TextChoices):
+    DEPOSER = "deposer", "Déposer le dossier"
+    DECLARER_INCOMPLET = "declarer_incomplet", "Déclarer le dossier incomplet"
+    INSTRUIRE = "instruire", "Commencer l'instruction"
+    TERMINER_INSTRUCTION = "terminer_instruction", "Terminer l'instruction"
+    INSCRIRE_ORDRE_DU_JOUR = "inscrire_odj", "Inscrire à l'ordre du jour"
+    RETENIR = "retenir", "Retenir"
+    REJETER = "rejeter", "Rejeter"
+    AJOURNER = "ajourner", "Ajourner"
+    PROGRAMMER = "programmer", "Programmer"
+    DEMARRER = "demarrer", "Déclarer l'opération en cours"
+    SOLDER = "solder", "Solder"
+    ABANDONNER = "abandonner", "Abandonner"
+
+
+class Acteur(models.TextChoices):
+    """Who may take a transition."""
+
+    DEPOSANT = "deposant", "le porteur du dossier, un agent ou un administrateur"
+    INSTRUCTEUR = "instructeur", "un agent d'un signataire ou un administrateur"
+    COMITE = "comite", "une décision de comité"
+    SECRETARIAT = "secretariat", "le secrétariat d'un comité"
+
+
+@dataclass(frozen=True)
+class Transition:
+    depuis: frozenset[str]
+    vers: str
+    acteur: str
+    commentaire_obligatoire: bool = False
+
+
+AVANT_SOLDE = frozenset(s for s in Statut.values if s not in {Statut.SOLDE, Statut.ABANDONNE})
+
+TRANSITIONS: dict[str, Transition] = {
+    Action.DEPOSER: Transition(
+        frozenset({Statut.BROUILLON, Statut.INCOMPLET}), Statut.DEPOSE, Acteur.DEPOSANT
+    ),
+    Action.DECLARER_INCOMPLET: Transition(
+        frozenset({Statut.DEPOSE}), Statut.INCOMPLET, Acteur.INSTRUCTEUR, True
+    ),
+    Action.INSTRUIRE: Transition(
+        frozenset({Statut.DEPOSE}), Statut.EN_INSTRUCTION, Acteur.INSTRUCTEUR
+    ),
+    Action.TERMINER_INSTRUCTION: Transition(
+        frozenset({Statut.EN_INSTRUCTION}), Statut.INSTRUIT, Acteur.INSTRUCTEUR
+    ),
+    Action.INSCRIRE_ORDRE_DU_JOUR: Transition(
+        frozenset({Statut.INSTRUIT, Statut.AJOURNE}),
+        Statut.INSCRIT_ORDRE_DU_JOUR,
+        Acteur.SECRETARIAT,
+    ),
+    Action.RETENIR: Transition(
+        frozenset({Statut.INSCRIT_ORDRE_DU_JOUR}), Statut.RETENU, Acteur.COMITE
+    ),
+    Action.REJETER: Transition(
+        frozenset({Statut.INSCRIT_ORDRE_DU_JOUR}), Statut.REJETE, Acteur.COMITE
+    ),
+    Action.AJOURNER: Transition(
+        frozenset({Statut.INSCRIT_ORDRE_DU_JOUR}), Statut.AJOURNE, Acteur.COMITE
+    ),
+    Action.PROGRAMMER: Transition(
+        frozenset({Statut.RETENU, Statut.INSCRIT_CONTRAT}), Statut.PROGRAMME, Acteur.INSTRUCTEUR
+    ),
+    Action.DEMARRER: Transition(frozenset({Statut.PROGRAMME}), Statut.EN_COURS, Acteur.INSTRUCTEUR),
+    Action.SOLDER: Transition(frozenset({Statut.EN_COURS}), Statut.SOLDE, Acteur.INSTRUCTEUR),
+    Action.ABANDONNER: Transition(AVANT_SOLDE, Statut.ABANDONNE, Acteur.DEPOSANT, True),
+}
+
+# States in which a dossier's content may still be edited, by kind of editor.
+MODIFIABLE_PAR_PORTEUR = frozenset({Statut.BROUILLON, Statut.INCOMPLET})
+MODIFIABLE_PAR_INSTRUCTEUR = frozenset(
+    {Statut.BROUILLON, Statut.INCOMPLET, Statut.DEPOSE, Statut.EN_INSTRUCTION}
+)
+# A porteur may abandon its own dossier only before instruction starts.
+ABANDON_PAR_PORTEUR = frozenset({Statut.BROUILLON, Statut.DEPOSE, Statut.INCOMPLET})

@@ -1,0 +1,129 @@
+"""Every (state, action) pair of the lifecycle: legal ones write exactly one journal row,
+illegal ones are refused with a clear message and change nothing."""
+
+import pytest
+
+from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
+from projets.models import Projet, Statut, TransitionProjet
+from projets.services import actions_possibles, projet_transitionner
+from projets.workflow import TRANSITIONS, Acteur, Action
+
+DECISION = object()  # what gouvernance passes for committee actions
+
+PAIRES = [(statut, action) for statut in Statut.values for action in Action.values]
+
+
+def mettre_dans(projet, statut):
+    Projet.objects.filter(pk=projet.pk).update(
+        statut=statut, motif_abandon="motif" if statut == Statut.ABANDONNE else ""
+    )
+    return Projet.objects.get(pk=projet.pk)
+
+
+@pytest.mark.parametrize(("statut", "action"), PAIRES)
+def test_chaque_paire_statut_action(projet_brouillon, administrateur, statut, action):
+    projet = mettre_dans(projet_brouillon, statut)
+    transition = TRANSITIONS[action]
+    decision = DECISION if transition.acteur in (Acteur.COMITE, Acteur.SECRETARIAT) else None
+    avant = TransitionProjet.objects.count()
+    if statut in transition.depuis:
+        projet_transitionner(
+            projet=projet,
+            action=action,
+            par=administrateur,
+            commentaire="Motif de test",
+            decision=decision,
+        )
+        projet.refresh_from_db()
+        assert projet.statut == transition.vers
+        assert TransitionProjet.objects.count() == avant + 1
+        ligne = TransitionProjet.objects.latest("pk")
+        assert (ligne.action, ligne.de_statut, ligne.vers_statut) == (
+            action,
+            statut,
+            transition.vers,
+        )
+        assert ligne.par == administrateur
+    else:
+        with pytest.raises(EtatIncompatible) as erreur:
+            projet_transitionner(
+                projet=projet,
+                action=action,
+                par=administrateur,
+                commentaire="Motif de test",
+                decision=decision,
+            )
+        assert "Impossible de" in erreur.value.message
+        assert Statut(statut).label in erreur.value.message
+        assert Projet.objects.get(pk=projet.pk).statut == statut
+        assert TransitionProjet.objects.count() == avant
+
+
+@pytest.mark.parametrize("action", [Action.RETENIR, Action.REJETER, Action.AJOURNER])
+def test_seul_un_comite_retient_rejette_ou_ajourne(projet_brouillon, administrateur, action):
+    projet = mettre_dans(projet_brouillon, Statut.INSCRIT_ORDRE_DU_JOUR)
+    with pytest.raises(ActionNonAutorisee, match="Seule une décision de comité"):
+        projet_transitionner(projet=projet, action=action, par=administrateur)
+    assert Projet.objects.get(pk=projet.pk).statut == Statut.INSCRIT_ORDRE_DU_JOUR
+    assert not TransitionProjet.objects.filter(projet=projet).exists()
+
+
+def test_abandonner_exige_un_motif_qui_reste_au_dossier(projet_brouillon, porteur):
+    with pytest.raises(RegleMetierError) as erreur:
+        projet_transitionner(projet=projet_brouillon, action=Action.ABANDONNER, par=porteur)
+    assert "motif_abandon" in erreur.value.erreurs
+    assert Projet.objects.get(pk=projet_brouillon.pk).statut == Statut.BROUILLON
+    projet_transitionner(
+        projet=projet_brouillon,
+        action=Action.ABANDONNER,
+        par=porteur,
+        commentaire="Projet financé autrement.",
+    )
+    projet = Projet.objects.get(pk=projet_brouillon.pk)
+    assert projet.statut == Statut.ABANDONNE
+    assert projet.motif_abandon == "Projet financé autrement."
+
+
+def test_un_porteur_ne_peut_pas_instruire(projet_brouillon, porteur):
+    projet = mettre_dans(projet_brouillon, Statut.DEPOSE)
+    with pytest.raises(ActionNonAutorisee, match="Vous ne pouvez pas commencer l'instruction"):
+        projet_transitionner(projet=projet, action=Action.INSTRUIRE, par=porteur)
+    assert Projet.objects.get(pk=projet.pk).statut == Statut.DEPOSE
+
+
+def test_un_lecteur_ne_peut_rien_declencher(projet_brouillon, lecteur):
+    with pytest.raises(ActionNonAutorisee):
+        projet_transitionner(projet=projet_brouillon, action=Action.DEPOSER, par=lecteur)
+    assert actions_possibles(projet_brouillon, lecteur) == []
+
+
+def test_un_porteur_ne_peut_plus_abandonner_une_fois_l_instruction_commencee(
+    projet_brouillon, porteur
+):
+    projet = mettre_dans(projet_brouillon, Statut.EN_INSTRUCTION)
+    assert Action.ABANDONNER not in actions_possibles(projet, porteur)
+    with pytest.raises(ActionNonAutorisee):
+        projet_transitionner(
+            projet=projet, action=Action.ABANDONNER, par=porteur, commentaire="Plus besoin."
+        )
+
+
+def test_les_boutons_proposes_suivent_le_role_et_le_statut(projet_brouillon, porteur, agent):
+    assert set(actions_possibles(projet_brouillon, porteur)) == {
+        Action.DEPOSER,
+        Action.ABANDONNER,
+    }
+    projet = mettre_dans(projet_brouillon, Statut.DEPOSE)
+    assert set(actions_possibles(projet, agent)) == {
+        Action.DECLARER_INCOMPLET,
+        Action.INSTRUIRE,
+        Action.ABANDONNER,
+    }
+
+
+def test_une_operation_inscrite_se_programme_quand_son_plan_est_complet(administrateur):
+    operation = Projet.objects.get(identifiant_contrat="op-127")
+    with pytest.raises(RegleMetierError) as erreur:
+        projet_transitionner(projet=operation, action=Action.PROGRAMMER, par=administrateur)
+    assert "plan de financement" in erreur.value.erreurs["lignes"][0]
+    assert Projet.objects.get(pk=operation.pk).statut == Statut.INSCRIT_CONTRAT
