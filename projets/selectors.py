@@ -90,7 +90,7 @@ def historique_projet(*, projet: Projet, limite: int = 50) -> list[dict]:
                 "le": version.history_date,
                 "par": version.history_user,
                 "type": version.get_history_type_display(),
-                "motif": f"plan de financement, ligne {financeur} ({format_euros(version.montant)})",
+                "motif": f"plan de financement : {financeur}, {format_euros(version.montant)}",
                 "changements": _changements(version, LignePlanFinancement)
                 if version.history_type == "~"
                 else [],

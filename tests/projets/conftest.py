@@ -57,22 +57,22 @@ def donnees_completes():
     def fabriquer(**surcharges) -> DonneesProjet:
         region = Signataire.objects.get(code="region")
         etat = Signataire.objects.get(code="etat")
-        valeurs = dict(
-            titre="Réhabilitation du bâtiment B",
-            description="Rénovation énergétique d'un bâtiment d'enseignement.",
-            mesure=Noeud.objects.get(code="IV.2.1.a"),
-            departements=[Departement.objects.get(code_insee="59")],
-            communes=[("59009", "Villeneuve-d'Ascq")],
-            date_debut=date(2026, 1, 1),
-            date_fin=date(2027, 6, 30),
-            cout_total_ht=Decimal("1000000.00"),
-            decarbonation="favorable",
-            decarbonation_justification="Chauffage par pompe à chaleur.",
-            impact_environnemental="favorable",
-            impact_environnemental_justification="Matériaux biosourcés.",
-            egalite_femmes_hommes="neutre",
-            egalite_femmes_hommes_justification="Accès égal aux locaux.",
-            lignes=[
+        valeurs = {
+            "titre": "Réhabilitation du bâtiment B",
+            "description": "Rénovation énergétique d'un bâtiment d'enseignement.",
+            "mesure": Noeud.objects.get(code="IV.2.1.a"),
+            "departements": [Departement.objects.get(code_insee="59")],
+            "communes": [("59009", "Villeneuve-d'Ascq")],
+            "date_debut": date(2026, 1, 1),
+            "date_fin": date(2027, 6, 30),
+            "cout_total_ht": Decimal("1000000.00"),
+            "decarbonation": "favorable",
+            "decarbonation_justification": "Chauffage par pompe à chaleur.",
+            "impact_environnemental": "favorable",
+            "impact_environnemental_justification": "Matériaux biosourcés.",
+            "egalite_femmes_hommes": "neutre",
+            "egalite_femmes_hommes_justification": "Accès égal aux locaux.",
+            "lignes": [
                 LigneSaisie(Decimal("400000.00"), NatureFinancement.CPER, signataire_id=region.pk),
                 LigneSaisie(Decimal("350000.00"), NatureFinancement.CPER, signataire_id=etat.pk),
                 LigneSaisie(
@@ -81,8 +81,8 @@ def donnees_completes():
                     source=SourceFinancement.FONDS_PROPRES,
                 ),
             ],
-            phases=[PhaseSaisie("etudes", 2026, 2026), PhaseSaisie("travaux", 2026, 2027)],
-        )
+            "phases": [PhaseSaisie("etudes", 2026, 2026), PhaseSaisie("travaux", 2026, 2027)],
+        }
         valeurs.update(surcharges)
         return DonneesProjet(**valeurs)
 
