@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from axes.models import Departement, Noeud, Signataire
-from projets.models import LignePlanFinancement, Projet, Statut
+from projets.models import LignePlanFinancement, Origine, Projet, Statut
 
 
 def choix_axes():
@@ -39,6 +39,11 @@ class ProjetFilter(filters.FilterSet):
     )
     statut = filters.MultipleChoiceFilter(
         label="Statut", choices=Statut.choices, widget=forms.CheckboxSelectMultiple
+    )
+    origine = filters.ChoiceFilter(
+        label="Origine",
+        choices=Origine.choices,
+        help_text="contrat (opération inscrite au contrat) ou depot (projet déposé).",
     )
     departement = filters.ChoiceFilter(
         label="Département",
@@ -84,7 +89,7 @@ class ProjetFilter(filters.FilterSet):
 
     class Meta:
         model = Projet
-        fields = ["q", "axe", "mesure", "statut", "departement", "financeur", "annee"]
+        fields = ["q", "axe", "mesure", "statut", "origine", "departement", "financeur", "annee"]
 
     def filtrer_texte(self, queryset, nom, valeur):
         for mot in valeur.split():

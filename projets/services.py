@@ -118,7 +118,7 @@ def _reference_suivante(annee: int) -> str:
     return f"HDF-{annee}-{compteur.dernier:04d}"
 
 
-def _maitre_ouvrage(donnees: DonneesProjet, par) -> Organisation:
+def _maitre_ouvrage(donnees: DonneesProjet, par) -> Organisation | None:
     if par.role == Role.PORTEUR and not par.est_administrateur:
         # A porteur files for its own organisation, whatever it sent.
         return par.organisation
@@ -126,9 +126,7 @@ def _maitre_ouvrage(donnees: DonneesProjet, par) -> Organisation:
         return donnees.maitre_ouvrage
     nom = donnees.maitre_ouvrage_nom.strip()
     if not nom:
-        raise RegleMetierError(
-            erreurs={"maitre_ouvrage": ["Indiquez le maître d'ouvrage du projet."]}
-        )
+        return None  # a draft may wait for it; filing requires it
     organisation = Organisation.objects.filter(nom__iexact=nom).first()
     if organisation is None:
         organisation = Organisation(nom=nom, siret=donnees.maitre_ouvrage_siret)

@@ -1,8 +1,14 @@
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from comptes.models import Organisation, Role, Utilisateur
+from axes.models import Departement, Noeud, Signataire
+from comptes.models import Organisation, Role, TypeOrganisation, Utilisateur
+from projets.models import NatureFinancement, SourceFinancement
+from projets.services import DonneesProjet, LigneSaisie, PhaseSaisie, projet_creer
 
 MOT_DE_PASSE = "motdepasse-de-test-42"
 
@@ -34,3 +40,88 @@ def creer_utilisateur():
         )
 
     return creer
+
+
+@pytest.fixture
+def universite():
+    return Organisation.objects.create(
+        nom="Université de test", type=TypeOrganisation.ENSEIGNEMENT_RECHERCHE
+    )
+
+
+@pytest.fixture
+def commune():
+    return Organisation.objects.create(nom="Commune d'ailleurs", type=TypeOrganisation.COMMUNE)
+
+
+@pytest.fixture
+def porteur(creer_utilisateur, universite):
+    return creer_utilisateur("porteur", role=Role.PORTEUR, organisation=universite)
+
+
+@pytest.fixture
+def porteur_autre(creer_utilisateur, commune):
+    return creer_utilisateur("porteur.autre", role=Role.PORTEUR, organisation=commune)
+
+
+@pytest.fixture
+def agent(creer_utilisateur):
+    return creer_utilisateur(
+        "agent.region",
+        role=Role.AGENT,
+        organisation=Signataire.objects.get(code="region").organisation,
+    )
+
+
+@pytest.fixture
+def administrateur(creer_utilisateur):
+    return creer_utilisateur("admin", role=Role.ADMINISTRATEUR)
+
+
+@pytest.fixture
+def lecteur(creer_utilisateur):
+    return creer_utilisateur("lecteur", role=Role.LECTEUR)
+
+
+@pytest.fixture
+def donnees_completes():
+    """A dossier that passes every filing rule: 1 000 000,00 € balanced by three lines."""
+
+    def fabriquer(**surcharges) -> DonneesProjet:
+        region = Signataire.objects.get(code="region")
+        etat = Signataire.objects.get(code="etat")
+        valeurs = {
+            "titre": "Réhabilitation du bâtiment B",
+            "description": "Rénovation énergétique d'un bâtiment d'enseignement.",
+            "mesure": Noeud.objects.get(code="IV.2.1.a"),
+            "departements": [Departement.objects.get(code_insee="59")],
+            "communes": [("59009", "Villeneuve-d'Ascq")],
+            "date_debut": date(2026, 1, 1),
+            "date_fin": date(2027, 6, 30),
+            "cout_total_ht": Decimal("1000000.00"),
+            "decarbonation": "favorable",
+            "decarbonation_justification": "Chauffage par pompe à chaleur.",
+            "impact_environnemental": "favorable",
+            "impact_environnemental_justification": "Matériaux biosourcés.",
+            "egalite_femmes_hommes": "neutre",
+            "egalite_femmes_hommes_justification": "Accès égal aux locaux.",
+            "lignes": [
+                LigneSaisie(Decimal("400000.00"), NatureFinancement.CPER, signataire_id=region.pk),
+                LigneSaisie(Decimal("350000.00"), NatureFinancement.CPER, signataire_id=etat.pk),
+                LigneSaisie(
+                    Decimal("250000.00"),
+                    NatureFinancement.HORS_CPER,
+                    source=SourceFinancement.FONDS_PROPRES,
+                ),
+            ],
+            "phases": [PhaseSaisie("etudes", 2026, 2026), PhaseSaisie("travaux", 2026, 2027)],
+        }
+        valeurs.update(surcharges)
+        return DonneesProjet(**valeurs)
+
+    return fabriquer
+
+
+@pytest.fixture
+def projet_brouillon(porteur, donnees_completes):
+    return projet_creer(donnees=donnees_completes(), par=porteur)
