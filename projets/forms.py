@@ -192,6 +192,10 @@ class LigneForm(DsfrBaseForm):
             self.add_error("montant", "Le montant doit être supérieur à zéro.")
         return donnees
 
+    def has_changed(self):
+        # The nature select always holds a value: a row counts once a funder or amount is typed.
+        return bool(self["financeur"].value() or self["montant"].value())
+
     def saisie(self) -> LigneSaisie:
         genre, _, valeur = self.cleaned_data["financeur"].partition(":")
         return LigneSaisie(
@@ -203,10 +207,14 @@ class LigneForm(DsfrBaseForm):
 
 
 class PhaseForm(DsfrBaseForm):
-    type = forms.ChoiceField(label="Phase", choices=TypePhase.choices)
+    type = forms.ChoiceField(label="Phase", choices=[("", "—"), *TypePhase.choices])
     libelle = forms.CharField(label="Précision", max_length=150, required=False)
-    annee_debut = forms.TypedChoiceField(label="De", choices=ANNEES, coerce=int)
-    annee_fin = forms.TypedChoiceField(label="À", choices=ANNEES, coerce=int)
+    annee_debut = forms.TypedChoiceField(
+        label="De", choices=[("", "—"), *ANNEES], coerce=int, empty_value=None
+    )
+    annee_fin = forms.TypedChoiceField(
+        label="À", choices=[("", "—"), *ANNEES], coerce=int, empty_value=None
+    )
 
     def clean(self):
         donnees = super().clean()

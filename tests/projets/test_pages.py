@@ -196,3 +196,25 @@ def test_la_modification_est_tracee_avec_l_ancienne_valeur(client, porteur, proj
     assert changement.new == "Réhabilitation du bâtiment B, tranche 1"
     page = client.get(reverse("projets:detail", args=[projet_brouillon.reference])).content.decode()
     assert "« Réhabilitation du bâtiment B » → « Réhabilitation du bâtiment B, tranche 1 »" in page
+
+
+def test_les_lignes_laissees_vides_sont_ignorees(client, porteur):
+    client.force_login(porteur)
+    donnees = formulaire(enregistrer="1")
+    donnees.update(
+        {
+            "lignes-TOTAL_FORMS": "4",
+            "lignes-3-financeur": "",
+            "lignes-3-nature": "cper",
+            "lignes-3-montant": "",
+            "phases-TOTAL_FORMS": "2",
+            "phases-1-type": "",
+            "phases-1-annee_debut": "",
+            "phases-1-annee_fin": "",
+        }
+    )
+    reponse = client.post(reverse("projets:creer"), donnees)
+    assert reponse.status_code == 302
+    projet = Projet.objects.get(titre="Maison de la vie étudiante")
+    assert projet.lignes_financement.count() == 3
+    assert projet.phases.count() == 1
