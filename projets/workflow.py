@@ -84,8 +84,15 @@ TRANSITIONS: dict[str, Transition] = {
 
 # States in which a dossier's content may still be edited, by kind of editor.
 MODIFIABLE_PAR_PORTEUR = frozenset({Statut.BROUILLON, Statut.INCOMPLET})
+# Instructors also complete the financing plan of the contract's listed operations.
 MODIFIABLE_PAR_INSTRUCTEUR = frozenset(
-    {Statut.BROUILLON, Statut.INCOMPLET, Statut.DEPOSE, Statut.EN_INSTRUCTION}
+    {
+        Statut.BROUILLON,
+        Statut.INCOMPLET,
+        Statut.DEPOSE,
+        Statut.EN_INSTRUCTION,
+        Statut.INSCRIT_CONTRAT,
+    }
 )
 # A porteur may abandon its own dossier only before instruction starts.
 ABANDON_PAR_PORTEUR = frozenset({Statut.BROUILLON, Statut.DEPOSE, Statut.INCOMPLET})

@@ -127,3 +127,20 @@ def test_une_operation_inscrite_se_programme_quand_son_plan_est_complet(administ
         projet_transitionner(projet=operation, action=Action.PROGRAMMER, par=administrateur)
     assert "plan de financement" in erreur.value.erreurs["lignes"][0]
     assert Projet.objects.get(pk=operation.pk).statut == Statut.INSCRIT_CONTRAT
+
+
+def test_un_agent_complete_le_plan_d_une_operation_inscrite_puis_la_programme(
+    agent, donnees_completes
+):
+    from projets.services import projet_modifier
+
+    operation = Projet.objects.get(identifiant_contrat="op-127")
+    projet_modifier(
+        projet=operation,
+        donnees=donnees_completes(titre=operation.titre, mesure=operation.mesure),
+        par=agent,
+    )
+    projet_transitionner(projet=operation, action=Action.PROGRAMMER, par=agent)
+    operation.refresh_from_db()
+    assert operation.statut == Statut.PROGRAMME
+    assert operation.transitions.get().de_statut == Statut.INSCRIT_CONTRAT
