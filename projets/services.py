@@ -34,6 +34,7 @@ from projets.permissions import (
     peut_deposer_document,
     peut_modifier_projet,
 )
+from projets.signals import transition_effectuee
 from projets.workflow import TRANSITIONS, Acteur, Action
 
 
@@ -433,6 +434,15 @@ def projet_transitionner(
         vers_statut=transition.vers,
         par=par,
         commentaire=commentaire.strip(),
+    )
+    transition_effectuee.send(
+        sender=Projet,
+        projet=projet,
+        action=action,
+        depuis=depuis,
+        vers=transition.vers,
+        par=par,
+        decision=decision,
     )
     return projet
 
