@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.e2e.outils import hotes_exterieurs
@@ -100,6 +100,23 @@ def serveur_portail(django_db_setup, django_db_blocker, tmp_path_factory):
         except subprocess.TimeoutExpired:
             processus.kill()
             processus.wait()
+        with django_db_blocker.unblock():
+            _attendre_la_fin_des_sessions_du_serveur()
+
+
+def _attendre_la_fin_des_sessions_du_serveur() -> None:
+    """PostgreSQL ends the dead server's sessions a moment after the process exits; the test
+    database cannot be dropped until then."""
+    requete = (
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    with connection.cursor() as curseur:
+        for _ in range(50):
+            curseur.execute(requete)
+            if curseur.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="package")
@@ -108,7 +125,9 @@ def navigateur():
 
     Playwright's sync API keeps an asyncio loop running in this thread, and Django refuses
     database calls while a loop runs; the tests are synchronous, so the check is lifted for as
-    long as the browser lives, and only then."""
+    long as the browser lives, and only then. While the loop runs, Django also hands out
+    other connection objects (its connection store is context-local): the ones opened then
+    are closed before the loop stops, or the test database could not be dropped."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium introuvable ({CHROMIUM}) : apt-get install -y chromium")
     avant = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -120,11 +139,18 @@ def navigateur():
             )
             yield navigateur
             navigateur.close()
+            connections.close_all()
     finally:
         if avant is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = avant
+
+
+@pytest.fixture(autouse=True)
+def _acces_base(navigateur, db, contrat_recharge):
+    """As in the root conftest, with the browser started first: the test's transaction must be
+    opened on the connection that the test body will use once Playwright's loop runs."""
 
 
 @dataclass
