@@ -1,7 +1,9 @@
-from django.db.models import Q, QuerySet
+from decimal import Decimal
 
-from axes.models import Noeud
-from projets.models import Projet
+from django.db.models import Count, Q, QuerySet
+
+from axes.models import Contrat, Noeud
+from projets.models import Projet, Statut
 
 
 def projets_du_noeud(*, noeud: Noeud) -> QuerySet[Projet]:
@@ -12,3 +14,19 @@ def projets_du_noeud(*, noeud: Noeud) -> QuerySet[Projet]:
         .select_related("mesure", "maitre_ouvrage")
         .order_by("mesure__position", "reference")
     )
+
+
+def operations_inscrites_par_departement(*, contrat: Contrat) -> dict[str, Decimal]:
+    """Operations the contract names (status « inscrit au contrat »), counted per département
+    they concern; an operation over several départements counts in each. One query."""
+    lignes = (
+        Projet.objects.filter(
+            mesure__contrat=contrat,
+            statut=Statut.INSCRIT_CONTRAT,
+            departements__isnull=False,
+        )
+        .values("departements__code_insee")
+        .annotate(nombre=Count("pk", distinct=True))
+        .order_by()
+    )
+    return {ligne["departements__code_insee"]: Decimal(ligne["nombre"]) for ligne in lignes}
