@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from cper.socle.montants import format_meuros
 
-LARGEUR = 840
-LARGEUR_LIBELLES = 330
+LARGEUR = 860
+LARGEUR_LIBELLES = 350
 LARGEUR_VALEURS = 110
 HAUTEUR_BARRE = 16
 ECART_BARRES = 2
