@@ -38,10 +38,12 @@ run: install
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT); \
 	fi
 
-# The whole suite on PostgreSQL and Redis, then the migration and lint checks.
+# Lint, migration check, then the whole suite on PostgreSQL and Redis, browser tests included
+# (Chromium at /usr/bin/chromium; screenshots under test-artefacts/e2e/).
 test: export DJANGO_SETTINGS_MODULE = cper.settings_test
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
@@ -50,4 +52,4 @@ lint: install
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf var staticfiles .pytest_cache
+	rm -rf var staticfiles .pytest_cache test-artefacts

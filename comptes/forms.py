@@ -1,15 +1,20 @@
-from django.contrib.auth.forms import AuthenticationForm
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from dsfr.forms import DsfrBaseForm
 
 
 class ConnexionForm(AuthenticationForm, DsfrBaseForm):
+    # Labels are declared on the fields: DsfrBaseForm builds (and caches) the bound fields in
+    # its __init__, so a label changed after super().__init__() never reaches the page.
+    username = UsernameField(label="Identifiant", widget=forms.TextInput(attrs={"autofocus": True}))
+    password = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
     error_messages = {
         "invalid_login": "Identifiant ou mot de passe incorrect. Vérifiez votre saisie "
         "(les majuscules comptent).",
         "inactive": "Ce compte est désactivé. Contactez le secrétariat du CPER.",
     }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Identifiant"
-        self.fields["password"].label = "Mot de passe"

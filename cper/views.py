@@ -1,18 +1,53 @@
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
+from django.urls import reverse
 
 from axes.selectors import arbre_programme, contrat_courant
+from cper.socle.carte import carte_departements
+from cper.socle.graphiques import Serie, barres_horizontales
+from cper.socle.montants import format_nombre
 from financement.selectors import tableau_enveloppes
+from projets.selectors import operations_inscrites_par_departement
+
+
+def nombre_operations(valeur: Decimal) -> str:
+    return f"{format_nombre(valeur, 0)} opération{'s' if valeur > 1 else ''}"
 
 
 @login_not_required
 def accueil(request):
-    """Home: the programme in one screen, the nine envelopes of Article 2 and their total."""
+    """Home: the programme in one screen, the nine envelopes of Article 2 and their total, the
+    operations the contract names on a map of the five départements."""
     contrat = contrat_courant()
     lignes, total = tableau_enveloppes(contrat=contrat)
     axes = arbre_programme(contrat=contrat)
+    # The project list with filters will come later; the zones link to the programme for now.
+    carte = carte_departements(
+        operations_inscrites_par_departement(contrat=contrat),
+        titre="Opérations inscrites au contrat, par département",
+        url=reverse("programme"),
+        formater=nombre_operations,
+    )
+    graphique = barres_horizontales(
+        [(ligne.signataire.nom, [ligne.montant]) for ligne in lignes],
+        series=[Serie("Enveloppe", "enveloppe")],
+        titre="Enveloppe de chaque signataire (article 2)",
+        description=(
+            "Barres horizontales à la même échelle, en millions d’euros. Les montants exacts "
+            "figurent dans le tableau « Enveloppes des signataires (article 2) » qui suit."
+        ),
+    )
     return render(
         request,
         "accueil.html",
-        {"contrat": contrat, "lignes": lignes, "total": total, "axes": axes},
+        {
+            "contrat": contrat,
+            "lignes": lignes,
+            "total": total,
+            "axes": axes,
+            "carte": carte,
+            "graphique": graphique,
+        },
     )

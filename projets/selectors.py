@@ -1,9 +1,11 @@
-from django.db.models import Q, QuerySet
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from axes.models import Noeud
+from axes.models import Contrat, Noeud
 from cper.socle.montants import format_euros
-from projets.models import LignePlanFinancement, Projet
+from projets.models import LignePlanFinancement, Projet, Statut
 
 
 def projets_du_noeud(*, noeud: Noeud) -> QuerySet[Projet]:
@@ -98,3 +100,19 @@ def historique_projet(*, projet: Projet, limite: int = 50) -> list[dict]:
         )
     entrees.sort(key=lambda e: e["le"], reverse=True)
     return entrees[:limite]
+
+
+def operations_inscrites_par_departement(*, contrat: Contrat) -> dict[str, Decimal]:
+    """Operations the contract names (status « inscrit au contrat »), counted per département
+    they concern; an operation over several départements counts in each. One query."""
+    lignes = (
+        Projet.objects.filter(
+            mesure__contrat=contrat,
+            statut=Statut.INSCRIT_CONTRAT,
+            departements__isnull=False,
+        )
+        .values("departements__code_insee")
+        .annotate(nombre=Count("pk", distinct=True))
+        .order_by()
+    )
+    return {ligne["departements__code_insee"]: Decimal(ligne["nombre"]) for ligne in lignes}

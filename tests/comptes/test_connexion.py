@@ -73,3 +73,9 @@ def test_la_deconnexion_ferme_la_session(client, creer_utilisateur):
 def test_les_pages_publiques_restent_ouvertes(client):
     for url in ("/", "/programme/", "/programme/I/", "/connexion/", "/api/docs/", "/api/schema/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_les_champs_de_connexion_sont_libelles_en_francais(client):
+    html = client.get(reverse("connexion")).content.decode()
+    assert "Identifiant" in html
+    assert "Username" not in html
