@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("", include("axes.urls")),
     path("", include("comptes.urls")),
+    path("rapports/", include("rapports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("cper.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
