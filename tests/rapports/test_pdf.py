@@ -2,6 +2,7 @@
 
 import base64
 import re
+import time
 
 import pytest
 from django.utils import translation
@@ -100,3 +101,14 @@ def test_le_bilan_compte_les_operations_par_axe_sans_inventer_de_montants(bilan_
     corps = texte[: texte.rindex("4. Sources et limites des données")].lower()
     assert "payé" not in corps and "programmé" not in corps
     assert "ne figurent pas encore dans ce bilan" in texte
+
+
+@pytest.mark.lent
+def test_le_bilan_se_produit_en_moins_de_0_6_seconde_par_page():
+    """Target P5 of docs/craft.md on the 2-core build machine (measured 0.09-0.22 s/page)."""
+    debut = time.perf_counter()
+    with translation.override("fr"):
+        donnees = donnees_bilan(contrat=contrat_courant())
+        pdf = document_pdf(gabarit="rapports/bilan_execution.html", contexte={"bilan": donnees})
+    duree = time.perf_counter() - debut
+    assert duree / nombre_pages(pdf) < 0.6

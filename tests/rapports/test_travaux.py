@@ -297,3 +297,9 @@ def test_un_travail_bloque_deux_fois_passe_en_echec_avec_un_message(client, dema
     client.force_login(demandeur)
     page = client.get(reverse("rapports:travail", args=[travail.pk])).content.decode()
     assert "Le traitement a été interrompu ; relancez la demande." in page
+
+
+def test_le_balayage_des_travaux_bloques_est_planifie_toutes_les_dix_minutes(settings):
+    entree = settings.CELERY_BEAT_SCHEDULE["travaux-bloques-relancer"]
+    assert entree["task"] in celery_app.tasks
+    assert entree["schedule"] == 600.0
