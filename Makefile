@@ -20,7 +20,8 @@ install: $(STAMP)
 
 # Serve the portal with the real contract loaded. Without DATABASE_URL it runs on an embedded
 # SQLite file and Celery runs tasks eagerly; with DATABASE_URL and CELERY_BROKER_URL it uses
-# PostgreSQL and Redis and starts a Celery worker beside the server.
+# PostgreSQL and Redis and starts a Celery worker (with beat, for the periodic sweep of stuck
+# report jobs) beside the server.
 run: export DEBUG ?= 1
 run: install
 	mkdir -p var
@@ -29,8 +30,9 @@ run: install
 	$(BIN)/python manage.py creer_comptes_demo
 	@echo "Portail : http://$(HOST):$(PORT)/   API : http://$(HOST):$(PORT)/api/docs/"
 	@if [ -n "$$CELERY_BROKER_URL" ]; then \
-	  echo "Worker Celery démarré sur $$CELERY_BROKER_URL"; \
-	  $(BIN)/celery -A cper worker --loglevel=INFO --concurrency=2 & \
+	  echo "Worker Celery (files celery et pdf, avec beat) démarré sur $$CELERY_BROKER_URL"; \
+	  $(BIN)/celery -A cper worker -B -Q celery,pdf --loglevel=INFO --concurrency=2 \
+	    --schedule=var/celerybeat-schedule & \
 	  trap 'kill %1 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT); \
 	else \

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "projets",
     "financement",
     "gouvernance",
+    "rapports",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,31 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 330
 CELERY_TIMEZONE = TIME_ZONE
+# Jobs store their state in the database (`rapports.Travail`); Celery results are not needed.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    # A worker killed mid-job leaves its row `en_cours`: the sweep re-queues it once or marks
+    # it `echec`, so that no job waits forever.
+    "travaux-bloques-relancer": {
+        "task": "rapports.tasks.travaux_bloques_relancer_task",
+        "schedule": 600.0,
+    },
+}
+
+# --- Reports (rapports) -------------------------------------------------------------------
+# PDFs are built by a worker on their own queue, so that a long document never delays the
+# other tasks (`make run` starts a worker on both queues).
+RAPPORTS_FILE_CELERY = os.environ.get("RAPPORTS_FILE_CELERY", "pdf")
+RAPPORTS_LIMITE_SOUPLE = int(os.environ.get("RAPPORTS_LIMITE_SOUPLE", "240"))
+RAPPORTS_LIMITE_DURE = int(os.environ.get("RAPPORTS_LIMITE_DURE", "300"))
+# A job `en_cours` for longer than this has lost its worker (the hard limit plus a margin).
+RAPPORTS_DELAI_BLOCAGE = RAPPORTS_LIMITE_DURE + 60
+# How many times the same job may start before the sweep gives up and marks it `echec`.
+RAPPORTS_TENTATIVES_MAX = 2
+# Only the test settings allow the slow test parameter (`pause_test`) of a job.
+RAPPORTS_PAUSE_DE_TEST_AUTORISEE = False
+# Absolute address of the portal, for links in e-mails sent by workers (no request there).
+PORTAIL_URL = os.environ.get("PORTAIL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -16,8 +16,10 @@ from cper.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks are sent to Redis and run by a worker only in the tests that start one; elsewhere
-# they run in-process so that a test sees their effect.
-CELERY_TASK_ALWAYS_EAGER = True
+# they run in-process so that a test sees their effect. The worker those tests start runs with
+# `CELERY_EAGER=0`.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", True)  # noqa: F405
+RAPPORTS_PAUSE_DE_TEST_AUTORISEE = True
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 WHITENOISE_USE_FINDERS = True

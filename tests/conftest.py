@@ -141,3 +141,15 @@ def donnees_completes():
 @pytest.fixture
 def projet_brouillon(porteur, donnees_completes):
     return projet_creer(donnees=donnees_completes(), par=porteur)
+
+
+@pytest.fixture
+def base_transactionnelle_avec_contrat(transactional_db):
+    """Real commits, for tests whose other processes (a Celery worker) must see the data.
+
+    A transactional test empties every table when it ends: the contract is loaded again
+    afterwards so that the tests after it still find it (`charger_cper` is idempotent).
+    """
+    call_command("charger_cper", verbosity=0)
+    yield
+    call_command("charger_cper", verbosity=0)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from rapports import views
+
+app_name = "rapports"
+
+urlpatterns = [
+    path("", views.liste, name="liste"),
+    path("<int:pk>/", views.travail, name="travail"),
+    path("<int:pk>/etat/", views.etat, name="etat"),
+    path("<int:pk>/telecharger/", views.telecharger, name="telecharger"),
+]
