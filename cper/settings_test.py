@@ -29,4 +29,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Uploaded documents of the tests go to a scratch folder, never into the repository.
-MEDIA_ROOT = Path(tempfile.gettempdir()) / "cper-tests-documents"
+# (A worker started by a test gets its own CPER_VAR_DIR, and so its own documents folder.)
+if not os.environ.get("CPER_VAR_DIR"):
+    MEDIA_ROOT = Path(tempfile.gettempdir()) / "cper-tests-documents"
