@@ -1,6 +1,6 @@
 from axes.models import Contrat, Signataire
 from cper.socle.chargement import Bilan, synchroniser
-from financement.models import Enveloppe
+from financement.models import Enveloppe, VersionEnveloppe
 
 
 def charger_enveloppes(*, contrat: Contrat, bilan: Bilan) -> None:
@@ -16,4 +16,15 @@ def charger_enveloppes(*, contrat: Contrat, bilan: Bilan) -> None:
             {"signataire": signataire},
             {},
             creation_seule={"montant": signataire.montant_article_2},
+        )
+        # The envelope as signed is its first version, in force from the signature.
+        synchroniser(
+            VersionEnveloppe,
+            bilan,
+            {"signataire": signataire, "avenant": None},
+            {},
+            creation_seule={
+                "montant": signataire.montant_article_2,
+                "depuis": contrat.date_signature,
+            },
         )

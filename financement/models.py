@@ -1,9 +1,22 @@
-"""Envelopes of Article 2 and, later, the ledger that draws on them."""
+"""The ledger: Article 2 envelopes and what draws on them.
 
+Programmé, engagé and payé are stored running totals kept by database triggers (see the
+migration `0002_registre`), and CHECK constraints make it impossible for any writer — a
+service, the admin, the shell, two simultaneous requests — to programme more than an
+envelope, commit more than a programmed line, or pay more than a commitment.
+"""
+
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
-from axes.models import Signataire
+from axes.models import Noeud, Signataire
 from cper.socle.montants import MONTANT
+from projets.models import LignePlanFinancement, Projet
+
+
+def _positif(nom: str, champ: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{champ}__gte": 0}), name=nom)
 
 
 class EnveloppeQuerySet(models.QuerySet):
@@ -12,15 +25,18 @@ class EnveloppeQuerySet(models.QuerySet):
 
 
 class Enveloppe(models.Model):
-    """What a signatory committed to the contract (Article 2), in euros.
+    """What a signatory committed to the contract (Article 2), in euros, and its consumption.
 
-    It starts at the Article 2 amount and changes only through an avenant in force.
+    `montant` starts at the Article 2 amount and changes only through an avenant in force.
     """
 
     signataire = models.OneToOneField(
         Signataire, verbose_name="signataire", on_delete=models.PROTECT, related_name="enveloppe"
     )
     montant = models.DecimalField("montant en vigueur (€)", **MONTANT)
+    montant_programme = models.DecimalField("programmé (€)", **MONTANT, default=0)
+    montant_engage = models.DecimalField("engagé (€)", **MONTANT, default=0)
+    montant_paye = models.DecimalField("payé (€)", **MONTANT, default=0)
 
     objects = EnveloppeQuerySet.as_manager()
 
@@ -29,10 +45,374 @@ class Enveloppe(models.Model):
         verbose_name_plural = "enveloppes"
         ordering = ["signataire__ordre"]
         constraints = [
+            _positif("enveloppe_montant_positif", "montant"),
+            _positif("enveloppe_paye_positif", "montant_paye"),
             models.CheckConstraint(
-                condition=models.Q(montant__gte=0), name="enveloppe_montant_positif"
+                condition=Q(montant_programme__lte=F("montant")),
+                name="enveloppe_programme_dans_l_enveloppe",
+            ),
+            models.CheckConstraint(
+                condition=Q(montant_engage__lte=F("montant_programme")),
+                name="enveloppe_engage_dans_le_programme",
+            ),
+            models.CheckConstraint(
+                condition=Q(montant_paye__lte=F("montant_engage")),
+                name="enveloppe_paye_dans_l_engage",
             ),
         ]
 
     def __str__(self) -> str:
         return f"Enveloppe {self.signataire}"
+
+    @property
+    def disponible(self):
+        return self.montant - self.montant_programme
+
+
+class VersionEnveloppe(models.Model):
+    """Each value an envelope has had, from a date: Article 2, then each avenant in force."""
+
+    signataire = models.ForeignKey(
+        Signataire, on_delete=models.PROTECT, related_name="versions_enveloppe"
+    )
+    montant = models.DecimalField("montant (€)", **MONTANT)
+    depuis = models.DateField("en vigueur depuis")
+    avenant = models.ForeignKey(
+        "Avenant", on_delete=models.PROTECT, null=True, blank=True, related_name="versions"
+    )
+
+    class Meta:
+        verbose_name = "version d'enveloppe"
+        verbose_name_plural = "versions des enveloppes"
+        ordering = ["signataire__ordre", "depuis", "pk"]
+        constraints = [_positif("version_enveloppe_montant_positif", "montant")]
+
+    def __str__(self) -> str:
+        return f"{self.signataire} : {self.montant} € depuis le {self.depuis}"
+
+
+class MaquetteLigne(models.Model):
+    """A line of the maquette financière: a signatory's ceiling on a part of the programme.
+
+    The contract refers to the maquette (l. 109) but the annex is not in the text: lines are
+    imported (CSV) or created by administrators. Where a line exists, what the signatory
+    programmes on that node and below it cannot exceed it.
+    """
+
+    signataire = models.ForeignKey(
+        Signataire, on_delete=models.PROTECT, related_name="lignes_maquette"
+    )
+    noeud = models.ForeignKey(Noeud, on_delete=models.PROTECT, related_name="lignes_maquette")
+    montant = models.DecimalField("montant (€)", **MONTANT)
+    montant_programme = models.DecimalField("programmé (€)", **MONTANT, default=0)
+
+    class Meta:
+        verbose_name = "ligne de maquette"
+        verbose_name_plural = "maquette financière"
+        ordering = ["signataire__ordre", "noeud__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["signataire", "noeud"], name="maquette_unique"),
+            _positif("maquette_montant_positif", "montant"),
+            _positif("maquette_programme_positif", "montant_programme"),
+            models.CheckConstraint(
+                condition=Q(montant_programme__lte=F("montant")),
+                name="maquette_programme_dans_la_ligne",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signataire} × {self.noeud.code}"
+
+
+class CreditsOuverts(models.Model):
+    """Credits a signatory opened for the CPER in a budget year (loi de finances, budget).
+
+    Article 2: commitments are « subordonnés à l'ouverture des moyens financiers nécessaires ».
+    When a year has opened credits, that year's commitments cannot exceed them.
+    """
+
+    signataire = models.ForeignKey(
+        Signataire, on_delete=models.PROTECT, related_name="credits_ouverts"
+    )
+    annee = models.PositiveSmallIntegerField("année budgétaire")
+    montant = models.DecimalField("crédits ouverts (€)", **MONTANT)
+    montant_engage = models.DecimalField("engagé sur l'année (€)", **MONTANT, default=0)
+
+    class Meta:
+        verbose_name = "crédits ouverts"
+        verbose_name_plural = "crédits ouverts"
+        ordering = ["signataire__ordre", "annee"]
+        constraints = [
+            models.UniqueConstraint(fields=["signataire", "annee"], name="credits_unique"),
+            _positif("credits_montant_positif", "montant"),
+            _positif("credits_engage_positif", "montant_engage"),
+            models.CheckConstraint(
+                condition=Q(montant_engage__lte=F("montant")), name="credits_engage_dans_l_ouvert"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signataire} {self.annee}"
+
+
+class LigneProgrammee(models.Model):
+    """The programmed amount of one CPER line of a dossier's financing plan."""
+
+    ligne_plan = models.OneToOneField(
+        LignePlanFinancement,
+        verbose_name="ligne du plan de financement",
+        on_delete=models.PROTECT,
+        related_name="programmation",
+    )
+    projet = models.ForeignKey(Projet, on_delete=models.PROTECT, related_name="lignes_programmees")
+    signataire = models.ForeignKey(
+        Signataire, on_delete=models.PROTECT, related_name="lignes_programmees"
+    )
+    noeud = models.ForeignKey(
+        Noeud,
+        verbose_name="mesure",
+        on_delete=models.PROTECT,
+        related_name="lignes_programmees",
+    )
+    montant_programme = models.DecimalField("programmé (€)", **MONTANT)
+    montant_engage = models.DecimalField("engagé (€)", **MONTANT, default=0)
+    montant_paye = models.DecimalField("payé (€)", **MONTANT, default=0)
+    montant_degage = models.DecimalField("dégagé (€)", **MONTANT, default=0)
+    programme_le = models.DateTimeField("programmé le", auto_now_add=True)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "ligne programmée"
+        verbose_name_plural = "lignes programmées"
+        ordering = ["signataire__ordre", "projet__reference"]
+        constraints = [
+            _positif("ligne_programmee_paye_positif", "montant_paye"),
+            _positif("ligne_programmee_degage_positif", "montant_degage"),
+            models.CheckConstraint(
+                condition=Q(montant_engage__lte=F("montant_programme")),
+                name="ligne_programmee_engage_dans_le_programme",
+            ),
+            models.CheckConstraint(
+                condition=Q(montant_paye__lte=F("montant_engage")),
+                name="ligne_programmee_paye_dans_l_engage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.projet.reference} – {self.signataire}"
+
+    @property
+    def reste_a_engager(self):
+        return self.montant_programme - self.montant_engage
+
+
+class TypeActe(models.TextChoices):
+    CONVENTION = "convention", "Convention"
+    ARRETE = "arrete", "Arrêté"
+    DELIBERATION_CP = "deliberation_cp", "Délibération de commission permanente"
+    AUTRE = "autre", "Autre acte"
+
+
+class Engagement(models.Model):
+    """A legal commitment (engagement juridique) on a programmed line."""
+
+    ligne = models.ForeignKey(LigneProgrammee, on_delete=models.PROTECT, related_name="engagements")
+    signataire = models.ForeignKey(Signataire, on_delete=models.PROTECT, related_name="+")
+    date_acte = models.DateField("date de l'acte")
+    type_acte = models.CharField("nature de l'acte", max_length=20, choices=TypeActe.choices)
+    reference = models.CharField("référence de l'acte", max_length=100)
+    montant = models.DecimalField("montant (€)", **MONTANT)
+    annee_budgetaire = models.PositiveSmallIntegerField("année budgétaire")
+    montant_paye = models.DecimalField("payé (€)", **MONTANT, default=0)
+    montant_degage = models.DecimalField("dégagé (€)", **MONTANT, default=0)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cree_le = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "engagement"
+        verbose_name_plural = "engagements"
+        ordering = ["ligne", "date_acte", "pk"]
+        constraints = [
+            _positif("engagement_montant_positif", "montant"),
+            _positif("engagement_paye_positif", "montant_paye"),
+            models.CheckConstraint(
+                condition=Q(montant_paye__lte=F("montant")), name="engagement_paye_dans_l_engage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_acte_display()} {self.reference}"
+
+    @property
+    def reste_a_payer(self):
+        return self.montant - self.montant_paye
+
+
+class TypePaiement(models.TextChoices):
+    AVANCE = "avance", "Avance"
+    ACOMPTE = "acompte", "Acompte"
+    SOLDE = "solde", "Solde"
+
+
+class Paiement(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="paiements")
+    date = models.DateField("date du paiement")
+    montant = models.DecimalField("montant (€)", **MONTANT)
+    type = models.CharField("nature", max_length=10, choices=TypePaiement.choices)
+    reference = models.CharField("référence (mandat)", max_length=100, blank=True)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cree_le = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "paiement"
+        verbose_name_plural = "paiements"
+        ordering = ["engagement", "date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(montant__gt=0), name="paiement_montant_positif")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} du {self.date}"
+
+
+class StatutAvenant(models.TextChoices):
+    BROUILLON = "brouillon", "En préparation"
+    EN_APPROBATION = "en_approbation", "Soumis aux signataires"
+    EN_VIGUEUR = "en_vigueur", "En vigueur"
+
+
+class Avenant(models.Model):
+    """A revision of the contract (Article 4): by mutual agreement, justified, approved by all."""
+
+    numero = models.PositiveSmallIntegerField("numéro", unique=True)
+    titre = models.CharField("titre", max_length=255)
+    justification = models.TextField(
+        "justification", help_text="Article 4 : la révision est subordonnée à la justification."
+    )
+    initie_par = models.ForeignKey(
+        Signataire,
+        verbose_name="partie qui l'a demandé",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    statut = models.CharField(
+        "statut", max_length=20, choices=StatutAvenant.choices, default=StatutAvenant.BROUILLON
+    )
+    entre_en_vigueur_le = models.DateField("entré en vigueur le", null=True, blank=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "avenant"
+        verbose_name_plural = "avenants"
+        ordering = ["numero"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(justification=""), name="avenant_justification_obligatoire"
+            ),
+            models.CheckConstraint(
+                condition=~Q(statut="en_vigueur") | Q(entre_en_vigueur_le__isnull=False),
+                name="avenant_en_vigueur_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Avenant n° {self.numero} – {self.titre}"
+
+
+class ModificationEnveloppe(models.Model):
+    avenant = models.ForeignKey(Avenant, on_delete=models.CASCADE, related_name="modifications")
+    signataire = models.ForeignKey(Signataire, on_delete=models.PROTECT, related_name="+")
+    nouveau_montant = models.DecimalField("nouvelle enveloppe (€)", **MONTANT)
+
+    class Meta:
+        verbose_name = "modification d'enveloppe"
+        verbose_name_plural = "modifications d'enveloppes"
+        ordering = ["avenant", "signataire__ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["avenant", "signataire"], name="modification_unique"),
+            _positif("modification_montant_positif", "nouveau_montant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signataire} → {self.nouveau_montant} €"
+
+
+class ModificationMaquette(models.Model):
+    avenant = models.ForeignKey(
+        Avenant, on_delete=models.CASCADE, related_name="modifications_maquette"
+    )
+    signataire = models.ForeignKey(Signataire, on_delete=models.PROTECT, related_name="+")
+    noeud = models.ForeignKey(Noeud, on_delete=models.PROTECT, related_name="+")
+    nouveau_montant = models.DecimalField("nouveau montant (€)", **MONTANT)
+
+    class Meta:
+        verbose_name = "modification de maquette"
+        verbose_name_plural = "modifications de maquette"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["avenant", "signataire", "noeud"], name="modification_maquette_unique"
+            ),
+            _positif("modification_maquette_positif", "nouveau_montant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signataire} × {self.noeud.code} → {self.nouveau_montant} €"
+
+
+class ApprobationAvenant(models.Model):
+    """One signatory's approval, by its own procedure (délibération, arrêté, mandat)."""
+
+    avenant = models.ForeignKey(Avenant, on_delete=models.CASCADE, related_name="approbations")
+    signataire = models.ForeignKey(Signataire, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("date de l'acte")
+    reference = models.CharField("référence de la délibération ou de l'acte", max_length=150)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    enregistree_le = models.DateTimeField("enregistrée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "approbation d'avenant"
+        verbose_name_plural = "approbations d'avenants"
+        ordering = ["avenant", "signataire__ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["avenant", "signataire"], name="approbation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signataire} : {self.reference}"
+
+
+class TypeMouvement(models.TextChoices):
+    PROGRAMMATION = "programmation", "Programmation"
+    ENGAGEMENT = "engagement", "Engagement"
+    PAIEMENT = "paiement", "Paiement"
+    DEGAGEMENT = "degagement", "Dégagement"
+    CREDITS = "credits", "Ouverture de crédits"
+    AVENANT = "avenant", "Entrée en vigueur d'un avenant"
+    MAQUETTE = "maquette", "Maquette financière"
+
+
+class JournalFinancier(models.Model):
+    """Append-only journal of every change of an amount, written in the same transaction."""
+
+    type = models.CharField("mouvement", max_length=20, choices=TypeMouvement.choices)
+    signataire = models.ForeignKey(
+        Signataire, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    projet = models.ForeignKey(
+        Projet, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    montant = models.DecimalField("montant (€)", **MONTANT)
+    details = models.JSONField("détails", default=dict, blank=True)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    le = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "mouvement du journal financier"
+        verbose_name_plural = "journal financier"
+        ordering = ["-le", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.montant} €"

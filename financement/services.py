@@ -1,0 +1,523 @@
+"""Write use-cases of the ledger. Each runs in one transaction, locks the rows it draws on,
+says which limit refuses and how much is still available, and writes its journal row.
+
+The database is the last word: triggers keep the running totals and CHECK constraints refuse
+any excess (see `financement.models`); the checks here exist to give a clear message.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from axes.models import Noeud, Signataire
+from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
+from cper.socle.montants import format_euros
+from financement.models import (
+    ApprobationAvenant,
+    Avenant,
+    CreditsOuverts,
+    Engagement,
+    Enveloppe,
+    JournalFinancier,
+    LigneProgrammee,
+    MaquetteLigne,
+    ModificationEnveloppe,
+    Paiement,
+    StatutAvenant,
+    TypeMouvement,
+    VersionEnveloppe,
+)
+from financement.permissions import peut_approuver_pour, peut_executer, peut_preparer_avenant
+from projets.models import NatureFinancement, Projet, Statut
+
+STATUTS_EXECUTABLES = frozenset({Statut.PROGRAMME, Statut.EN_COURS})
+
+
+class EnveloppeInsuffisante(RegleMetierError):
+    """A limit of the ledger refuses the amount; the message says which and what is left."""
+
+
+def _journal(type_, *, par, montant, signataire=None, projet=None, **details) -> None:
+    JournalFinancier.objects.create(
+        type=type_,
+        signataire=signataire,
+        projet=projet,
+        montant=montant,
+        par=par,
+        details={cle: str(valeur) for cle, valeur in details.items()},
+    )
+
+
+def _noeuds_couvrants(noeud: Noeud) -> Q:
+    """The node and its ancestors (codes nest: I.3 covers I.3.2.a)."""
+    parties = noeud.code.split(".")
+    codes = [".".join(parties[:fin]) for fin in range(1, len(parties) + 1)]
+    return Q(noeud__contrat_id=noeud.contrat_id, noeud__code__in=codes)
+
+
+# --- Programmation -------------------------------------------------------------------------
+@transaction.atomic
+def projet_programmer_lignes(*, projet: Projet, par) -> list[LigneProgrammee]:
+    """Programme every CPER line of a dossier against its signatory's envelope (and the
+    maquette lines covering its measure, where the maquette is split).
+
+    Called when the dossier becomes « programmé » (after a committee retained it, or for a
+    listed operation whose plan is complete). All lines or none.
+    """
+    lignes = list(
+        projet.lignes_financement.filter(nature=NatureFinancement.CPER)
+        .select_related("signataire")
+        .order_by("signataire_id", "pk")
+    )
+    if not lignes:
+        return []
+    demandes: dict[int, Decimal] = {}
+    for ligne in lignes:
+        demandes[ligne.signataire_id] = demandes.get(ligne.signataire_id, 0) + ligne.montant
+    # Envelopes first, in a fixed order, so that two programmings never wait on each other.
+    enveloppes = {
+        e.signataire_id: e
+        for e in Enveloppe.objects.select_for_update()
+        .filter(signataire_id__in=demandes)
+        .select_related("signataire")
+        .order_by("pk")
+    }
+    erreurs = []
+    for signataire_id, montant in demandes.items():
+        enveloppe = enveloppes[signataire_id]
+        if montant > enveloppe.disponible:
+            erreurs.append(
+                f"L'enveloppe de {enveloppe.signataire} ne peut pas prendre "
+                f"{format_euros(montant)} : il reste {format_euros(enveloppe.disponible)} "
+                f"disponibles sur {format_euros(enveloppe.montant)}."
+            )
+    maquette = (
+        MaquetteLigne.objects.select_for_update()
+        .filter(_noeuds_couvrants(projet.mesure), signataire_id__in=demandes)
+        .select_related("signataire", "noeud")
+        .order_by("pk")
+    )
+    for ligne_maquette in maquette:
+        montant = demandes[ligne_maquette.signataire_id]
+        reste = ligne_maquette.montant - ligne_maquette.montant_programme
+        if montant > reste:
+            erreurs.append(
+                f"La maquette de {ligne_maquette.signataire} sur {ligne_maquette.noeud.code} ne "
+                f"peut pas prendre {format_euros(montant)} : il reste {format_euros(reste)} sur "
+                f"{format_euros(ligne_maquette.montant)}."
+            )
+    if erreurs:
+        raise EnveloppeInsuffisante(erreurs={"lignes": erreurs})
+    creees = []
+    try:
+        with transaction.atomic():
+            for ligne in lignes:
+                creees.append(
+                    LigneProgrammee.objects.create(
+                        ligne_plan=ligne,
+                        projet=projet,
+                        signataire=ligne.signataire,
+                        noeud=projet.mesure,
+                        montant_programme=ligne.montant,
+                        par=par,
+                    )
+                )
+    except IntegrityError as erreur:
+        raise EnveloppeInsuffisante(
+            erreurs={"lignes": ["Une limite du registre refuse cette programmation."]}
+        ) from erreur
+    for ligne in creees:
+        _journal(
+            TypeMouvement.PROGRAMMATION,
+            par=par,
+            montant=ligne.montant_programme,
+            signataire=ligne.signataire,
+            projet=projet,
+            ligne=ligne.pk,
+        )
+    return creees
+
+
+@transaction.atomic
+def projet_degager(*, projet: Projet, par, motif: str) -> Decimal:
+    """Release what a closed or abandoned dossier did not use: unpaid commitments are reduced
+    to what was paid, programmed amounts to what was committed. Returns the amount released."""
+    total = Decimal("0.00")
+    for ligne in LigneProgrammee.objects.select_for_update().filter(projet=projet).order_by("pk"):
+        for engagement in Engagement.objects.select_for_update().filter(ligne=ligne).order_by("pk"):
+            reste = engagement.montant - engagement.montant_paye
+            if reste > 0:
+                engagement.montant -= reste
+                engagement.montant_degage += reste
+                engagement.save(update_fields=["montant", "montant_degage"])
+        ligne.refresh_from_db()
+        reste = ligne.montant_programme - ligne.montant_engage
+        liberes = ligne.montant_programme - ligne.montant_paye
+        if reste > 0:
+            ligne.montant_programme -= reste
+        ligne.montant_degage += liberes
+        ligne.save(update_fields=["montant_programme", "montant_degage"])
+        if liberes > 0:
+            total += liberes
+            _journal(
+                TypeMouvement.DEGAGEMENT,
+                par=par,
+                montant=liberes,
+                signataire=ligne.signataire,
+                projet=projet,
+                motif=motif,
+            )
+    return total
+
+
+# --- Engagements et paiements ---------------------------------------------------------------
+def _verifier_executant(par, signataire: Signataire) -> None:
+    if not peut_executer(par, signataire):
+        raise ActionNonAutorisee(
+            f"Seuls les agents de {signataire} enregistrent ses engagements et ses paiements "
+            "(article 5 : chacun exécute dans le cadre de ses engagements)."
+        )
+
+
+@transaction.atomic
+def engagement_enregistrer(
+    *,
+    ligne: LigneProgrammee,
+    par,
+    date_acte: date,
+    type_acte: str,
+    reference: str,
+    montant: Decimal,
+    annee_budgetaire: int,
+) -> Engagement:
+    """Record a legal commitment on a programmed line, within the line and, where the year has
+    opened credits, within them."""
+    ligne = (
+        LigneProgrammee.objects.select_for_update()
+        .select_related("signataire", "projet")
+        .get(pk=ligne.pk)
+    )
+    _verifier_executant(par, ligne.signataire)
+    if ligne.projet.statut not in STATUTS_EXECUTABLES:
+        raise EtatIncompatible(
+            f"Le projet est « {ligne.projet.get_statut_display()} » : "
+            "il ne reçoit plus d'engagement."
+        )
+    if montant is None or montant <= 0:
+        raise RegleMetierError(erreurs={"montant": ["Le montant doit être supérieur à zéro."]})
+    if montant > ligne.reste_a_engager:
+        raise EnveloppeInsuffisante(
+            erreurs={
+                "montant": [
+                    f"Le montant dépasse ce qui reste à engager sur la ligne programmée : "
+                    f"{format_euros(ligne.reste_a_engager)} disponibles sur "
+                    f"{format_euros(ligne.montant_programme)} programmés."
+                ]
+            }
+        )
+    credits = (
+        CreditsOuverts.objects.select_for_update()
+        .filter(signataire=ligne.signataire, annee=annee_budgetaire)
+        .first()
+    )
+    if credits is not None and montant > credits.montant - credits.montant_engage:
+        raise EnveloppeInsuffisante(
+            erreurs={
+                "montant": [
+                    f"Le montant dépasse les crédits ouverts par {ligne.signataire} pour "
+                    f"{annee_budgetaire} : {format_euros(credits.montant - credits.montant_engage)}"
+                    f" disponibles sur {format_euros(credits.montant)}."
+                ]
+            }
+        )
+    try:
+        with transaction.atomic():
+            engagement = Engagement.objects.create(
+                ligne=ligne,
+                signataire=ligne.signataire,
+                date_acte=date_acte,
+                type_acte=type_acte,
+                reference=reference,
+                montant=montant,
+                annee_budgetaire=annee_budgetaire,
+                par=par,
+            )
+    except IntegrityError as erreur:
+        ligne.refresh_from_db()
+        raise EnveloppeInsuffisante(
+            erreurs={
+                "montant": [
+                    "Le montant dépasse ce qui reste à engager : "
+                    f"{format_euros(ligne.reste_a_engager)} disponibles."
+                ]
+            }
+        ) from erreur
+    _journal(
+        TypeMouvement.ENGAGEMENT,
+        par=par,
+        montant=montant,
+        signataire=ligne.signataire,
+        projet=ligne.projet,
+        engagement=engagement.pk,
+        reference=reference,
+    )
+    return engagement
+
+
+@transaction.atomic
+def paiement_enregistrer(
+    *, engagement: Engagement, par, date_paiement: date, montant: Decimal, type_: str, reference=""
+) -> Paiement:
+    """Record a payment on a commitment, within what remains to pay on it."""
+    engagement = (
+        Engagement.objects.select_for_update()
+        .select_related("signataire", "ligne__projet")
+        .get(pk=engagement.pk)
+    )
+    _verifier_executant(par, engagement.signataire)
+    if montant is None or montant <= 0:
+        raise RegleMetierError(erreurs={"montant": ["Le montant doit être supérieur à zéro."]})
+    if montant > engagement.reste_a_payer:
+        raise EnveloppeInsuffisante(
+            erreurs={
+                "montant": [
+                    f"Le paiement dépasse ce qui reste à payer sur l'engagement "
+                    f"{engagement.reference} : {format_euros(engagement.reste_a_payer)} "
+                    f"sur {format_euros(engagement.montant)} engagés."
+                ]
+            }
+        )
+    try:
+        with transaction.atomic():
+            paiement = Paiement.objects.create(
+                engagement=engagement,
+                date=date_paiement,
+                montant=montant,
+                type=type_,
+                reference=reference,
+                par=par,
+            )
+    except IntegrityError as erreur:
+        raise EnveloppeInsuffisante(
+            erreurs={"montant": ["Le paiement dépasse ce qui reste à payer sur l'engagement."]}
+        ) from erreur
+    _journal(
+        TypeMouvement.PAIEMENT,
+        par=par,
+        montant=montant,
+        signataire=engagement.signataire,
+        projet=engagement.ligne.projet,
+        paiement=paiement.pk,
+    )
+    return paiement
+
+
+@transaction.atomic
+def credits_ouvrir(*, signataire: Signataire, annee: int, montant: Decimal, par) -> CreditsOuverts:
+    """Record (or correct) the credits a signatory opened for a budget year."""
+    _verifier_executant(par, signataire)
+    credits = (
+        CreditsOuverts.objects.select_for_update()
+        .filter(signataire=signataire, annee=annee)
+        .first()
+    )
+    if credits is not None and montant < credits.montant_engage:
+        raise EnveloppeInsuffisante(
+            erreurs={
+                "montant": [
+                    f"{format_euros(credits.montant_engage)} sont déjà engagés sur {annee} : "
+                    "les crédits ouverts ne peuvent pas descendre en dessous."
+                ]
+            }
+        )
+    if credits is None:
+        credits = CreditsOuverts.objects.create(signataire=signataire, annee=annee, montant=montant)
+    else:
+        credits.montant = montant
+        credits.save(update_fields=["montant"])
+    _journal(TypeMouvement.CREDITS, par=par, montant=montant, signataire=signataire, annee=annee)
+    return credits
+
+
+# --- Maquette ------------------------------------------------------------------------------
+@transaction.atomic
+def maquette_importer(*, lignes: list[tuple[str, str, Decimal]], par) -> int:
+    """Create or update maquette lines from (signataire, nœud, montant) rows; all or none.
+
+    A line cannot go below what is already programmed on it, and a signatory's lines on the
+    six axes cannot add up to more than its envelope."""
+    if not peut_preparer_avenant(par):
+        raise ActionNonAutorisee("Seul le secrétariat du CPER importe la maquette financière.")
+    signataires = {s.code: s for s in Signataire.objects.all()}
+    noeuds = {n.code: n for n in Noeud.objects.all()}
+    erreurs = []
+    for rang, (code_signataire, code_noeud, montant) in enumerate(lignes, start=1):
+        if code_signataire not in signataires:
+            erreurs.append(f"Ligne {rang} : signataire inconnu « {code_signataire} ».")
+        if code_noeud not in noeuds:
+            erreurs.append(f"Ligne {rang} : nœud du programme inconnu « {code_noeud} ».")
+        if montant is None or montant < 0:
+            erreurs.append(f"Ligne {rang} : montant invalide.")
+    if erreurs:
+        raise RegleMetierError(erreurs={"fichier": erreurs})
+    for rang, (code_signataire, code_noeud, montant) in enumerate(lignes, start=1):
+        ligne, _ = MaquetteLigne.objects.select_for_update().get_or_create(
+            signataire=signataires[code_signataire],
+            noeud=noeuds[code_noeud],
+            defaults={"montant": montant},
+        )
+        if montant < ligne.montant_programme:
+            erreurs.append(
+                f"Ligne {rang} : {format_euros(ligne.montant_programme)} sont déjà programmés "
+                f"sur {code_noeud} par {code_signataire}."
+            )
+            continue
+        ligne.montant = montant
+        ligne.save(update_fields=["montant"])
+    for signataire in signataires.values():
+        total_axes = sum(
+            MaquetteLigne.objects.filter(signataire=signataire, noeud__niveau=1).values_list(
+                "montant", flat=True
+            ),
+            Decimal(0),
+        )
+        if total_axes > signataire.enveloppe.montant:
+            erreurs.append(
+                f"La maquette de {signataire} par axe totalise {format_euros(total_axes)}, plus "
+                f"que son enveloppe de {format_euros(signataire.enveloppe.montant)}."
+            )
+    if erreurs:
+        raise RegleMetierError(erreurs={"fichier": erreurs})
+    _journal(TypeMouvement.MAQUETTE, par=par, montant=Decimal(0), lignes=len(lignes))
+    return len(lignes)
+
+
+# --- Avenants (article 4) ------------------------------------------------------------------
+@transaction.atomic
+def avenant_creer(
+    *,
+    numero: int,
+    titre: str,
+    justification: str,
+    initie_par: Signataire,
+    enveloppes: dict[Signataire, Decimal],
+    par,
+) -> Avenant:
+    """Draft an avenant: its reasons are required (Article 4), its envelope changes listed."""
+    if not peut_preparer_avenant(par):
+        raise ActionNonAutorisee("Seul le secrétariat du CPER prépare les avenants.")
+    erreurs = {}
+    if not justification.strip():
+        erreurs["justification"] = [
+            "L'article 4 subordonne toute révision à la justification des raisons qui la "
+            "motivent : indiquez-les."
+        ]
+    if Avenant.objects.filter(numero=numero).exists():
+        erreurs["numero"] = [f"L'avenant n° {numero} existe déjà."]
+    if not enveloppes:
+        erreurs["enveloppes"] = ["Indiquez au moins une enveloppe modifiée."]
+    for signataire, montant in enveloppes.items():
+        if montant < signataire.enveloppe.montant_programme:
+            erreurs.setdefault("enveloppes", []).append(
+                f"L'enveloppe de {signataire} ne peut pas descendre sous ce qui est déjà "
+                f"programmé ({format_euros(signataire.enveloppe.montant_programme)})."
+            )
+    if erreurs:
+        raise RegleMetierError(erreurs=erreurs)
+    avenant = Avenant.objects.create(
+        numero=numero,
+        titre=titre,
+        justification=justification.strip(),
+        initie_par=initie_par,
+        statut=StatutAvenant.EN_APPROBATION,
+        cree_par=par,
+    )
+    ModificationEnveloppe.objects.bulk_create(
+        ModificationEnveloppe(avenant=avenant, signataire=s, nouveau_montant=m)
+        for s, m in enveloppes.items()
+    )
+    return avenant
+
+
+@transaction.atomic
+def avenant_approuver(
+    *, avenant: Avenant, signataire: Signataire, date_acte: date, reference: str, par
+) -> ApprobationAvenant:
+    """Record one signatory's approval, by its own procedure (délibération, arrêté, mandat)."""
+    avenant = Avenant.objects.select_for_update().get(pk=avenant.pk)
+    if not peut_approuver_pour(par, signataire):
+        raise ActionNonAutorisee(f"Seuls les agents de {signataire} enregistrent son approbation.")
+    if avenant.statut != StatutAvenant.EN_APPROBATION:
+        raise EtatIncompatible(f"L'avenant est « {avenant.get_statut_display()} ».")
+    if avenant.approbations.filter(signataire=signataire).exists():
+        raise EtatIncompatible(f"{signataire} a déjà approuvé cet avenant.")
+    if not reference.strip():
+        raise RegleMetierError(
+            erreurs={"reference": ["Indiquez la référence de la délibération ou de l'acte."]}
+        )
+    return ApprobationAvenant.objects.create(
+        avenant=avenant, signataire=signataire, date=date_acte, reference=reference.strip(), par=par
+    )
+
+
+@transaction.atomic
+def avenant_mettre_en_vigueur(*, avenant: Avenant, par, le: date) -> Avenant:
+    """Bring an avenant into force once all nine signatories approved it (« d'un commun
+    accord »): the envelopes change, their previous values stay readable by date."""
+    if not peut_preparer_avenant(par):
+        raise ActionNonAutorisee("Seul le secrétariat du CPER met un avenant en vigueur.")
+    avenant = Avenant.objects.select_for_update().get(pk=avenant.pk)
+    if avenant.statut != StatutAvenant.EN_APPROBATION:
+        raise EtatIncompatible(f"L'avenant est « {avenant.get_statut_display()} ».")
+    manquants = Signataire.objects.exclude(
+        pk__in=avenant.approbations.values_list("signataire_id", flat=True)
+    ).order_by("ordre")
+    if manquants:
+        raise EtatIncompatible(
+            "Il manque l'approbation de : " + ", ".join(str(s) for s in manquants) + "."
+        )
+    modifications = list(avenant.modifications.select_related("signataire"))
+    enveloppes = {
+        e.signataire_id: e
+        for e in Enveloppe.objects.select_for_update()
+        .filter(signataire_id__in=[m.signataire_id for m in modifications])
+        .order_by("pk")
+    }
+    for modification in modifications:
+        enveloppe = enveloppes[modification.signataire_id]
+        if modification.nouveau_montant < enveloppe.montant_programme:
+            raise EnveloppeInsuffisante(
+                erreurs={
+                    "enveloppes": [
+                        f"L'enveloppe de {modification.signataire} ne peut pas descendre à "
+                        f"{format_euros(modification.nouveau_montant)} : "
+                        f"{format_euros(enveloppe.montant_programme)} sont déjà programmés."
+                    ]
+                }
+            )
+    for modification in modifications:
+        enveloppe = enveloppes[modification.signataire_id]
+        ancien = enveloppe.montant
+        enveloppe.montant = modification.nouveau_montant
+        enveloppe.save(update_fields=["montant"])
+        VersionEnveloppe.objects.create(
+            signataire=modification.signataire,
+            montant=modification.nouveau_montant,
+            depuis=le,
+            avenant=avenant,
+        )
+        _journal(
+            TypeMouvement.AVENANT,
+            par=par,
+            montant=modification.nouveau_montant - ancien,
+            signataire=modification.signataire,
+            avenant=avenant.numero,
+            avant=ancien,
+            apres=modification.nouveau_montant,
+        )
+    avenant.statut = StatutAvenant.EN_VIGUEUR
+    avenant.entre_en_vigueur_le = le
+    avenant.save(update_fields=["statut", "entre_en_vigueur_le"])
+    return avenant
