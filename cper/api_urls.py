@@ -10,6 +10,32 @@ urlpatterns = [
     path("axes/", axes_api.AxesApi.as_view(), name="axes"),
     path("mesures/", axes_api.MesureListApi.as_view(), name="mesures"),
     path("mesures/<str:code>/", axes_api.MesureDetailApi.as_view(), name="mesure"),
+    path(
+        "financement/lignes/",
+        financement_api.LigneProgrammeeListApi.as_view(),
+        name="lignes-programmees",
+    ),
+    path(
+        "financement/lignes/<int:pk>/engagements/",
+        financement_api.EngagementCreerApi.as_view(),
+        name="engager",
+    ),
+    path(
+        "financement/engagements/",
+        financement_api.EngagementListApi.as_view(),
+        name="engagements",
+    ),
+    path(
+        "financement/engagements/<int:pk>/paiements/",
+        financement_api.PaiementCreerApi.as_view(),
+        name="payer",
+    ),
+    path("avenants/", financement_api.AvenantListApi.as_view(), name="avenants"),
+    path(
+        "avenants/<int:numero>/approbations/",
+        financement_api.AvenantApprouverApi.as_view(),
+        name="avenant-approuver",
+    ),
     path("projets/", projets_api.ProjetListApi.as_view(), name="projets"),
     path("projets/<str:reference>/", projets_api.ProjetDetailApi.as_view(), name="projet"),
     path(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("axes.urls")),
     path("", include("comptes.urls")),
     path("projets/", include("projets.urls")),
+    path("financement/", include("financement.urls")),
     path("rapports/", include("rapports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("cper.api_urls", "api"), namespace="api")),

@@ -1,11 +1,31 @@
+"""API of the ledger: same services and permission checks as the pages."""
+
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from axes.models import Signataire
 from axes.selectors import contrat_courant
-from financement.selectors import signataires_avec_enveloppe
+from financement.models import (
+    Avenant,
+    Engagement,
+    LigneProgrammee,
+    TypeActe,
+    TypePaiement,
+)
+from financement.selectors import engagement_pour, ligne_pour, signataires_avec_enveloppe
+from financement.services import (
+    avenant_approuver,
+    engagement_enregistrer,
+    paiement_enregistrer,
+)
+from projets.models import Projet
+
+MONTANT = {"max_digits": 14, "decimal_places": 2}
 
 
 class SignataireSerializer(serializers.Serializer):
@@ -18,13 +38,24 @@ class SignataireSerializer(serializers.Serializer):
         allow_null=True, help_text="Date de la délibération d'approbation (null pour l'État)."
     )
     montant_article_2 = serializers.DecimalField(
-        max_digits=14, decimal_places=2, help_text="Montant de l'article 2 tel que signé, en euros."
+        **MONTANT, help_text="Montant de l'article 2 tel que signé, en euros."
     )
     enveloppe = serializers.DecimalField(
         source="enveloppe.montant",
-        max_digits=14,
-        decimal_places=2,
+        **MONTANT,
         help_text="Enveloppe en vigueur, en euros (article 2 modifié par les avenants en vigueur).",
+    )
+    programme = serializers.DecimalField(
+        source="enveloppe.montant_programme", **MONTANT, help_text="Programmé, en euros."
+    )
+    engage = serializers.DecimalField(
+        source="enveloppe.montant_engage", **MONTANT, help_text="Engagé, en euros."
+    )
+    paye = serializers.DecimalField(
+        source="enveloppe.montant_paye", **MONTANT, help_text="Payé, en euros."
+    )
+    disponible = serializers.DecimalField(
+        source="enveloppe.disponible", **MONTANT, help_text="Reste à programmer, en euros."
     )
     ligne_article_2 = serializers.IntegerField(
         help_text="Ligne de l'article 2 dans le texte signé."
@@ -35,7 +66,7 @@ class SignataireListApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        summary="Les neuf signataires et leurs enveloppes",
+        summary="Les neuf signataires, leurs enveloppes et leur exécution",
         description="Montants en euros, sous forme de chaînes décimales exactes au centime.",
         responses=SignataireSerializer(many=True),
         tags=["Programme"],
@@ -43,3 +74,206 @@ class SignataireListApi(APIView):
     def get(self, request):
         signataires = signataires_avec_enveloppe(contrat=contrat_courant())
         return Response(SignataireSerializer(signataires, many=True).data)
+
+
+class PaiementSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    date = serializers.DateField(help_text="Date du paiement.")
+    montant = serializers.DecimalField(**MONTANT, help_text="Montant payé, en euros.")
+    type = serializers.ChoiceField(
+        choices=TypePaiement.choices, help_text="avance, acompte, solde."
+    )
+    reference = serializers.CharField(help_text="Référence du mandat.")
+
+
+class EngagementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ligne = serializers.IntegerField(source="ligne_id", help_text="Ligne programmée.")
+    signataire = serializers.CharField(source="signataire.code")
+    projet = serializers.CharField(source="ligne.projet.reference")
+    date_acte = serializers.DateField()
+    type_acte = serializers.ChoiceField(choices=TypeActe.choices)
+    reference = serializers.CharField()
+    montant = serializers.DecimalField(**MONTANT)
+    annee_budgetaire = serializers.IntegerField()
+    montant_paye = serializers.DecimalField(**MONTANT)
+    paiements = PaiementSerializer(source="paiements.all", many=True)
+
+
+class LigneProgrammeeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    projet = serializers.CharField(source="projet.reference", help_text="Référence du projet.")
+    signataire = serializers.CharField(source="signataire.code")
+    mesure = serializers.CharField(source="noeud.code")
+    montant_programme = serializers.DecimalField(**MONTANT)
+    montant_engage = serializers.DecimalField(**MONTANT)
+    montant_paye = serializers.DecimalField(**MONTANT)
+    montant_degage = serializers.DecimalField(**MONTANT)
+
+
+class LigneFilter(filters.FilterSet):
+    signataire = filters.CharFilter(field_name="signataire__code", help_text="Code du signataire.")
+    projet = filters.CharFilter(field_name="projet__reference", help_text="Référence du projet.")
+    axe = filters.CharFilter(field_name="noeud__axe__code", help_text="Code de l'axe.")
+
+    class Meta:
+        model = LigneProgrammee
+        fields = ["signataire", "projet", "axe"]
+
+
+class LigneProgrammeeListApi(generics.ListAPIView):
+    serializer_class = LigneProgrammeeSerializer
+    filterset_class = LigneFilter
+    ordering = ["pk"]
+
+    def get_queryset(self):
+        return LigneProgrammee.objects.filter(
+            projet__in=Projet.objects.visibles_par(self.request.user)
+        ).select_related("projet", "signataire", "noeud")
+
+    @extend_schema(summary="Lignes programmées", tags=["Financement"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class EngagementFilter(filters.FilterSet):
+    signataire = filters.CharFilter(field_name="signataire__code", help_text="Code du signataire.")
+    annee = filters.NumberFilter(field_name="annee_budgetaire", help_text="Année budgétaire.")
+    projet = filters.CharFilter(field_name="ligne__projet__reference")
+
+    class Meta:
+        model = Engagement
+        fields = ["signataire", "annee", "projet"]
+
+
+class EngagementEntreeSerializer(serializers.Serializer):
+    date_acte = serializers.DateField(help_text="Date de l'acte juridique.")
+    type_acte = serializers.ChoiceField(choices=TypeActe.choices)
+    reference = serializers.CharField(max_length=100)
+    montant = serializers.DecimalField(**MONTANT, min_value=0)
+    annee_budgetaire = serializers.IntegerField(min_value=2021, max_value=2035)
+
+
+class EngagementListApi(generics.ListAPIView):
+    serializer_class = EngagementSerializer
+    filterset_class = EngagementFilter
+    ordering = ["pk"]
+
+    def get_queryset(self):
+        return (
+            Engagement.objects.filter(
+                ligne__projet__in=Projet.objects.visibles_par(self.request.user)
+            )
+            .select_related("signataire", "ligne__projet")
+            .prefetch_related("paiements")
+        )
+
+    @extend_schema(summary="Engagements juridiques", tags=["Financement"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class EngagementCreerApi(APIView):
+    @extend_schema(
+        summary="Enregistrer un engagement sur une ligne programmée",
+        description="Réservé aux agents du signataire de la ligne (403 sinon). 400 si le montant "
+        "dépasse le reste à engager ou les crédits ouverts de l'année, avec le disponible.",
+        request=EngagementEntreeSerializer,
+        responses={201: EngagementSerializer},
+        tags=["Financement"],
+    )
+    def post(self, request, pk):
+        ligne = ligne_pour(utilisateur=request.user, pk=pk)
+        entree = EngagementEntreeSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        engagement = engagement_enregistrer(ligne=ligne, par=request.user, **entree.validated_data)
+        return Response(EngagementSerializer(engagement).data, status=status.HTTP_201_CREATED)
+
+
+class PaiementEntreeSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    montant = serializers.DecimalField(**MONTANT, min_value=0)
+    type = serializers.ChoiceField(choices=TypePaiement.choices)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class PaiementCreerApi(APIView):
+    @extend_schema(
+        summary="Enregistrer un paiement sur un engagement",
+        request=PaiementEntreeSerializer,
+        responses={201: PaiementSerializer},
+        tags=["Financement"],
+    )
+    def post(self, request, pk):
+        engagement = engagement_pour(utilisateur=request.user, pk=pk)
+        entree = PaiementEntreeSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        donnees = entree.validated_data
+        paiement = paiement_enregistrer(
+            engagement=engagement,
+            par=request.user,
+            date_paiement=donnees["date"],
+            montant=donnees["montant"],
+            type_=donnees["type"],
+            reference=donnees.get("reference", ""),
+        )
+        return Response(PaiementSerializer(paiement).data, status=status.HTTP_201_CREATED)
+
+
+class AvenantSerializer(serializers.Serializer):
+    numero = serializers.IntegerField()
+    titre = serializers.CharField()
+    justification = serializers.CharField()
+    statut = serializers.CharField()
+    initie_par = serializers.CharField(source="initie_par.code")
+    entre_en_vigueur_le = serializers.DateField(allow_null=True)
+    modifications = serializers.SerializerMethodField()
+    approbations = serializers.SerializerMethodField()
+
+    def get_modifications(self, avenant) -> list[dict]:
+        return [
+            {"signataire": m.signataire.code, "nouveau_montant": str(m.nouveau_montant)}
+            for m in avenant.modifications.all()
+        ]
+
+    def get_approbations(self, avenant) -> list[dict]:
+        return [
+            {"signataire": a.signataire.code, "date": a.date.isoformat(), "reference": a.reference}
+            for a in avenant.approbations.all()
+        ]
+
+
+class AvenantListApi(generics.ListAPIView):
+    serializer_class = AvenantSerializer
+    pagination_class = None
+    permission_classes = [AllowAny]
+
+    def get_queryset(self):
+        return Avenant.objects.select_related("initie_par").prefetch_related(
+            "modifications__signataire", "approbations__signataire"
+        )
+
+    @extend_schema(summary="Avenants au contrat", tags=["Financement"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ApprobationEntreeSerializer(serializers.Serializer):
+    signataire = serializers.SlugRelatedField(slug_field="code", queryset=Signataire.objects.all())
+    date_acte = serializers.DateField()
+    reference = serializers.CharField(max_length=150)
+
+
+class AvenantApprouverApi(APIView):
+    @extend_schema(
+        summary="Enregistrer l'approbation d'un signataire",
+        request=ApprobationEntreeSerializer,
+        responses={201: AvenantSerializer},
+        tags=["Financement"],
+    )
+    def post(self, request, numero):
+        avenant = get_object_or_404(Avenant, numero=numero)
+        entree = ApprobationEntreeSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        avenant_approuver(avenant=avenant, par=request.user, **entree.validated_data)
+        return Response(AvenantSerializer(avenant).data, status=status.HTTP_201_CREATED)

@@ -1,10 +1,25 @@
+"""Read use-cases of the ledger: where each envelope stands, by axis, département and year."""
+
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+from django.shortcuts import get_object_or_404
 
-from axes.models import Contrat, Signataire
+from axes.models import Contrat, Departement, Noeud, Signataire
 from cper.socle.montants import taux
+from financement.models import (
+    Engagement,
+    Enveloppe,
+    LigneProgrammee,
+    Paiement,
+    VersionEnveloppe,
+)
+from projets.models import Projet
+
+ZERO = Decimal("0.00")
 
 
 @dataclass
@@ -12,6 +27,34 @@ class LigneEnveloppe:
     signataire: Signataire
     montant: Decimal
     part: Decimal
+
+
+@dataclass
+class Execution:
+    """Envelope, programmé, engagé, payé and what they leave, for any slice of the ledger."""
+
+    libelle: str
+    enveloppe: Decimal | None
+    programme: Decimal
+    engage: Decimal
+    paye: Decimal
+    code: str = ""
+
+    @property
+    def disponible(self) -> Decimal | None:
+        return None if self.enveloppe is None else self.enveloppe - self.programme
+
+    @property
+    def taux_programmation(self) -> Decimal | None:
+        return None if not self.enveloppe else taux(self.programme, self.enveloppe)
+
+    @property
+    def taux_engagement(self) -> Decimal | None:
+        return None if not self.enveloppe else taux(self.engage, self.enveloppe)
+
+    @property
+    def taux_paiement(self) -> Decimal | None:
+        return None if not self.enveloppe else taux(self.paye, self.enveloppe)
 
 
 def signataires_avec_enveloppe(*, contrat: Contrat) -> QuerySet[Signataire]:
@@ -25,9 +68,186 @@ def signataires_avec_enveloppe(*, contrat: Contrat) -> QuerySet[Signataire]:
 def tableau_enveloppes(*, contrat: Contrat) -> tuple[list[LigneEnveloppe], Decimal]:
     """The nine envelopes in force, each with its share of the total, and the total."""
     signataires = list(signataires_avec_enveloppe(contrat=contrat))
-    total = sum((s.enveloppe.montant for s in signataires), Decimal("0.00"))
+    total = sum((s.enveloppe.montant for s in signataires), ZERO)
     lignes = [
         LigneEnveloppe(s, s.enveloppe.montant, taux(s.enveloppe.montant, total))
         for s in signataires
     ]
     return lignes, total
+
+
+def execution_par_signataire(*, contrat: Contrat) -> tuple[list[Execution], Execution]:
+    """The nine envelopes and their running totals (one query), and the programme's total."""
+    lignes = [
+        Execution(
+            libelle=e.signataire.nom,
+            code=e.signataire.code,
+            enveloppe=e.montant,
+            programme=e.montant_programme,
+            engage=e.montant_engage,
+            paye=e.montant_paye,
+        )
+        for e in Enveloppe.objects.filter(signataire__contrat=contrat)
+        .select_related("signataire")
+        .order_by("signataire__ordre")
+    ]
+    total = Execution(
+        libelle="Total",
+        enveloppe=sum((ligne.enveloppe for ligne in lignes), ZERO),
+        programme=sum((ligne.programme for ligne in lignes), ZERO),
+        engage=sum((ligne.engage for ligne in lignes), ZERO),
+        paye=sum((ligne.paye for ligne in lignes), ZERO),
+    )
+    return lignes, total
+
+
+def _sommes(queryset, *cles):
+    return queryset.values(*cles).annotate(
+        programme=Sum("montant_programme"), engage=Sum("montant_engage"), paye=Sum("montant_paye")
+    )
+
+
+def execution_par_axe(*, contrat: Contrat, signataire: Signataire | None = None) -> list[Execution]:
+    """Programmé / engagé / payé per axis (the maquette by axis is the envelope where it exists)."""
+    lignes = LigneProgrammee.objects.filter(noeud__contrat=contrat)
+    if signataire is not None:
+        lignes = lignes.filter(signataire=signataire)
+    sommes = {s["noeud__axe__code"]: s for s in _sommes(lignes, "noeud__axe__code")}
+    resultat = []
+    for axe in Noeud.objects.axes().filter(contrat=contrat).order_by("position"):
+        s = sommes.get(axe.code, {})
+        resultat.append(
+            Execution(
+                libelle=f"Axe {axe.code} – {axe.titre}",
+                code=axe.code,
+                enveloppe=None,
+                programme=s.get("programme") or ZERO,
+                engage=s.get("engage") or ZERO,
+                paye=s.get("paye") or ZERO,
+            )
+        )
+    return resultat
+
+
+def execution_par_departement(*, contrat: Contrat) -> list[Execution]:
+    """Per département; a dossier on several départements counts fully in each of them."""
+    sommes = {
+        s["projet__departements__code_insee"]: s
+        for s in _sommes(
+            LigneProgrammee.objects.filter(noeud__contrat=contrat),
+            "projet__departements__code_insee",
+        )
+    }
+    return [
+        Execution(
+            libelle=f"{d.nom} ({d.code_insee})",
+            code=d.code_insee,
+            enveloppe=None,
+            programme=(sommes.get(d.code_insee) or {}).get("programme") or ZERO,
+            engage=(sommes.get(d.code_insee) or {}).get("engage") or ZERO,
+            paye=(sommes.get(d.code_insee) or {}).get("paye") or ZERO,
+        )
+        for d in Departement.objects.order_by("code_insee")
+    ]
+
+
+@dataclass
+class PariteCsne:
+    etat: Decimal
+    region: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.etat + self.region
+
+    @property
+    def part_etat(self) -> Decimal:
+        return taux(self.etat, self.total)
+
+    @property
+    def part_region(self) -> Decimal:
+        return taux(self.region, self.total)
+
+
+def parite_csne(*, contrat: Contrat) -> PariteCsne:
+    """État and Région programmed on the Canal Seine-Nord Europe sub-axis (II.6): the contract
+    aims at parity over the whole sub-axis (l. 1426-1427), it is not a per-project rule."""
+    sommes = dict(
+        LigneProgrammee.objects.filter(
+            noeud__contrat=contrat, signataire__code__in=["etat", "region"]
+        )
+        .filter(Q(noeud__code="II.6") | Q(noeud__code__startswith="II.6."))
+        .values_list("signataire__code")
+        .annotate(total=Sum("montant_programme"))
+    )
+    return PariteCsne(etat=sommes.get("etat") or ZERO, region=sommes.get("region") or ZERO)
+
+
+def execution_par_annee(*, signataire: Signataire) -> list[dict]:
+    """Committed per budget year (against opened credits) and paid per calendar year."""
+    engage = dict(
+        Engagement.objects.filter(signataire=signataire)
+        .values_list("annee_budgetaire")
+        .annotate(total=Sum("montant"))
+    )
+    paye = dict(
+        Paiement.objects.filter(engagement__signataire=signataire)
+        .annotate(annee=ExtractYear("date"))
+        .values_list("annee")
+        .annotate(total=Sum("montant"))
+    )
+    ouverts = {c.annee: c for c in signataire.credits_ouverts.all()}
+    annees = sorted(set(engage) | set(paye) | set(ouverts))
+    return [
+        {
+            "annee": annee,
+            "ouvert": ouverts[annee].montant if annee in ouverts else None,
+            "engage": engage.get(annee) or ZERO,
+            "paye": paye.get(annee) or ZERO,
+            "disponible": (ouverts[annee].montant - (engage.get(annee) or ZERO))
+            if annee in ouverts
+            else None,
+        }
+        for annee in annees
+    ]
+
+
+def lignes_du_signataire(*, signataire: Signataire) -> QuerySet[LigneProgrammee]:
+    return (
+        LigneProgrammee.objects.filter(signataire=signataire)
+        .select_related("projet", "noeud")
+        .order_by("projet__reference")
+    )
+
+
+def lignes_visibles(*, utilisateur) -> QuerySet[LigneProgrammee]:
+    """Programmed lines of the dossiers the person may see."""
+    return LigneProgrammee.objects.filter(
+        projet__in=Projet.objects.visibles_par(utilisateur)
+    ).select_related("projet", "signataire", "noeud")
+
+
+def ligne_pour(*, utilisateur, pk: int) -> LigneProgrammee:
+    return get_object_or_404(lignes_visibles(utilisateur=utilisateur), pk=pk)
+
+
+def engagement_pour(*, utilisateur, pk: int) -> Engagement:
+    return get_object_or_404(
+        Engagement.objects.filter(
+            ligne__projet__in=Projet.objects.visibles_par(utilisateur)
+        ).select_related("ligne__projet", "signataire"),
+        pk=pk,
+    )
+
+
+def enveloppes_a_la_date(*, contrat: Contrat, le: date) -> list[tuple[Signataire, Decimal | None]]:
+    """The contract at a date: each envelope as it stood then (Article 2, then avenants)."""
+    versions: dict[int, VersionEnveloppe] = {}
+    for version in VersionEnveloppe.objects.filter(
+        signataire__contrat=contrat, depuis__lte=le
+    ).order_by("depuis", "pk"):
+        versions[version.signataire_id] = version
+    return [
+        (s, versions[s.pk].montant if s.pk in versions else None)
+        for s in Signataire.objects.filter(contrat=contrat).order_by("ordre")
+    ]

@@ -1,0 +1,91 @@
+from datetime import date
+
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from axes.models import Signataire
+from cper.socle.formulaires import MontantField
+from financement.models import TypeActe, TypePaiement
+
+ANNEES_BUDGETAIRES = [(a, str(a)) for a in range(2021, 2031)]
+
+
+class DateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"})
+
+
+class EngagementForm(DsfrBaseForm):
+    date_acte = DateField(label="Date de l'acte", initial=date.today)
+    type_acte = forms.ChoiceField(label="Nature de l'acte", choices=TypeActe.choices)
+    reference = forms.CharField(label="Référence de l'acte", max_length=100)
+    montant = MontantField(label="Montant engagé (€)")
+    annee_budgetaire = forms.TypedChoiceField(
+        label="Année budgétaire", choices=ANNEES_BUDGETAIRES, coerce=int
+    )
+
+
+class PaiementForm(DsfrBaseForm):
+    date_paiement = DateField(label="Date du paiement", initial=date.today)
+    montant = MontantField(label="Montant payé (€)")
+    type_ = forms.ChoiceField(label="Nature", choices=TypePaiement.choices)
+    reference = forms.CharField(label="Référence du mandat", max_length=100, required=False)
+
+
+class CreditsForm(DsfrBaseForm):
+    annee = forms.TypedChoiceField(label="Année budgétaire", choices=ANNEES_BUDGETAIRES, coerce=int)
+    montant = MontantField(label="Crédits ouverts pour le CPER (€)")
+
+
+class AvenantForm(DsfrBaseForm):
+    numero = forms.IntegerField(label="Numéro", min_value=1)
+    titre = forms.CharField(label="Titre", max_length=255)
+    justification = forms.CharField(
+        label="Justification",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Article 4 : la révision est subordonnée à la justification des raisons qui "
+        "la motivent.",
+        error_messages={
+            "required": "L'article 4 exige la justification des raisons de la révision."
+        },
+    )
+    initie_par = forms.ModelChoiceField(
+        label="Partie qui demande la révision", queryset=Signataire.objects.order_by("ordre")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signataires = list(Signataire.objects.select_related("enveloppe").order_by("ordre"))
+        for signataire in self.signataires:
+            self.fields[f"enveloppe_{signataire.code}"] = MontantField(
+                label=f"Nouvelle enveloppe de {signataire.nom} (€)",
+                required=False,
+                help_text=f"Aujourd'hui : {signataire.enveloppe.montant} €. Laissez vide si "
+                "elle ne change pas.",
+            )
+
+    def enveloppes(self) -> dict:
+        return {
+            s: self.cleaned_data[f"enveloppe_{s.code}"]
+            for s in self.signataires
+            if self.cleaned_data.get(f"enveloppe_{s.code}") is not None
+        }
+
+
+class ApprobationForm(DsfrBaseForm):
+    signataire = forms.ModelChoiceField(label="Signataire", queryset=Signataire.objects.none())
+    date_acte = DateField(label="Date de la délibération ou de l'acte")
+    reference = forms.CharField(label="Référence de la délibération ou de l'acte", max_length=150)
+
+    def __init__(self, *args, signataires=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signataire"].queryset = (
+            signataires if signataires is not None else (Signataire.objects.none())
+        )
+
+
+class MaquetteForm(DsfrBaseForm):
+    fichier = forms.FileField(
+        label="Fichier CSV de la maquette",
+        help_text="Colonnes : signataire;noeud;montant (par exemple « region;IV;120000000,00 »), "
+        "séparateur point-virgule, encodage UTF-8.",
+    )

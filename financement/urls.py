@@ -1,0 +1,21 @@
+from django.urls import path
+
+from financement import views
+
+app_name = "financement"
+
+urlpatterns = [
+    path("", views.programme, name="programme"),
+    path("etat/", views.etat_a_la_date, name="etat"),
+    path("journal/", views.journal, name="journal"),
+    path("maquette/", views.maquette, name="maquette"),
+    path("signataires/<slug:code>/", views.signataire, name="signataire"),
+    path("projets/<str:reference>/", views.projet, name="projet"),
+    path("lignes/<int:pk>/", views.ligne, name="ligne"),
+    path("lignes/<int:pk>/engager/", views.engager, name="engager"),
+    path("engagements/<int:pk>/payer/", views.payer, name="payer"),
+    path("avenants/", views.avenants, name="avenants"),
+    path("avenants/nouveau/", views.avenant_nouveau, name="avenant_nouveau"),
+    path("avenants/<int:numero>/", views.avenant, name="avenant"),
+    path("avenants/<int:numero>/vigueur/", views.avenant_vigueur, name="avenant_vigueur"),
+]
