@@ -7,8 +7,14 @@ from django.db import connection
 
 from axes.models import Contrat, Departement, Noeud, Signataire
 from comptes.models import Organisation, Role, TypeOrganisation, Utilisateur
-from projets.models import NatureFinancement, SourceFinancement
-from projets.services import DonneesProjet, LigneSaisie, PhaseSaisie, projet_creer
+from projets.models import NatureFinancement, Projet, SourceFinancement, Statut
+from projets.services import (
+    DonneesProjet,
+    LigneSaisie,
+    PhaseSaisie,
+    projet_creer,
+    projet_transitionner,
+)
 
 MOT_DE_PASSE = "motdepasse-de-test-42"
 
@@ -153,3 +159,31 @@ def base_transactionnelle_avec_contrat(transactional_db):
     call_command("charger_cper", verbosity=0)
     yield
     call_command("charger_cper", verbosity=0)
+
+
+@pytest.fixture
+def agent_etat(creer_utilisateur):
+    return creer_utilisateur(
+        "agent.etat", role=Role.AGENT, organisation=Signataire.objects.get(code="etat").organisation
+    )
+
+
+@pytest.fixture
+def retenir():
+    def faire(projet):
+        Projet.objects.filter(pk=projet.pk).update(statut=Statut.RETENU)
+        return Projet.objects.get(pk=projet.pk)
+
+    return faire
+
+
+@pytest.fixture
+def projet_programme(porteur, administrateur, donnees_completes, retenir):
+    """A retained dossier programmed: Région 400 000,00 €, État 350 000,00 € (CPER lines)."""
+    projet = retenir(projet_creer(donnees=donnees_completes(), par=porteur))
+    return projet_transitionner(projet=projet, action="programmer", par=administrateur)
+
+
+@pytest.fixture
+def ligne_region(projet_programme):
+    return projet_programme.lignes_programmees.get(signataire__code="region")

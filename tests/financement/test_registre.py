@@ -215,7 +215,9 @@ def test_le_solde_degage_ce_qui_n_a_pas_servi(ligne_region, agent, administrateu
         Decimal("100000.00"),
     )
     degagements = dict(
-        JournalFinancier.objects.filter(type="degagement").values_list("signataire__code", "montant")
+        JournalFinancier.objects.filter(type="degagement").values_list(
+            "signataire__code", "montant"
+        )
     )
     assert degagements == {"region": Decimal("300000.00"), "etat": Decimal("350000.00")}
 
