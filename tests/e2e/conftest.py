@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from axes.models import Contrat
 from tests.e2e.outils import hotes_exterieurs
 
 RACINE = Path(__file__).resolve().parents[2]
@@ -61,6 +63,9 @@ def serveur_portail(django_db_setup, django_db_blocker, tmp_path_factory):
     with static files served by WhiteNoise from the finders (as the test settings ask)."""
     with django_db_blocker.unblock():
         url_bdd = _url_base_de_donnees()
+        # A transactional test that ran before (they run last) may have emptied the base.
+        if not Contrat.objects.exists():
+            call_command("charger_cper", verbosity=0)
     port = _port_libre()
     journal = tmp_path_factory.mktemp("serveur") / "runserver.log"
     env = {**os.environ}
