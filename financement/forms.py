@@ -11,7 +11,7 @@ ANNEES_BUDGETAIRES = [(a, str(a)) for a in range(2021, 2031)]
 
 
 class DateField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"})
+    widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class EngagementForm(DsfrBaseForm):

@@ -72,10 +72,14 @@ class ProjetForm(DsfrBaseForm):
         help_text="Une commune par ligne : code INSEE puis nom, par exemple « 59350 Lille ».",
     )
     date_debut = forms.DateField(
-        label="Date de début", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Date de début",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     date_fin = forms.DateField(
-        label="Date de fin", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Date de fin",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     justification_fin_tardive = forms.CharField(
         label="Justification d'une fin après le 31 décembre 2027",

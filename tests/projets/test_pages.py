@@ -218,3 +218,14 @@ def test_les_lignes_laissees_vides_sont_ignorees(client, porteur):
     projet = Projet.objects.get(titre="Maison de la vie étudiante")
     assert projet.lignes_financement.count() == 3
     assert projet.phases.count() == 1
+
+
+def test_le_formulaire_de_modification_garde_les_dates_lisibles_par_le_navigateur(
+    client, porteur, projet_brouillon
+):
+    client.force_login(porteur)
+    html = client.get(
+        reverse("projets:modifier", args=[projet_brouillon.reference])
+    ).content.decode()
+    assert 'type="date"' in html
+    assert 'value="2026-01-01"' in html and 'value="2027-06-30"' in html
