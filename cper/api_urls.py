@@ -2,6 +2,7 @@ from django.urls import path
 
 from axes import api as axes_api
 from financement import api as financement_api
+from gouvernance import api as gouvernance_api
 from projets import api as projets_api
 
 urlpatterns = [
@@ -52,5 +53,46 @@ urlpatterns = [
         "projets/<str:reference>/<str:action>/",
         projets_api.ProjetActionApi.as_view(),
         name="projet-action",
+    ),
+    path("comites/", gouvernance_api.ComiteListApi.as_view(), name="comites"),
+    path("comites/<slug:code>/", gouvernance_api.ComiteDetailApi.as_view(), name="comite"),
+    path("grille/", gouvernance_api.GrilleApi.as_view(), name="grille"),
+    path("seances/", gouvernance_api.SeanceListApi.as_view(), name="seances"),
+    path("seances/<int:pk>/", gouvernance_api.SeanceDetailApi.as_view(), name="seance"),
+    path(
+        "seances/<int:pk>/ordre-du-jour/",
+        gouvernance_api.SeanceInscrireApi.as_view(),
+        name="seance-ordre-du-jour",
+    ),
+    path(
+        "seances/<int:pk>/presences/",
+        gouvernance_api.PresenceApi.as_view(),
+        name="seance-presences",
+    ),
+    path("seances/<int:pk>/votes/", gouvernance_api.VoteListApi.as_view(), name="seance-votes"),
+    path(
+        "seances/<int:pk>/decisions/",
+        gouvernance_api.DecisionListApi.as_view(),
+        name="seance-decisions",
+    ),
+    path(
+        "seances/<int:pk>/proces-verbal/",
+        gouvernance_api.ProcesVerbalApi.as_view(),
+        name="seance-proces-verbal",
+    ),
+    path(
+        "seances/<int:pk>/points/<int:point_pk>/vote/",
+        gouvernance_api.VoteApi.as_view(),
+        name="seance-vote",
+    ),
+    path(
+        "seances/<int:pk>/<str:action>/",
+        gouvernance_api.SeanceActionApi.as_view(),
+        name="seance-action",
+    ),
+    path(
+        "evaluations/<str:reference>/",
+        gouvernance_api.EvaluationApi.as_view(),
+        name="evaluation",
     ),
 ]

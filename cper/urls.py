@@ -15,6 +15,7 @@ urlpatterns = [
     path("projets/", include("projets.urls")),
     path("financement/", include("financement.urls")),
     path("rapports/", include("rapports.urls")),
+    path("gouvernance/", include("gouvernance.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("cper.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

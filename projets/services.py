@@ -396,6 +396,8 @@ def projet_transitionner(
                 else "Seul le secrétariat d'un comité"
             )
             raise ActionNonAutorisee(f"{qui} peut {libelle} un dossier.")
+    elif action == Action.PROGRAMMER and decision is not None:
+        pass  # a committee's decision programmes the dossier it retained, whoever closes it
     elif not peut_declencher(par, projet, action):
         raise ActionNonAutorisee(f"Vous ne pouvez pas {libelle} ce dossier.")
 

@@ -145,6 +145,172 @@ PARAMETRES_MESURES = [
     }
 ]
 
+
+# Committees the portal starts with (domain-rules §8.1). Each takes its source lines, scope and
+# pilot from the reference's `committees_mentioned` (found by `nom_reference`); the measures it
+# covers, its pilot organisations and its type are the portal's reading of the text. The general
+# programming committee is not named by the text (the charter is not reproduced, l. 4446): its
+# co-chairs are the two pilots of every arbitration (l. 3537-3538).
+COMITES = [
+    {
+        "code": "programmation",
+        "nom": "Comité de programmation du CPER",
+        "type": "programmation",
+        "nom_reference": "organes de gouvernance du CPER (charte de gouvernance annexée)",
+        "mesures": ["I", "II", "III", "IV", "V", "VI"],
+        "pilotes": ["etat", "region"],
+        "pilotage": "coprésidé par le préfet de région et le président du conseil régional",
+        "note": "Le texte renvoie la composition et la présidence des organes de gouvernance à "
+        "la charte, qui n'est pas reproduite ; la coprésidence reprend celle des arbitrages "
+        "(« le Préfet de région et le Président de région », l. 3537-3538).",
+    },
+    {
+        "code": "gestion-fratri",
+        "nom": "Comité de gestion partenarial du FRATRI",
+        "type": "gestion",
+        "nom_reference": "comité de gestion partenarial du FRATRI",
+        "mesures": ["I.1"],
+        "pilotes": ["ADEME", "region"],
+    },
+    {
+        "code": "ctd-compiegnois-noyonnais",
+        "nom": "Comité territorial du CTD Compiégnois-Noyonnais (CSNE)",
+        "type": "territorial",
+        "nom_reference": "Comités territoriaux des Contrats territoriaux de développement (CSNE)",
+        "mesures": ["II.6"],
+        "pilotes": ["etat", "region"],
+    },
+    {
+        "code": "ctd-santerre-haute-somme",
+        "nom": "Comité territorial du CTD Santerre-Haute Somme (CSNE)",
+        "type": "territorial",
+        "nom_reference": "Comités territoriaux des Contrats territoriaux de développement (CSNE)",
+        "mesures": ["II.6"],
+        "pilotes": ["etat", "region"],
+    },
+    {
+        "code": "ctd-artois-cambresis",
+        "nom": "Comité territorial du CTD Artois-Cambrésis (CSNE)",
+        "type": "territorial",
+        "nom_reference": "Comités territoriaux des Contrats territoriaux de développement (CSNE)",
+        "mesures": ["II.6"],
+        "pilotes": ["etat", "region"],
+    },
+    {
+        "code": "projets-territoires-csne",
+        "nom": "Comité des projets des territoires (CSNE)",
+        "type": "projets_territoires",
+        "nom_reference": "Comité des projets des territoires (CSNE)",
+        "mesures": ["II.6"],
+        "pilotes": ["region"],
+        "pilotage": "instruction dans un cadre partenarial ; la Région pourra assurer le "
+        "secrétariat général des Projets des territoires",
+    },
+    {
+        "code": "technique-velo",
+        "nom": "Comité technique vélo de suivi du CPER",
+        "type": "technique",
+        "nom_reference": "comité technique vélo de suivi du CPER",
+        "mesures": ["V.2.1"],
+        "pilotes": ["region"],
+    },
+    {
+        "code": "technique-transports-collectifs",
+        "nom": "Comité technique Transports collectifs de suivi du CPER",
+        "type": "technique",
+        "nom_reference": "comité technique Transports Collectifs de suivi du CPER",
+        "mesures": ["V.2.2"],
+        "pilotes": ["region"],
+    },
+    {
+        "code": "technique-ferroviaire-voyageurs",
+        "nom": "Comité technique ferroviaire voyageurs de suivi du CPER",
+        "type": "technique",
+        "nom_reference": "comité technique ferroviaire voyageurs de suivi du CPER",
+        "mesures": ["V.3.1"],
+        "pilotes": ["region"],
+    },
+    {
+        "code": "technique-fret-ferroviaire",
+        "nom": "Comité technique ferroviaire fret de suivi du CPER",
+        "type": "technique",
+        "nom_reference": "comité technique ferroviaire fret de suivi du CPER",
+        "mesures": ["V.3.2"],
+        "pilotes": ["region"],
+    },
+    {
+        "code": "technique-fluvial-portuaire",
+        "nom": "Comité technique fluvial et portuaire de suivi du CPER",
+        "type": "technique",
+        "nom_reference": "comité technique fluvial et portuaire de suivi du CPER",
+        "mesures": ["V.3.3"],
+        "pilotes": ["etat"],
+        "pilotage": "piloté par l'État (DREAL)",
+    },
+    {
+        "code": "technique-ports-maritimes",
+        "nom": "Comité technique ports maritimes de suivi du CPER",
+        "type": "technique",
+        "nom_reference": "comité technique ports maritimes de suivi du CPER",
+        "mesures": ["V.3.4"],
+        "pilotes": ["region"],
+    },
+    {
+        "code": "technique-routier",
+        "nom": "Comité technique routier de suivi du CPER",
+        "type": "technique",
+        "nom_reference": "comité technique routier de suivi du CPER",
+        "mesures": ["V.3.5"],
+        "pilotes": ["etat"],
+        "pilotage": "piloté par la DREAL (services de l'État)",
+    },
+]
+
+# Organisations that pilot a committee without being a signatory.
+ORGANISATIONS_PILOTES = {"ADEME": {"nom": "ADEME", "sigle": "ADEME", "type": "operateur"}}
+
+# The « grille d'analyse et de formalisation des actions » (VI.2, l. 4446-4453): the text gives
+# the criteria only; scale (0 to 4) and weights (1) are the portal's settings.
+GRILLE = {
+    "version": 1,
+    "libelle": "Grille d'analyse et de formalisation des actions",
+    "source": "VI.2, l. 4446-4453 : le contrat donne les critères ; l'échelle (0 à 4) et les "
+    "poids (1) sont des réglages du portail.",
+    "criteres": [
+        {
+            "code": "conformite-axes",
+            "libelle": "Conformité aux axes du CPER",
+            "description": "« soumettre des actions conformes aux axes du CPER » (l. 4450).",
+        },
+        {
+            "code": "ambitions",
+            "libelle": "Contribution aux ambitions du contrat",
+            "description": "« garantir les ambitions du CPER » (l. 4447).",
+        },
+        {
+            "code": "faisabilite",
+            "libelle": "Faisabilité dans les délais du contrat",
+            "description": "« la faisabilité des projets dans les délais du contrat de plan » "
+            "(l. 4447-4448), soit avant fin 2027.",
+        },
+        {
+            "code": "decarbonation",
+            "libelle": "Décarbonation",
+            "description": "Principe transversal (l. 4451).",
+        },
+        {
+            "code": "impact-environnemental",
+            "libelle": "Impact environnemental",
+            "description": "Principe transversal (l. 4451).",
+        },
+        {
+            "code": "egalite-femmes-hommes",
+            "libelle": "Égalité entre les femmes et les hommes",
+            "description": "Principe transversal (l. 4451).",
+        },
+    ],
+}
+
 TYPES_SIGNATAIRE = {
     "etat": "etat",
     "region": "region",
@@ -237,6 +403,31 @@ def operations(reference: dict) -> list[dict]:
     return resultat
 
 
+def comites(reference: dict) -> list[dict]:
+    mentions = {c["name"]: c for c in reference["committees_mentioned"]}
+    resultat = []
+    for ordre, comite in enumerate(COMITES, start=1):
+        mention = mentions[comite["nom_reference"]]
+        resultat.append(
+            {
+                "code": comite["code"],
+                "nom": comite["nom"],
+                "type": comite["type"],
+                "ordre": ordre,
+                "portee": mention.get("scope", ""),
+                "pilotes": comite["pilotes"],
+                "pilotage": comite.get("pilotage")
+                or mention.get("piloted_by")
+                or mention.get("chaired_by", ""),
+                "mesures": comite["mesures"],
+                "ligne": mention["line"],
+                "autres_lignes": ", ".join(str(n) for n in mention.get("also_lines", [])),
+                "note": comite.get("note", mention.get("note", "")),
+            }
+        )
+    return resultat
+
+
 def main(chemin: str) -> None:
     reference = json.loads(Path(chemin).read_text(encoding="utf-8"))
     programme = reference["programme"]
@@ -288,6 +479,9 @@ def main(chemin: str) -> None:
         "noeuds": noeuds(reference),
         "operations": operations(reference),
         "parametres_mesures": PARAMETRES_MESURES,
+        "organisations_pilotes": list(ORGANISATIONS_PILOTES.values()),
+        "comites": comites(reference),
+        "grille_analyse": GRILLE,
     }
     SORTIE.parent.mkdir(exist_ok=True)
     SORTIE.write_text(json.dumps(fixture, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

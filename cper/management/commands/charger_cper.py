@@ -8,6 +8,7 @@ from django.db import transaction
 from axes.chargement import charger_contrat
 from cper.socle.chargement import Bilan
 from financement.chargement import charger_enveloppes
+from gouvernance.chargement import charger_comites, charger_grille
 from projets.chargement import charger_operations, charger_parametres
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "cper-hdf-2021-2027.json"
@@ -16,7 +17,8 @@ FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "cper-hdf-2021-2027.json"
 class Command(BaseCommand):
     help = (
         "Charge le CPER Hauts-de-France 2021-2027 tel que signé (articles, signataires et "
-        "enveloppes, axes et mesures, opérations inscrites). Relancée, elle ne change rien."
+        "enveloppes, axes et mesures, opérations inscrites, comités et grille d'analyse). "
+        "Relancée, elle ne change rien."
     )
 
     def add_arguments(self, parser):
@@ -30,4 +32,6 @@ class Command(BaseCommand):
             charger_enveloppes(contrat=contrat, bilan=bilan)
             charger_operations(contrat=contrat, donnees=donnees, bilan=bilan)
             charger_parametres(contrat=contrat, donnees=donnees, bilan=bilan)
+            charger_comites(contrat=contrat, donnees=donnees, bilan=bilan)
+            charger_grille(donnees=donnees, bilan=bilan)
         self.stdout.write(f"{contrat.nom} : {bilan.resume()}.")

@@ -1,0 +1,66 @@
+"""Committees, members and the grid are edited here; sessions, votes and decisions are written
+only by the services and shown read-only."""
+
+from django.contrib import admin
+
+from gouvernance.models import (
+    Comite,
+    Critere,
+    Decision,
+    GrilleAnalyse,
+    JournalGouvernance,
+    Membre,
+    Seance,
+)
+
+
+class MembreInline(admin.TabularInline):
+    model = Membre
+    extra = 0
+    raw_id_fields = ["utilisateur", "organisation"]
+
+
+@admin.register(Comite)
+class ComiteAdmin(admin.ModelAdmin):
+    list_display = ["nom", "type", "regle_quorum", "regle_majorite", "regle_egalite", "ligne"]
+    list_filter = ["type"]
+    filter_horizontal = ["mesures", "pilotes"]
+    inlines = [MembreInline]
+
+
+class CritereInline(admin.TabularInline):
+    model = Critere
+    extra = 0
+
+
+@admin.register(GrilleAnalyse)
+class GrilleAnalyseAdmin(admin.ModelAdmin):
+    list_display = ["libelle", "version", "active"]
+    inlines = [CritereInline]
+
+
+class LectureSeule(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Seance)
+class SeanceAdmin(LectureSeule):
+    list_display = ["comite", "date", "etat"]
+    list_filter = ["etat", "comite"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(LectureSeule):
+    list_display = ["point", "resultat", "pour", "contre", "abstention", "programme"]
+
+
+@admin.register(JournalGouvernance)
+class JournalGouvernanceAdmin(LectureSeule):
+    list_display = ["le", "action", "par", "seance", "projet"]

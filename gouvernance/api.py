@@ -1,0 +1,525 @@
+"""API of governance: the same services and permission checks as the pages.
+
+Votes of an open session are secret to all but the voter; once the session is closed, every
+vote is public to those who may see the session.
+"""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible
+from gouvernance import services
+from gouvernance.models import (
+    Avis,
+    ChoixVote,
+    Comite,
+    EtatSeance,
+    Membre,
+    StatutPresence,
+    Vote,
+)
+from gouvernance.permissions import peut_instruire, voit_la_gouvernance
+from gouvernance.selectors import (
+    comite_pour,
+    comites_liste,
+    etat_quorum,
+    grille_active,
+    jour_de,
+    membre_actif,
+    membres_du_comite,
+    points_de_seance,
+    presences_de_seance,
+    resultats_grille,
+    seance_pour,
+    seances_visibles,
+)
+from projets.selectors import projet_pour
+
+
+def _exiger(request) -> None:
+    if not voit_la_gouvernance(request.user):
+        raise NotFound()
+
+
+# --- Sortie --------------------------------------------------------------------------------
+class MembreSortieSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    utilisateur = serializers.CharField(source="utilisateur.username", help_text="Identifiant.")
+    nom = serializers.CharField(source="utilisateur.get_full_name", help_text="Nom complet.")
+    organisation = serializers.CharField(source="organisation.nom", help_text="Organisation.")
+    role = serializers.CharField(help_text="president, co_president, votant, associe, secretariat.")
+    debut = serializers.DateField(help_text="Début du mandat.")
+    fin = serializers.DateField(allow_null=True, help_text="Fin du mandat (vide : en cours).")
+
+
+class ComiteSortieSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Code du comité.")
+    nom = serializers.CharField()
+    type = serializers.CharField(help_text="Type de comité.")
+    portee = serializers.CharField(help_text="Ce que fait le comité, d'après le contrat.")
+    pilotage = serializers.CharField(help_text="Pilotage tel que le contrat le décrit.")
+    pilotes = serializers.SerializerMethodField(help_text="Organisations pilotes.")
+    mesures = serializers.SerializerMethodField(
+        help_text="Codes des nœuds couverts (et tout ce qui est en dessous)."
+    )
+    ligne = serializers.IntegerField(allow_null=True, help_text="Ligne du texte signé.")
+    regle_quorum = serializers.CharField(
+        help_text="Règle de quorum, paramétrable (la charte n'est pas dans le texte)."
+    )
+    regle_majorite = serializers.CharField(help_text="Règle de majorité, paramétrable.")
+    regle_egalite = serializers.CharField(help_text="Issue d'une égalité des voix, paramétrable.")
+
+    def get_pilotes(self, comite) -> list[str]:
+        return [o.nom for o in comite.pilotes.all()]
+
+    def get_mesures(self, comite) -> list[str]:
+        return [n.code for n in comite.mesures.all()]
+
+
+class ComiteDetailSerializer(ComiteSortieSerializer):
+    membres = serializers.SerializerMethodField()
+
+    def get_membres(self, comite) -> list[dict]:
+        return MembreSortieSerializer(membres_du_comite(comite=comite), many=True).data
+
+
+class DecisionSortieSerializer(serializers.Serializer):
+    point = serializers.IntegerField(source="point_id")
+    projet = serializers.CharField(source="point.projet.reference", help_text="Référence.")
+    resultat = serializers.CharField(help_text="retenu, rejete ou ajourne.")
+    pour = serializers.IntegerField()
+    contre = serializers.IntegerField()
+    abstention = serializers.IntegerField()
+    quorum_atteint = serializers.BooleanField()
+    motif = serializers.CharField(help_text="Décompte et règle appliquée.")
+    programme = serializers.BooleanField(help_text="Programmé dans la foulée (dossier retenu).")
+    motif_non_programmation = serializers.CharField(
+        help_text="Pourquoi un dossier retenu n'a pas été programmé (enveloppe…)."
+    )
+    decidee_le = serializers.DateTimeField()
+
+
+class PointSortieSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ordre = serializers.IntegerField(help_text="Rang à l'ordre du jour.")
+    projet = serializers.CharField(source="projet.reference", help_text="Référence du dossier.")
+    titre = serializers.CharField(source="projet.titre")
+    statut_projet = serializers.CharField(source="projet.statut")
+    recusations = serializers.SerializerMethodField(help_text="Membres récusés (identifiants).")
+    decision = serializers.SerializerMethodField()
+
+    def get_recusations(self, point) -> list[str]:
+        return [r.membre.utilisateur.username for r in point.recusations.all()]
+
+    def get_decision(self, point) -> dict | None:
+        decision = getattr(point, "decision", None)
+        return DecisionSortieSerializer(decision).data if decision else None
+
+
+class PresenceSortieSerializer(serializers.Serializer):
+    membre = serializers.IntegerField(source="membre_id")
+    utilisateur = serializers.CharField(source="membre.utilisateur.username")
+    statut = serializers.CharField(help_text="present, excuse ou represente.")
+    mandataire = serializers.IntegerField(
+        source="mandataire_id", allow_null=True, help_text="Membre qui détient le pouvoir."
+    )
+
+
+class QuorumSortieSerializer(serializers.Serializer):
+    votants = serializers.IntegerField(help_text="Membres votants en fonction.")
+    presents = serializers.IntegerField(help_text="Votants présents ou représentés.")
+    requis = serializers.IntegerField(help_text="Nombre requis par la règle du comité.")
+    atteint = serializers.BooleanField()
+
+
+class SeanceSortieSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    comite = serializers.CharField(source="comite.code", help_text="Code du comité.")
+    date = serializers.DateTimeField()
+    lieu = serializers.CharField()
+    lien_visio = serializers.CharField()
+    etat = serializers.ChoiceField(
+        choices=EtatSeance.choices, help_text="planifiee → ouverte → close."
+    )
+    convoquee_le = serializers.DateTimeField(allow_null=True)
+    close_le = serializers.DateTimeField(allow_null=True)
+
+
+class SeanceDetailSerializer(SeanceSortieSerializer):
+    ordre_du_jour = serializers.SerializerMethodField()
+    presences = serializers.SerializerMethodField()
+    quorum = serializers.SerializerMethodField()
+
+    def get_ordre_du_jour(self, seance) -> list[dict]:
+        return PointSortieSerializer(points_de_seance(seance=seance), many=True).data
+
+    def get_presences(self, seance) -> list[dict]:
+        return PresenceSortieSerializer(presences_de_seance(seance=seance).values(), many=True).data
+
+    def get_quorum(self, seance) -> dict:
+        return QuorumSortieSerializer(etat_quorum(seance=seance)).data
+
+
+class VoteSortieSerializer(serializers.Serializer):
+    point = serializers.IntegerField(source="point_id")
+    membre = serializers.CharField(source="membre.utilisateur.username")
+    exprime_par = serializers.CharField(source="exprime_par.utilisateur.username")
+    choix = serializers.ChoiceField(choices=ChoixVote.choices)
+    modifie_le = serializers.DateTimeField()
+
+
+# --- Entrée --------------------------------------------------------------------------------
+class SeanceEntreeSerializer(serializers.Serializer):
+    comite = serializers.SlugRelatedField(
+        slug_field="code", queryset=Comite.objects.all(), help_text="Code du comité."
+    )
+    date = serializers.DateTimeField(help_text="Date et heure de la séance.")
+    lieu = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    lien_visio = serializers.URLField(required=False, allow_blank=True)
+
+
+class InscriptionEntreeSerializer(serializers.Serializer):
+    projet = serializers.CharField(help_text="Référence du dossier instruit à inscrire.")
+
+
+class PresenceEntreeSerializer(serializers.Serializer):
+    membre = serializers.IntegerField(help_text="Identifiant du membre.")
+    statut = serializers.ChoiceField(choices=StatutPresence.choices)
+    mandataire = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Membre qui détient le pouvoir (représenté)."
+    )
+
+
+class VoteEntreeSerializer(serializers.Serializer):
+    choix = serializers.ChoiceField(
+        choices=ChoixVote.choices, help_text="pour, contre, abstention."
+    )
+    pour_membre = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Membre dont vous détenez le pouvoir, si vous votez pour lui.",
+    )
+
+
+class NoteEntreeSerializer(serializers.Serializer):
+    critere = serializers.CharField(help_text="Code du critère.")
+    note = serializers.IntegerField(allow_null=True, help_text="Note, de 0 au maximum du critère.")
+    commentaire = serializers.CharField(required=False, allow_blank=True)
+
+
+class EvaluationEntreeSerializer(serializers.Serializer):
+    notes = NoteEntreeSerializer(many=True)
+    avis = serializers.ChoiceField(choices=Avis.choices, required=False, allow_blank=True)
+    commentaire = serializers.CharField(required=False, allow_blank=True)
+    deposer = serializers.BooleanField(
+        default=False, help_text="Vrai pour déposer la grille (termine l'instruction)."
+    )
+
+
+# --- Vues ----------------------------------------------------------------------------------
+class ComiteListApi(APIView):
+    @extend_schema(
+        summary="Comités", responses=ComiteSortieSerializer(many=True), tags=["Gouvernance"]
+    )
+    def get(self, request):
+        _exiger(request)
+        return Response(ComiteSortieSerializer(comites_liste(), many=True).data)
+
+
+class ComiteDetailApi(APIView):
+    @extend_schema(
+        summary="Un comité et ses membres", responses=ComiteDetailSerializer, tags=["Gouvernance"]
+    )
+    def get(self, request, code):
+        return Response(
+            ComiteDetailSerializer(comite_pour(utilisateur=request.user, code=code)).data
+        )
+
+
+class SeanceListApi(APIView):
+    @extend_schema(
+        summary="Séances", responses=SeanceSortieSerializer(many=True), tags=["Gouvernance"]
+    )
+    def get(self, request):
+        seances = seances_visibles(utilisateur=request.user).order_by("-date")
+        if request.query_params.get("comite"):
+            seances = seances.filter(comite__code=request.query_params["comite"])
+        return Response(SeanceSortieSerializer(seances, many=True).data)
+
+    @extend_schema(
+        summary="Planifier une séance (secrétariat du comité)",
+        request=SeanceEntreeSerializer,
+        responses={201: SeanceDetailSerializer},
+        tags=["Gouvernance"],
+    )
+    def post(self, request):
+        _exiger(request)
+        entree = SeanceEntreeSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        seance = services.seance_creer(par=request.user, **entree.validated_data)
+        return Response(SeanceDetailSerializer(seance).data, status=status.HTTP_201_CREATED)
+
+
+class SeanceDetailApi(APIView):
+    @extend_schema(
+        summary="Une séance, son ordre du jour, ses présences",
+        responses=SeanceDetailSerializer,
+        tags=["Gouvernance"],
+    )
+    def get(self, request, pk):
+        return Response(SeanceDetailSerializer(seance_pour(utilisateur=request.user, pk=pk)).data)
+
+
+class SeanceInscrireApi(APIView):
+    @extend_schema(
+        summary="Inscrire un dossier instruit à l'ordre du jour",
+        request=InscriptionEntreeSerializer,
+        responses={201: SeanceDetailSerializer},
+        tags=["Gouvernance"],
+    )
+    def post(self, request, pk):
+        seance = seance_pour(utilisateur=request.user, pk=pk)
+        entree = InscriptionEntreeSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        projet = projet_pour(utilisateur=request.user, reference=entree.validated_data["projet"])
+        services.seance_inscrire_projet(seance=seance, projet=projet, par=request.user)
+        return Response(
+            SeanceDetailSerializer(seance_pour(utilisateur=request.user, pk=pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+ACTIONS = {
+    "convoquer": services.seance_convoquer,
+    "ouvrir": services.seance_ouvrir,
+    "clore": services.seance_clore,
+}
+
+
+class SeanceActionApi(APIView):
+    @extend_schema(
+        summary="Convoquer, ouvrir ou clore une séance",
+        operation_id="seance_action",
+        description="convoquer : courriel aux membres avec l'ordre du jour ; ouvrir : début des "
+        "votes ; clore : quorum vérifié, décisions calculées, dossiers déplacés et retenus "
+        "programmés. 409 si l'état ne le permet pas (séance déjà close, quorum non atteint).",
+        request=None,
+        responses=SeanceDetailSerializer,
+        tags=["Gouvernance"],
+    )
+    def post(self, request, pk, action):
+        seance = seance_pour(utilisateur=request.user, pk=pk)
+        if action not in ACTIONS:
+            raise NotFound(f"Action inconnue : {action}.")
+        ACTIONS[action](seance=seance, par=request.user)
+        return Response(SeanceDetailSerializer(seance_pour(utilisateur=request.user, pk=pk)).data)
+
+
+class PresenceApi(APIView):
+    @extend_schema(
+        summary="Enregistrer la présence d'un membre",
+        request=PresenceEntreeSerializer,
+        responses=PresenceSortieSerializer,
+        tags=["Gouvernance"],
+    )
+    def post(self, request, pk):
+        seance = seance_pour(utilisateur=request.user, pk=pk)
+        entree = PresenceEntreeSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        d = entree.validated_data
+        membres = Membre.objects.filter(comite_id=seance.comite_id)
+        membre = get_object_or_404(membres, pk=d["membre"])
+        mandataire = get_object_or_404(membres, pk=d["mandataire"]) if d.get("mandataire") else None
+        presence = services.presence_enregistrer(
+            seance=seance,
+            membre=membre,
+            statut=d["statut"],
+            mandataire=mandataire,
+            par=request.user,
+        )
+        return Response(PresenceSortieSerializer(presence).data)
+
+
+class VoteApi(APIView):
+    def _point(self, request, pk, point_pk):
+        seance = seance_pour(utilisateur=request.user, pk=pk)
+        return get_object_or_404(seance.points.select_related("seance"), pk=point_pk)
+
+    def _ecrire(self, request, pk, point_pk, service, code):
+        point = self._point(request, pk, point_pk)
+        entree = VoteEntreeSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        pour_membre = None
+        if entree.validated_data.get("pour_membre"):
+            pour_membre = get_object_or_404(
+                Membre, pk=entree.validated_data["pour_membre"], comite_id=point.seance.comite_id
+            )
+        vote = service(
+            point=point,
+            choix=entree.validated_data["choix"],
+            par=request.user,
+            pour_membre=pour_membre,
+        )
+        return Response(VoteSortieSerializer(vote).data, status=code)
+
+    @extend_schema(
+        summary="Voter sur un point (une seule fois)",
+        description="403 : non-membre, membre associé, secrétariat, membre récusé ou absent ; "
+        "409 : séance non ouverte ou close, vote déjà exprimé (utilisez PUT pour le changer).",
+        request=VoteEntreeSerializer,
+        responses={201: VoteSortieSerializer},
+        tags=["Gouvernance"],
+    )
+    def post(self, request, pk, point_pk):
+        return self._ecrire(request, pk, point_pk, services.vote_enregistrer, 201)
+
+    @extend_schema(
+        summary="Changer son vote tant que la séance est ouverte",
+        request=VoteEntreeSerializer,
+        responses=VoteSortieSerializer,
+        tags=["Gouvernance"],
+    )
+    def put(self, request, pk, point_pk):
+        return self._ecrire(request, pk, point_pk, services.vote_modifier, 200)
+
+
+class VoteListApi(APIView):
+    @extend_schema(
+        summary="Votes d'une séance",
+        description="Tous les votes une fois la séance close ; avant, seulement les vôtres "
+        "(et ceux que vous exprimez par procuration).",
+        responses=VoteSortieSerializer(many=True),
+        tags=["Gouvernance"],
+    )
+    def get(self, request, pk):
+        seance = seance_pour(utilisateur=request.user, pk=pk)
+        votes = Vote.objects.filter(point__seance=seance).select_related(
+            "membre__utilisateur", "exprime_par__utilisateur"
+        )
+        if seance.etat != EtatSeance.CLOSE:
+            moi = membre_actif(utilisateur=request.user, comite=seance.comite, jour=jour_de(seance))
+            votes = votes.filter(exprime_par=moi) if moi else votes.none()
+        return Response(
+            VoteSortieSerializer(votes.order_by("point__ordre", "membre"), many=True).data
+        )
+
+
+class DecisionListApi(APIView):
+    @extend_schema(
+        summary="Décisions d'une séance",
+        responses=DecisionSortieSerializer(many=True),
+        tags=["Gouvernance"],
+    )
+    def get(self, request, pk):
+        seance = seance_pour(utilisateur=request.user, pk=pk)
+        decisions = [p.decision for p in points_de_seance(seance=seance) if hasattr(p, "decision")]
+        return Response(DecisionSortieSerializer(decisions, many=True).data)
+
+
+class ProcesVerbalApi(APIView):
+    @extend_schema(
+        summary="Procès-verbal d'une séance close",
+        description="Présences, quorum, chaque point avec ses votes et sa décision. 409 tant que "
+        "la séance n'est pas close.",
+        responses=SeanceDetailSerializer,
+        tags=["Gouvernance"],
+    )
+    def get(self, request, pk):
+        seance = seance_pour(utilisateur=request.user, pk=pk)
+        if seance.etat != EtatSeance.CLOSE:
+            raise EtatIncompatible("Le procès-verbal est établi à la clôture de la séance.")
+        corps = SeanceDetailSerializer(seance).data
+        votes = Vote.objects.filter(point__seance=seance).select_related(
+            "membre__utilisateur", "exprime_par__utilisateur"
+        )
+        corps["votes"] = VoteSortieSerializer(
+            votes.order_by("point__ordre", "membre"), many=True
+        ).data
+        return Response(corps)
+
+
+class GrilleApi(APIView):
+    @extend_schema(summary="Grille d'analyse en vigueur", responses=dict, tags=["Gouvernance"])
+    def get(self, request):
+        _exiger(request)
+        grille = grille_active()
+        if grille is None:
+            raise NotFound("Aucune grille d'analyse n'est en vigueur.")
+        return Response(
+            {
+                "version": grille.version,
+                "libelle": grille.libelle,
+                "source": grille.source,
+                "criteres": [
+                    {
+                        "code": c.code,
+                        "libelle": c.libelle,
+                        "echelle_max": c.echelle_max,
+                        "poids": str(c.poids),
+                    }
+                    for c in grille.criteres.all()
+                ],
+            }
+        )
+
+
+class EvaluationApi(APIView):
+    @extend_schema(
+        summary="Résultats de la grille pour un dossier",
+        description="Score consolidé (moyenne des instructeurs, en %) et avis de chacun.",
+        responses=dict,
+        tags=["Gouvernance"],
+    )
+    def get(self, request, reference):
+        _exiger(request)
+        projet = projet_pour(utilisateur=request.user, reference=reference)
+        resultats = resultats_grille(projet=projet)
+        return Response(
+            {
+                "score_consolide": str(resultats.score_consolide)
+                if resultats.score_consolide is not None
+                else None,
+                "evaluations": [
+                    {
+                        "instructeur": v.evaluation.instructeur.username,
+                        "avis": v.evaluation.avis,
+                        "commentaire": v.evaluation.commentaire,
+                        "score": str(v.score),
+                        "deposee_le": v.evaluation.deposee_le,
+                        "notes": {n.critere.code: n.note for n in v.notes},
+                    }
+                    for v in resultats.evaluations
+                ],
+            }
+        )
+
+    @extend_schema(
+        summary="Remplir ou déposer sa grille pour un dossier (agents, administrateurs)",
+        request=EvaluationEntreeSerializer,
+        responses=dict,
+        tags=["Gouvernance"],
+    )
+    def post(self, request, reference):
+        projet = projet_pour(utilisateur=request.user, reference=reference)
+        if not peut_instruire(request.user):
+            raise ActionNonAutorisee("Seuls les agents des signataires instruisent les dossiers.")
+        entree = EvaluationEntreeSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        d = entree.validated_data
+        notes = [
+            services.NoteSaisie(n["critere"], n["note"], n.get("commentaire", ""))
+            for n in d["notes"]
+        ]
+        service = services.evaluation_deposer if d["deposer"] else services.evaluation_enregistrer
+        service(
+            projet=projet,
+            par=request.user,
+            notes=notes,
+            avis=d.get("avis", ""),
+            commentaire=d.get("commentaire", ""),
+        )
+        return self.get(request, reference)

@@ -1,0 +1,250 @@
+"""Reads of governance: committees, sessions, tallies, minutes and grid results."""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from gouvernance.models import (
+    ChoixVote,
+    Comite,
+    Critere,
+    Evaluation,
+    GrilleAnalyse,
+    Membre,
+    NoteCritere,
+    PointOrdreDuJour,
+    Presence,
+    Seance,
+    StatutPresence,
+)
+from gouvernance.permissions import voit_la_gouvernance
+from gouvernance.regles import quorum_atteint, quorum_requis
+from projets.models import Projet, Statut
+
+
+def comites_liste() -> QuerySet[Comite]:
+    return Comite.objects.prefetch_related("mesures", "pilotes").annotate(
+        nombre_membres=Count("membres", filter=Q(membres__fin__isnull=True), distinct=True)
+    )
+
+
+def comite_pour(*, utilisateur, code: str) -> Comite:
+    if not voit_la_gouvernance(utilisateur):
+        raise Http404
+    return get_object_or_404(Comite.objects.prefetch_related("mesures", "pilotes"), code=code)
+
+
+def membres_du_comite(*, comite: Comite) -> QuerySet[Membre]:
+    return comite.membres.select_related("utilisateur", "organisation").order_by(
+        "role", "utilisateur__last_name", "utilisateur__username"
+    )
+
+
+def membre_actif(*, utilisateur, comite: Comite, jour=None) -> Membre | None:
+    """The person's membership of the committee in force on `jour` (today by default)."""
+    if not utilisateur.is_authenticated:
+        return None
+    jour = jour or timezone.localdate()
+    return (
+        Membre.objects.actifs_le(jour)
+        .filter(comite=comite, utilisateur=utilisateur)
+        .select_related("organisation", "utilisateur")
+        .first()
+    )
+
+
+def jour_de(seance: Seance):
+    return timezone.localtime(seance.date).date()
+
+
+def membres_de_seance(*, seance: Seance) -> QuerySet[Membre]:
+    """Members in office on the session's day."""
+    return (
+        Membre.objects.actifs_le(jour_de(seance))
+        .filter(comite_id=seance.comite_id)
+        .select_related("utilisateur", "organisation")
+        .order_by("role", "utilisateur__last_name", "utilisateur__username")
+    )
+
+
+def projets_couverts(*, comite: Comite) -> Q:
+    """A committee covers each of its nodes and everything below (`V.2` ⊃ `V.2.1.a`)."""
+    condition = Q(pk__in=[])
+    for noeud in comite.mesures.all():
+        condition |= Q(mesure=noeud) | Q(
+            mesure__contrat_id=noeud.contrat_id, mesure__code__startswith=noeud.code + "."
+        )
+    return condition
+
+
+def comite_couvre(*, comite: Comite, projet: Projet) -> bool:
+    return Projet.objects.filter(projets_couverts(comite=comite), pk=projet.pk).exists()
+
+
+def projets_inscriptibles(*, seance: Seance) -> QuerySet[Projet]:
+    """Instructed (or adjourned) dossiers within the committee's measures."""
+    return (
+        Projet.objects.filter(projets_couverts(comite=seance.comite))
+        .filter(statut__in=[Statut.INSTRUIT, Statut.AJOURNE])
+        .select_related("mesure", "maitre_ouvrage")
+        .order_by("reference")
+    )
+
+
+def seances_visibles(*, utilisateur) -> QuerySet[Seance]:
+    if not voit_la_gouvernance(utilisateur):
+        return Seance.objects.none()
+    return Seance.objects.select_related("comite").annotate(nombre_points=Count("points"))
+
+
+def seance_pour(*, utilisateur, pk: int) -> Seance:
+    """The session if the person may see it; 404 otherwise, as if it did not exist."""
+    return get_object_or_404(seances_visibles(utilisateur=utilisateur), pk=pk)
+
+
+def points_de_seance(*, seance: Seance) -> list[PointOrdreDuJour]:
+    return list(
+        seance.points.select_related(
+            "projet", "projet__mesure", "projet__maitre_ouvrage", "decision"
+        ).prefetch_related("recusations__membre__utilisateur")
+    )
+
+
+def presences_de_seance(*, seance: Seance) -> dict[int, Presence]:
+    return {
+        p.membre_id: p
+        for p in seance.presences.select_related("mandataire__utilisateur", "membre__utilisateur")
+    }
+
+
+@dataclass
+class EtatQuorum:
+    votants: int
+    presents: int
+    requis: int
+    atteint: bool
+    regle: str
+
+
+def etat_quorum(*, seance: Seance) -> EtatQuorum:
+    """Voting members in office, those present or represented (a proxy counts as present)."""
+    if seance.votants_presents is not None:
+        votants, presents = seance.votants_attendus, seance.votants_presents
+    else:
+        votants_qs = membres_de_seance(seance=seance).votants()
+        votants = votants_qs.count()
+        presents = seance.presences.filter(
+            membre__in=votants_qs,
+            statut__in=[StatutPresence.PRESENT, StatutPresence.REPRESENTE],
+        ).count()
+    regle = seance.comite.regle_quorum
+    return EtatQuorum(
+        votants=votants,
+        presents=presents,
+        requis=quorum_requis(regle, votants),
+        atteint=quorum_atteint(regle, votants, presents),
+        regle=seance.comite.get_regle_quorum_display(),
+    )
+
+
+@dataclass
+class Decompte:
+    point: PointOrdreDuJour
+    pour: int = 0
+    contre: int = 0
+    abstention: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.pour + self.contre + self.abstention
+
+
+def decompte(*, seance: Seance) -> list[Decompte]:
+    """Votes per item, counted in the database (the live tally of the secretariat)."""
+    points = points_de_seance(seance=seance)
+    comptes = {
+        ligne["pk"]: ligne
+        for ligne in seance.points.order_by()
+        .values("pk")
+        .annotate(
+            pour=Count("votes", filter=Q(votes__choix=ChoixVote.POUR)),
+            contre=Count("votes", filter=Q(votes__choix=ChoixVote.CONTRE)),
+            abstention=Count("votes", filter=Q(votes__choix=ChoixVote.ABSTENTION)),
+        )
+    }
+    return [
+        Decompte(
+            point=p,
+            pour=comptes.get(p.pk, {}).get("pour", 0),
+            contre=comptes.get(p.pk, {}).get("contre", 0),
+            abstention=comptes.get(p.pk, {}).get("abstention", 0),
+        )
+        for p in points
+    ]
+
+
+# --- Analysis grid --------------------------------------------------------------------------
+def grille_active() -> GrilleAnalyse | None:
+    return GrilleAnalyse.objects.filter(active=True).prefetch_related("criteres").first()
+
+
+def _arrondi(valeur: Decimal) -> Decimal:
+    return valeur.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class VueEvaluation:
+    evaluation: Evaluation
+    notes: list[NoteCritere]
+    score: Decimal  # in % of the maximum weighted score
+
+
+@dataclass
+class ResultatsGrille:
+    evaluations: list[VueEvaluation] = field(default_factory=list)
+    score_consolide: Decimal | None = None
+    moyennes: list[tuple[Critere, Decimal]] = field(default_factory=list)
+    avis: dict[str, int] = field(default_factory=dict)
+
+
+def score_pondere(notes: list[NoteCritere]) -> Decimal:
+    """Σ note × poids / Σ échelle × poids, in % (one decimal)."""
+    maximum = sum((n.critere.echelle_max * n.critere.poids for n in notes), Decimal(0))
+    if not maximum:
+        return Decimal(0)
+    obtenu = sum((n.note * n.critere.poids for n in notes), Decimal(0))
+    return _arrondi(obtenu * 100 / maximum)
+
+
+def resultats_grille(*, projet: Projet) -> ResultatsGrille:
+    """Each filed evaluation with its score, the consolidated score (mean of the instructors'
+    scores) and the mean mark per criterion."""
+    evaluations = list(
+        projet.evaluations.filter(deposee_le__isnull=False)
+        .select_related("instructeur", "instructeur__organisation", "grille")
+        .prefetch_related(Prefetch("notes", queryset=NoteCritere.objects.select_related("critere")))
+    )
+    if not evaluations:
+        return ResultatsGrille()
+    vues = []
+    par_critere: dict[int, list] = {}
+    criteres: dict[int, Critere] = {}
+    avis: dict[str, int] = {}
+    for evaluation in evaluations:
+        notes = sorted(evaluation.notes.all(), key=lambda n: n.critere.ordre)
+        vues.append(VueEvaluation(evaluation, notes, score_pondere(notes)))
+        for note in notes:
+            par_critere.setdefault(note.critere_id, []).append(note.note)
+            criteres[note.critere_id] = note.critere
+        libelle = evaluation.get_avis_display()
+        avis[libelle] = avis.get(libelle, 0) + 1
+    consolide = _arrondi(sum((v.score for v in vues), Decimal(0)) / len(vues))
+    moyennes = [
+        (criteres[pk], _arrondi(Decimal(sum(valeurs)) / len(valeurs)))
+        for pk, valeurs in sorted(par_critere.items(), key=lambda e: criteres[e[0]].ordre)
+    ]
+    return ResultatsGrille(vues, consolide, moyennes, avis)

@@ -1,0 +1,588 @@
+"""Write use-cases of governance: each is one transaction that ends with its journal row.
+
+Sessions go planifiée → ouverte → close. Every write on a session (agenda, attendance, votes,
+closing) first locks the session row (`SELECT … FOR UPDATE`), so that a vote and the closing
+never interleave and a session closed twice is decided once. The database backs this up: one
+vote per member and item, one decision per item, one presence per member and session.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from comptes.models import Role
+from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
+from cper.socle.notifications import notifier
+from gouvernance.models import (
+    ChoixVote,
+    Comite,
+    Decision,
+    EtatSeance,
+    Evaluation,
+    JournalGouvernance,
+    Membre,
+    NoteCritere,
+    PointOrdreDuJour,
+    Presence,
+    Recusation,
+    Resultat,
+    Seance,
+    StatutPresence,
+    Vote,
+)
+from gouvernance.permissions import (
+    a_voix_deliberative,
+    est_en_conflit,
+    peut_gerer_seances,
+    peut_instruire,
+)
+from gouvernance.regles import issue_du_vote, quorum_atteint, quorum_requis
+from gouvernance.selectors import (
+    comite_couvre,
+    grille_active,
+    jour_de,
+    membre_actif,
+    membres_de_seance,
+)
+from projets.models import Projet, Statut
+from projets.services import projet_transitionner
+from projets.workflow import Action
+
+ACTION_PAR_RESULTAT = {
+    Resultat.RETENU: Action.RETENIR,
+    Resultat.REJETE: Action.REJETER,
+    Resultat.AJOURNE: Action.AJOURNER,
+}
+
+
+def _journal(action: str, par, *, seance=None, projet=None, **details) -> None:
+    JournalGouvernance.objects.create(
+        action=action, par=par, seance=seance, projet=projet, details=details
+    )
+
+
+def _seance_verrouillee(seance: Seance) -> Seance:
+    return Seance.objects.select_for_update().select_related("comite").get(pk=seance.pk)
+
+
+def _verifier_gestionnaire(par, seance_ou_comite) -> None:
+    comite = seance_ou_comite if isinstance(seance_ou_comite, Comite) else seance_ou_comite.comite
+    membre = membre_actif(utilisateur=par, comite=comite)
+    if not peut_gerer_seances(par, membre):
+        raise ActionNonAutorisee(
+            f"Seul le secrétariat du {comite.nom} ou un administrateur peut gérer ses séances."
+        )
+
+
+def _date_fr(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y à %H:%M")
+
+
+# --- Sessions -------------------------------------------------------------------------------
+@transaction.atomic
+def seance_creer(*, comite: Comite, date: datetime, par, lieu: str = "", lien_visio: str = ""):
+    """Plan a session of a committee (its secretariat or an administrator)."""
+    _verifier_gestionnaire(par, comite)
+    if not lieu.strip() and not lien_visio.strip():
+        raise RegleMetierError(
+            erreurs={"lieu": ["Indiquez un lieu ou un lien de visioconférence."]}
+        )
+    seance = Seance.objects.create(
+        comite=comite, date=date, lieu=lieu.strip(), lien_visio=lien_visio.strip(), cree_par=par
+    )
+    _journal("seance_creer", par, seance=seance, date=seance.date.isoformat())
+    return seance
+
+
+@transaction.atomic
+def seance_inscrire_projet(*, seance: Seance, projet: Projet, par) -> PointOrdreDuJour:
+    """Put an instructed dossier within the committee's measures on a planned session's agenda."""
+    seance = _seance_verrouillee(seance)
+    _verifier_gestionnaire(par, seance)
+    if seance.etat != EtatSeance.PLANIFIEE:
+        raise EtatIncompatible(
+            f"La séance est « {seance.get_etat_display()} » : son ordre du jour ne change plus."
+        )
+    if not comite_couvre(comite=seance.comite, projet=projet):
+        raise RegleMetierError(
+            erreurs={
+                "projet": [
+                    f"Le dossier {projet.reference} (mesure {projet.mesure.code}) ne relève pas "
+                    f"des mesures du {seance.comite.nom}."
+                ]
+            }
+        )
+    if seance.points.filter(projet=projet).exists():
+        raise EtatIncompatible(f"Le dossier {projet.reference} est déjà à l'ordre du jour.")
+    if projet.statut not in (Statut.INSTRUIT, Statut.AJOURNE):
+        raise EtatIncompatible(
+            f"Le dossier {projet.reference} est « {projet.get_statut_display()} » : seul un "
+            "dossier instruit (ou ajourné) peut être inscrit à l'ordre du jour."
+        )
+    rang = (seance.points.aggregate(m=Max("ordre"))["m"] or 0) + 1
+    point = PointOrdreDuJour.objects.create(seance=seance, projet=projet, ordre=rang)
+    projet_transitionner(
+        projet=projet,
+        action=Action.INSCRIRE_ORDRE_DU_JOUR,
+        par=par,
+        commentaire=f"{seance.comite.nom}, séance du {_date_fr(seance.date)}",
+        decision=seance,
+    )
+    _journal("seance_inscrire_projet", par, seance=seance, projet=projet, ordre=rang)
+    return point
+
+
+@transaction.atomic
+def seance_convoquer(*, seance: Seance, par) -> int:
+    """E-mail the members in office the convocation with the agenda; returns how many."""
+    seance = _seance_verrouillee(seance)
+    _verifier_gestionnaire(par, seance)
+    if seance.etat != EtatSeance.PLANIFIEE:
+        raise EtatIncompatible("Seule une séance planifiée peut être convoquée.")
+    points = list(seance.points.select_related("projet", "projet__maitre_ouvrage"))
+    if not points:
+        raise EtatIncompatible("L'ordre du jour est vide : inscrivez au moins un dossier.")
+    membres = list(membres_de_seance(seance=seance))
+    seance.convoquee_le = timezone.now()
+    seance.save(update_fields=["convoquee_le"])
+    notifier(
+        destinataires=[m.utilisateur.email for m in membres],
+        sujet=f"Convocation : {seance.comite.nom}, séance du {_date_fr(seance.date)}",
+        gabarit="gouvernance/courriels/convocation",
+        contexte={"seance": seance, "points": points, "date": _date_fr(seance.date)},
+    )
+    _journal("seance_convoquer", par, seance=seance, destinataires=len(membres))
+    return len(membres)
+
+
+def _recuser(seance: Seance, points: list[PointOrdreDuJour]) -> None:
+    membres = list(membres_de_seance(seance=seance).votants())
+    for point in points:
+        for membre in membres:
+            if est_en_conflit(membre, point.projet):
+                Recusation.objects.get_or_create(
+                    point=point,
+                    membre=membre,
+                    defaults={
+                        "motif": f"{membre.organisation} est maître d'ouvrage du dossier "
+                        f"{point.projet.reference}."
+                    },
+                )
+
+
+@transaction.atomic
+def seance_ouvrir(*, seance: Seance, par) -> Seance:
+    """Open the votes; members whose organisation owns a dossier are recused on it."""
+    seance = _seance_verrouillee(seance)
+    _verifier_gestionnaire(par, seance)
+    if seance.etat != EtatSeance.PLANIFIEE:
+        raise EtatIncompatible(f"La séance est déjà « {seance.get_etat_display()} ».")
+    points = list(seance.points.select_related("projet"))
+    if not points:
+        raise EtatIncompatible("L'ordre du jour est vide : inscrivez au moins un dossier.")
+    seance.etat = EtatSeance.OUVERTE
+    seance.ouverte_le = timezone.now()
+    seance.save(update_fields=["etat", "ouverte_le"])
+    _recuser(seance, points)
+    _journal("seance_ouvrir", par, seance=seance)
+    return seance
+
+
+@transaction.atomic
+def presence_enregistrer(
+    *, seance: Seance, membre: Membre, statut: str, par, mandataire: Membre | None = None
+) -> Presence:
+    """Record a member's attendance: présent, excusé, or représenté by another voting member."""
+    seance = _seance_verrouillee(seance)
+    _verifier_gestionnaire(par, seance)
+    if seance.etat == EtatSeance.CLOSE:
+        raise EtatIncompatible("La séance est close : la feuille de présence ne change plus.")
+    if statut not in StatutPresence.values:
+        raise RegleMetierError(erreurs={"statut": ["Choisissez présent, excusé ou représenté."]})
+    en_fonction = membres_de_seance(seance=seance)
+    if not en_fonction.filter(pk=membre.pk).exists():
+        raise RegleMetierError(
+            erreurs={"membre": [f"{membre.utilisateur} n'est pas membre du comité ce jour-là."]}
+        )
+    if statut == StatutPresence.REPRESENTE:
+        if mandataire is None:
+            raise RegleMetierError(
+                erreurs={"mandataire": ["Indiquez le membre qui détient le pouvoir."]}
+            )
+        if mandataire.pk == membre.pk or not a_voix_deliberative(mandataire):
+            raise RegleMetierError(
+                erreurs={"mandataire": ["Le pouvoir va à un autre membre votant du comité."]}
+            )
+        if not en_fonction.filter(pk=mandataire.pk).exists():
+            raise RegleMetierError(
+                erreurs={"mandataire": ["Le mandataire n'est pas membre du comité ce jour-là."]}
+            )
+    else:
+        mandataire = None
+    if (
+        Vote.objects.filter(point__seance=seance)
+        .filter(Q(membre=membre) | Q(exprime_par=membre))
+        .exists()
+    ):
+        raise EtatIncompatible(
+            f"{membre.utilisateur} a déjà voté (ou voté par procuration) : "
+            "sa présence ne change plus."
+        )
+    presence, _ = Presence.objects.update_or_create(
+        seance=seance, membre=membre, defaults={"statut": statut, "mandataire": mandataire}
+    )
+    _journal(
+        "presence_enregistrer",
+        par,
+        seance=seance,
+        membre=membre.pk,
+        statut=statut,
+        mandataire=mandataire.pk if mandataire else None,
+    )
+    return presence
+
+
+# --- Votes ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Bulletin:
+    """Whose ballot it is (`votant`) and who casts it (`exprime_par`: self or proxy holder)."""
+
+    votant: Membre
+    exprime_par: Membre
+
+
+def _bulletin(seance: Seance, point: PointOrdreDuJour, par, pour_membre: Membre | None):
+    """Check every voting rule; raise the refusal, write nothing."""
+    if seance.etat == EtatSeance.PLANIFIEE:
+        raise EtatIncompatible("La séance n'est pas encore ouverte : le vote n'a pas commencé.")
+    if seance.etat == EtatSeance.CLOSE:
+        raise EtatIncompatible("La séance est close : les votes ne peuvent plus changer.")
+    moi = membre_actif(utilisateur=par, comite=seance.comite, jour=jour_de(seance))
+    if moi is None:
+        raise ActionNonAutorisee(
+            f"Vous n'êtes pas membre du {seance.comite.nom} : vous ne pouvez pas voter."
+        )
+    presences = {p.membre_id: p for p in seance.presences.all()}
+    if pour_membre is None or pour_membre.pk == moi.pk:
+        votant = moi
+    else:
+        votant = pour_membre
+        procuration = presences.get(votant.pk)
+        if (
+            procuration is None
+            or procuration.statut != StatutPresence.REPRESENTE
+            or procuration.mandataire_id != moi.pk
+        ):
+            raise ActionNonAutorisee(
+                f"Vous ne détenez pas de pouvoir de {votant.utilisateur} pour cette séance."
+            )
+    if not a_voix_deliberative(votant):
+        if votant.role == "secretariat":
+            raise ActionNonAutorisee("Le secrétariat du comité ne vote pas.")
+        raise ActionNonAutorisee(
+            "Les membres associés n'ont pas voix délibérative : ils ne votent pas."
+        )
+    ma_presence = presences.get(moi.pk)
+    if ma_presence is None or ma_presence.statut != StatutPresence.PRESENT:
+        if ma_presence is not None and ma_presence.statut == StatutPresence.REPRESENTE:
+            raise ActionNonAutorisee(
+                f"Vous êtes représenté(e) par {ma_presence.mandataire.utilisateur} : "
+                "c'est votre mandataire qui vote pour vous."
+            )
+        raise ActionNonAutorisee(
+            "Votre présence n'est pas enregistrée à cette séance : vous ne pouvez pas voter."
+        )
+    if (
+        est_en_conflit(votant, point.projet)
+        or Recusation.objects.filter(point=point, membre=votant).exists()
+    ):
+        raise ActionNonAutorisee(
+            f"{'Vous êtes' if votant == moi else f'{votant.utilisateur} est'} récusé(e) sur le "
+            f"dossier {point.projet.reference} : l'organisation représentée en est le maître "
+            "d'ouvrage."
+        )
+    return Bulletin(votant=votant, exprime_par=moi)
+
+
+def _verifier_choix(choix: str) -> None:
+    if choix not in ChoixVote.values:
+        raise RegleMetierError(erreurs={"choix": ["Votez pour, contre ou abstention."]})
+
+
+@transaction.atomic
+def vote_enregistrer(
+    *, point: PointOrdreDuJour, choix: str, par, pour_membre: Membre | None = None
+) -> Vote:
+    """Cast a member's single ballot on an item (for oneself, or for a member one represents)."""
+    _verifier_choix(choix)
+    seance = _seance_verrouillee(point.seance)
+    point = PointOrdreDuJour.objects.select_related("projet").get(pk=point.pk)
+    bulletin = _bulletin(seance, point, par, pour_membre)
+    deja = (
+        "Un vote est déjà enregistré pour vous sur ce point : modifiez-le plutôt que de "
+        "voter une seconde fois."
+    )
+    if Vote.objects.filter(point=point, membre=bulletin.votant).exists():
+        raise EtatIncompatible(deja)
+    try:
+        with transaction.atomic():
+            vote = Vote.objects.create(
+                point=point, membre=bulletin.votant, exprime_par=bulletin.exprime_par, choix=choix
+            )
+    except IntegrityError as erreur:  # the unique (point, membre) constraint
+        raise EtatIncompatible(deja) from erreur
+    _journal("vote_enregistrer", par, seance=seance, projet=point.projet, membre=vote.membre_id)
+    return vote
+
+
+@transaction.atomic
+def vote_modifier(
+    *, point: PointOrdreDuJour, choix: str, par, pour_membre: Membre | None = None
+) -> Vote:
+    """Change one's ballot while the session is open (the row is updated, never duplicated)."""
+    _verifier_choix(choix)
+    seance = _seance_verrouillee(point.seance)
+    point = PointOrdreDuJour.objects.select_related("projet").get(pk=point.pk)
+    bulletin = _bulletin(seance, point, par, pour_membre)
+    vote = Vote.objects.filter(point=point, membre=bulletin.votant).first()
+    if vote is None:
+        raise EtatIncompatible("Aucun vote à modifier sur ce point : votez d'abord.")
+    ancien = vote.choix
+    vote.choix = choix
+    vote.exprime_par = bulletin.exprime_par
+    vote.save(update_fields=["choix", "exprime_par", "modifie_le"])
+    _journal(
+        "vote_modifier",
+        par,
+        seance=seance,
+        projet=point.projet,
+        membre=vote.membre_id,
+        avant=ancien,
+    )
+    return vote
+
+
+# --- Closing --------------------------------------------------------------------------------
+@transaction.atomic
+def seance_clore(*, seance: Seance, par) -> list[Decision]:
+    """Close the session: check the quorum, decide each item by the committee's rules, move
+    the dossiers, and programme the retained ones through the ledger.
+
+    Without quorum nothing is written. A retained dossier that an envelope cannot take stays
+    « retenu »: its programming is rolled back alone (savepoint) and the decision says why.
+    """
+    seance = _seance_verrouillee(seance)
+    _verifier_gestionnaire(par, seance)
+    if seance.etat == EtatSeance.CLOSE:
+        raise EtatIncompatible("La séance est déjà close : ses décisions sont définitives.")
+    if seance.etat != EtatSeance.OUVERTE:
+        raise EtatIncompatible("La séance n'est pas ouverte : ouvrez-la avant de la clore.")
+    comite = seance.comite
+    votants = membres_de_seance(seance=seance).votants()
+    nb_votants = votants.count()
+    nb_presents = seance.presences.filter(
+        membre__in=votants, statut__in=[StatutPresence.PRESENT, StatutPresence.REPRESENTE]
+    ).count()
+    if not quorum_atteint(comite.regle_quorum, nb_votants, nb_presents):
+        requis = quorum_requis(comite.regle_quorum, nb_votants)
+        raise EtatIncompatible(
+            f"Quorum non atteint : {nb_presents} membre(s) votant(s) présent(s) ou "
+            f"représenté(s) sur {nb_votants}, il en faut au moins {requis} "
+            f"({comite.get_regle_quorum_display()}). La séance reste ouverte ; rien n'a été "
+            "décidé."
+        )
+    points = list(
+        seance.points.select_related("projet", "projet__maitre_ouvrage")
+        .annotate(
+            n_pour=Count("votes", filter=Q(votes__choix=ChoixVote.POUR)),
+            n_contre=Count("votes", filter=Q(votes__choix=ChoixVote.CONTRE)),
+            n_abstention=Count("votes", filter=Q(votes__choix=ChoixVote.ABSTENTION)),
+        )
+        .order_by("ordre")
+    )
+    decisions = []
+    for point in points:
+        issue = issue_du_vote(
+            majorite=comite.regle_majorite,
+            egalite=comite.regle_egalite,
+            pour=point.n_pour,
+            contre=point.n_contre,
+            abstention=point.n_abstention,
+        )
+        decision = Decision.objects.create(
+            point=point,
+            resultat=issue.resultat,
+            pour=point.n_pour,
+            contre=point.n_contre,
+            abstention=point.n_abstention,
+            quorum_atteint=True,
+            motif=issue.motif,
+        )
+        projet_transitionner(
+            projet=point.projet,
+            action=ACTION_PAR_RESULTAT[issue.resultat],
+            par=par,
+            commentaire=f"{comite.nom}, séance du {_date_fr(seance.date)} : {issue.motif}",
+            decision=decision,
+        )
+        if issue.resultat == Resultat.RETENU:
+            _programmer(decision, point.projet, par)
+        decisions.append(decision)
+    seance.etat = EtatSeance.CLOSE
+    seance.close_le = timezone.now()
+    seance.votants_attendus = nb_votants
+    seance.votants_presents = nb_presents
+    seance.save(update_fields=["etat", "close_le", "votants_attendus", "votants_presents"])
+    _journal(
+        "seance_clore",
+        par,
+        seance=seance,
+        votants=nb_votants,
+        presents=nb_presents,
+        decisions={d.point.projet.reference: d.resultat for d in decisions},
+    )
+    for decision in decisions:
+        _notifier_decision(seance, decision)
+    return decisions
+
+
+def _programmer(decision: Decision, projet: Projet, par) -> None:
+    """Programme a retained dossier in a savepoint: the ledger may refuse (envelope)."""
+    try:
+        with transaction.atomic():
+            projet_transitionner(
+                projet=projet,
+                action=Action.PROGRAMMER,
+                par=par,
+                commentaire="Programmé sur décision du comité.",
+                decision=decision,
+            )
+    except RegleMetierError as erreur:
+        decision.programme = False
+        decision.motif_non_programmation = erreur.message
+    else:
+        decision.programme = True
+    decision.save(update_fields=["programme", "motif_non_programmation"])
+
+
+def _notifier_decision(seance: Seance, decision: Decision) -> None:
+    projet = decision.point.projet
+    destinataires = [projet.contact_courriel]
+    if projet.maitre_ouvrage_id:
+        destinataires += list(
+            projet.maitre_ouvrage.utilisateurs.filter(role=Role.PORTEUR, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    notifier(
+        destinataires=destinataires,
+        sujet=f"Décision du {seance.comite.nom} sur le dossier {projet.reference}",
+        gabarit="gouvernance/courriels/decision",
+        contexte={
+            "seance": seance,
+            "decision": decision,
+            "projet": projet,
+            "date": _date_fr(seance.date),
+        },
+    )
+
+
+# --- Analysis grid --------------------------------------------------------------------------
+@dataclass
+class NoteSaisie:
+    critere: str  # the criterion's code
+    note: int | None
+    commentaire: str = ""
+
+
+def _ecrire_evaluation(
+    *, projet: Projet, par, notes: list[NoteSaisie], avis: str, commentaire: str, deposer: bool
+) -> Evaluation:
+    if not peut_instruire(par):
+        raise ActionNonAutorisee("Seuls les agents des signataires instruisent les dossiers.")
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    if projet.statut not in (Statut.EN_INSTRUCTION, Statut.INSTRUIT):
+        raise EtatIncompatible(
+            f"Le dossier est « {projet.get_statut_display()} » : la grille d'analyse se remplit "
+            "pendant l'instruction."
+        )
+    grille = grille_active()
+    if grille is None:
+        raise EtatIncompatible("Aucune grille d'analyse n'est en vigueur.")
+    evaluation, _ = Evaluation.objects.get_or_create(projet=projet, grille=grille, instructeur=par)
+    if evaluation.deposee_le is not None:
+        raise EtatIncompatible("Votre évaluation de ce dossier est déjà déposée.")
+    criteres = {c.code: c for c in grille.criteres.all()}
+    saisies = {n.critere: n for n in notes}
+    erreurs: dict[str, list[str]] = {}
+    for code in saisies:
+        if code not in criteres:
+            erreurs.setdefault("notes", []).append(f"Critère inconnu : {code}.")
+    for code, critere in criteres.items():
+        saisie = saisies.get(code)
+        if saisie is None or saisie.note is None:
+            if deposer:
+                erreurs[f"note_{code}"] = [f"Notez « {critere.libelle} »."]
+        elif not 0 <= saisie.note <= critere.echelle_max:
+            erreurs[f"note_{code}"] = [f"La note va de 0 à {critere.echelle_max}."]
+    if avis and avis not in ("favorable", "reserve", "defavorable"):
+        erreurs["avis"] = ["Choisissez favorable, réservé ou défavorable."]
+    if deposer and not avis:
+        erreurs["avis"] = ["Donnez un avis d'ensemble."]
+    if erreurs:
+        raise RegleMetierError(
+            "La grille n'a pas été enregistrée : corrigez les points signalés.", erreurs=erreurs
+        )
+    evaluation.avis = avis
+    evaluation.commentaire = commentaire.strip()
+    if deposer:
+        evaluation.deposee_le = timezone.now()
+    evaluation.save()
+    for code, saisie in saisies.items():
+        if saisie.note is None:
+            NoteCritere.objects.filter(evaluation=evaluation, critere=criteres[code]).delete()
+            continue
+        NoteCritere.objects.update_or_create(
+            evaluation=evaluation,
+            critere=criteres[code],
+            defaults={"note": saisie.note, "commentaire": saisie.commentaire.strip()},
+        )
+    if deposer and projet.statut == Statut.EN_INSTRUCTION:
+        projet_transitionner(
+            projet=projet,
+            action=Action.TERMINER_INSTRUCTION,
+            par=par,
+            commentaire="Grille d'analyse déposée.",
+        )
+    _journal(
+        "evaluation_deposer" if deposer else "evaluation_enregistrer",
+        par,
+        projet=projet,
+        avis=avis,
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_enregistrer(
+    *, projet: Projet, par, notes: list[NoteSaisie], avis: str = "", commentaire: str = ""
+) -> Evaluation:
+    """Save an instructor's grid as a draft (partial marks allowed)."""
+    return _ecrire_evaluation(
+        projet=projet, par=par, notes=notes, avis=avis, commentaire=commentaire, deposer=False
+    )
+
+
+@transaction.atomic
+def evaluation_deposer(
+    *, projet: Projet, par, notes: list[NoteSaisie], avis: str, commentaire: str = ""
+) -> Evaluation:
+    """File an instructor's grid (every criterion marked, an overall opinion). The first grid
+    filed ends the instruction: the dossier goes from « en instruction » to « instruit »;
+    other instructors may still file theirs until it is on an agenda."""
+    return _ecrire_evaluation(
+        projet=projet, par=par, notes=notes, avis=avis, commentaire=commentaire, deposer=True
+    )

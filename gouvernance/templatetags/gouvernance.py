@@ -1,0 +1,26 @@
+"""The governance part of a dossier page (grid results, committee decisions), so that `projets`
+shows it without importing `gouvernance` (imports point one way)."""
+
+from django import template
+
+from gouvernance.models import Decision
+from gouvernance.permissions import peut_instruire, voit_la_gouvernance
+from gouvernance.selectors import resultats_grille
+from projets.models import Statut
+
+register = template.Library()
+
+
+@register.inclusion_tag("gouvernance/_projet.html", takes_context=True)
+def gouvernance_du_projet(context, projet):
+    utilisateur = context["request"].user
+    return {
+        "projet": projet,
+        "voit": voit_la_gouvernance(utilisateur),
+        "resultats": resultats_grille(projet=projet) if voit_la_gouvernance(utilisateur) else None,
+        "peut_evaluer": peut_instruire(utilisateur)
+        and projet.statut in (Statut.EN_INSTRUCTION, Statut.INSTRUIT),
+        "decisions": list(
+            Decision.objects.filter(point__projet=projet).select_related("point__seance__comite")
+        ),
+    }
