@@ -22,7 +22,6 @@ from gouvernance.services import (
     vote_modifier,
 )
 from projets.models import Statut
-from projets.signals import transition_effectuee
 
 
 def compter():
@@ -289,6 +288,15 @@ def test_la_cloture_decide_deplace_les_dossiers_et_programme_les_retenus(
     assert c.projets[0].statut == Statut.PROGRAMME
     assert [t.action for t in c.projets[0].transitions.all()][-2:] == ["retenir", "programmer"]
     assert c.projets[1].statut == Statut.REJETE
+    # The ledger took the retained dossier's CPER lines in the same transaction.
+    from decimal import Decimal
+
+    from financement.models import Enveloppe
+
+    assert Enveloppe.objects.get(signataire__code="region").montant_programme == Decimal(
+        "400000.00"
+    )
+    assert Enveloppe.objects.get(signataire__code="etat").montant_programme == Decimal("350000.00")
     assert {m.subject for m in mail.outbox} == {
         f"Décision du Comité de programmation du CPER sur le dossier {p.reference}"
         for p in c.projets
@@ -298,29 +306,27 @@ def test_la_cloture_decide_deplace_les_dossiers_et_programme_les_retenus(
 
 
 def test_une_enveloppe_insuffisante_laisse_le_dossier_retenu_et_la_decision_le_dit(comitologie):
-    from cper.socle.exceptions import RegleMetierError as Refus
+    from decimal import Decimal
 
-    def grand_livre(sender, action, **kwargs):
-        if action == "programmer":
-            raise Refus("Enveloppe de la Région insuffisante : il reste 100 000,00 €.")
+    from financement.models import Enveloppe, LigneProgrammee
 
     c = comitologie
+    # The Région's envelope can no longer take the dossier's 400 000,00 € CPER line.
+    Enveloppe.objects.filter(signataire__code="region").update(montant=Decimal("100000.00"))
     _ouvrir_tous_presents(c)
     for membre in (c.president, c.votants[0], c.votants[1]):
         vote_enregistrer(point=c.points[0], choix="pour", par=membre.utilisateur)
-    transition_effectuee.connect(grand_livre)
-    try:
-        decision = seance_clore(seance=c.seance, par=c.secretaire)[0]
-    finally:
-        transition_effectuee.disconnect(grand_livre)
+    decision = seance_clore(seance=c.seance, par=c.secretaire)[0]
     assert decision.resultat == "retenu" and not decision.programme
-    assert (
+    assert "L'enveloppe de Région Hauts-de-France ne peut pas prendre 400\u202f000,00\u00a0€" in (
         decision.motif_non_programmation
-        == "Enveloppe de la Région insuffisante : il reste 100 000,00 €."
     )
+    assert "il reste 100\u202f000,00\u00a0€ disponibles" in decision.motif_non_programmation
     c.projets[0].refresh_from_db()
     assert c.projets[0].statut == Statut.RETENU
     assert not c.projets[0].transitions.filter(action="programmer").exists()
+    assert not LigneProgrammee.objects.filter(projet=c.projets[0]).exists()
+    assert Enveloppe.objects.get(signataire__code="etat").montant_programme == Decimal("0.00")
 
 
 def test_une_seance_close_deux_fois_garde_une_decision_par_point(comitologie):
