@@ -10,6 +10,7 @@ admin.site.index_title = "Données du contrat et du portail"
 
 urlpatterns = [
     path("", views.accueil, name="accueil"),
+    path("tableau-de-bord/", views.tableau_de_bord, name="tableau_de_bord"),
     path("", include("axes.urls")),
     path("", include("comptes.urls")),
     path("projets/", include("projets.urls")),

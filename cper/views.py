@@ -8,6 +8,7 @@ from axes.selectors import arbre_programme, contrat_courant
 from cper.socle.carte import carte_departements
 from cper.socle.graphiques import Serie, barres_horizontales
 from cper.socle.montants import format_nombre
+from cper.tableau_de_bord import tableau_de_bord as construire_tableau_de_bord
 from financement.selectors import tableau_enveloppes
 from projets.selectors import operations_inscrites_par_departement
 
@@ -51,3 +52,10 @@ def accueil(request):
             "graphique": graphique,
         },
     )
+
+
+def tableau_de_bord(request):
+    """The page each role lands on after logging in: what waits for it."""
+    contrat = contrat_courant()
+    tableau = construire_tableau_de_bord(utilisateur=request.user, contrat=contrat)
+    return render(request, "tableau_de_bord.html", {"tableau": tableau, "contrat": contrat})

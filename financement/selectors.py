@@ -9,6 +9,7 @@ from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 
 from axes.models import Contrat, Departement, Noeud, Signataire
+from cper.socle.graphiques import Serie, barres_horizontales
 from cper.socle.montants import taux
 from financement.models import (
     Engagement,
@@ -251,3 +252,25 @@ def enveloppes_a_la_date(*, contrat: Contrat, le: date) -> list[tuple[Signataire
         (s, versions[s.pk].montant if s.pk in versions else None)
         for s in Signataire.objects.filter(contrat=contrat).order_by("ordre")
     ]
+
+
+SERIES_EXECUTION = [
+    Serie("Enveloppe", "enveloppe"),
+    Serie("Programmé", "programme"),
+    Serie("Engagé", "engage"),
+    Serie("Payé", "paye"),
+]
+
+
+def graphique_execution(lignes: list[Execution], titre: str):
+    """Envelope, programmé, engagé and payé of each line, as one bar chart."""
+    return barres_horizontales(
+        [
+            (ligne.libelle, [ligne.enveloppe, ligne.programme, ligne.engage, ligne.paye])
+            for ligne in lignes
+        ],
+        series=SERIES_EXECUTION,
+        titre=titre,
+        description="Pour chaque ligne : enveloppe, programmé, engagé et payé, à la même "
+        "échelle, en millions d'euros. Les montants exacts figurent dans le tableau qui suit.",
+    )

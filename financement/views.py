@@ -5,11 +5,13 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from axes.models import Signataire
 from axes.selectors import contrat_courant
+from cper.socle.carte import carte_departements
 from cper.socle.exceptions import ActionNonAutorisee, RegleMetierError
 from cper.socle.formulaires import MontantField
 from financement.forms import (
@@ -29,6 +31,7 @@ from financement.selectors import (
     execution_par_axe,
     execution_par_departement,
     execution_par_signataire,
+    graphique_execution,
     ligne_pour,
     lignes_du_signataire,
     parite_csne,
@@ -51,9 +54,22 @@ def _erreurs_vers_formulaire(erreur: RegleMetierError, form) -> None:
             form.add_error(champ if champ in form.fields else None, texte)
 
 
+def _url_projets_programmes(code_insee: str) -> str:
+    return (
+        reverse("projets:liste")
+        + f"?departement={code_insee}&statut=programme&statut=en_cours&statut=solde"
+    )
+
+
 def programme(request):
     contrat = contrat_courant()
     lignes, total = execution_par_signataire(contrat=contrat)
+    departements = execution_par_departement(contrat=contrat)
+    carte = carte_departements(
+        {d.code: d.programme for d in departements},
+        titre="Montants programmés par département",
+        url=_url_projets_programmes,
+    )
     return render(
         request,
         "financement/programme.html",
@@ -62,7 +78,9 @@ def programme(request):
             "lignes": lignes,
             "total": total,
             "axes": execution_par_axe(contrat=contrat),
-            "departements": execution_par_departement(contrat=contrat),
+            "departements": departements,
+            "carte": carte,
+            "graphique": graphique_execution(lignes, "Consommation des enveloppes par signataire"),
             "parite": parite_csne(contrat=contrat),
         },
     )

@@ -39,12 +39,12 @@ def test_un_identifiant_inconnu_est_refuse_du_meme_message(client):
     assert SESSION_KEY not in client.session
 
 
-def test_la_connexion_ouvre_la_page_du_compte(client, creer_utilisateur):
+def test_la_connexion_ouvre_le_tableau_de_bord(client, creer_utilisateur):
     utilisateur = creer_utilisateur("porteur", role=Role.PORTEUR, first_name="Paula")
     reponse = client.post(
         reverse("connexion"), {"username": "porteur", "password": MOT_DE_PASSE}, follow=True
     )
-    assert reponse.redirect_chain[-1][0] == reverse("compte")
+    assert reponse.redirect_chain[-1][0] == reverse("tableau_de_bord")
     html = reponse.content.decode()
     assert "Porteur de projet" in html
     assert utilisateur.organisation.nom in html

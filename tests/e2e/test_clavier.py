@@ -55,6 +55,6 @@ def test_le_formulaire_de_connexion_se_remplit_et_s_envoie_au_clavier(visite, cr
     visite.capture("formulaire-rempli")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.url.endswith("/compte/")
+    assert page.url.endswith("/tableau-de-bord/")
     assert "agent.oise" in page.inner_text("main")
     visite.capture("connecte")

@@ -1,0 +1,75 @@
+"""After log-in, each role lands on what waits for it."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from projets.models import Projet
+from projets.services import projet_transitionner
+from tests.gouvernance.conftest import comitologie, instruire, nouveau_projet  # noqa: F401
+
+
+def page(client, utilisateur):
+    client.force_login(utilisateur)
+    reponse = client.get(reverse("tableau_de_bord"))
+    assert reponse.status_code == 200
+    return reponse.content.decode()
+
+
+def test_l_agent_voit_la_jauge_de_son_enveloppe_et_les_dossiers_a_instruire(
+    client, agent, projet_programme, projet_brouillon, porteur
+):
+    projet_transitionner(projet=projet_brouillon, action="deposer", par=porteur)
+    html = page(client, agent)
+    assert "L’enveloppe de Région Hauts-de-France" in html
+    assert "400\u202f000,00\u00a0€" in html  # programmed by the Région
+    assert "Dossiers à instruire (1)" in html and projet_brouillon.reference in html
+    assert "Lignes programmées sans engagement" in html and projet_programme.reference in html
+
+
+def test_le_porteur_voit_ses_dossiers_et_leur_prochaine_etape(client, porteur, projet_brouillon):
+    html = page(client, porteur)
+    assert projet_brouillon.reference in html
+    assert "À compléter puis à déposer." in html
+
+
+def test_l_administrateur_voit_le_programme_et_ce_qui_est_en_retard(
+    client, administrateur, projet_brouillon, porteur
+):
+    projet_transitionner(projet=projet_brouillon, action="deposer", par=porteur)
+    Projet.objects.filter(pk=projet_brouillon.pk).update(
+        depose_le=timezone.now() - timedelta(days=45)
+    )
+    html = page(client, administrateur)
+    assert "2\u202f759\u202f563\u202f000,00\u00a0€" in html
+    assert "Consommation des enveloppes par signataire" in html
+    assert "déposés depuis plus de 30 jours" in html
+    assert projet_brouillon.reference in html
+
+
+def test_le_membre_voit_ses_votes_dus(client, creer_utilisateur):
+    from comptes.models import Role
+
+    membre = creer_utilisateur("membre", role=Role.MEMBRE_COMITE)
+    html = page(client, membre)
+    assert "Vous n’avez aucun vote en attente." in html
+    assert "Aucune séance planifiée dans vos comités." in html
+
+
+def test_le_tableau_de_bord_tient_en_peu_de_requetes(
+    client, administrateur, agent, django_assert_max_num_queries
+):
+    for utilisateur in (administrateur, agent):
+        client.force_login(utilisateur)
+        with django_assert_max_num_queries(14):
+            client.get(reverse("tableau_de_bord"))
+
+
+def test_le_membre_voit_les_votes_qu_il_doit_et_ses_seances(client, comitologie):  # noqa: F811
+    c = comitologie
+    c.tous_presents()
+    c.ouvrir()
+    html = page(client, c.votants[0].utilisateur)
+    assert c.projets[0].reference in html and c.projets[1].reference in html
+    assert "Comité de programmation du CPER" in html
