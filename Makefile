@@ -28,6 +28,8 @@ run: install
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py charger_cper
 	$(BIN)/python manage.py creer_comptes_demo
+	@if [ "$(DEMO)" = "1" ]; then $(BIN)/python manage.py charger_demo; \
+	else echo "Scénario de démonstration fictif (dossiers, séances, engagements) : make run DEMO=1, ou make demo"; fi
 	@echo "Portail : http://$(HOST):$(PORT)/   API : http://$(HOST):$(PORT)/api/docs/"
 	@if [ -n "$$CELERY_BROKER_URL" ]; then \
 	  echo "Worker Celery (files celery et pdf, avec beat) démarré sur $$CELERY_BROKER_URL"; \
@@ -55,3 +57,11 @@ lint: install
 
 clean:
 	rm -rf var staticfiles .pytest_cache test-artefacts
+
+# A fictitious demonstration scenario on the embedded default (never on a production instance).
+demo: export DEBUG ?= 1
+demo: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py charger_cper
+	$(BIN)/python manage.py charger_demo

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from cper.demo import creer_comptes_demo
+from cper.demo_scenario import charger_scenario, deja_charge
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge un scénario de démonstration FICTIF (dossiers « [Démo] » dans tous les états, "
+        "séances et votes, engagements et paiements). Refusé en production."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.COMPTES_DEMO_AUTORISES:
+            raise CommandError(
+                "Le scénario de démonstration est refusé sur une instance de production."
+            )
+        creer_comptes_demo()
+        if deja_charge():
+            self.stdout.write("Le scénario de démonstration est déjà chargé : rien à faire.")
+            return
+        bilan = charger_scenario()
+        self.stdout.write(
+            f"Scénario de démonstration fictif chargé : {bilan['dossiers']} dossiers « [Démo] »."
+        )
