@@ -15,7 +15,7 @@ from financement.selectors import (
     SERIES_EXECUTION,
     execution_par_axe,
     execution_par_signataire,
-    graphique_execution,
+    graphique_taux,
 )
 from gouvernance.models import EtatSeance, Membre, PointOrdreDuJour, RoleMembre, Seance, Vote
 from projets.models import Projet, Statut
@@ -114,8 +114,8 @@ def pour_administrateur(utilisateur, contrat) -> TableauDeBord:
     lignes, total = execution_par_signataire(contrat=contrat)
     tableau.blocs["execution"] = lignes
     tableau.blocs["total"] = total
-    tableau.blocs["graphique"] = graphique_execution(
-        lignes, "Consommation des enveloppes par signataire"
+    tableau.blocs["graphique"] = graphique_taux(
+        lignes, "Consommation des enveloppes par signataire (% de chaque enveloppe)"
     )
     maintenant = timezone.now()
     delai = timedelta(days=settings.TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from axes.models import Contrat, Departement, Noeud, Signataire
 from cper.socle.graphiques import Serie, barres_horizontales
-from cper.socle.montants import taux
+from cper.socle.montants import format_taux, taux
 from financement.models import (
     Engagement,
     Enveloppe,
@@ -273,4 +273,20 @@ def graphique_execution(lignes: list[Execution], titre: str):
         titre=titre,
         description="Pour chaque ligne : enveloppe, programmé, engagé et payé, à la même "
         "échelle, en millions d'euros. Les montants exacts figurent dans le tableau qui suit.",
+    )
+
+
+def graphique_taux(lignes: list[Execution], titre: str):
+    """Programmé, engagé and payé as a share of each envelope: comparable across signatories
+    whatever the size of their envelope."""
+    return barres_horizontales(
+        [
+            (ligne.libelle, [ligne.taux_programmation, ligne.taux_engagement, ligne.taux_paiement])
+            for ligne in lignes
+        ],
+        series=SERIES_EXECUTION[1:],
+        titre=titre,
+        description="Pour chaque signataire : part de son enveloppe programmée, engagée et payée, "
+        "en pourcentage. Les montants figurent dans le tableau qui suit.",
+        formater=format_taux,
     )

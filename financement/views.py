@@ -31,7 +31,7 @@ from financement.selectors import (
     execution_par_axe,
     execution_par_departement,
     execution_par_signataire,
-    graphique_execution,
+    graphique_taux,
     ligne_pour,
     lignes_du_signataire,
     parite_csne,
@@ -80,7 +80,9 @@ def programme(request):
             "axes": execution_par_axe(contrat=contrat),
             "departements": departements,
             "carte": carte,
-            "graphique": graphique_execution(lignes, "Consommation des enveloppes par signataire"),
+            "graphique": graphique_taux(
+                lignes, "Consommation des enveloppes par signataire (% de chaque enveloppe)"
+            ),
             "parite": parite_csne(contrat=contrat),
         },
     )
