@@ -7,21 +7,25 @@ re-queue by the sweep) never produce two files nor bring a finished job back to 
 
 import logging
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from axes.models import Signataire
 from axes.selectors import contrat_courant
 from cper.socle.notifications import notifier
+from projets.selectors import projet_pour
 from rapports.models import EtatTravail, Travail, TypeTravail
 from rapports.pdf import document_pdf
-from rapports.selectors import donnees_bilan
+from rapports.selectors import donnees_bilan, donnees_fiche_projet
 
 logger = logging.getLogger(__name__)
 
@@ -43,17 +47,85 @@ class DemandeInvalide(ValueError):
     """The parameters of a request do not name a document we can build."""
 
 
-def _parametres_valides(*, type: str, parametres: dict) -> dict:
-    if type == TypeTravail.BILAN_EXECUTION:
-        propres = {}
-    elif type == TypeTravail.BILAN_SIGNATAIRE:
-        code = parametres.get("signataire")
-        signataire = Signataire.objects.filter(contrat=contrat_courant(), code=code).first()
-        if signataire is None:
-            raise DemandeInvalide("Choisissez l'un des neuf signataires du contrat.")
-        propres = {"signataire": signataire.code, "signataire_nom": signataire.nom}
-    else:
+class DocumentIndisponible(Exception):
+    """What the document is about can no longer be read by the requester (its message says
+    why, in French, to the requester)."""
+
+
+@dataclass(frozen=True)
+class GenreDocument:
+    """One kind of document a job can build: how to check a request, how to build the file.
+
+    `valider(parametres, par)` returns the job's own parameters (or raises `DemandeInvalide`,
+    or `Http404` for a dossier the person may not see); `construire(travail)` returns the
+    bytes of the PDF and its download name. A new document (the minutes of a committee
+    session, for instance) is one `TypeTravail` choice and one entry of `GENRES`.
+    """
+
+    valider: Callable[[dict, object], dict]
+    construire: Callable[[Travail], tuple[bytes, str]]
+
+
+def _valider_bilan(parametres: dict, par) -> dict:
+    return {}
+
+
+def _valider_bilan_signataire(parametres: dict, par) -> dict:
+    code = parametres.get("signataire")
+    signataire = Signataire.objects.filter(contrat=contrat_courant(), code=code).first()
+    if signataire is None:
+        raise DemandeInvalide("Choisissez l'un des neuf signataires du contrat.")
+    return {"signataire": signataire.code, "signataire_nom": signataire.nom}
+
+
+def _valider_fiche_projet(parametres: dict, par) -> dict:
+    """Only a dossier the person may see (a porteur: its own organisation's); else 404."""
+    projet = projet_pour(utilisateur=par, reference=str(parametres.get("projet", "")))
+    titre = projet.titre if len(projet.titre) <= 80 else f"{projet.titre[:79]}…"
+    return {"projet": projet.reference, "projet_libelle": f"{projet.reference} – {titre}"}
+
+
+def _construire_bilan(travail: Travail) -> tuple[bytes, str]:
+    parametres = travail.parametres
+    with translation.override("fr"):
+        donnees = donnees_bilan(
+            contrat=contrat_courant(), signataire_code=parametres.get("signataire")
+        )
+        _progresser(travail.pk, 60)
+        pdf = document_pdf(gabarit="rapports/bilan_execution.html", contexte={"bilan": donnees})
+    date = timezone.localdate(donnees.genere_le).isoformat()
+    suffixe = f"-{parametres['signataire']}" if parametres.get("signataire") else ""
+    return pdf, f"bilan-execution-cper{suffixe}-{date}.pdf"
+
+
+def _construire_fiche_projet(travail: Travail) -> tuple[bytes, str]:
+    # Checked again at build time: the requester may have lost sight of the dossier meanwhile.
+    try:
+        projet = projet_pour(utilisateur=travail.demandeur, reference=travail.parametres["projet"])
+    except Http404 as exc:
+        raise DocumentIndisponible(
+            "Ce dossier n'est plus accessible avec votre compte : la fiche n'a pas été produite."
+        ) from exc
+    with translation.override("fr"):
+        donnees = donnees_fiche_projet(projet=projet)
+        _progresser(travail.pk, 60)
+        pdf = document_pdf(gabarit="rapports/fiche_projet.html", contexte={"fiche": donnees})
+    date = timezone.localdate(donnees.genere_le).isoformat()
+    return pdf, f"fiche-projet-{projet.reference}-{date}.pdf"
+
+
+GENRES: dict[str, GenreDocument] = {
+    TypeTravail.BILAN_EXECUTION: GenreDocument(_valider_bilan, _construire_bilan),
+    TypeTravail.BILAN_SIGNATAIRE: GenreDocument(_valider_bilan_signataire, _construire_bilan),
+    TypeTravail.FICHE_PROJET: GenreDocument(_valider_fiche_projet, _construire_fiche_projet),
+}
+
+
+def _parametres_valides(*, type: str, parametres: dict, par) -> dict:
+    genre = GENRES.get(type)
+    if genre is None:
         raise DemandeInvalide(f"Document inconnu : {type}")
+    propres = genre.valider(parametres, par)
     pause = parametres.get("pause_test")
     if pause and settings.RAPPORTS_PAUSE_DE_TEST_AUTORISEE:
         propres["pause_test"] = float(pause)
@@ -74,7 +146,9 @@ def _planifier(travail: Travail) -> None:
 def travail_demander(*, type: str, parametres: dict, par) -> Travail:
     """Record a request for a document and schedule its build after commit (issue 7)."""
     travail = Travail.objects.create(
-        demandeur=par, type=type, parametres=_parametres_valides(type=type, parametres=parametres)
+        demandeur=par,
+        type=type,
+        parametres=_parametres_valides(type=type, parametres=parametres, par=par),
     )
     _planifier(travail)
     return travail
@@ -86,21 +160,14 @@ def _progresser(travail_id: int, progression: int) -> None:
 
 def _construire(travail: Travail) -> tuple[bytes, str]:
     """The bytes of the document and its download name."""
-    parametres = travail.parametres
-    pause = parametres.get("pause_test") if settings.RAPPORTS_PAUSE_DE_TEST_AUTORISEE else None
+    pause = (
+        travail.parametres.get("pause_test") if settings.RAPPORTS_PAUSE_DE_TEST_AUTORISEE else None
+    )
     if pause:  # tests only: a slow job, to kill its worker in the middle
         for etape in range(10):
             time.sleep(pause)
             _progresser(travail.pk, 5 + etape * 5)
-    with translation.override("fr"):
-        donnees = donnees_bilan(
-            contrat=contrat_courant(), signataire_code=parametres.get("signataire")
-        )
-        _progresser(travail.pk, 60)
-        pdf = document_pdf(gabarit="rapports/bilan_execution.html", contexte={"bilan": donnees})
-    date = timezone.localdate(donnees.genere_le).isoformat()
-    suffixe = f"-{parametres['signataire']}" if parametres.get("signataire") else ""
-    return pdf, f"bilan-execution-cper{suffixe}-{date}.pdf"
+    return GENRES[travail.type].construire(travail)
 
 
 def travail_executer(*, travail_id: int, task_id: str = "") -> Travail | None:

@@ -38,6 +38,8 @@ ERREURS_TRANSITOIRES = (OperationalError, InterfaceError, ConnectionError)
 def travail_executer_task(self, travail_id: int) -> None:
     try:
         services.travail_executer(travail_id=travail_id, task_id=self.request.id or "")
+    except services.DocumentIndisponible as exc:
+        services.travail_echouer(travail_id=travail_id, message=str(exc))
     except SoftTimeLimitExceeded:
         services.travail_echouer(travail_id=travail_id, message=services.MESSAGE_TROP_LONG)
     except ERREURS_TRANSITOIRES:
