@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -177,6 +178,17 @@ CELERY_BEAT_SCHEDULE = {
     "travaux-bloques-relancer": {
         "task": "rapports.tasks.travaux_bloques_relancer_task",
         "schedule": 600.0,
+    },
+    # Every night: the ledger's running totals recomputed from its rows; gaps are mailed to
+    # the administrators.
+    "registre-verifier": {
+        "task": "rapports.tasks.registre_verifier_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Every Monday morning: each agent receives what waits for them (nothing if nothing does).
+    "recapitulatifs-envoyer": {
+        "task": "rapports.tasks.recapitulatifs_envoyer_task",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
 }
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from rapports.models import Travail
+from rapports.models import Travail, VerificationRegistre
 
 
 @admin.register(Travail)
@@ -9,6 +9,16 @@ class TravailAdmin(admin.ModelAdmin):
     list_filter = ["etat", "type"]
     search_fields = ["demandeur__username"]
     readonly_fields = [f.name for f in Travail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(VerificationRegistre)
+class VerificationRegistreAdmin(admin.ModelAdmin):
+    list_display = ["lancee_le", "resultat", "nombre_ecarts", "controles", "duree"]
+    list_filter = ["resultat"]
+    readonly_fields = [f.name for f in VerificationRegistre._meta.fields]
 
     def has_add_permission(self, request):
         return False

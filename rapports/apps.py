@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class RapportsConfig(AppConfig):
     name = "rapports"
     verbose_name = "Rapports"
+
+    def ready(self):
+        from rapports import receivers  # noqa: F401 - e-mails on the dossiers' lifecycle

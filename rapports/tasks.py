@@ -38,6 +38,8 @@ ERREURS_TRANSITOIRES = (OperationalError, InterfaceError, ConnectionError)
 def travail_executer_task(self, travail_id: int) -> None:
     try:
         services.travail_executer(travail_id=travail_id, task_id=self.request.id or "")
+    except services.DocumentIndisponible as exc:
+        services.travail_echouer(travail_id=travail_id, message=str(exc))
     except SoftTimeLimitExceeded:
         services.travail_echouer(travail_id=travail_id, message=services.MESSAGE_TROP_LONG)
     except ERREURS_TRANSITOIRES:
@@ -54,3 +56,15 @@ def travail_executer_task(self, travail_id: int) -> None:
 @shared_task(acks_late=True)
 def travaux_bloques_relancer_task() -> None:
     services.travaux_bloques_relancer()
+
+
+@shared_task(acks_late=True)
+def registre_verifier_task() -> None:
+    """Nightly (beat): the ledger's running totals recomputed from the rows."""
+    services.registre_verifier()
+
+
+@shared_task(acks_late=True)
+def recapitulatifs_envoyer_task() -> None:
+    """Weekly (beat, Monday morning): what waits for each agent."""
+    services.recapitulatifs_envoyer()

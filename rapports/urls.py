@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.travail, name="travail"),
     path("<int:pk>/etat/", views.etat, name="etat"),
     path("<int:pk>/telecharger/", views.telecharger, name="telecharger"),
+    path("fiche-projet/<str:reference>/", views.fiche_projet, name="fiche_projet"),
 ]

@@ -7,12 +7,13 @@ answer as for a job that does not exist.
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from axes.selectors import contrat_courant
+from projets.selectors import projet_pour
 from rapports import services
 from rapports.forms import DemandeBilanForm
-from rapports.models import EtatTravail
+from rapports.models import EtatTravail, TypeTravail
 from rapports.selectors import travail_visible, travaux_de
 
 
@@ -32,6 +33,20 @@ def liste(request):
         "rapports/liste.html",
         {"form": form, "travaux": list(travaux_de(utilisateur=request.user)[:50])},
     )
+
+
+@require_POST
+def fiche_projet(request, reference: str):
+    """Ask for the « Fiche projet » PDF of a dossier the person may see (404 otherwise).
+
+    A multi-page document: built by a job (craft P4), downloaded from the job page by the
+    requester or an administrator only.
+    """
+    projet = projet_pour(utilisateur=request.user, reference=reference)
+    travail = services.travail_demander(
+        type=TypeTravail.FICHE_PROJET, parametres={"projet": projet.reference}, par=request.user
+    )
+    return redirect("rapports:travail", pk=travail.pk)
 
 
 @require_GET

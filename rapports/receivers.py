@@ -1,0 +1,94 @@
+"""E-mails on a dossier's lifecycle (issue 7), from `projets.signals.transition_effectuee`.
+
+Who receives what:
+- filed (« déposé »): the agents of the signatories named in its CPER financing lines, or every
+  agent when it has none;
+- declared incomplete: the porteur's users (role porteur in the maître d'ouvrage's
+  organisation), with the instructor's comment;
+- put on a committee's agenda, retained, rejected or adjourned: the porteur's users.
+
+The signal is sent inside the transition's transaction; `notifier` sends after commit, so a
+transition that rolls back sends nothing. A failure to prepare a message is logged and never
+cancels the transition.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.dispatch import receiver
+from django.urls import reverse
+
+from comptes.models import Role, Utilisateur
+from cper.socle.notifications import notifier
+from projets.models import NatureFinancement, Projet, Statut
+from projets.signals import transition_effectuee
+
+logger = logging.getLogger(__name__)
+
+SUJETS = {
+    Statut.DEPOSE: "Dossier déposé à instruire",
+    Statut.INCOMPLET: "Votre dossier est incomplet",
+    Statut.INSCRIT_ORDRE_DU_JOUR: "Votre dossier est inscrit à l'ordre du jour d'un comité",
+    Statut.RETENU: "Votre dossier a été retenu",
+    Statut.REJETE: "Votre dossier n'a pas été retenu",
+    Statut.AJOURNE: "L'examen de votre dossier est ajourné",
+}
+
+
+def _actifs():
+    return Utilisateur.objects.filter(is_active=True).exclude(email="")
+
+
+def agents_concernes(projet: Projet) -> list[str]:
+    """Agents of the signatories in the dossier's CPER lines; every agent if there is none."""
+    organisations = list(
+        projet.lignes_financement.filter(nature=NatureFinancement.CPER)
+        .values_list("signataire__organisation_id", flat=True)
+        .distinct()
+    )
+    agents = _actifs().filter(role=Role.AGENT)
+    if organisations:
+        agents = agents.filter(organisation_id__in=organisations)
+    return list(agents.values_list("email", flat=True))
+
+
+def porteurs_du_projet(projet: Projet) -> list[str]:
+    if projet.maitre_ouvrage_id is None:
+        return []
+    return list(
+        _actifs()
+        .filter(role=Role.PORTEUR, organisation_id=projet.maitre_ouvrage_id)
+        .values_list("email", flat=True)
+    )
+
+
+def _notifier(projet: Projet, vers: str) -> None:
+    destinataires = (
+        agents_concernes(projet) if vers == Statut.DEPOSE else porteurs_du_projet(projet)
+    )
+    # The journal row of this transition is already written, in the same transaction.
+    transition = projet.transitions.order_by("-le", "-pk").first()
+    notifier(
+        destinataires=destinataires,
+        sujet=f"{SUJETS[vers]} : {projet.reference}",
+        gabarit="rapports/courriels/transition",
+        contexte={
+            "projet": projet,
+            "vers": vers,
+            "commentaire": transition.commentaire if transition else "",
+            "adresse": settings.PORTAIL_URL + reverse("projets:detail", args=[projet.reference]),
+        },
+    )
+
+
+@receiver(transition_effectuee, sender=Projet, dispatch_uid="rapports_notifie_les_transitions")
+def notifier_transition(sender, projet, action, depuis, vers, par, decision, **kwargs):
+    if vers not in SUJETS:
+        return
+    try:
+        # A savepoint: a failed query here must not break the transition's transaction.
+        with transaction.atomic():
+            _notifier(projet, vers)
+    except Exception:
+        logger.exception("Notification de la transition %s de %s", action, projet.reference)
