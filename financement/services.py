@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from axes.models import Noeud, Signataire
 from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
@@ -333,7 +333,22 @@ def credits_ouvrir(*, signataire: Signataire, annee: int, montant: Decimal, par)
             }
         )
     if credits is None:
-        credits = CreditsOuverts.objects.create(signataire=signataire, annee=annee, montant=montant)
+        # Commitments of that year may predate the opening: the running total starts from them.
+        deja_engage = Engagement.objects.filter(
+            signataire=signataire, annee_budgetaire=annee
+        ).aggregate(total=Sum("montant"))["total"] or Decimal("0.00")
+        if montant < deja_engage:
+            raise EnveloppeInsuffisante(
+                erreurs={
+                    "montant": [
+                        f"{format_euros(deja_engage)} sont déjà engagés sur {annee} : "
+                        "les crédits ouverts ne peuvent pas descendre en dessous."
+                    ]
+                }
+            )
+        credits = CreditsOuverts.objects.create(
+            signataire=signataire, annee=annee, montant=montant, montant_engage=deja_engage
+        )
     else:
         credits.montant = montant
         credits.save(update_fields=["montant"])
@@ -363,11 +378,31 @@ def maquette_importer(*, lignes: list[tuple[str, str, Decimal]], par) -> int:
     if erreurs:
         raise RegleMetierError(erreurs={"fichier": erreurs})
     for rang, (code_signataire, code_noeud, montant) in enumerate(lignes, start=1):
-        ligne, _ = MaquetteLigne.objects.select_for_update().get_or_create(
-            signataire=signataires[code_signataire],
-            noeud=noeuds[code_noeud],
-            defaults={"montant": montant},
+        noeud = noeuds[code_noeud]
+        ligne = (
+            MaquetteLigne.objects.select_for_update()
+            .filter(signataire=signataires[code_signataire], noeud=noeud)
+            .first()
         )
+        if ligne is None:
+            # What the signatory already programmed on the node and below counts from the start.
+            deja = LigneProgrammee.objects.filter(
+                Q(noeud=noeud) | Q(noeud__code__startswith=noeud.code + "."),
+                signataire=signataires[code_signataire],
+                noeud__contrat_id=noeud.contrat_id,
+            ).aggregate(total=Sum("montant_programme"))["total"] or Decimal("0.00")
+            if montant < deja:
+                erreurs.append(
+                    f"Ligne {rang} : {format_euros(deja)} sont déjà programmés sur {code_noeud} "
+                    f"par {code_signataire}."
+                )
+                continue
+            ligne = MaquetteLigne.objects.create(
+                signataire=signataires[code_signataire],
+                noeud=noeud,
+                montant=montant,
+                montant_programme=deja,
+            )
         if montant < ligne.montant_programme:
             erreurs.append(
                 f"Ligne {rang} : {format_euros(ligne.montant_programme)} sont déjà programmés "

@@ -48,3 +48,14 @@ def test_seul_le_secretariat_importe_la_maquette(client, agent):
     client.force_login(agent)
     assert importer(client, "region;IV;1\n").status_code == 403
     assert not MaquetteLigne.objects.exists()
+
+
+def test_une_maquette_importee_apres_programmation_part_du_deja_programme(
+    client, administrateur, projet_programme
+):
+    client.force_login(administrateur)
+    html = importer(client, "region;IV;399999.99\n").content.decode()
+    assert "400\u202f000,00\u00a0€ sont déjà programmés sur IV par region" in html
+    assert not MaquetteLigne.objects.exists()
+    assert importer(client, "region;IV;1000000\n").status_code == 302
+    assert MaquetteLigne.objects.get().montant_programme == Decimal("400000.00")

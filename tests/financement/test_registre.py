@@ -295,3 +295,15 @@ class TestLaBaseRefuseSeule:
 def test_une_saisie_negative_est_refusee(ligne_region, agent):
     with pytest.raises(RegleMetierError, match="supérieur à zéro"):
         engager(ligne_region, agent, "-5.00")
+
+
+def test_des_credits_ouverts_apres_coup_partent_des_engagements_de_l_annee(ligne_region, agent):
+    engager(ligne_region, agent, "70000.00", annee=2026)
+    with pytest.raises(EnveloppeInsuffisante, match="70\u202f000,00\u00a0€ sont déjà engagés"):
+        credits_ouvrir(
+            signataire=ligne_region.signataire, annee=2026, montant=Decimal("69999.99"), par=agent
+        )
+    credits = credits_ouvrir(
+        signataire=ligne_region.signataire, annee=2026, montant=Decimal("100000.00"), par=agent
+    )
+    assert credits.montant_engage == Decimal("70000.00")
