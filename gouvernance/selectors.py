@@ -20,6 +20,7 @@ from gouvernance.models import (
     Presence,
     Seance,
     StatutPresence,
+    Vote,
 )
 from gouvernance.permissions import voit_la_gouvernance
 from gouvernance.regles import quorum_atteint, quorum_requis
@@ -248,3 +249,20 @@ def resultats_grille(*, projet: Projet) -> ResultatsGrille:
         for pk, valeurs in sorted(par_critere.items(), key=lambda e: criteres[e[0]].ordre)
     ]
     return ResultatsGrille(vues, consolide, moyennes, avis)
+
+
+def contexte_proces_verbal(*, seance: Seance) -> dict:
+    """Everything the minutes show: attendance, quorum, each item with its votes and decision."""
+    points = points_de_seance(seance=seance)
+    votes: dict[int, list] = {}
+    for vote in Vote.objects.filter(point__seance=seance).select_related(
+        "membre__utilisateur", "membre__organisation", "exprime_par__utilisateur"
+    ):
+        votes.setdefault(vote.point_id, []).append(vote)
+    presences = presences_de_seance(seance=seance)
+    return {
+        "seance": seance,
+        "quorum": etat_quorum(seance=seance),
+        "membres": [(m, presences.get(m.pk)) for m in membres_de_seance(seance=seance)],
+        "points": [(p, votes.get(p.pk, [])) for p in points],
+    }

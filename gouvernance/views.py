@@ -29,6 +29,7 @@ from gouvernance.permissions import (
 from gouvernance.selectors import (
     comite_pour,
     comites_liste,
+    contexte_proces_verbal,
     decompte,
     etat_quorum,
     grille_active,
@@ -359,23 +360,7 @@ def proces_verbal(request, pk):
     if seance.etat != "close":
         messages.info(request, "Le procès-verbal est établi à la clôture de la séance.")
         return redirect("gouvernance:seance", pk=pk)
-    points = points_de_seance(seance=seance)
-    votes = {}
-    for vote in Vote.objects.filter(point__seance=seance).select_related(
-        "membre__utilisateur", "membre__organisation", "exprime_par__utilisateur"
-    ):
-        votes.setdefault(vote.point_id, []).append(vote)
-    presences = presences_de_seance(seance=seance)
-    return render(
-        request,
-        "gouvernance/proces_verbal.html",
-        {
-            "seance": seance,
-            "quorum": etat_quorum(seance=seance),
-            "membres": [(m, presences.get(m.pk)) for m in membres_de_seance(seance=seance)],
-            "points": [(p, votes.get(p.pk, [])) for p in points],
-        },
-    )
+    return render(request, "gouvernance/proces_verbal.html", contexte_proces_verbal(seance=seance))
 
 
 def grille(request):

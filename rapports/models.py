@@ -11,6 +11,7 @@ class TypeTravail(models.TextChoices):
     BILAN_EXECUTION = "bilan_execution", "Bilan d'exécution du CPER"
     BILAN_SIGNATAIRE = "bilan_signataire", "Bilan d'exécution d'un signataire"
     FICHE_PROJET = "fiche_projet", "Fiche projet"
+    PROCES_VERBAL = "proces_verbal", "Procès-verbal de séance"
 
 
 class EtatTravail(models.TextChoices):

@@ -33,6 +33,7 @@ from financement.models import (
     MaquetteLigne,
     Paiement,
 )
+from gouvernance.selectors import contexte_proces_verbal, seance_pour
 from projets.models import NatureFinancement, Projet, Statut
 from projets.selectors import projet_pour
 from rapports.models import (
@@ -134,10 +135,42 @@ def _construire_fiche_projet(travail: Travail) -> tuple[bytes, str]:
     return pdf, f"fiche-projet-{projet.reference}-{date}.pdf"
 
 
+def _valider_proces_verbal(parametres: dict, par) -> dict:
+    """A closed session the person may see; else 404."""
+    seance = seance_pour(utilisateur=par, pk=int(parametres.get("seance") or 0))
+    if seance.etat != "close":
+        raise DemandeInvalide("Le procès-verbal est établi à la clôture de la séance.")
+    return {
+        "seance": seance.pk,
+        "seance_libelle": (
+            f"{seance.comite.nom}, séance du {timezone.localtime(seance.date):%d/%m/%Y}"
+        ),
+    }
+
+
+def _construire_proces_verbal(travail: Travail) -> tuple[bytes, str]:
+    try:
+        seance = seance_pour(utilisateur=travail.demandeur, pk=travail.parametres["seance"])
+    except Http404 as exc:
+        raise DocumentIndisponible(
+            "Cette séance n'est plus accessible avec votre compte : le procès-verbal n'a pas été "
+            "produit."
+        ) from exc
+    with translation.override("fr"):
+        contexte = contexte_proces_verbal(seance=seance)
+        _progresser(travail.pk, 60)
+        pdf = document_pdf(
+            gabarit="rapports/proces_verbal.html",
+            contexte={**contexte, "genere_le": timezone.now()},
+        )
+    return pdf, f"proces-verbal-{seance.comite.code}-{timezone.localtime(seance.date):%Y-%m-%d}.pdf"
+
+
 GENRES: dict[str, GenreDocument] = {
     TypeTravail.BILAN_EXECUTION: GenreDocument(_valider_bilan, _construire_bilan),
     TypeTravail.BILAN_SIGNATAIRE: GenreDocument(_valider_bilan_signataire, _construire_bilan),
     TypeTravail.FICHE_PROJET: GenreDocument(_valider_fiche_projet, _construire_fiche_projet),
+    TypeTravail.PROCES_VERBAL: GenreDocument(_valider_proces_verbal, _construire_proces_verbal),
 }
 
 

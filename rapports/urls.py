@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/etat/", views.etat, name="etat"),
     path("<int:pk>/telecharger/", views.telecharger, name="telecharger"),
     path("fiche-projet/<str:reference>/", views.fiche_projet, name="fiche_projet"),
+    path("proces-verbal/<int:pk>/", views.proces_verbal, name="proces_verbal"),
 ]

@@ -4,6 +4,7 @@ A job is seen by its requester and by administrators only; anyone else gets a 40
 answer as for a job that does not exist.
 """
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,6 +47,19 @@ def fiche_projet(request, reference: str):
     travail = services.travail_demander(
         type=TypeTravail.FICHE_PROJET, parametres={"projet": projet.reference}, par=request.user
     )
+    return redirect("rapports:travail", pk=travail.pk)
+
+
+@require_POST
+def proces_verbal(request, pk: int):
+    """Ask for the minutes of a closed session as a PDF (a job, like every long document)."""
+    try:
+        travail = services.travail_demander(
+            type=TypeTravail.PROCES_VERBAL, parametres={"seance": pk}, par=request.user
+        )
+    except services.DemandeInvalide as erreur:
+        messages.error(request, str(erreur))
+        return redirect("gouvernance:seance", pk=pk)
     return redirect("rapports:travail", pk=travail.pk)
 
 
