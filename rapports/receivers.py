@@ -5,7 +5,9 @@ Who receives what:
   agent when it has none;
 - declared incomplete: the porteur's users (role porteur in the maître d'ouvrage's
   organisation), with the instructor's comment;
-- put on a committee's agenda, retained, rejected or adjourned: the porteur's users.
+- put on a committee's agenda: the porteur's users.
+A committee's decision (retained, rejected, adjourned) is told by `gouvernance` itself, with
+the session and the votes: it is not repeated here.
 
 The signal is sent inside the transition's transaction; `notifier` sends after commit, so a
 transition that rolls back sends nothing. A failure to prepare a message is logged and never
@@ -30,9 +32,6 @@ SUJETS = {
     Statut.DEPOSE: "Dossier déposé à instruire",
     Statut.INCOMPLET: "Votre dossier est incomplet",
     Statut.INSCRIT_ORDRE_DU_JOUR: "Votre dossier est inscrit à l'ordre du jour d'un comité",
-    Statut.RETENU: "Votre dossier a été retenu",
-    Statut.REJETE: "Votre dossier n'a pas été retenu",
-    Statut.AJOURNE: "L'examen de votre dossier est ajourné",
 }
 
 

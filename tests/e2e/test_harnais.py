@@ -22,8 +22,8 @@ def test_les_donnees_creees_par_un_test_transactionnel_sont_vues_du_serveur(
 ):
     creer_utilisateur("agent.somme", role=Role.AGENT, first_name="Alix", last_name="Durand")
     se_connecter(visite.page, visite.url_base, "agent.somme", MOT_DE_PASSE)
-    assert visite.page.url.endswith("/compte/")
-    assert "agent.somme" in visite.page.inner_text("main")
+    assert visite.page.url.endswith("/tableau-de-bord/")
+    assert "Bonjour Alix Durand" in visite.page.inner_text("main")
 
 
 def test_le_contrat_est_recharge_apres_un_test_transactionnel():

@@ -71,7 +71,8 @@ def test_la_page_compte_apres_connexion(visite, creer_utilisateur):
     assert "/connexion/" in visite.page.url
     visite.capture("redirigee-vers-connexion")
     se_connecter(visite.page, visite.url_base, "agent.nord", MOT_DE_PASSE)
-    assert visite.page.url.endswith("/compte/")
+    assert visite.page.url.endswith("/tableau-de-bord/")
+    visite.ouvrir("/compte/")
     main = visite.page.inner_text("main")
     assert "Mon compte" in main
     assert "agent.nord" in main
