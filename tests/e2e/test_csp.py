@@ -28,18 +28,17 @@ def ecouter_les_violations(page) -> list[str]:
     """Chromium writes each refused resource to the console; the page also receives a
     `securitypolicyviolation` event (recorded by a script Playwright injects, outside CSP)."""
     violations: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
+
+    def noter(message) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
             violations.append(message.text)
-            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-            else None
-        ),
-    )
+
+    page.on("console", noter)
     page.add_init_script(
         """window.__violations = [];
         document.addEventListener('securitypolicyviolation', (e) => {
-            window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+            window.__violations.push(
+                `${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
         });"""
     )
     return violations
@@ -67,9 +66,7 @@ def test_les_pages_publiques_ne_declenchent_aucune_violation_csp(visite):
 
 @pytest.mark.django_db(transaction=True)
 def test_les_pages_connectees_ne_declenchent_aucune_violation_csp(visite, creer_utilisateur):
-    creer_utilisateur(
-        "admin.csp", role=Role.ADMINISTRATEUR, is_staff=True, is_superuser=True
-    )
+    creer_utilisateur("admin.csp", role=Role.ADMINISTRATEUR, is_staff=True, is_superuser=True)
     violations = ecouter_les_violations(visite.page)
     se_connecter(visite.page, visite.url_base, "admin.csp", MOT_DE_PASSE)
     visiter(visite, PAGES_PRIVEES, violations)
