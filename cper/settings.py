@@ -219,6 +219,10 @@ RAPPORTS_PAUSE_DE_TEST_AUTORISEE = False
 # Absolute address of the portal, for links in e-mails sent by workers (no request there).
 PORTAIL_URL = os.environ.get("PORTAIL_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The history of dossiers and of their plan lines is a record: the admin shows it but cannot
+# revert to an old version (that would bypass the services and their journal).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
