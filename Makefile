@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint migrate charger demo worker clean
+.PHONY: run test install lint migrate charger demo worker clean sauvegarde restauration
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,16 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Backup of the PostgreSQL database of DATABASE_URL (pg_dump -Fc) under var/sauvegardes/, and
+# its restore into an EMPTY database: `createdb cper_restauree` then
+# `make restauration FICHIER=var/sauvegardes/cper-….dump BASE=cper_restauree`.
+sauvegarde: install
+	$(BIN)/python manage.py sauvegarder
+
+restauration: install
+	@test -n "$(FICHIER)" || (echo "Usage : make restauration FICHIER=… [BASE=…]" && exit 2)
+	$(BIN)/python manage.py restaurer "$(FICHIER)" $(if $(BASE),--base "$(BASE)")
 
 clean:
 	rm -rf var staticfiles .pytest_cache test-artefacts

@@ -105,3 +105,33 @@ class Utilisateur(AbstractUser):
     @property
     def est_administrateur(self) -> bool:
         return self.is_superuser or self.role == Role.ADMINISTRATEUR
+
+
+class TentativeConnexion(models.Model):
+    """Failed log-ins of one identifier from one address, and the lock they led to.
+
+    `echecs` counts the attempts since the last success (an attempt is counted before the
+    password is checked, so that simultaneous tries cannot pass the limit); at
+    `CONNEXION_ECHECS_MAX` the pair is locked until `verrouille_jusqu_au`.
+    """
+
+    identifiant = models.CharField("identifiant (normalisé)", max_length=150)
+    adresse_ip = models.GenericIPAddressField("adresse IP")
+    echecs = models.PositiveIntegerField("échecs consécutifs", default=0)
+    dernier_essai_le = models.DateTimeField("dernier essai le")
+    verrouille_le = models.DateTimeField("verrouillé le", null=True, blank=True)
+    verrouille_jusqu_au = models.DateTimeField("verrouillé jusqu'au", null=True, blank=True)
+    verrouillages = models.PositiveIntegerField("verrouillages", default=0)
+
+    class Meta:
+        verbose_name = "tentative de connexion"
+        verbose_name_plural = "tentatives de connexion"
+        ordering = ["-dernier_essai_le"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identifiant", "adresse_ip"], name="tentative_connexion_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identifiant} depuis {self.adresse_ip}"

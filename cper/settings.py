@@ -7,11 +7,13 @@ production every value comes from the environment (`DATABASE_URL`, `CELERY_BROKE
 """
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "csp",
     "cper",
     "comptes",
     "axes",
@@ -68,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cper.socle.middleware.LimiteTailleRequeteMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,6 +115,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Guard rails of the web process (craft P6): a runaway query or a lock wait ends with an error
+# instead of holding a worker. Workers and scripts that need longer set the variables (in
+# milliseconds; 0 = no limit).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={int(os.environ.get('PG_STATEMENT_TIMEOUT', '10000'))}"
+        f" -c lock_timeout={int(os.environ.get('PG_LOCK_TIMEOUT', '5000'))}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 ATOMIC_REQUESTS = False
 
@@ -141,6 +154,17 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded documents live outside the web root and are served only through views that check
 # who may see them.
 MEDIA_ROOT = VAR_DIR / "documents"
+# No URL serves MEDIA_ROOT (tests/securite/test_urls.py checks it); MEDIA_URL is a name only.
+MEDIA_URL = "/documents-non-servis/"
+# Uploads above 2.5 Mo are streamed to a temporary file, never held in memory; a form without
+# files may send 2.5 Mo at most; a whole request (one 20 Mo attachment and its form) 21 Mo at
+# most, refused with 413 before Django reads it (cper.socle.middleware).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+TAILLE_MAXIMALE_REQUETE = 21 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -207,6 +231,10 @@ RAPPORTS_PAUSE_DE_TEST_AUTORISEE = False
 # Absolute address of the portal, for links in e-mails sent by workers (no request there).
 PORTAIL_URL = os.environ.get("PORTAIL_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The history of dossiers and of their plan lines is a record: the admin shows it but cannot
+# revert to an old version (that would bypass the services and their journal).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -240,6 +268,12 @@ SPECTACULAR_SETTINGS = {
     # Without deep links, Swagger UI puts no link inside the buttons that open an operation
     # (nested interactive controls, an axe-core "serious" violation).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+    # One name per choice set, so that `check --deploy` (which builds the schema) is clean.
+    "ENUM_NAME_OVERRIDES": {
+        "AppreciationEnum": "projets.models.Appreciation",
+        "TypePhaseEnum": "projets.models.TypePhase",
+        "TypePaiementEnum": "financement.models.TypePaiement",
+    },
 }
 
 # --- Portal rules that the contract leaves open ([GAP]) ------------------------------------
@@ -260,13 +294,52 @@ TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS = int(
 )
 
 # --- Security -----------------------------------------------------------------------------
+# `manage.py check --deploy --fail-level WARNING` is clean with DEBUG off (tests/securite).
+# Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# One year of HSTS in production, subdomains and preload included (SECURE_HSTS_PRELOAD=0 to
+# leave the preload list out: it is hard to undo). 0 in development.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_"),
+        "https",
+    )
+
+# Content Security Policy (django-csp): only the portal's own files; scripts also need the
+# request's nonce (django-dsfr's and Swagger UI's inline start-up scripts carry it).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Brute force on log-in (comptes.connexion): after CONNEXION_ECHECS_MAX failures for one
+# identifier from one address, that pair is refused for CONNEXION_DUREE_VERROU. The address is
+# REMOTE_ADDR; X-Forwarded-For is read only when REMOTE_ADDR is one of the trusted proxies.
+CONNEXION_ECHECS_MAX = int(os.environ.get("CONNEXION_ECHECS_MAX", "5"))
+CONNEXION_DUREE_VERROU = timedelta(minutes=int(os.environ.get("CONNEXION_DUREE_VERROU", "15")))
+CONNEXION_PROXIES_DE_CONFIANCE = env_list("CONNEXION_PROXIES_DE_CONFIANCE", [])
 
 LOGGING = {
     "version": 1,

@@ -11,9 +11,19 @@ from projets.models import (
 
 
 class LigneInline(admin.TabularInline):
+    """The financing plan is written by the services (projet_creer, projet_modifier), which
+    check it and keep its history: read-only here."""
+
     model = LignePlanFinancement
     extra = 0
-    raw_id_fields = ["signataire"]
+    can_delete = False
+    fields = readonly_fields = ["ordre", "signataire", "source", "nature", "montant"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class PhaseInline(admin.TabularInline):
@@ -32,6 +42,9 @@ class TransitionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Projet)
 class ProjetAdmin(SimpleHistoryAdmin):
@@ -44,6 +57,29 @@ class ProjetAdmin(SimpleHistoryAdmin):
     # The lifecycle moves only through the services, which write the journal.
     readonly_fields = ["reference", "statut", "depose_le", "motif_abandon"]
     inlines = [LigneInline, PhaseInline, TransitionInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # A dossier has a journal (PROTECT) and a history: it is abandoned, never deleted.
+        return False
+
+
+@admin.register(TransitionProjet)
+class TransitionProjetAdmin(admin.ModelAdmin):
+    """The lifecycle journal, to read only (append-only in the database too)."""
+
+    list_display = ["le", "projet", "action", "de_statut", "vers_statut", "par"]
+    list_filter = ["action", "vers_statut"]
+    list_select_related = ["projet", "par"]
+    search_fields = ["projet__reference"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ParametreMesure)

@@ -372,6 +372,7 @@ ACTIONS_API = [
 
 class ProjetActionApi(APIView):
     @extend_schema(
+        operation_id="v1_projets_action",
         summary="Faire avancer un projet dans son cycle de vie",
         description="Actions : " + ", ".join(ACTIONS_API) + ". 409 si le statut ne le permet pas.",
         request=CommentaireSerializer,

@@ -20,4 +20,11 @@ SITE_CONFIG = SimpleNamespace(
 
 
 def portail(request):
-    return {"SITE_CONFIG": SITE_CONFIG}
+    contexte = {"SITE_CONFIG": SITE_CONFIG}
+    # django-csp makes the nonce lazily, and django-dsfr's `{% if self.nonce %}` reads an
+    # untouched lazy nonce as empty: it is made here, so that the header and the script tags
+    # of the page carry the same one.
+    nonce = getattr(request, "csp_nonce", None)
+    if nonce is not None:
+        contexte["CSP_NONCE"] = str(nonce)
+    return contexte
