@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from comptes.models import Organisation, Utilisateur
+from comptes.models import JetonApi, Organisation, Utilisateur
 
 
 @admin.register(Organisation)
@@ -25,3 +25,17 @@ class UtilisateurAdmin(UserAdmin):
         *UserAdmin.add_fieldsets,
         ("Rattachement", {"fields": ("organisation", "role", "email")}),
     )
+
+
+@admin.register(JetonApi)
+class JetonApiAdmin(admin.ModelAdmin):
+    """Administrators see and may revoke tokens; the key itself exists nowhere."""
+
+    list_display = ["nom", "utilisateur", "prefixe", "cree_le", "dernier_usage_le", "revoque_le"]
+    list_filter = ["revoque_le"]
+    list_select_related = ["utilisateur"]
+    search_fields = ["nom", "utilisateur__username", "prefixe"]
+    readonly_fields = ["utilisateur", "prefixe", "empreinte", "cree_le", "dernier_usage_le"]
+
+    def has_add_permission(self, request):
+        return False

@@ -18,3 +18,11 @@ class ConnexionForm(AuthenticationForm, DsfrBaseForm):
         "(les majuscules comptent).",
         "inactive": "Ce compte est désactivé. Contactez le secrétariat du CPER.",
     }
+
+
+class JetonForm(DsfrBaseForm):
+    nom = forms.CharField(
+        label="Nom du jeton",
+        max_length=100,
+        help_text="Par exemple : « Tableau de bord du service » ; pour le reconnaître plus tard.",
+    )

@@ -197,9 +197,15 @@ PORTAIL_URL = os.environ.get("PORTAIL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The token scheme comes first: its `WWW-Authenticate` header makes a request without
+    # credentials answer 401 (DRF answers 403 when the first class has no such header).
+    # Session authentication keeps its CSRF check.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "comptes.authentification.JetonAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["comptes.authentification.JetonThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"jeton": os.environ.get("API_DEBIT_JETON", "1000/hour")},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
