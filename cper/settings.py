@@ -234,6 +234,19 @@ SPECTACULAR_SETTINGS = {
     # Without deep links, Swagger UI puts no link inside the buttons that open an operation
     # (nested interactive controls, an axe-core "serious" violation).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cper.socle.api.decrire_parametres",
+    ],
+    # One name per choice set, so that the schema validates without warnings.
+    "ENUM_NAME_OVERRIDES": {
+        "StatutProjetEnum": "projets.models.Statut",
+        "StatutAvenantEnum": "financement.models.StatutAvenant",
+        "TypePhaseEnum": "projets.models.TypePhase",
+        "TypePaiementEnum": "financement.models.TypePaiement",
+        "TypeActeEnum": "financement.models.TypeActe",
+        "AppreciationEnum": "projets.models.Appreciation",
+    },
 }
 
 # --- Portal rules that the contract leaves open ([GAP]) ------------------------------------

@@ -3,6 +3,8 @@
 import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from axes.models import Departement, Noeud, Signataire
 from projets.models import LignePlanFinancement, Origine, Projet, Statut
@@ -104,6 +106,7 @@ class ProjetFilter(filters.FilterSet):
     def filtrer_mesure(self, queryset, nom, valeur):
         return queryset.filter(Q(mesure__code=valeur) | Q(mesure__code__startswith=valeur + "."))
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filtrer_departement(self, queryset, nom, valeur):
         return queryset.filter(
             Exists(
@@ -113,6 +116,7 @@ class ProjetFilter(filters.FilterSet):
             )
         )
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filtrer_financeur(self, queryset, nom, valeur):
         return queryset.filter(
             Exists(
