@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
 
 from axes.selectors import contrat_courant
 from cper.socle.exports import Column
@@ -187,7 +188,7 @@ def rangees_projets_programmes() -> Iterator[dict]:
             "montant_engage": ligne.montant_engage,
             "montant_paye": ligne.montant_paye,
             "montant_degage": ligne.montant_degage,
-            "date_programmation": ligne.programme_le.date(),
+            "date_programmation": timezone.localdate(ligne.programme_le),
         }
 
 
@@ -234,7 +235,7 @@ def rangees_scdl() -> Iterator[dict]:
     for ligne in lignes_scdl().iterator(chunk_size=TAILLE_LOT):
         projet = ligne.projet
         nom, siret = _maitre_ouvrage(projet)
-        date_convention = ligne.date_premier_engagement or ligne.programme_le.date()
+        date_convention = ligne.date_premier_engagement or timezone.localdate(ligne.programme_le)
         if ligne.premier_paiement:
             periode = _periode(ligne.premier_paiement, ligne.dernier_paiement)
         elif projet.date_debut:

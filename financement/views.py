@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -410,4 +410,4 @@ def schema_projets_programmes(request):
 def schema_scdl(request):
     """The copy of the SCDL « subventions » Table Schema the export is checked against."""
     chemin = settings.BASE_DIR / "fixtures" / "schemas" / "scdl-subventions.json"
-    return FileResponse(chemin.open("rb"), content_type="application/json")
+    return HttpResponse(chemin.read_bytes(), content_type="application/json")
