@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -117,18 +117,39 @@ def _xlsx_cell(sheet, value, column: Column) -> WriteOnlyCell:
     return cell
 
 
+class _TemporaryFileStream:
+    """Chunks of an anonymous temporary file, closed (and so deleted) when the response is
+    closed, or when it is dropped without being read."""
+
+    def __init__(self, fichier, chunk_size: int = 64 * 1024):
+        self.fichier = fichier
+        self.chunk_size = chunk_size
+
+    def __iter__(self):
+        while chunk := self.fichier.read(self.chunk_size):
+            yield chunk
+        self.close()
+
+    def close(self):
+        self.fichier.close()
+
+    def __del__(self):
+        self.fichier.close()
+
+
 def xlsx_response(rows: Iterable[dict], columns: list[Column], filename: str, title: str):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append([c.key for c in columns])
     for row in rows:
         sheet.append([_xlsx_cell(sheet, row[c.key], c) for c in columns])
-    fichier = tempfile.TemporaryFile()  # noqa: SIM115 — closed by FileResponse
+    fichier = tempfile.TemporaryFile()  # noqa: SIM115 — closed by _TemporaryFileStream
     workbook.save(fichier)
+    taille = fichier.tell()
     fichier.seek(0)
-    return FileResponse(
-        fichier, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
-    )
+    response = StreamingHttpResponse(_TemporaryFileStream(fichier), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Length"] = str(taille)
+    return _attachment(response, filename)
 
 
 def table_schema(columns: list[Column], **metadata) -> dict:
