@@ -25,6 +25,7 @@ from financement.services import (
     engagement_enregistrer,
     paiement_enregistrer,
 )
+from projets.filters import AnneeFilter
 from projets.models import Projet
 
 MONTANT = {"max_digits": 14, "decimal_places": 2}
@@ -146,7 +147,7 @@ class LigneProgrammeeListApi(generics.ListAPIView):
 
 class EngagementFilter(filters.FilterSet):
     signataire = filters.CharFilter(field_name="signataire__code", help_text="Code du signataire.")
-    annee = filters.NumberFilter(field_name="annee_budgetaire", help_text="Année budgétaire.")
+    annee = AnneeFilter(field_name="annee_budgetaire", help_text="Année budgétaire.")
     projet = filters.CharFilter(
         field_name="ligne__projet__reference", help_text="Référence du projet."
     )
@@ -160,7 +161,7 @@ class PaiementFilter(filters.FilterSet):
     signataire = filters.CharFilter(
         field_name="engagement__signataire__code", help_text="Code du signataire."
     )
-    annee = filters.NumberFilter(field_name="date__year", help_text="Année du paiement.")
+    annee = AnneeFilter(field_name="date__year", help_text="Année du paiement.")
     projet = filters.CharFilter(
         field_name="engagement__ligne__projet__reference", help_text="Référence du projet."
     )
