@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from comptes.forms import AdminConnexionForm
-from comptes.models import Organisation, TentativeConnexion, Utilisateur
+from comptes.models import JetonApi, Organisation, TentativeConnexion, Utilisateur
 
 # The admin's log-in page is under the same brute-force lockout as the portal's.
 admin.site.login_form = AdminConnexionForm
@@ -50,4 +50,18 @@ class TentativeConnexionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JetonApi)
+class JetonApiAdmin(admin.ModelAdmin):
+    """Administrators see and may revoke tokens; the key itself exists nowhere."""
+
+    list_display = ["nom", "utilisateur", "prefixe", "cree_le", "dernier_usage_le", "revoque_le"]
+    list_filter = ["revoque_le"]
+    list_select_related = ["utilisateur"]
+    search_fields = ["nom", "utilisateur__username", "prefixe"]
+    readonly_fields = ["utilisateur", "prefixe", "empreinte", "cree_le", "dernier_usage_le"]
+
+    def has_add_permission(self, request):
         return False

@@ -54,3 +54,11 @@ class ConnexionForm(ProtectionForceBruteMixin, AuthenticationForm, DsfrBaseForm)
 
 class AdminConnexionForm(ProtectionForceBruteMixin, AdminAuthenticationForm):
     """The admin's log-in form, under the same lockout as the portal's."""
+
+
+class JetonForm(DsfrBaseForm):
+    nom = forms.CharField(
+        label="Nom du jeton",
+        max_length=100,
+        help_text="Par exemple : « Tableau de bord du service » ; pour le reconnaître plus tard.",
+    )

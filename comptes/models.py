@@ -135,3 +135,42 @@ class TentativeConnexion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identifiant} depuis {self.adresse_ip}"
+
+
+class JetonApiQuerySet(models.QuerySet):
+    def actifs(self) -> "JetonApiQuerySet":
+        return self.filter(revoque_le__isnull=True)
+
+
+class JetonApi(models.Model):
+    """A personal API token. Only the SHA-256 of the key is stored: the key itself is shown
+    once, when the token is created, and can never be read back."""
+
+    utilisateur = models.ForeignKey(
+        Utilisateur,
+        verbose_name="utilisateur",
+        on_delete=models.CASCADE,
+        related_name="jetons_api",
+    )
+    nom = models.CharField("nom", max_length=100, help_text="Pour reconnaître le jeton.")
+    prefixe = models.CharField(
+        "début de la clé", max_length=8, help_text="Les 8 premiers caractères, pour la repérer."
+    )
+    empreinte = models.CharField("empreinte SHA-256 de la clé", max_length=64, unique=True)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    dernier_usage_le = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoque_le = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    objects = JetonApiQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+        ordering = ["-cree_le", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.prefixe}…)"
+
+    @property
+    def actif(self) -> bool:
+        return self.revoque_le is None

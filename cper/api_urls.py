@@ -2,6 +2,7 @@ from django.urls import path
 
 from axes import api as axes_api
 from financement import api as financement_api
+from financement import api_exports as financement_exports
 from gouvernance import api as gouvernance_api
 from projets import api as projets_api
 
@@ -94,5 +95,64 @@ urlpatterns = [
         "evaluations/<str:reference>/",
         gouvernance_api.EvaluationApi.as_view(),
         name="evaluation",
+    ),
+]
+
+urlpatterns += [
+    # Open data, no log-in.
+    path(
+        "donnees/projets-programmes.csv",
+        financement_exports.ProjetsProgrammesCsvApi.as_view(),
+        name="donnees-projets-programmes-csv",
+    ),
+    path(
+        "donnees/projets-programmes.json",
+        financement_exports.ProjetsProgrammesJsonApi.as_view(),
+        name="donnees-projets-programmes-json",
+    ),
+    path(
+        "donnees/projets-programmes.xlsx",
+        financement_exports.ProjetsProgrammesXlsxApi.as_view(),
+        name="donnees-projets-programmes-xlsx",
+    ),
+    path(
+        "donnees/subventions-scdl.csv",
+        financement_exports.SubventionsScdlApi.as_view(),
+        name="donnees-subventions-scdl",
+    ),
+    # Exports of the lists a person sees, with the lists' filters.
+    path("exports/projets.csv", projets_api.ExportProjetsCsvApi.as_view(), name="export-projets"),
+    path(
+        "exports/projets.xlsx",
+        projets_api.ExportProjetsXlsxApi.as_view(),
+        name="export-projets-xlsx",
+    ),
+    path(
+        "exports/lignes.csv", financement_exports.ExportLignesCsvApi.as_view(), name="export-lignes"
+    ),
+    path(
+        "exports/lignes.xlsx",
+        financement_exports.ExportLignesXlsxApi.as_view(),
+        name="export-lignes-xlsx",
+    ),
+    path(
+        "exports/engagements.csv",
+        financement_exports.ExportEngagementsCsvApi.as_view(),
+        name="export-engagements",
+    ),
+    path(
+        "exports/engagements.xlsx",
+        financement_exports.ExportEngagementsXlsxApi.as_view(),
+        name="export-engagements-xlsx",
+    ),
+    path(
+        "exports/paiements.csv",
+        financement_exports.ExportPaiementsCsvApi.as_view(),
+        name="export-paiements",
+    ),
+    path(
+        "exports/paiements.xlsx",
+        financement_exports.ExportPaiementsXlsxApi.as_view(),
+        name="export-paiements-xlsx",
     ),
 ]

@@ -237,9 +237,15 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The token scheme comes first: its `WWW-Authenticate` header makes a request without
+    # credentials answer 401 (DRF answers 403 when the first class has no such header).
+    # Session authentication keeps its CSRF check.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "comptes.authentification.JetonAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["comptes.authentification.JetonThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"jeton": os.environ.get("API_DEBIT_JETON", "1000/hour")},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
@@ -268,11 +274,18 @@ SPECTACULAR_SETTINGS = {
     # Without deep links, Swagger UI puts no link inside the buttons that open an operation
     # (nested interactive controls, an axe-core "serious" violation).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
-    # One name per choice set, so that `check --deploy` (which builds the schema) is clean.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cper.socle.api.decrire_parametres",
+    ],
+    # One name per choice set, so that the schema validates without warnings.
     "ENUM_NAME_OVERRIDES": {
-        "AppreciationEnum": "projets.models.Appreciation",
+        "StatutProjetEnum": "projets.models.Statut",
+        "StatutAvenantEnum": "financement.models.StatutAvenant",
         "TypePhaseEnum": "projets.models.TypePhase",
         "TypePaiementEnum": "financement.models.TypePaiement",
+        "TypeActeEnum": "financement.models.TypeActe",
+        "AppreciationEnum": "projets.models.Appreciation",
     },
 }
 

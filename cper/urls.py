@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cper import views
+from financement import views as financement_views
 
 admin.site.site_header = "Administration du portail CPER Hauts-de-France"
 admin.site.site_title = "Portail CPER"
@@ -17,6 +18,17 @@ urlpatterns = [
     path("financement/", include("financement.urls")),
     path("rapports/", include("rapports.urls")),
     path("gouvernance/", include("gouvernance.urls")),
+    path("donnees/", financement_views.donnees_ouvertes, name="donnees"),
+    path(
+        "donnees/projets-programmes.schema.json",
+        financement_views.schema_projets_programmes,
+        name="donnees-schema-projets-programmes",
+    ),
+    path(
+        "donnees/subventions-scdl.schema.json",
+        financement_views.schema_scdl,
+        name="donnees-schema-scdl",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("cper.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

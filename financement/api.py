@@ -14,6 +14,8 @@ from financement.models import (
     Avenant,
     Engagement,
     LigneProgrammee,
+    Paiement,
+    StatutAvenant,
     TypeActe,
     TypePaiement,
 )
@@ -23,6 +25,7 @@ from financement.services import (
     engagement_enregistrer,
     paiement_enregistrer,
 )
+from projets.filters import AnneeFilter
 from projets.models import Projet
 
 MONTANT = {"max_digits": 14, "decimal_places": 2}
@@ -77,7 +80,7 @@ class SignataireListApi(APIView):
 
 
 class PaiementSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    id = serializers.IntegerField(read_only=True, help_text="Identifiant du paiement.")
     date = serializers.DateField(help_text="Date du paiement.")
     montant = serializers.DecimalField(**MONTANT, help_text="Montant payé, en euros.")
     type = serializers.ChoiceField(
@@ -87,28 +90,34 @@ class PaiementSerializer(serializers.Serializer):
 
 
 class EngagementSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="Identifiant de l'engagement.")
     ligne = serializers.IntegerField(source="ligne_id", help_text="Ligne programmée.")
-    signataire = serializers.CharField(source="signataire.code")
-    projet = serializers.CharField(source="ligne.projet.reference")
-    date_acte = serializers.DateField()
-    type_acte = serializers.ChoiceField(choices=TypeActe.choices)
-    reference = serializers.CharField()
-    montant = serializers.DecimalField(**MONTANT)
-    annee_budgetaire = serializers.IntegerField()
-    montant_paye = serializers.DecimalField(**MONTANT)
-    paiements = PaiementSerializer(source="paiements.all", many=True)
+    signataire = serializers.CharField(source="signataire.code", help_text="Code du signataire.")
+    projet = serializers.CharField(
+        source="ligne.projet.reference", help_text="Référence du projet."
+    )
+    date_acte = serializers.DateField(help_text="Date de l'acte juridique.")
+    type_acte = serializers.ChoiceField(choices=TypeActe.choices, help_text="Nature de l'acte.")
+    reference = serializers.CharField(help_text="Référence de l'acte.")
+    montant = serializers.DecimalField(**MONTANT, help_text="Montant engagé, en euros.")
+    annee_budgetaire = serializers.IntegerField(help_text="Année budgétaire de l'engagement.")
+    montant_paye = serializers.DecimalField(**MONTANT, help_text="Déjà payé, en euros.")
+    paiements = PaiementSerializer(
+        source="paiements.all", many=True, help_text="Paiements, du plus ancien au plus récent."
+    )
 
 
 class LigneProgrammeeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="Identifiant de la ligne programmée.")
     projet = serializers.CharField(source="projet.reference", help_text="Référence du projet.")
-    signataire = serializers.CharField(source="signataire.code")
-    mesure = serializers.CharField(source="noeud.code")
-    montant_programme = serializers.DecimalField(**MONTANT)
-    montant_engage = serializers.DecimalField(**MONTANT)
-    montant_paye = serializers.DecimalField(**MONTANT)
-    montant_degage = serializers.DecimalField(**MONTANT)
+    signataire = serializers.CharField(source="signataire.code", help_text="Code du signataire.")
+    mesure = serializers.CharField(source="noeud.code", help_text="Code de la mesure.")
+    montant_programme = serializers.DecimalField(**MONTANT, help_text="Programmé, en euros.")
+    montant_engage = serializers.DecimalField(**MONTANT, help_text="Engagé, en euros.")
+    montant_paye = serializers.DecimalField(**MONTANT, help_text="Payé, en euros.")
+    montant_degage = serializers.DecimalField(
+        **MONTANT, help_text="Dégagé (libéré à la clôture ou à l'abandon), en euros."
+    )
 
 
 class LigneFilter(filters.FilterSet):
@@ -138,20 +147,40 @@ class LigneProgrammeeListApi(generics.ListAPIView):
 
 class EngagementFilter(filters.FilterSet):
     signataire = filters.CharFilter(field_name="signataire__code", help_text="Code du signataire.")
-    annee = filters.NumberFilter(field_name="annee_budgetaire", help_text="Année budgétaire.")
-    projet = filters.CharFilter(field_name="ligne__projet__reference")
+    annee = AnneeFilter(field_name="annee_budgetaire", help_text="Année budgétaire.")
+    projet = filters.CharFilter(
+        field_name="ligne__projet__reference", help_text="Référence du projet."
+    )
 
     class Meta:
         model = Engagement
         fields = ["signataire", "annee", "projet"]
 
 
+class PaiementFilter(filters.FilterSet):
+    signataire = filters.CharFilter(
+        field_name="engagement__signataire__code", help_text="Code du signataire."
+    )
+    annee = AnneeFilter(field_name="date__year", help_text="Année du paiement.")
+    projet = filters.CharFilter(
+        field_name="engagement__ligne__projet__reference", help_text="Référence du projet."
+    )
+
+    class Meta:
+        model = Paiement
+        fields = ["signataire", "annee", "projet"]
+
+
 class EngagementEntreeSerializer(serializers.Serializer):
     date_acte = serializers.DateField(help_text="Date de l'acte juridique.")
-    type_acte = serializers.ChoiceField(choices=TypeActe.choices)
-    reference = serializers.CharField(max_length=100)
-    montant = serializers.DecimalField(**MONTANT, min_value=0)
-    annee_budgetaire = serializers.IntegerField(min_value=2021, max_value=2035)
+    type_acte = serializers.ChoiceField(choices=TypeActe.choices, help_text="Nature de l'acte.")
+    reference = serializers.CharField(max_length=100, help_text="Référence de l'acte.")
+    montant = serializers.DecimalField(
+        **MONTANT, min_value=0, help_text="Montant à engager, en euros (chaîne décimale)."
+    )
+    annee_budgetaire = serializers.IntegerField(
+        min_value=2021, max_value=2035, help_text="Année budgétaire (crédits ouverts)."
+    )
 
 
 class EngagementListApi(generics.ListAPIView):
@@ -191,10 +220,16 @@ class EngagementCreerApi(APIView):
 
 
 class PaiementEntreeSerializer(serializers.Serializer):
-    date = serializers.DateField()
-    montant = serializers.DecimalField(**MONTANT, min_value=0)
-    type = serializers.ChoiceField(choices=TypePaiement.choices)
-    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    date = serializers.DateField(help_text="Date du paiement.")
+    montant = serializers.DecimalField(
+        **MONTANT, min_value=0, help_text="Montant payé, en euros (chaîne décimale)."
+    )
+    type = serializers.ChoiceField(
+        choices=TypePaiement.choices, help_text="avance, acompte ou solde."
+    )
+    reference = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text="Référence du mandat."
+    )
 
 
 class PaiementCreerApi(APIView):
@@ -220,27 +255,38 @@ class PaiementCreerApi(APIView):
         return Response(PaiementSerializer(paiement).data, status=status.HTTP_201_CREATED)
 
 
+class ModificationSerializer(serializers.Serializer):
+    signataire = serializers.CharField(source="signataire.code", help_text="Code du signataire.")
+    nouveau_montant = serializers.DecimalField(
+        **MONTANT, help_text="Enveloppe du signataire une fois l'avenant en vigueur, en euros."
+    )
+
+
+class ApprobationSerializer(serializers.Serializer):
+    signataire = serializers.CharField(source="signataire.code", help_text="Code du signataire.")
+    date = serializers.DateField(help_text="Date de l'acte d'approbation.")
+    reference = serializers.CharField(help_text="Référence de la délibération ou de l'acte.")
+
+
 class AvenantSerializer(serializers.Serializer):
-    numero = serializers.IntegerField()
-    titre = serializers.CharField()
-    justification = serializers.CharField()
-    statut = serializers.CharField()
-    initie_par = serializers.CharField(source="initie_par.code")
-    entre_en_vigueur_le = serializers.DateField(allow_null=True)
-    modifications = serializers.SerializerMethodField()
-    approbations = serializers.SerializerMethodField()
-
-    def get_modifications(self, avenant) -> list[dict]:
-        return [
-            {"signataire": m.signataire.code, "nouveau_montant": str(m.nouveau_montant)}
-            for m in avenant.modifications.all()
-        ]
-
-    def get_approbations(self, avenant) -> list[dict]:
-        return [
-            {"signataire": a.signataire.code, "date": a.date.isoformat(), "reference": a.reference}
-            for a in avenant.approbations.all()
-        ]
+    numero = serializers.IntegerField(help_text="Numéro de l'avenant.")
+    titre = serializers.CharField(help_text="Titre.")
+    justification = serializers.CharField(help_text="Justification (article 4).")
+    statut = serializers.ChoiceField(
+        choices=StatutAvenant.choices, help_text="brouillon, en_approbation ou en_vigueur."
+    )
+    initie_par = serializers.CharField(
+        source="initie_par.code", help_text="Code du signataire qui l'a demandé."
+    )
+    entre_en_vigueur_le = serializers.DateField(
+        allow_null=True, help_text="Date d'entrée en vigueur (null avant)."
+    )
+    modifications = ModificationSerializer(
+        source="modifications.all", many=True, help_text="Enveloppes modifiées."
+    )
+    approbations = ApprobationSerializer(
+        source="approbations.all", many=True, help_text="Approbations déjà enregistrées."
+    )
 
 
 class AvenantListApi(generics.ListAPIView):
@@ -259,9 +305,15 @@ class AvenantListApi(generics.ListAPIView):
 
 
 class ApprobationEntreeSerializer(serializers.Serializer):
-    signataire = serializers.SlugRelatedField(slug_field="code", queryset=Signataire.objects.all())
-    date_acte = serializers.DateField()
-    reference = serializers.CharField(max_length=150)
+    signataire = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Signataire.objects.all(),
+        help_text="Code du signataire qui approuve (ses agents ou un administrateur).",
+    )
+    date_acte = serializers.DateField(help_text="Date de la délibération ou de l'acte.")
+    reference = serializers.CharField(
+        max_length=150, help_text="Référence de la délibération ou de l'acte."
+    )
 
 
 class AvenantApprouverApi(APIView):

@@ -2,8 +2,11 @@ import csv
 import io
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +16,9 @@ from axes.models import Signataire
 from axes.selectors import contrat_courant
 from cper.socle.carte import carte_departements
 from cper.socle.exceptions import ActionNonAutorisee, RegleMetierError
+from cper.socle.exports import table_schema
 from cper.socle.formulaires import MontantField
+from financement.donnees_ouvertes import COLONNES_PROJETS_PROGRAMMES, COLONNES_SCDL
 from financement.forms import (
     ApprobationForm,
     AvenantForm,
@@ -389,3 +394,40 @@ def journal(request):
             )
         },
     )
+
+
+@login_not_required
+def donnees_ouvertes(request):
+    """The public page that documents the open datasets, their columns and their limits."""
+    return render(
+        request,
+        "financement/donnees_ouvertes.html",
+        {
+            "colonnes_projets": COLONNES_PROJETS_PROGRAMMES,
+            "colonnes_scdl": COLONNES_SCDL,
+        },
+    )
+
+
+@login_not_required
+def schema_projets_programmes(request):
+    """Table Schema (frictionless) of the « projets programmés » dataset."""
+    return JsonResponse(
+        table_schema(
+            COLONNES_PROJETS_PROGRAMMES,
+            name="cper-hdf-projets-programmes",
+            title="CPER Hauts-de-France 2021-2027 : projets programmés et montants par financeur",
+            path="/api/v1/donnees/projets-programmes.csv",
+            dialect={"delimiter": ",", "header": True, "encoding": "utf-8"},
+            missingValues=[""],
+            primaryKey="identifiant",
+        ),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+
+
+@login_not_required
+def schema_scdl(request):
+    """The copy of the SCDL « subventions » Table Schema the export is checked against."""
+    chemin = settings.BASE_DIR / "fixtures" / "schemas" / "scdl-subventions.json"
+    return HttpResponse(chemin.read_bytes(), content_type="application/json")

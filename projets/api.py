@@ -1,16 +1,21 @@
 """API of dossiers: the same services and permission checks as the HTML pages."""
 
+from collections.abc import Iterator
+from decimal import Decimal
+
 from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from axes.models import Departement, Noeud, Signataire, TerritoireSpecial
 from comptes.models import Organisation, valider_siret
+from cper.socle.exports import XLSX_CONTENT_TYPE, Column, csv_response, xlsx_response
 from projets.filters import ProjetFilter
 from projets.models import (
     Appreciation,
@@ -65,7 +70,7 @@ class TransitionSortieSerializer(serializers.Serializer):
 
 
 class DocumentSortieSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="Identifiant du document.")
     nom = serializers.CharField(help_text="Nom du fichier.")
     type_mime = serializers.CharField(help_text="Type lu dans le contenu du fichier.")
     taille = serializers.IntegerField(help_text="Taille en octets.")
@@ -97,26 +102,46 @@ class ProjetListeSerializer(serializers.Serializer):
 
 
 class ProjetDetailSerializer(ProjetListeSerializer):
-    description = serializers.CharField()
+    description = serializers.CharField(help_text="Description du projet.")
     territoire_texte = serializers.CharField(help_text="Territoire tel que décrit.")
     territoires_speciaux = serializers.SerializerMethodField(help_text="Codes des territoires.")
     communes = serializers.SerializerMethodField(help_text="Communes (code INSEE et nom).")
-    date_debut = serializers.DateField(allow_null=True)
-    date_fin = serializers.DateField(allow_null=True)
-    justification_fin_tardive = serializers.CharField()
-    decarbonation = serializers.CharField()
-    decarbonation_justification = serializers.CharField()
-    impact_environnemental = serializers.CharField()
-    impact_environnemental_justification = serializers.CharField()
-    egalite_femmes_hommes = serializers.CharField()
-    egalite_femmes_hommes_justification = serializers.CharField()
+    date_debut = serializers.DateField(allow_null=True, help_text="Date de début (AAAA-MM-JJ).")
+    date_fin = serializers.DateField(allow_null=True, help_text="Date de fin (AAAA-MM-JJ).")
+    justification_fin_tardive = serializers.CharField(
+        help_text="Justification d'une fin après le 31 décembre 2027."
+    )
+    decarbonation = serializers.CharField(help_text="Appréciation du porteur : décarbonation.")
+    decarbonation_justification = serializers.CharField(help_text="Justification (décarbonation).")
+    impact_environnemental = serializers.CharField(
+        help_text="Appréciation du porteur : impact environnemental."
+    )
+    impact_environnemental_justification = serializers.CharField(
+        help_text="Justification (impact environnemental)."
+    )
+    egalite_femmes_hommes = serializers.CharField(
+        help_text="Appréciation du porteur : égalité femmes-hommes."
+    )
+    egalite_femmes_hommes_justification = serializers.CharField(
+        help_text="Justification (égalité femmes-hommes)."
+    )
     montant_mentionne = serializers.DecimalField(
         **MONTANT, allow_null=True, help_text="Montant cité par le contrat, s'il en cite un."
     )
     hors_cper = serializers.BooleanField(help_text="Opération citée mais financée hors CPER.")
-    phases = PhaseSortieSerializer(source="phases.all", many=True)
-    journal = TransitionSortieSerializer(source="transitions.all", many=True)
-    documents = DocumentSortieSerializer(source="documents.all", many=True)
+    phases = PhaseSortieSerializer(
+        source="phases.all",
+        many=True,
+        help_text="Calendrier par phases : remplace toutes les phases existantes.",
+    )
+    journal = TransitionSortieSerializer(
+        source="transitions.all",
+        many=True,
+        help_text="Journal des transitions du cycle de vie, du plus ancien au plus récent.",
+    )
+    documents = DocumentSortieSerializer(
+        source="documents.all", many=True, help_text="Pièces jointes au dossier."
+    )
 
     def get_territoires_speciaux(self, projet) -> list[str]:
         return [t.code for t in projet.territoires_speciaux.all()]
@@ -140,7 +165,10 @@ class LigneEntreeSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="Autre source, quand le financeur n'est pas un signataire.",
     )
-    nature = serializers.ChoiceField(choices=NatureFinancement.choices)
+    nature = serializers.ChoiceField(
+        choices=NatureFinancement.choices,
+        help_text="cper (compte sur l'enveloppe du signataire), valorise ou hors_cper.",
+    )
     montant = serializers.DecimalField(**MONTANT, min_value=0, help_text="Montant en euros.")
 
     def validate(self, donnees):
@@ -150,10 +178,16 @@ class LigneEntreeSerializer(serializers.Serializer):
 
 
 class PhaseEntreeSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=TypePhase.choices)
-    libelle = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    annee_debut = serializers.IntegerField(min_value=2000, max_value=2050)
-    annee_fin = serializers.IntegerField(min_value=2000, max_value=2050)
+    type = serializers.ChoiceField(choices=TypePhase.choices, help_text="Nature de la phase.")
+    libelle = serializers.CharField(
+        required=False, allow_blank=True, max_length=150, help_text="Précision sur la phase."
+    )
+    annee_debut = serializers.IntegerField(
+        min_value=2000, max_value=2050, help_text="Première année."
+    )
+    annee_fin = serializers.IntegerField(
+        min_value=2000, max_value=2050, help_text="Dernière année."
+    )
 
 
 class CommuneEntreeSerializer(serializers.Serializer):
@@ -162,55 +196,129 @@ class CommuneEntreeSerializer(serializers.Serializer):
         error_messages={
             "invalid": "Un code INSEE de commune a cinq caractères, par exemple 59350."
         },
+        help_text="Code INSEE de la commune (5 caractères).",
     )
-    nom = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    nom = serializers.CharField(
+        required=False, allow_blank=True, max_length=150, help_text="Nom de la commune."
+    )
 
 
 class ProjetEntreeSerializer(serializers.Serializer):
-    titre = serializers.CharField(max_length=500)
-    description = serializers.CharField(required=False, allow_blank=True)
+    titre = serializers.CharField(max_length=500, help_text="Titre du projet.")
+    description = serializers.CharField(
+        required=False, allow_blank=True, help_text="Description du projet."
+    )
     mesure = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Noeud.objects.numerotes(),
         help_text="Code du sous-axe, de la mesure ou de la sous-mesure (ex. IV.2.1.a).",
     )
     maitre_ouvrage = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), required=False, allow_null=True
+        queryset=Organisation.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Identifiant de l'organisation maître d'ouvrage (agents et administrateurs).",
     )
-    maitre_ouvrage_nom = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    maitre_ouvrage_nom = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text="Nom du maître d'ouvrage, s'il n'est pas encore une organisation connue.",
+    )
     maitre_ouvrage_siret = serializers.CharField(
-        required=False, allow_blank=True, max_length=14, validators=[valider_siret]
+        required=False,
+        allow_blank=True,
+        max_length=14,
+        validators=[valider_siret],
+        help_text="SIRET du maître d'ouvrage (14 chiffres, clé vérifiée).",
     )
-    contact_nom = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    contact_courriel = serializers.EmailField(required=False, allow_blank=True)
-    contact_telephone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    contact_nom = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=150,
+        help_text="Nom de la personne à contacter (donnée personnelle, jamais publiée).",
+    )
+    contact_courriel = serializers.EmailField(
+        required=False, allow_blank=True, help_text="Courriel du contact (jamais publié)."
+    )
+    contact_telephone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=30,
+        help_text="Téléphone du contact (jamais publié).",
+    )
     departements = serializers.SlugRelatedField(
-        slug_field="code_insee", queryset=Departement.objects.all(), many=True, required=False
+        slug_field="code_insee",
+        queryset=Departement.objects.all(),
+        many=True,
+        required=False,
+        help_text="Codes INSEE des départements concernés (02, 59, 60, 62, 80).",
     )
     territoires_speciaux = serializers.SlugRelatedField(
-        slug_field="code", queryset=TerritoireSpecial.objects.all(), many=True, required=False
+        slug_field="code",
+        queryset=TerritoireSpecial.objects.all(),
+        many=True,
+        required=False,
+        help_text="Codes des territoires spécifiques du contrat.",
     )
-    communes = CommuneEntreeSerializer(many=True, required=False)
-    date_debut = serializers.DateField(required=False, allow_null=True)
-    date_fin = serializers.DateField(required=False, allow_null=True)
-    justification_fin_tardive = serializers.CharField(required=False, allow_blank=True)
+    communes = CommuneEntreeSerializer(
+        many=True, required=False, help_text="Communes concernées (code INSEE et nom)."
+    )
+    date_debut = serializers.DateField(
+        required=False, allow_null=True, help_text="Date de début (AAAA-MM-JJ)."
+    )
+    date_fin = serializers.DateField(
+        required=False, allow_null=True, help_text="Date de fin (AAAA-MM-JJ)."
+    )
+    justification_fin_tardive = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Justification d'une fin après le 31 décembre 2027.",
+    )
     cout_total_ht = serializers.DecimalField(
-        **MONTANT, min_value=0, required=False, allow_null=True
+        **MONTANT,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="Coût total éligible HT, en euros (chaîne décimale).",
     )
     decarbonation = serializers.ChoiceField(
-        choices=Appreciation.choices, required=False, allow_blank=True
+        choices=Appreciation.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Appréciation du porteur : décarbonation.",
     )
-    decarbonation_justification = serializers.CharField(required=False, allow_blank=True)
+    decarbonation_justification = serializers.CharField(
+        required=False, allow_blank=True, help_text="Justification (décarbonation)."
+    )
     impact_environnemental = serializers.ChoiceField(
-        choices=Appreciation.choices, required=False, allow_blank=True
+        choices=Appreciation.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Appréciation du porteur : impact environnemental.",
     )
-    impact_environnemental_justification = serializers.CharField(required=False, allow_blank=True)
+    impact_environnemental_justification = serializers.CharField(
+        required=False, allow_blank=True, help_text="Justification (impact environnemental)."
+    )
     egalite_femmes_hommes = serializers.ChoiceField(
-        choices=Appreciation.choices, required=False, allow_blank=True
+        choices=Appreciation.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Appréciation du porteur : égalité femmes-hommes.",
     )
-    egalite_femmes_hommes_justification = serializers.CharField(required=False, allow_blank=True)
-    lignes = LigneEntreeSerializer(many=True, required=False)
-    phases = PhaseEntreeSerializer(many=True, required=False)
+    egalite_femmes_hommes_justification = serializers.CharField(
+        required=False, allow_blank=True, help_text="Justification (égalité femmes-hommes)."
+    )
+    lignes = LigneEntreeSerializer(
+        many=True,
+        required=False,
+        help_text="Plan de financement : remplace toutes les lignes existantes.",
+    )
+    phases = PhaseEntreeSerializer(
+        many=True,
+        required=False,
+        help_text="Calendrier par phases : remplace toutes les phases existantes.",
+    )
 
     def donnees(self, base: dict | None = None) -> DonneesProjet:
         d = {**(base or {}), **self.validated_data}
@@ -443,3 +551,94 @@ class DocumentApi(APIView):
             filename=document.nom,
             content_type=document.type_mime,
         )
+
+
+# --- Export de la liste --------------------------------------------------------------------
+COLONNES_EXPORT_PROJETS = [
+    Column("reference", "Référence du dossier."),
+    Column("titre", "Titre."),
+    Column("statut", "Statut (code)."),
+    Column("statut_libelle", "Statut en clair."),
+    Column("origine", "contrat (opération inscrite) ou depot."),
+    Column("mesure", "Code de la mesure."),
+    Column("axe", "Code de l'axe."),
+    Column("maitre_ouvrage", "Maître d'ouvrage (organisation)."),
+    Column("departements", "Codes INSEE des départements, séparés par « ; »."),
+    Column("cout_total_ht", "Coût total éligible HT, en euros.", type="number"),
+    Column("financement_cper", "Somme des lignes CPER du plan de financement, en euros.", "number"),
+    Column("financeurs", "Codes des signataires du plan de financement, séparés par « ; »."),
+    Column("date_debut", "Date de début.", type="date"),
+    Column("date_fin", "Date de fin.", type="date"),
+]
+
+
+def rangees_projets(projets) -> Iterator[dict]:
+    for projet in projets.iterator(chunk_size=1000):
+        lignes = list(projet.lignes_financement.all())
+        yield {
+            "reference": projet.reference,
+            "titre": projet.titre,
+            "statut": projet.statut,
+            "statut_libelle": projet.get_statut_display(),
+            "origine": projet.origine,
+            "mesure": projet.mesure.code,
+            "axe": projet.mesure.axe.code if projet.mesure.axe_id else projet.mesure.code,
+            "maitre_ouvrage": projet.maitre_ouvrage.nom if projet.maitre_ouvrage_id else "",
+            "departements": [d.code_insee for d in projet.departements.all()],
+            "cout_total_ht": projet.cout_total_ht,
+            "financement_cper": sum(
+                (ligne.montant for ligne in lignes if ligne.nature == NatureFinancement.CPER),
+                Decimal("0.00"),
+            ),
+            "financeurs": sorted({ligne.signataire.code for ligne in lignes if ligne.signataire}),
+            "date_debut": projet.date_debut,
+            "date_fin": projet.date_fin,
+        }
+
+
+class ExportProjetsApi(APIView):
+    """The project list as a file, with the filters of the list page (`ProjetFilter`)."""
+
+    extension = "csv"
+
+    def get(self, request):
+        filtre = ProjetFilter(
+            request.GET,
+            queryset=Projet.objects.visibles_par(request.user)
+            .pour_liste()
+            .select_related("mesure__axe")
+            .order_by("reference"),
+            request=request,
+        )
+        if not filtre.is_valid():
+            raise ValidationError(filtre.errors)
+        rangees = rangees_projets(filtre.qs)
+        if self.extension == "xlsx":
+            return xlsx_response(rangees, COLONNES_EXPORT_PROJETS, "projets.xlsx", "Projets")
+        return csv_response(rangees, COLONNES_EXPORT_PROJETS, "projets.csv")
+
+
+def _export_projets(extension: str, media_type: str, type_openapi):
+    vue = type(f"ExportProjets{extension.title()}Api", (ExportProjetsApi,), {})
+    vue.extension = extension
+    return extend_schema(
+        summary=f"Projets visibles ({extension.upper()})",
+        description="La liste des projets que la personne voit, avec les filtres de la liste "
+        "(mêmes paramètres que GET /api/v1/projets/), en fichier produit au fil de l'eau. "
+        "Colonnes : " + ", ".join(f"`{c.key}`" for c in COLONNES_EXPORT_PROJETS) + ".",
+        parameters=[
+            OpenApiParameter(
+                nom,
+                str,
+                description=str(f.extra.get("help_text") or f.label or nom),
+                many=nom == "statut",
+            )
+            for nom, f in ProjetFilter.base_filters.items()
+        ],
+        responses={(200, media_type): OpenApiResponse(type_openapi, description="Fichier.")},
+        tags=["Exports"],
+    )(vue)
+
+
+ExportProjetsCsvApi = _export_projets("csv", "text/csv", OpenApiTypes.STR)
+ExportProjetsXlsxApi = _export_projets("xlsx", XLSX_CONTENT_TYPE, OpenApiTypes.BINARY)

@@ -10,6 +10,17 @@ from axes.models import Departement, Noeud, Signataire
 from projets.models import LignePlanFinancement, Origine, Projet, Statut
 
 
+class AnneeFilter(filters.NumberFilter):
+    """A year: a whole number between 2000 and 2100 (else 400, never a date out of range)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 2000)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
+
+
 def choix_axes():
     return [(n.code, f"Axe {n.code}") for n in Noeud.objects.axes().order_by("position")]
 
@@ -59,7 +70,7 @@ class ProjetFilter(filters.FilterSet):
         method="filtrer_financeur",
         help_text="Code d'un signataire présent dans le plan de financement.",
     )
-    annee = filters.NumberFilter(
+    annee = AnneeFilter(
         label="Année",
         method="filtrer_annee",
         help_text="Projets dont le calendrier couvre cette année.",

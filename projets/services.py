@@ -29,6 +29,8 @@ from projets.models import (
     TransitionProjet,
 )
 from projets.permissions import (
+    est_instructeur,
+    est_porteur_du_projet,
     peut_creer_projet,
     peut_declencher,
     peut_deposer_document,
@@ -260,6 +262,9 @@ def projet_modifier(*, projet: Projet, donnees: DonneesProjet, par) -> Projet:
     """Edit a dossier: a porteur while it is brouillon or incomplet, an instructor until it
     is instructed. Every change is kept in the dossier's history."""
     projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    if not (est_instructeur(par) or est_porteur_du_projet(par, projet)):
+        # A reader (or a committee member) may see the dossier but never edit it: 403, not 409.
+        raise ActionNonAutorisee("Vous ne pouvez pas modifier ce dossier.")
     if not peut_modifier_projet(par, projet):
         raise EtatIncompatible(
             f"Le dossier est « {projet.get_statut_display()} » : "

@@ -14,6 +14,17 @@ class Pagination(PageNumberPagination):
     page_query_param = "page"
     page_size_query_param = "taille"
     max_page_size = 500
+    page_query_description = "Numéro de la page, à partir de 1."
+    page_size_query_description = "Nombre de résultats par page (50 par défaut, 500 au plus)."
+
+    def get_paginated_response_schema(self, schema):
+        reponse = super().get_paginated_response_schema(schema)
+        proprietes = reponse["properties"]
+        proprietes["count"]["description"] = "Nombre total de résultats, toutes pages comprises."
+        proprietes["next"]["description"] = "Adresse de la page suivante (null sur la dernière)."
+        proprietes["previous"]["description"] = "Adresse de la page précédente (null sur la 1re)."
+        proprietes["results"]["description"] = "Les résultats de cette page (50 par défaut)."
+        return reponse
 
 
 def corps_erreur(erreurs: dict[str, list[str]], message: str | None = None) -> dict:
@@ -34,3 +45,26 @@ def exception_handler(exc, context):
         erreurs = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return Response(corps_erreur(erreurs), status=400)
     return drf_exception_handler(exc, context)
+
+
+# Path parameters are named alike across the API: one French description each.
+DESCRIPTIONS_PARAMETRES = {
+    "reference": "Référence du projet, par exemple HDF-2026-0042.",
+    "id": "Identifiant numérique.",
+    "numero": "Numéro de l'avenant.",
+    "code": "Code du nœud du programme, par exemple IV.2.1.",
+    "action": "Action du cycle de vie.",
+    "departement": "Code INSEE du département (02, 59, 60, 62 ou 80).",
+    "financeur": "Code d'un signataire présent dans le plan de financement.",
+}
+
+
+def decrire_parametres(result, generator, request, public):
+    """drf-spectacular post-processing hook: describe in French the parameters that the
+    views do not describe themselves."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parametre in operation.get("parameters", []):
+                if not parametre.get("description"):
+                    parametre["description"] = DESCRIPTIONS_PARAMETRES.get(parametre["name"], "")
+    return result

@@ -114,4 +114,7 @@ def test_un_visiteur_anonyme_est_renvoye_vers_la_connexion(client, projet_brouil
     reponse = client.get(reverse("projets:detail", args=[projet_brouillon.reference]))
     assert reponse.status_code == 302
     assert reponse["Location"].startswith(reverse("connexion"))
-    assert client.get("/api/v1/projets/").status_code == 403
+    # The API answers 401 with the scheme to use, never a redirect to the log-in page.
+    reponse = client.get("/api/v1/projets/")
+    assert reponse.status_code == 401
+    assert reponse["WWW-Authenticate"] == 'Bearer realm="api"'

@@ -1,0 +1,262 @@
+"""Open data of the ledger: the programmed CPER lines, for everyone, without personal data.
+
+Two datasets, both one row per programmed CPER line (`LigneProgrammee`):
+
+- « projets programmés »: the project, its measure, territory, maître d'ouvrage (an
+  organisation, never a person) and the funder's programmed, committed and paid amounts;
+- « subventions » in the national format SCDL (décret n° 2017-779, arrêté du 17 novembre
+  2017; schema `scdl/subventions` 2.1.1, copied in `fixtures/schemas/scdl-subventions.json`).
+
+Rows are built from one query per chunk (`iterator(chunk_size=…)` with `select_related`
+and one prefetch of départements per chunk): no query per row, flat memory.
+"""
+
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+
+from axes.selectors import contrat_courant
+from cper.socle.exports import Column
+from financement.models import Engagement, LigneProgrammee, Paiement
+
+TAILLE_LOT = 1000
+DISPOSITIF = "CPER Hauts-de-France 2021-2027"
+SIRET = r"^[0-9]{14}$"
+
+COLONNES_PROJETS_PROGRAMMES = [
+    Column(
+        "identifiant",
+        "Identifiant stable de la ligne : référence du projet et code du financeur "
+        "(suivis d'un rang quand un financeur a plusieurs lignes sur le projet).",
+        required=True,
+    ),
+    Column("reference_projet", "Référence du projet (ex. HDF-2026-0042).", required=True),
+    Column("titre_projet", "Titre du projet.", required=True),
+    Column("code_mesure", "Code de la mesure du contrat (ex. IV.2.1.a).", required=True),
+    Column("titre_mesure", "Titre de la mesure.", required=True),
+    Column("code_axe", "Code de l'axe (I à VI).", required=True),
+    Column("titre_axe", "Titre de l'axe.", required=True),
+    Column(
+        "maitre_ouvrage",
+        "Organisation maître d'ouvrage (jamais une personne physique).",
+    ),
+    Column("siret_maitre_ouvrage", "SIRET du maître d'ouvrage, s'il est connu.", pattern=SIRET),
+    Column(
+        "departements",
+        "Codes INSEE des départements concernés, séparés par « ; » (liste en JSON).",
+    ),
+    Column("statut", "Statut du projet (programme, en_cours, solde, abandonne…).", required=True),
+    Column("code_financeur", "Code du signataire financeur (etat, region, nord…).", required=True),
+    Column("financeur", "Nom du signataire financeur.", required=True),
+    Column(
+        "montant_programme",
+        "Montant programmé sur la ligne, en euros (décimal à point, deux décimales).",
+        type="number",
+        required=True,
+        minimum=Decimal(0),
+    ),
+    Column("montant_engage", "Montant engagé, en euros.", type="number", minimum=Decimal(0)),
+    Column("montant_paye", "Montant payé, en euros.", type="number", minimum=Decimal(0)),
+    Column(
+        "montant_degage",
+        "Montant dégagé (libéré) à la clôture ou à l'abandon, en euros.",
+        type="number",
+        minimum=Decimal(0),
+    ),
+    Column("date_programmation", "Date de programmation (AAAA-MM-JJ).", type="date", required=True),
+]
+
+# The SCDL « subventions » columns, in the order of the schema (resources.md, schema 2.1.1).
+COLONNES_SCDL = [
+    Column("nomAttribuant", "Nom de l'attribuant (le signataire financeur).", required=True),
+    Column(
+        "idAttribuant",
+        "SIRET de l'attribuant. Vide : les SIRET des signataires ne sont pas encore "
+        "renseignés dans le portail (écart connu).",
+        required=True,
+        pattern=SIRET,
+    ),
+    Column(
+        "dateConvention",
+        "Date du premier engagement juridique, ou de la programmation s'il n'y en a pas.",
+        type="date",
+        required=True,
+    ),
+    Column("referenceDecision", "Référence du premier acte d'engagement, s'il existe."),
+    Column("nomBeneficiaire", "Maître d'ouvrage (organisation).", required=True),
+    Column("idBeneficiaire", "SIRET du bénéficiaire, s'il est connu.", pattern=SIRET),
+    Column("rnaBeneficiaire", "Numéro RNA du bénéficiaire (non renseigné).", pattern=r"^W\d{9}$"),
+    Column("objet", "Objet de l'aide : titre du projet.", required=True),
+    Column(
+        "montant",
+        "Montant programmé, en euros (décimal à point).",
+        type="number",
+        required=True,
+        minimum=Decimal(0),
+    ),
+    Column(
+        "nature",
+        "Nature de l'aide.",
+        required=True,
+        enum=("aide en numéraire", "aide en nature"),
+    ),
+    Column(
+        "conditionsVersement",
+        "« unique » (au plus un paiement) ou « échelonné » (plusieurs).",
+        required=True,
+        enum=("unique", "échelonné"),
+    ),
+    Column(
+        "datesPeriodeVersement",
+        "Date ou période (AAAA-MM-JJ_AAAA-MM-JJ) des paiements ; à défaut, celle du projet.",
+        required=True,
+        pattern=r"^\d{4}-\d{2}-\d{2}(_\d{4}-\d{2}-\d{2})?$",
+    ),
+    Column("idRAE", "Identifiant au registre des aides d'État (non renseigné)."),
+    Column(
+        "notificationUE", "Aide notifiée à l'Union européenne.", required=True, enum=("oui", "non")
+    ),
+    Column(
+        "pourcentageSubvention",
+        "Part du coût éligible du projet couverte par la ligne (entre 0 et 1).",
+        type="number",
+        required=True,
+        minimum=Decimal(0),
+        maximum=Decimal(1),
+    ),
+    Column("dispositifAide", "Dispositif : le CPER et la mesure."),
+]
+
+
+def lignes_publiees() -> QuerySet[LigneProgrammee]:
+    """Every programmed CPER line of the contract, with what the rows need, in a stable order."""
+    partition = [F("projet_id"), F("signataire_id")]
+    return (
+        LigneProgrammee.objects.filter(noeud__contrat=contrat_courant())
+        .select_related(
+            "projet",
+            "projet__maitre_ouvrage",
+            "signataire",
+            "signataire__organisation",
+            "noeud",
+            "noeud__axe",
+        )
+        .prefetch_related("projet__departements")
+        .annotate(
+            rang=Window(RowNumber(), partition_by=partition, order_by=F("ligne_plan_id").asc()),
+            nombre=Window(Count("pk"), partition_by=partition),
+        )
+        .order_by("projet__reference", "signataire__ordre", "ligne_plan_id")
+    )
+
+
+def identifiant(ligne: LigneProgrammee) -> str:
+    base = f"{ligne.projet.reference}-{ligne.signataire.code}"
+    return f"{base}-{ligne.rang}" if ligne.nombre > 1 else base
+
+
+def _maitre_ouvrage(projet) -> tuple[str, str]:
+    if projet.maitre_ouvrage_id:
+        return projet.maitre_ouvrage.nom, projet.maitre_ouvrage.siret
+    # Listed operations: the organisation as the signed contract names it (public text).
+    return projet.maitre_ouvrage_texte, ""
+
+
+def rangees_projets_programmes() -> Iterator[dict]:
+    for ligne in lignes_publiees().iterator(chunk_size=TAILLE_LOT):
+        projet = ligne.projet
+        nom, siret = _maitre_ouvrage(projet)
+        axe = ligne.noeud.axe or ligne.noeud
+        yield {
+            "identifiant": identifiant(ligne),
+            "reference_projet": projet.reference,
+            "titre_projet": projet.titre,
+            "code_mesure": ligne.noeud.code,
+            "titre_mesure": ligne.noeud.titre,
+            "code_axe": axe.code,
+            "titre_axe": axe.titre,
+            "maitre_ouvrage": nom,
+            "siret_maitre_ouvrage": siret,
+            "departements": [d.code_insee for d in projet.departements.all()],
+            "statut": projet.statut,
+            "code_financeur": ligne.signataire.code,
+            "financeur": ligne.signataire.nom,
+            "montant_programme": ligne.montant_programme,
+            "montant_engage": ligne.montant_engage,
+            "montant_paye": ligne.montant_paye,
+            "montant_degage": ligne.montant_degage,
+            "date_programmation": timezone.localdate(ligne.programme_le),
+        }
+
+
+def _premier(modele, champ: str, ordre: str, filtre: str):
+    return Subquery(
+        modele.objects.filter(**{filtre: OuterRef("pk")}).order_by(ordre, "pk").values(champ)[:1]
+    )
+
+
+def lignes_scdl() -> QuerySet[LigneProgrammee]:
+    nombre_paiements = (
+        Paiement.objects.filter(engagement__ligne=OuterRef("pk"))
+        .order_by()
+        .values("engagement__ligne")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return lignes_publiees().annotate(
+        date_premier_engagement=_premier(Engagement, "date_acte", "date_acte", "ligne"),
+        reference_premier_engagement=_premier(Engagement, "reference", "date_acte", "ligne"),
+        premier_paiement=_premier(Paiement, "date", "date", "engagement__ligne"),
+        dernier_paiement=_premier(Paiement, "date", "-date", "engagement__ligne"),
+        nombre_paiements=Coalesce(
+            Subquery(nombre_paiements, output_field=IntegerField()), Value(0)
+        ),
+    )
+
+
+def _periode(debut, fin) -> str:
+    if debut is None:
+        return ""
+    if fin is None or fin == debut:
+        return debut.isoformat()
+    return f"{debut.isoformat()}_{fin.isoformat()}"
+
+
+def pourcentage(montant: Decimal, cout: Decimal | None) -> Decimal | None:
+    if not cout:
+        return None
+    return (montant / cout).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def rangees_scdl() -> Iterator[dict]:
+    for ligne in lignes_scdl().iterator(chunk_size=TAILLE_LOT):
+        projet = ligne.projet
+        nom, siret = _maitre_ouvrage(projet)
+        date_convention = ligne.date_premier_engagement or timezone.localdate(ligne.programme_le)
+        if ligne.premier_paiement:
+            periode = _periode(ligne.premier_paiement, ligne.dernier_paiement)
+        elif projet.date_debut:
+            periode = _periode(projet.date_debut, projet.date_fin)
+        else:
+            periode = date_convention.isoformat()
+        yield {
+            "nomAttribuant": ligne.signataire.nom,
+            "idAttribuant": ligne.signataire.organisation.siret,
+            "dateConvention": date_convention,
+            "referenceDecision": ligne.reference_premier_engagement or "",
+            "nomBeneficiaire": nom,
+            "idBeneficiaire": siret,
+            "rnaBeneficiaire": "",
+            "objet": projet.titre,
+            "montant": ligne.montant_programme,
+            "nature": "aide en numéraire",
+            "conditionsVersement": "échelonné" if ligne.nombre_paiements > 1 else "unique",
+            "datesPeriodeVersement": periode,
+            "idRAE": "",
+            "notificationUE": "non",
+            "pourcentageSubvention": pourcentage(ligne.montant_programme, projet.cout_total_ht),
+            "dispositifAide": f"{DISPOSITIF} – mesure {ligne.noeud.code}",
+        }
