@@ -5,7 +5,7 @@ vote is public to those who may see the session.
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -58,7 +58,7 @@ class MembreSortieSerializer(serializers.Serializer):
 
 class ComiteSortieSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Code du comité.")
-    nom = serializers.CharField()
+    nom = serializers.CharField(help_text="Nom du comité.")
     type = serializers.CharField(help_text="Type de comité.")
     portee = serializers.CharField(help_text="Ce que fait le comité, d'après le contrat.")
     pilotage = serializers.CharField(help_text="Pilotage tel que le contrat le décrit.")
@@ -81,26 +81,28 @@ class ComiteSortieSerializer(serializers.Serializer):
 
 
 class ComiteDetailSerializer(ComiteSortieSerializer):
-    membres = serializers.SerializerMethodField()
+    membres = serializers.SerializerMethodField(help_text="Membres du comité et leur rôle.")
 
     def get_membres(self, comite) -> list[dict]:
         return MembreSortieSerializer(membres_du_comite(comite=comite), many=True).data
 
 
 class DecisionSortieSerializer(serializers.Serializer):
-    point = serializers.IntegerField(source="point_id")
+    point = serializers.IntegerField(
+        source="point_id", help_text="Identifiant du point de l'ordre du jour."
+    )
     projet = serializers.CharField(source="point.projet.reference", help_text="Référence.")
     resultat = serializers.CharField(help_text="retenu, rejete ou ajourne.")
-    pour = serializers.IntegerField()
-    contre = serializers.IntegerField()
-    abstention = serializers.IntegerField()
-    quorum_atteint = serializers.BooleanField()
+    pour = serializers.IntegerField(help_text="Voix pour.")
+    contre = serializers.IntegerField(help_text="Voix contre.")
+    abstention = serializers.IntegerField(help_text="Abstentions.")
+    quorum_atteint = serializers.BooleanField(help_text="Le quorum était-il atteint à la clôture.")
     motif = serializers.CharField(help_text="Décompte et règle appliquée.")
     programme = serializers.BooleanField(help_text="Programmé dans la foulée (dossier retenu).")
     motif_non_programmation = serializers.CharField(
         help_text="Pourquoi un dossier retenu n'a pas été programmé (enveloppe…)."
     )
-    decidee_le = serializers.DateTimeField()
+    decidee_le = serializers.DateTimeField(help_text="Date et heure de la décision.")
 
 
 class PointSortieSerializer(serializers.Serializer):
@@ -121,8 +123,10 @@ class PointSortieSerializer(serializers.Serializer):
 
 
 class PresenceSortieSerializer(serializers.Serializer):
-    membre = serializers.IntegerField(source="membre_id")
-    utilisateur = serializers.CharField(source="membre.utilisateur.username")
+    membre = serializers.IntegerField(source="membre_id", help_text="Identifiant du membre.")
+    utilisateur = serializers.CharField(
+        source="membre.utilisateur.username", help_text="Identifiant de la personne."
+    )
     statut = serializers.CharField(help_text="present, excuse ou represente.")
     mandataire = serializers.IntegerField(
         source="mandataire_id", allow_null=True, help_text="Membre qui détient le pouvoir."
@@ -137,22 +141,26 @@ class QuorumSortieSerializer(serializers.Serializer):
 
 
 class SeanceSortieSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="Identifiant de la séance.")
     comite = serializers.CharField(source="comite.code", help_text="Code du comité.")
-    date = serializers.DateTimeField()
-    lieu = serializers.CharField()
-    lien_visio = serializers.CharField()
+    date = serializers.DateTimeField(help_text="Date et heure de la séance.")
+    lieu = serializers.CharField(help_text="Lieu de la séance.")
+    lien_visio = serializers.CharField(help_text="Lien de visioconférence.")
     etat = serializers.ChoiceField(
         choices=EtatSeance.choices, help_text="planifiee → ouverte → close."
     )
-    convoquee_le = serializers.DateTimeField(allow_null=True)
-    close_le = serializers.DateTimeField(allow_null=True)
+    convoquee_le = serializers.DateTimeField(
+        allow_null=True, help_text="Date de la convocation des membres."
+    )
+    close_le = serializers.DateTimeField(allow_null=True, help_text="Date de la clôture.")
 
 
 class SeanceDetailSerializer(SeanceSortieSerializer):
-    ordre_du_jour = serializers.SerializerMethodField()
-    presences = serializers.SerializerMethodField()
-    quorum = serializers.SerializerMethodField()
+    ordre_du_jour = serializers.SerializerMethodField(
+        help_text="Points de l'ordre du jour, avec leur décision."
+    )
+    presences = serializers.SerializerMethodField(help_text="Feuille de présence.")
+    quorum = serializers.SerializerMethodField(help_text="État du quorum.")
 
     def get_ordre_du_jour(self, seance) -> list[dict]:
         return PointSortieSerializer(points_de_seance(seance=seance), many=True).data
@@ -165,11 +173,20 @@ class SeanceDetailSerializer(SeanceSortieSerializer):
 
 
 class VoteSortieSerializer(serializers.Serializer):
-    point = serializers.IntegerField(source="point_id")
-    membre = serializers.CharField(source="membre.utilisateur.username")
-    exprime_par = serializers.CharField(source="exprime_par.utilisateur.username")
-    choix = serializers.ChoiceField(choices=ChoixVote.choices)
-    modifie_le = serializers.DateTimeField()
+    point = serializers.IntegerField(
+        source="point_id", help_text="Identifiant du point de l'ordre du jour."
+    )
+    membre = serializers.CharField(
+        source="membre.utilisateur.username", help_text="Membre dont c'est la voix (identifiant)."
+    )
+    exprime_par = serializers.CharField(
+        source="exprime_par.utilisateur.username",
+        help_text="Qui a exprimé la voix (le membre ou son mandataire).",
+    )
+    choix = serializers.ChoiceField(
+        choices=ChoixVote.choices, help_text="pour, contre ou abstention."
+    )
+    modifie_le = serializers.DateTimeField(help_text="Dernière modification du vote.")
 
 
 # --- Entrée --------------------------------------------------------------------------------
@@ -178,8 +195,15 @@ class SeanceEntreeSerializer(serializers.Serializer):
         slug_field="code", queryset=Comite.objects.all(), help_text="Code du comité."
     )
     date = serializers.DateTimeField(help_text="Date et heure de la séance.")
-    lieu = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    lien_visio = serializers.URLField(required=False, allow_blank=True)
+    lieu = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text="Lieu (ou lien de visioconférence) : l'un des deux.",
+    )
+    lien_visio = serializers.URLField(
+        required=False, allow_blank=True, help_text="Lien de visioconférence."
+    )
 
 
 class InscriptionEntreeSerializer(serializers.Serializer):
@@ -188,7 +212,9 @@ class InscriptionEntreeSerializer(serializers.Serializer):
 
 class PresenceEntreeSerializer(serializers.Serializer):
     membre = serializers.IntegerField(help_text="Identifiant du membre.")
-    statut = serializers.ChoiceField(choices=StatutPresence.choices)
+    statut = serializers.ChoiceField(
+        choices=StatutPresence.choices, help_text="present, excuse ou represente."
+    )
     mandataire = serializers.IntegerField(
         required=False, allow_null=True, help_text="Membre qui détient le pouvoir (représenté)."
     )
@@ -208,13 +234,22 @@ class VoteEntreeSerializer(serializers.Serializer):
 class NoteEntreeSerializer(serializers.Serializer):
     critere = serializers.CharField(help_text="Code du critère.")
     note = serializers.IntegerField(allow_null=True, help_text="Note, de 0 au maximum du critère.")
-    commentaire = serializers.CharField(required=False, allow_blank=True)
+    commentaire = serializers.CharField(
+        required=False, allow_blank=True, help_text="Commentaire de l'instructeur sur ce critère."
+    )
 
 
 class EvaluationEntreeSerializer(serializers.Serializer):
-    notes = NoteEntreeSerializer(many=True)
-    avis = serializers.ChoiceField(choices=Avis.choices, required=False, allow_blank=True)
-    commentaire = serializers.CharField(required=False, allow_blank=True)
+    notes = NoteEntreeSerializer(many=True, help_text="Une note par critère de la grille active.")
+    avis = serializers.ChoiceField(
+        choices=Avis.choices,
+        required=False,
+        allow_blank=True,
+        help_text="favorable, reserve ou defavorable.",
+    )
+    commentaire = serializers.CharField(
+        required=False, allow_blank=True, help_text="Commentaire d'ensemble."
+    )
     deposer = serializers.BooleanField(
         default=False, help_text="Vrai pour déposer la grille (termine l'instruction)."
     )
@@ -372,6 +407,11 @@ class VoteApi(APIView):
         "409 : séance non ouverte ou close, vote déjà exprimé (utilisez PUT pour le changer).",
         request=VoteEntreeSerializer,
         responses={201: VoteSortieSerializer},
+        parameters=[
+            OpenApiParameter(
+                "point_pk", int, OpenApiParameter.PATH, description="Identifiant du point."
+            )
+        ],
         tags=["Gouvernance"],
     )
     def post(self, request, pk, point_pk):
@@ -381,6 +421,11 @@ class VoteApi(APIView):
         summary="Changer son vote tant que la séance est ouverte",
         request=VoteEntreeSerializer,
         responses=VoteSortieSerializer,
+        parameters=[
+            OpenApiParameter(
+                "point_pk", int, OpenApiParameter.PATH, description="Identifiant du point."
+            )
+        ],
         tags=["Gouvernance"],
     )
     def put(self, request, pk, point_pk):

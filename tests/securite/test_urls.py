@@ -15,10 +15,22 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
+from comptes.authentification import JetonAuthentication
 from comptes.models import Role
 
 # Pages anyone may read: the contract and its programme, the log-in page, the API docs.
-PAGES_PUBLIQUES = {"accueil", "programme", "noeud", "connexion", "api-schema", "api-docs"}
+PAGES_PUBLIQUES = {
+    "accueil",
+    "programme",
+    "noeud",
+    "connexion",
+    "api-schema",
+    "api-docs",
+    # Open data (VI.1): programmed projects and subsidy decisions, and their schemas.
+    "donnees",
+    "donnees-schema-projets-programmes",
+    "donnees-schema-scdl",
+}
 # The admin's own log-in and log-out pages (every other admin view redirects to its log-in).
 ADMIN_PUBLIQUES = {"admin:login", "admin:logout"}
 # The programme and its revisions (avenants), read-only, for REST clients without an account.
@@ -29,6 +41,10 @@ API_PUBLIQUES = {
     "api:mesures",
     "api:mesure",
     "api:avenants",
+    "api:donnees-projets-programmes-csv",
+    "api:donnees-projets-programmes-json",
+    "api:donnees-projets-programmes-xlsx",
+    "api:donnees-subventions-scdl",
 }
 VALEURS_FACTICES = ("1", "projets", "x")
 
@@ -121,9 +137,13 @@ def test_seules_les_vues_de_l_api_sont_exemptees_de_csrf():
         drf = classe_drf(callback)
         assert drf is not None, f"{nom} est exemptée de CSRF"
         # DRF exempts its views from Django's middleware and enforces CSRF in
-        # SessionAuthentication: no other authentication class may be in use.
+        # SessionAuthentication; the only other class allowed is the personal token, which
+        # no browser sends by itself (no cookie), so it needs no CSRF protection.
         for authentification in drf.authentication_classes:
-            assert issubclass(authentification, SessionAuthentication), (nom, authentification)
+            assert issubclass(authentification, SessionAuthentication | JetonAuthentication), (
+                nom,
+                authentification,
+            )
 
 
 def test_un_post_de_l_api_sans_jeton_csrf_est_refuse(creer_utilisateur, donnees_completes):
