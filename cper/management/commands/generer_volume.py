@@ -146,6 +146,13 @@ def _repartir(rng: random.Random, total: int, parts: int) -> list[int]:
     return montants
 
 
+def _par_lots(modele, objets: list) -> None:
+    """Insert ledger rows one batch per transaction (the triggers update the totals)."""
+    for debut in range(0, len(objets), LOT):
+        with transaction.atomic():
+            modele.objects.bulk_create(objets[debut : debut + LOT])
+
+
 class Command(BaseCommand):
     help = "Génère un volume réaliste et déterministe (graine) pour le banc de mesure."
 
@@ -179,11 +186,15 @@ class Command(BaseCommand):
                 "La base contient déjà des dossiers déposés : partez d'une base vide."
             )
         self.maintenant = timezone.now()
+        # One transaction per stage, and per batch in the ledger: a row updated by triggers
+        # thousands of times in one transaction (the nine envelopes) keeps every version alive,
+        # and each update walks them all. `make bench` drops a half-generated base.
         with transaction.atomic():
             self._utilisateurs()
             self._dossiers()
             self._plans()
-            self._registre()
+        self._registre()
+        with transaction.atomic():
             self._gouvernance()
         self.stdout.write(
             "Volume généré : " + ", ".join(f"{cle} {val}" for cle, val in self.tailles.items())
@@ -438,7 +449,7 @@ class Command(BaseCommand):
             for ligne in plan
             if statuts[ligne.projet_id] in PROGRAMMES
         ]
-        LigneProgrammee.objects.bulk_create(programmees, batch_size=LOT)
+        _par_lots(LigneProgrammee, programmees)
         lignes = list(
             LigneProgrammee.objects.filter(projet__origine=Origine.DEPOT)
             .order_by("pk")
@@ -473,7 +484,7 @@ class Command(BaseCommand):
                         par=rng.choice(agents),
                     )
                 )
-        Engagement.objects.bulk_create(engagements, batch_size=LOT)
+        _par_lots(Engagement, engagements)
         engages = list(
             Engagement.objects.filter(ligne__projet__origine=Origine.DEPOT)
             .order_by("pk")
@@ -501,7 +512,7 @@ class Command(BaseCommand):
                         par=rng.choice(agents),
                     )
                 )
-        Paiement.objects.bulk_create(paiements, batch_size=LOT)
+        _par_lots(Paiement, paiements)
         journal = [
             JournalFinancier(
                 type=TypeMouvement.PROGRAMMATION,
