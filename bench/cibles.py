@@ -6,6 +6,8 @@ small and the large base give comparable pages.
 
 from dataclasses import dataclass
 
+from django.db.models import Count
+
 from comptes.models import Role, Utilisateur
 from gouvernance.models import EtatSeance, Seance
 from projets.models import Origine, Projet, Statut
@@ -27,6 +29,15 @@ class Cible:
 
 
 def utilisateur(role: str) -> Utilisateur:
+    if role == "porteur":
+        # The porteur whose organisation has the most dossiers, so that its list is never
+        # empty at either size (an empty page skips its prefetch queries).
+        return (
+            Utilisateur.objects.filter(role=Role.PORTEUR, username__startswith="bench.")
+            .annotate(dossiers=Count("organisation__projets"))
+            .order_by("-dossiers", "username")
+            .first()
+        )
     return Utilisateur.objects.get(username=f"bench.{ROLES[role]}")
 
 

@@ -5,6 +5,7 @@ product's URLs never carry a test view.
 """
 
 import os
+import warnings
 
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
 
@@ -15,3 +16,5 @@ TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "gabarits"] 
 # The load client speaks plain HTTP on the loopback.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Static files are not what is measured: no `collectstatic`, and no warning about it.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
