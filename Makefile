@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint migrate charger demo worker clean sauvegarde restauration
+.PHONY: run test install lint migrate charger demo worker clean sauvegarde restauration bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# The benchmark of issue 9: generates (or reuses) cper_bench_petit and cper_bench on the
+# PostgreSQL of BENCH_PG, serves the large one with gunicorn (2 workers) on a free loopback
+# port, measures, writes bench/results.json and bench/resultats.md and prints the table.
+bench: install
+	$(BIN)/python -m bench.mesurer
 
 lint: install
 	$(BIN)/ruff check .

@@ -19,14 +19,19 @@ from financement.models import (
     TypeActe,
     TypePaiement,
 )
-from financement.selectors import engagement_pour, ligne_pour, signataires_avec_enveloppe
+from financement.selectors import (
+    des_projets_visibles,
+    engagement_pour,
+    ligne_pour,
+    lignes_visibles,
+    signataires_avec_enveloppe,
+)
 from financement.services import (
     avenant_approuver,
     engagement_enregistrer,
     paiement_enregistrer,
 )
 from projets.filters import AnneeFilter
-from projets.models import Projet
 
 MONTANT = {"max_digits": 14, "decimal_places": 2}
 
@@ -136,9 +141,7 @@ class LigneProgrammeeListApi(generics.ListAPIView):
     ordering = ["pk"]
 
     def get_queryset(self):
-        return LigneProgrammee.objects.filter(
-            projet__in=Projet.objects.visibles_par(self.request.user)
-        ).select_related("projet", "signataire", "noeud")
+        return lignes_visibles(utilisateur=self.request.user)
 
     @extend_schema(summary="Lignes programmées", tags=["Financement"])
     def get(self, request, *args, **kwargs):
@@ -190,8 +193,8 @@ class EngagementListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return (
-            Engagement.objects.filter(
-                ligne__projet__in=Projet.objects.visibles_par(self.request.user)
+            des_projets_visibles(
+                Engagement.objects.all(), utilisateur=self.request.user, chemin="ligne__projet"
             )
             .select_related("signataire", "ligne__projet")
             .prefetch_related("paiements")

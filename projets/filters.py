@@ -51,7 +51,12 @@ class ProjetFilter(filters.FilterSet):
         help_text="Code d'un nœud du programme ; ses sous-mesures sont incluses (ex. IV.2.1).",
     )
     statut = filters.MultipleChoiceFilter(
-        label="Statut", choices=Statut.choices, widget=forms.CheckboxSelectMultiple
+        label="Statut",
+        choices=Statut.choices,
+        widget=forms.CheckboxSelectMultiple,
+        # A column of the dossier itself: no join, so no duplicate rows and no DISTINCT (which
+        # made PostgreSQL sort every matching dossier, and count them a second time).
+        distinct=False,
     )
     origine = filters.ChoiceFilter(
         label="Origine",

@@ -1,0 +1,79 @@
+"""What the benchmark requests: the same pages at both data sizes, chosen from the base.
+
+Needs Django set up. The objects (a dossier, a session) are picked by a fixed rule, so that the
+small and the large base give comparable pages.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from comptes.models import Role, Utilisateur
+from gouvernance.models import EtatSeance, Seance
+from projets.models import Origine, Projet, Statut
+
+ROLES = {
+    "administrateur": Role.ADMINISTRATEUR,
+    "agent": Role.AGENT,
+    "membre": Role.MEMBRE_COMITE,
+    "porteur": Role.PORTEUR,
+    "lecteur": Role.LECTEUR,
+}
+
+
+@dataclass(frozen=True)
+class Cible:
+    nom: str
+    url: str
+    role: str | None  # None: anonymous (the floor)
+
+
+def utilisateur(role: str) -> Utilisateur:
+    if role == "porteur":
+        # The porteur whose organisation has the most dossiers, so that its list is never
+        # empty at either size (an empty page skips its prefetch queries).
+        return (
+            Utilisateur.objects.filter(role=Role.PORTEUR, username__startswith="bench.")
+            .annotate(dossiers=Count("organisation__projets"))
+            .order_by("-dossiers", "username")
+            .first()
+        )
+    return Utilisateur.objects.get(username=f"bench.{ROLES[role]}")
+
+
+def cibles() -> list[Cible]:
+    dossier = (
+        Projet.objects.filter(origine=Origine.DEPOT, statut=Statut.EN_COURS)
+        .order_by("reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    membre = utilisateur("membre")
+    seance = (
+        Seance.objects.filter(etat=EtatSeance.CLOSE, comite__membres__utilisateur=membre)
+        .order_by("-date")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    liste = [Cible("plancher (vue nue)", "/bench/plancher/", "lecteur")]
+    liste += [Cible(f"accueil ({role})", "/", role) for role in ROLES]
+    liste += [
+        Cible("projets : liste", "/projets/", "administrateur"),
+        Cible(
+            "projets : liste filtrée",
+            "/projets/?statut=en_cours&departement=59&financeur=region",
+            "administrateur",
+        ),
+        Cible("projets : recherche", "/projets/?q=campus", "administrateur"),
+        Cible("projets : liste du porteur", "/projets/", "porteur"),
+        Cible("dossier", f"/projets/{dossier}/", "administrateur"),
+        Cible("registre : programmation", "/financement/", "agent"),
+        Cible("registre : signataire", "/financement/signataires/region/", "agent"),
+        Cible("séance", f"/gouvernance/seances/{seance}/", "membre"),
+        Cible("API projets", "/api/v1/projets/", "administrateur"),
+        Cible("API lignes programmées", "/api/v1/financement/lignes/", "agent"),
+        Cible("API engagements", "/api/v1/financement/engagements/", "agent"),
+        Cible("API séances", "/api/v1/seances/", "membre"),
+        Cible("API signataires", "/api/v1/signataires/", "lecteur"),
+    ]
+    return liste

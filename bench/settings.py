@@ -1,0 +1,20 @@
+"""Settings of the benchmark: the portal's own settings, plus the bare view of the floor.
+
+Only the URL configuration changes (`bench.urls` adds `/bench/plancher/`), so that the
+product's URLs never carry a test view.
+"""
+
+import os
+import warnings
+
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+
+from cper.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "gabarits"]  # noqa: F405
+# The load client speaks plain HTTP on the loopback.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+# Static files are not what is measured: no `collectstatic`, and no warning about it.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
