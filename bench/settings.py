@@ -16,5 +16,7 @@ TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "gabarits"] 
 # The load client speaks plain HTTP on the loopback.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
 # Static files are not what is measured: no `collectstatic`, and no warning about it.
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
