@@ -517,7 +517,8 @@ def rapport(resultats: dict) -> tuple[str, list[str]]:
         f"sur-engagement **{o['sur_engagement']} €** | 0 € {_marque(ok_orage)} |",
         "",
         "Cibles par page : p95 ≤ 150 ms, p95 ≤ 4 × le plancher, requêtes SQL identiques aux deux "
-        "tailles. CSV : un export minimal écrit par le banc lui-même (les exports du portail, dans cper/socle/exports.py, ne sont pas encore mesurés ici).",
+        "tailles. CSV : un export minimal écrit par le banc lui-même (les exports du portail, "
+        "dans cper/socle/exports.py, ne sont pas encore mesurés ici).",
     ]
     if not ok_pdf:
         manques.append(f"PDF : {pdf['secondes_par_page']} s/page > {CIBLE_PDF_S_PAR_PAGE}")
