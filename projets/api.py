@@ -322,29 +322,11 @@ class ProjetEntreeSerializer(serializers.Serializer):
 
     def donnees(self, base: dict | None = None) -> DonneesProjet:
         d = {**(base or {}), **self.validated_data}
-        return DonneesProjet(
-            titre=d["titre"],
-            mesure=d["mesure"],
-            description=d.get("description", ""),
-            maitre_ouvrage=d.get("maitre_ouvrage"),
-            maitre_ouvrage_nom=d.get("maitre_ouvrage_nom", ""),
-            maitre_ouvrage_siret=d.get("maitre_ouvrage_siret", ""),
-            contact_nom=d.get("contact_nom", ""),
-            contact_courriel=d.get("contact_courriel", ""),
-            contact_telephone=d.get("contact_telephone", ""),
+        return DonneesProjet.depuis(
+            d,
             departements=list(d.get("departements", [])),
             territoires_speciaux=list(d.get("territoires_speciaux", [])),
             communes=[(c["code_insee"], c.get("nom", "")) for c in d.get("communes", [])],
-            date_debut=d.get("date_debut"),
-            date_fin=d.get("date_fin"),
-            justification_fin_tardive=d.get("justification_fin_tardive", ""),
-            cout_total_ht=d.get("cout_total_ht"),
-            decarbonation=d.get("decarbonation", ""),
-            decarbonation_justification=d.get("decarbonation_justification", ""),
-            impact_environnemental=d.get("impact_environnemental", ""),
-            impact_environnemental_justification=d.get("impact_environnemental_justification", ""),
-            egalite_femmes_hommes=d.get("egalite_femmes_hommes", ""),
-            egalite_femmes_hommes_justification=d.get("egalite_femmes_hommes_justification", ""),
             lignes=[
                 LigneSaisie(
                     montant=ligne["montant"],

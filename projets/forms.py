@@ -277,29 +277,11 @@ def lignes_valides(formset) -> list:
 
 def donnees_projet(form: ProjetForm, lignes, phases) -> DonneesProjet:
     d = form.cleaned_data
-    return DonneesProjet(
-        titre=d["titre"],
-        description=d.get("description", ""),
-        mesure=d["mesure"],
-        maitre_ouvrage=d.get("maitre_ouvrage"),
-        maitre_ouvrage_nom=d.get("maitre_ouvrage_nom", ""),
-        maitre_ouvrage_siret=d.get("maitre_ouvrage_siret", ""),
-        contact_nom=d.get("contact_nom", ""),
-        contact_courriel=d.get("contact_courriel", ""),
-        contact_telephone=d.get("contact_telephone", ""),
+    return DonneesProjet.depuis(
+        d,
         departements=list(d.get("departements") or []),
         territoires_speciaux=list(d.get("territoires_speciaux") or []),
         communes=d.get("communes") or [],
-        date_debut=d.get("date_debut"),
-        date_fin=d.get("date_fin"),
-        justification_fin_tardive=d.get("justification_fin_tardive", ""),
-        cout_total_ht=d.get("cout_total_ht"),
-        decarbonation=d.get("decarbonation", ""),
-        decarbonation_justification=d.get("decarbonation_justification", ""),
-        impact_environnemental=d.get("impact_environnemental", ""),
-        impact_environnemental_justification=d.get("impact_environnemental_justification", ""),
-        egalite_femmes_hommes=d.get("egalite_femmes_hommes", ""),
-        egalite_femmes_hommes_justification=d.get("egalite_femmes_hommes_justification", ""),
         lignes=[f.saisie() for f in lignes_valides(lignes)],
         phases=[f.saisie() for f in lignes_valides(phases)],
     )

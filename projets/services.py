@@ -1,6 +1,6 @@
 """Write use-cases of dossiers: each is one transaction that ends with its journal row."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
@@ -84,6 +84,15 @@ class DonneesProjet:
     egalite_femmes_hommes_justification: str = ""
     lignes: list[LigneSaisie] = field(default_factory=list)
     phases: list[PhaseSaisie] = field(default_factory=list)
+
+    @classmethod
+    def depuis(cls, valeurs: dict, **listes) -> "DonneesProjet":
+        """From a form's or a serializer's cleaned data: the fields it names (an absent or null
+        one keeps its default) and the lists, already converted, given as keywords."""
+        simples = {f.name for f in fields(cls)} - set(listes)
+        return cls(
+            **{nom: valeurs[nom] for nom in simples if valeurs.get(nom) is not None}, **listes
+        )
 
 
 CHAMPS_SIMPLES = [
