@@ -53,9 +53,9 @@ test: install
 
 # The benchmark of issue 9: generates (or reuses) cper_bench_petit and cper_bench on the
 # PostgreSQL of BENCH_PG, serves the large one with gunicorn (2 workers) on a free loopback
-# port, measures, writes bench/results.json and bench/resultats.md and prints the table.
+# port, measures, writes outillage/bench/results.json and resultats.md and prints the table.
 bench: install
-	$(BIN)/python -m bench.mesurer
+	$(BIN)/python -m outillage.bench.mesurer
 
 lint: install
 	$(BIN)/ruff check .

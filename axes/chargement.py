@@ -12,7 +12,7 @@ from axes.models import (
     TerritoireSpecial,
 )
 from comptes.models import Organisation
-from cper.socle.chargement import Bilan, synchroniser
+from socle.chargement import Bilan, synchroniser
 
 
 def _date(texte: str | None) -> date | None:

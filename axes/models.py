@@ -7,7 +7,7 @@ sous-mesure (I.3.1.a). Every node keeps the line of the signed text it comes fro
 from django.db import models
 
 from comptes.models import Organisation
-from cper.socle.montants import MONTANT
+from socle.montants import MONTANT
 
 
 class Contrat(models.Model):

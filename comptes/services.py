@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comptes.models import JetonApi, Utilisateur
-from cper.socle.exceptions import EtatIncompatible, RegleMetierError
+from socle.exceptions import EtatIncompatible, RegleMetierError
 
 JETONS_ACTIFS_MAXIMUM = 20
 

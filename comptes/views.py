@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from comptes.forms import ConnexionForm, JetonForm
 from comptes.services import jeton_creer, jeton_revoquer
-from cper.socle.exceptions import RegleMetierError
+from socle.exceptions import RegleMetierError
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -60,25 +60,27 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "csp",
-    "cper",
+    "socle",
     "comptes",
     "axes",
     "projets",
     "financement",
     "gouvernance",
     "rapports",
+    "tableau_de_bord",
+    "outillage",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "cper.socle.middleware.LimiteTailleRequeteMiddleware",
+    "socle.middleware.LimiteTailleRequeteMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "cper.socle.middleware.LoginRequiredMiddleware",
+    "socle.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -97,7 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cper.socle.context_processors.portail",
+                "socle.context_processors.portail",
             ],
         },
     },
@@ -158,7 +160,7 @@ MEDIA_ROOT = VAR_DIR / "documents"
 MEDIA_URL = "/documents-non-servis/"
 # Uploads above 2.5 Mo are streamed to a temporary file, never held in memory; a form without
 # files may send 2.5 Mo at most; a whole request (one 20 Mo attachment and its form) 21 Mo at
-# most, refused with 413 before Django reads it (cper.socle.middleware).
+# most, refused with 413 before Django reads it (socle.middleware).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
@@ -252,10 +254,10 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "cper.socle.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "socle.api.Pagination",
     "PAGE_SIZE": 50,
     "COERCE_DECIMAL_TO_STRING": True,
-    "EXCEPTION_HANDLER": "cper.socle.api.exception_handler",
+    "EXCEPTION_HANDLER": "socle.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API du portail CPER Hauts-de-France 2021-2027",
@@ -276,7 +278,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "cper.socle.api.decrire_parametres",
+        "socle.api.decrire_parametres",
     ],
     # One name per choice set, so that the schema validates without warnings.
     "ENUM_NAME_OVERRIDES": {

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from cper import views
 from financement import views as financement_views
+from tableau_de_bord import views
 
 admin.site.site_header = "Administration du portail CPER Hauts-de-France"
 admin.site.site_title = "Portail CPER"

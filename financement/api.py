@@ -32,8 +32,7 @@ from financement.services import (
     paiement_enregistrer,
 )
 from projets.filters import AnneeFilter
-
-MONTANT = {"max_digits": 14, "decimal_places": 2}
+from socle.montants import MONTANT
 
 
 class SignataireSerializer(serializers.Serializer):

@@ -11,13 +11,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from cper.socle.exports import (
-    XLSX_CONTENT_TYPE,
-    Column,
-    csv_response,
-    json_response,
-    xlsx_response,
-)
 from financement.api import EngagementFilter, LigneFilter, PaiementFilter
 from financement.donnees_ouvertes import (
     COLONNES_PROJETS_PROGRAMMES,
@@ -28,6 +21,13 @@ from financement.donnees_ouvertes import (
 )
 from financement.models import Engagement, LigneProgrammee, Paiement
 from projets.models import Projet
+from socle.exports import (
+    XLSX_CONTENT_TYPE,
+    Column,
+    csv_response,
+    json_response,
+    xlsx_response,
+)
 
 CSV = {(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="Fichier CSV (UTF-8).")}
 XLSX = {

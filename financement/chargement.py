@@ -1,6 +1,6 @@
 from axes.models import Contrat, Signataire
-from cper.socle.chargement import Bilan, synchroniser
 from financement.models import Enveloppe, VersionEnveloppe
+from socle.chargement import Bilan, synchroniser
 
 
 def charger_enveloppes(*, contrat: Contrat, bilan: Bilan) -> None:

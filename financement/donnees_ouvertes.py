@@ -19,8 +19,8 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from axes.selectors import contrat_courant
-from cper.socle.exports import Column
 from financement.models import Engagement, LigneProgrammee, Paiement
+from socle.exports import Column
 
 TAILLE_LOT = 1000
 DISPOSITIF = "CPER Hauts-de-France 2021-2027"

@@ -4,8 +4,8 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from axes.models import Signataire
-from cper.socle.formulaires import MontantField
 from financement.models import TypeActe, TypePaiement
+from socle.formulaires import MontantField
 
 ANNEES_BUDGETAIRES = [(a, str(a)) for a in range(2021, 2031)]
 

@@ -11,8 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 
 from axes.models import Noeud, Signataire
-from cper.socle.montants import MONTANT
 from projets.models import LignePlanFinancement, Projet
+from socle.montants import MONTANT
 
 
 def _positif(nom: str, champ: str) -> models.CheckConstraint:

@@ -9,8 +9,6 @@ from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 
 from axes.models import Contrat, Departement, Noeud, Signataire
-from cper.socle.graphiques import Serie, barres_horizontales
-from cper.socle.montants import format_taux, taux
 from financement.models import (
     Engagement,
     Enveloppe,
@@ -20,6 +18,8 @@ from financement.models import (
 )
 from projets.models import Projet
 from projets.permissions import voit_tous_les_projets
+from socle.graphiques import Serie, barres_horizontales
+from socle.montants import format_taux, taux
 
 ZERO = Decimal("0.00")
 

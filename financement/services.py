@@ -12,8 +12,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
 from axes.models import Noeud, Signataire
-from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
-from cper.socle.montants import format_euros
 from financement.models import (
     ApprobationAvenant,
     Avenant,
@@ -31,6 +29,8 @@ from financement.models import (
 )
 from financement.permissions import peut_approuver_pour, peut_executer, peut_preparer_avenant
 from projets.models import NatureFinancement, Projet, Statut
+from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
+from socle.montants import format_euros
 
 STATUTS_EXECUTABLES = frozenset({Statut.PROGRAMME, Statut.EN_COURS})
 

@@ -14,10 +14,6 @@ from django.views.decorators.http import require_POST
 
 from axes.models import Signataire
 from axes.selectors import contrat_courant
-from cper.socle.carte import carte_departements
-from cper.socle.exceptions import ActionNonAutorisee, RegleMetierError
-from cper.socle.exports import table_schema
-from cper.socle.formulaires import MontantField
 from financement.donnees_ouvertes import COLONNES_PROJETS_PROGRAMMES, COLONNES_SCDL
 from financement.forms import (
     ApprobationForm,
@@ -51,6 +47,10 @@ from financement.services import (
     paiement_enregistrer,
 )
 from projets.selectors import projet_pour
+from socle.carte import carte_departements
+from socle.exceptions import ActionNonAutorisee, RegleMetierError
+from socle.exports import table_schema
+from socle.formulaires import MontantField
 
 
 def _erreurs_vers_formulaire(erreur: RegleMetierError, form) -> None:

@@ -11,7 +11,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible
 from gouvernance import services
 from gouvernance.models import (
     Avis,
@@ -38,6 +37,7 @@ from gouvernance.selectors import (
     seances_visibles,
 )
 from projets.selectors import projet_pour
+from socle.exceptions import ActionNonAutorisee, EtatIncompatible
 
 
 def _exiger(request) -> None:

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from axes.models import Contrat, Noeud, Signataire
 from comptes.models import Organisation
-from cper.socle.chargement import Bilan, synchroniser, synchroniser_m2m
 from gouvernance.models import Comite, Critere, GrilleAnalyse
+from socle.chargement import Bilan, synchroniser, synchroniser_m2m
 
 
 def _organisation_pilote(contrat: Contrat, code: str) -> Organisation:

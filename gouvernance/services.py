@@ -14,8 +14,6 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from comptes.models import Role
-from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
-from cper.socle.notifications import notifier
 from gouvernance.models import (
     ChoixVote,
     Comite,
@@ -50,6 +48,8 @@ from gouvernance.selectors import (
 from projets.models import Projet, Statut
 from projets.services import projet_transitionner
 from projets.workflow import Action
+from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
+from socle.notifications import notifier
 
 ACTION_PAR_RESULTAT = {
     Resultat.RETENU: Action.RETENIR,

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cper.socle.exceptions import ActionNonAutorisee, RegleMetierError
 from gouvernance import services
 from gouvernance.models import (
     ChoixVote,
@@ -45,6 +44,7 @@ from gouvernance.selectors import (
 )
 from projets.models import Statut
 from projets.selectors import projet_pour
+from socle.exceptions import ActionNonAutorisee, RegleMetierError
 
 
 def _exiger_gouvernance(request) -> None:

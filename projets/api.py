@@ -15,7 +15,6 @@ from rest_framework.views import APIView
 
 from axes.models import Departement, Noeud, Signataire, TerritoireSpecial
 from comptes.models import Organisation, valider_siret
-from cper.socle.exports import XLSX_CONTENT_TYPE, Column, csv_response, xlsx_response
 from projets.filters import ProjetFilter
 from projets.models import (
     Appreciation,
@@ -36,8 +35,8 @@ from projets.services import (
     projet_transitionner,
 )
 from projets.workflow import TRANSITIONS, Acteur
-
-MONTANT = {"max_digits": 14, "decimal_places": 2}
+from socle.exports import XLSX_CONTENT_TYPE, Column, csv_response, xlsx_response
+from socle.montants import MONTANT
 
 
 # --- Sortie --------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from axes.models import Contrat, Departement, Noeud, Signataire
 from comptes.models import Organisation, TypeOrganisation
-from cper.socle.chargement import Bilan, synchroniser, synchroniser_m2m
 from projets.models import Origine, ParametreMesure, Projet, Statut
+from socle.chargement import Bilan, synchroniser, synchroniser_m2m
 
 
 def reference_operation(identifiant: str) -> str:

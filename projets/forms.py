@@ -5,7 +5,6 @@ from dsfr.forms import DsfrBaseForm
 
 from axes.models import Departement, Noeud, Signataire, TerritoireSpecial
 from comptes.models import Organisation, valider_siret
-from cper.socle.formulaires import MontantField
 from projets.models import (
     Appreciation,
     CommuneProjet,
@@ -14,6 +13,7 @@ from projets.models import (
     TypePhase,
 )
 from projets.services import DonneesProjet, LigneSaisie, PhaseSaisie
+from socle.formulaires import MontantField
 
 ANNEES = [(a, str(a)) for a in range(2015, 2036)]
 

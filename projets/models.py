@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from axes.models import Departement, Noeud, Signataire, TerritoireSpecial
 from comptes.models import Organisation
-from cper.socle.montants import MONTANT
+from socle.montants import MONTANT
 
 FIN_CONTRAT = date(2027, 12, 31)
 

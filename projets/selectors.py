@@ -4,8 +4,8 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from axes.models import Contrat, Noeud
-from cper.socle.montants import format_euros
 from projets.models import LignePlanFinancement, Projet, Statut
+from socle.montants import format_euros
 
 
 def projets_du_noeud(*, noeud: Noeud) -> QuerySet[Projet]:

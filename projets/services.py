@@ -11,9 +11,6 @@ from django.utils import timezone
 
 from axes.models import Departement, Noeud, TerritoireSpecial
 from comptes.models import Organisation, Role
-from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
-from cper.socle.fichiers import FichierRefuse, nom_sur, verifier_fichier
-from cper.socle.montants import format_euros, format_nombre
 from projets.models import (
     FIN_CONTRAT,
     CommuneProjet,
@@ -38,6 +35,9 @@ from projets.permissions import (
 )
 from projets.signals import transition_effectuee
 from projets.workflow import TRANSITIONS, Acteur, Action
+from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
+from socle.fichiers import FichierRefuse, nom_sur, verifier_fichier
+from socle.montants import format_euros, format_nombre
 
 
 @dataclass

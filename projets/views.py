@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from comptes.models import Role
-from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from projets.filters import ProjetFilter
 from projets.forms import (
     DocumentForm,
@@ -30,6 +29,7 @@ from projets.services import (
     taux_autofinancement_minimum,
 )
 from projets.workflow import TRANSITIONS, Action
+from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 
 TAILLE_PAGE = 50
 

@@ -7,7 +7,7 @@ A chart is a list of rectangles and texts whose geometry is computed here, in `D
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cper.socle.montants import format_meuros
+from socle.montants import format_meuros
 
 BLEU_FRANCE = "#000091"
 BLEU_MOYEN = "#6a6af4"

@@ -22,9 +22,9 @@ from django.dispatch import receiver
 from django.urls import reverse
 
 from comptes.models import Role, Utilisateur
-from cper.socle.notifications import notifier
 from projets.models import NatureFinancement, Projet, Statut
 from projets.signals import transition_effectuee
+from socle.notifications import notifier
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from axes.models import Contrat, Noeud, Signataire
-from cper.socle.montants import taux
 from financement.models import Engagement, LigneProgrammee, Paiement
 from financement.selectors import (
     Execution,
@@ -41,6 +40,7 @@ from rapports.graphiques import (
     barres_groupees,
 )
 from rapports.models import Travail
+from socle.montants import taux
 
 ZERO = Decimal("0.00")
 

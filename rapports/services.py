@@ -23,8 +23,6 @@ from django.utils import timezone, translation
 from axes.models import Signataire
 from axes.selectors import contrat_courant
 from comptes.models import Role, Utilisateur
-from cper.socle.montants import format_euros, taux
-from cper.socle.notifications import notifier
 from financement.models import (
     CreditsOuverts,
     Engagement,
@@ -45,6 +43,8 @@ from rapports.models import (
 )
 from rapports.pdf import document_pdf
 from rapports.selectors import donnees_bilan, donnees_fiche_projet
+from socle.montants import format_euros, taux
+from socle.notifications import notifier
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 from django import template
 
-from cper.socle import montants
+from socle import montants
 
 register = template.Library()
 

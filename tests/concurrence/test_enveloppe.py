@@ -10,10 +10,10 @@ from django.test import Client
 
 from axes.models import Signataire
 from comptes.models import Role
-from cper.socle.exceptions import RegleMetierError
 from financement.models import Engagement, Enveloppe, LigneProgrammee
 from projets.models import NatureFinancement, Projet, SourceFinancement, Statut
 from projets.services import LigneSaisie, projet_creer, projet_transitionner
+from socle.exceptions import RegleMetierError
 
 NOMBRE = 40
 

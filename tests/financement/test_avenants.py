@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from axes.models import Signataire
 from axes.selectors import contrat_courant
-from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from financement.models import Avenant, Enveloppe, StatutAvenant
 from financement.selectors import enveloppes_a_la_date
 from financement.services import (
@@ -17,6 +16,7 @@ from financement.services import (
     avenant_creer,
     avenant_mettre_en_vigueur,
 )
+from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 
 MOBILITE = "Avenant mobilités 2023-2027"
 

@@ -12,9 +12,9 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cper.socle.table_schema import valider_csv
 from financement.donnees_ouvertes import COLONNES_PROJETS_PROGRAMMES, COLONNES_SCDL
 from financement.services import engagement_enregistrer, paiement_enregistrer
+from socle.table_schema import valider_csv
 
 SCHEMA_SCDL = "fixtures/schemas/scdl-subventions.json"
 

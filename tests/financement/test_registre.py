@@ -7,7 +7,6 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from axes.models import Noeud, Signataire
-from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from financement.models import (
     CreditsOuverts,
     Engagement,
@@ -25,6 +24,7 @@ from financement.services import (
 )
 from projets.models import Projet, Statut, TransitionProjet
 from projets.services import projet_creer, projet_transitionner
+from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 
 
 def enveloppe(code):

@@ -10,10 +10,10 @@ import threading
 import pytest
 from django.db import connections
 
-from cper.socle.exceptions import RegleMetierError
 from gouvernance.models import Decision, JournalGouvernance, Vote
 from gouvernance.services import seance_clore, vote_enregistrer
 from projets.models import TransitionProjet
+from socle.exceptions import RegleMetierError
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

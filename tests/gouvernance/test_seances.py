@@ -4,7 +4,6 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 
-from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from gouvernance.models import (
     Decision,
     JournalGouvernance,
@@ -22,6 +21,7 @@ from gouvernance.services import (
     vote_modifier,
 )
 from projets.models import Statut
+from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 
 
 def compter():

@@ -7,7 +7,6 @@ import pytest
 
 from axes.models import Noeud, Signataire
 from comptes.models import Organisation
-from cper.socle.exceptions import RegleMetierError
 from projets.models import (
     NatureFinancement,
     ParametreMesure,
@@ -18,6 +17,7 @@ from projets.models import (
 )
 from projets.services import LigneSaisie, PhaseSaisie, projet_creer, projet_transitionner
 from projets.workflow import Action
+from socle.exceptions import RegleMetierError
 
 
 def etat(projet):

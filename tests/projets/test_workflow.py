@@ -3,10 +3,10 @@ illegal ones are refused with a clear message and change nothing."""
 
 import pytest
 
-from cper.socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from projets.models import Projet, Statut, TransitionProjet
 from projets.services import actions_possibles, projet_transitionner
 from projets.workflow import TRANSITIONS, Acteur, Action
+from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 
 DECISION = object()  # what gouvernance passes for committee actions
 

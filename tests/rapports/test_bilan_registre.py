@@ -8,11 +8,11 @@ import pytest
 from django.utils import translation
 
 from axes.selectors import contrat_courant
-from cper.socle.montants import format_euros
 from financement.models import Enveloppe
 from financement.services import credits_ouvrir, engagement_enregistrer, paiement_enregistrer
 from rapports.pdf import document_pdf
 from rapports.selectors import donnees_bilan
+from socle.montants import format_euros
 from tests.rapports.outils import nombre_pages, normaliser, texte_pdf
 
 

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from cper.socle.carte import carte_departements, classe_de, formes
+from socle.carte import carte_departements, classe_de, formes
 
 
 def test_les_formes_sont_les_cinq_departements_des_hauts_de_france():

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from cper.socle.graphiques import LARGEUR_LIBELLES, Serie, barres_horizontales
+from socle.graphiques import LARGEUR_LIBELLES, Serie, barres_horizontales
 
 SERIES = [Serie("Enveloppe", "enveloppe"), Serie("Engagé", "engage")]
 

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from cper.socle.montants import format_euros, format_meuros, taux
+from socle.montants import format_euros, format_meuros, taux
 
 
 def test_les_montants_s_ecrivent_a_la_francaise():

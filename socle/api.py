@@ -5,7 +5,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cper.socle.exceptions import RegleMetierError
+from socle.exceptions import RegleMetierError
 
 
 class Pagination(PageNumberPagination):

@@ -6,10 +6,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from axes.chargement import charger_contrat
-from cper.socle.chargement import Bilan
 from financement.chargement import charger_enveloppes
 from gouvernance.chargement import charger_comites, charger_grille
 from projets.chargement import charger_operations, charger_parametres
+from socle.chargement import Bilan
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "cper-hdf-2021-2027.json"
 

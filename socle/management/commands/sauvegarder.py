@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cper.socle.sauvegarde import SauvegardeImpossible, base_sauvegarder
+from socle.sauvegarde import SauvegardeImpossible, base_sauvegarder
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from cper.socle.montants import format_euros
+from socle.montants import format_euros
 
 NOMBRE_CLASSES = 5
 FICHIER_FORMES = Path(settings.BASE_DIR) / "static" / "carte" / "hauts-de-france.json"

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cper.demo import creer_comptes_demo
-from cper.demo_scenario import charger_scenario, deja_charge
+from outillage.demo import creer_comptes_demo
+from outillage.demo_scenario import charger_scenario, deja_charge
 
 
 class Command(BaseCommand):

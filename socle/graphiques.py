@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cper.socle.montants import format_meuros
+from socle.montants import format_meuros
 
 LARGEUR = 860
 LARGEUR_LIBELLES = 350

@@ -1,6 +1,6 @@
 """Settings of the benchmark: the portal's own settings, plus the bare view of the floor.
 
-Only the URL configuration changes (`bench.urls` adds `/bench/plancher/`), so that the
+Only the URL configuration changes (`outillage.bench.urls` adds `/bench/plancher/`), so that the
 product's URLs never carry a test view.
 """
 
@@ -11,8 +11,8 @@ os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
 
 from cper.settings import *  # noqa: F403
 
-ROOT_URLCONF = "bench.urls"
-TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "gabarits"]  # noqa: F405
+ROOT_URLCONF = "outillage.bench.urls"
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "outillage" / "bench" / "gabarits"]  # noqa: F405
 # The load client speaks plain HTTP on the loopback.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cper.socle.sauvegarde import SauvegardeImpossible, base_restaurer
+from socle.sauvegarde import SauvegardeImpossible, base_restaurer
 
 
 class Command(BaseCommand):

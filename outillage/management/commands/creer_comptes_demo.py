@@ -1,7 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from cper.demo import MOT_DE_PASSE_DEMO, creer_comptes_demo
+from outillage.demo import MOT_DE_PASSE_DEMO, creer_comptes_demo
 
 
 class Command(BaseCommand):

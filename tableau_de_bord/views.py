@@ -5,12 +5,12 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from axes.selectors import arbre_programme, contrat_courant
-from cper.socle.carte import carte_departements
-from cper.socle.graphiques import Serie, barres_horizontales
-from cper.socle.montants import format_nombre
-from cper.tableau_de_bord import tableau_de_bord as construire_tableau_de_bord
 from financement.selectors import tableau_enveloppes
 from projets.selectors import operations_inscrites_par_departement
+from socle.carte import carte_departements
+from socle.graphiques import Serie, barres_horizontales
+from socle.montants import format_nombre
+from tableau_de_bord.selectors import tableau_de_bord as construire_tableau_de_bord
 
 
 def nombre_operations(valeur: Decimal) -> str:

@@ -1,9 +1,16 @@
 """Amounts: `Decimal` euros with two decimals, never floats, displayed the French way."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Final, TypedDict
 
-# One definition for every money column.
-MONTANT = {"max_digits": 14, "decimal_places": 2}
+
+class Chiffres(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+# One definition for every money column (models, forms and serializers).
+MONTANT: Final[Chiffres] = {"max_digits": 14, "decimal_places": 2}
 
 CENTIME = Decimal("0.01")
 ESPACE_FINE = "\u202f"  # narrow no-break space, the French thousands separator

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from axes.models import Signataire
 from comptes.models import Role
-from cper.socle.graphiques import barres_horizontales
 from financement.models import Avenant, Enveloppe, LigneProgrammee, StatutAvenant
 from financement.selectors import (
     SERIES_EXECUTION,
@@ -19,6 +18,7 @@ from financement.selectors import (
 )
 from gouvernance.models import EtatSeance, Membre, PointOrdreDuJour, RoleMembre, Seance, Vote
 from projets.models import Projet, Statut
+from socle.graphiques import barres_horizontales
 
 PROCHAINE_ETAPE = {
     Statut.BROUILLON: "À compléter puis à déposer.",
