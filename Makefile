@@ -46,8 +46,7 @@ run: install
 # (Chromium at /usr/bin/chromium; screenshots under test-artefacts/e2e/).
 test: export DJANGO_SETTINGS_MODULE = cper.settings_test
 test: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
@@ -57,9 +56,14 @@ test: install
 bench: install
 	$(BIN)/python -m outillage.bench.mesurer
 
+# Style and structure: ruff (with McCabe complexity at 10 on domain code), mypy (strict on the
+# modules that carry the rules), import-linter (the floors), djlint (templates).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/lint-imports
+	$(BIN)/djlint templates --lint
 
 # Backup of the PostgreSQL database of DATABASE_URL (pg_dump -Fc) under var/sauvegardes/, and
 # its restore into an EMPTY database: `createdb cper_restauree` then

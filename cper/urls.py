@@ -12,7 +12,8 @@ admin.site.index_title = "Données du contrat et du portail"
 urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("tableau-de-bord/", views.tableau_de_bord, name="tableau_de_bord"),
-    path("", include("axes.urls")),
+    path("programme/", views.programme, name="programme"),
+    path("programme/<str:code>/", views.noeud_detail, name="noeud"),
     path("", include("comptes.urls")),
     path("projets/", include("projets.urls")),
     path("financement/", include("financement.urls")),

@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.urls import reverse
 
-from axes.selectors import arbre_programme, contrat_courant
+from axes.selectors import arbre_programme, ascendants, contrat_courant, noeud_par_code
 from financement.selectors import tableau_enveloppes
-from projets.selectors import operations_inscrites_par_departement
+from projets.selectors import operations_inscrites_par_departement, projets_du_noeud
 from socle.carte import carte_departements
 from socle.graphiques import Serie, barres_horizontales
 from socle.montants import format_nombre
@@ -59,3 +59,32 @@ def tableau_de_bord(request):
     contrat = contrat_courant()
     tableau = construire_tableau_de_bord(utilisateur=request.user, contrat=contrat)
     return render(request, "tableau_de_bord.html", {"tableau": tableau, "contrat": contrat})
+
+
+@login_not_required
+def programme(request):
+    """The programme tree of the contract (public)."""
+    contrat = contrat_courant()
+    return render(
+        request,
+        "axes/programme.html",
+        {"contrat": contrat, "axes": arbre_programme(contrat=contrat)},
+    )
+
+
+@login_not_required
+def noeud_detail(request, code: str):
+    """One node of the programme: its sub-measures, operations and dossiers (public)."""
+    contrat = contrat_courant()
+    noeud = noeud_par_code(contrat=contrat, code=code)
+    return render(
+        request,
+        "axes/noeud.html",
+        {
+            "contrat": contrat,
+            "noeud": noeud,
+            "ascendants": ascendants(noeud),
+            "enfants": list(noeud.enfants.order_by("position")),
+            "projets": list(projets_du_noeud(noeud=noeud)),
+        },
+    )
