@@ -22,7 +22,7 @@ class UtilisateurAdmin(UserAdmin):
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Rattachement", {"fields": ("organisation", "role")}),
     )
     add_fieldsets = (
@@ -35,16 +35,16 @@ class UtilisateurAdmin(UserAdmin):
 class TentativeConnexionAdmin(admin.ModelAdmin):
     """Read-only; deleting a row lifts its lock (an administrator unlocking a person)."""
 
-    list_display = [
+    list_display = (
         "identifiant",
         "adresse_ip",
         "echecs",
         "dernier_essai_le",
         "verrouille_jusqu_au",
         "verrouillages",
-    ]
+    )
     search_fields = ["identifiant", "adresse_ip"]
-    readonly_fields = [*list_display, "verrouille_le"]
+    readonly_fields = (*list_display, "verrouille_le")
 
     def has_add_permission(self, request):
         return False

@@ -91,7 +91,7 @@ class Utilisateur(AbstractUser):
     )
     role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.LECTEUR)
 
-    objects = UtilisateurManager()
+    objects = UtilisateurManager()  # type: ignore[misc]  # django-stubs types it as a class variable
 
     class Meta:
         verbose_name = "utilisateur"

@@ -22,7 +22,7 @@ class CompteDemo:
 
 def comptes_demo_prevus() -> list[tuple[str, str, str, str, str, str]]:
     """(identifiant, prénom, nom, rôle, organisation, type d'organisation)."""
-    comptes = [
+    comptes: list[tuple[str, str, str, str, str, str]] = [
         ("admin", "Camille", "Secrétariat", Role.ADMINISTRATEUR, "Secrétariat du CPER", "etat"),
         ("lecteur", "Louis", "Lecteur", Role.LECTEUR, "Secrétariat du CPER", "etat"),
         ("membre", "Morgane", "Membre", Role.MEMBRE_COMITE, "Région Hauts-de-France", "region"),

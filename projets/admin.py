@@ -17,7 +17,7 @@ class LigneInline(admin.TabularInline):
     model = LignePlanFinancement
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["ordre", "signataire", "source", "nature", "montant"]
+    fields = readonly_fields = ("ordre", "signataire", "source", "nature", "montant")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -351,7 +351,7 @@ class LignePlanFinancement(models.Model):
 
     @property
     def financeur(self) -> str:
-        return self.signataire.nom if self.signataire_id else self.get_source_display()
+        return self.signataire.nom if self.signataire is not None else self.get_source_display()
 
     @property
     def compte_sur_enveloppe(self) -> bool:

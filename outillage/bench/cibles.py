@@ -25,19 +25,22 @@ ROLES = {
 class Cible:
     nom: str
     url: str
-    role: str | None  # None: anonymous (the floor)
+    role: str  # the role whose session requests the page
 
 
 def utilisateur(role: str) -> Utilisateur:
     if role == "porteur":
         # The porteur whose organisation has the most dossiers, so that its list is never
         # empty at either size (an empty page skips its prefetch queries).
-        return (
+        porteur = (
             Utilisateur.objects.filter(role=Role.PORTEUR, username__startswith="bench.")
             .annotate(dossiers=Count("organisation__projets"))
             .order_by("-dossiers", "username")
             .first()
         )
+        if porteur is None:
+            raise RuntimeError("Aucun porteur dans la base du banc : relancez generer_volume.")
+        return porteur
     return Utilisateur.objects.get(username=f"bench.{ROLES[role]}")
 
 

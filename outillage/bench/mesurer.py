@@ -212,7 +212,7 @@ def sessions() -> dict[str, str]:
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = personne.get_session_auth_hash()
         session.create()
-        cookies[role] = session.session_key
+        cookies[role] = str(session.session_key)
     return cookies
 
 
@@ -338,7 +338,7 @@ def mesurer_csv() -> dict:
 
     from projets.models import Projet
 
-    resultats = {}
+    resultats: dict[str, dict[str, float]] = {}
     for nom, queryset in (("vide", Projet.objects.none()), ("complet", Projet.objects.all())):
         tracemalloc.start()
         debut = time.perf_counter()
@@ -355,8 +355,8 @@ def mesurer_csv() -> dict:
             "secondes": round(duree, 2),
             "pic_mo": round(pic / 2**20, 2),
         }
-    resultats["ecart_mo"] = round(resultats["complet"]["pic_mo"] - resultats["vide"]["pic_mo"], 2)
-    return resultats
+    ecart = round(resultats["complet"]["pic_mo"] - resultats["vide"]["pic_mo"], 2)
+    return {**resultats, "ecart_mo": ecart}
 
 
 # --- 7. Commitment storm ----------------------------------------------------------------------
@@ -377,6 +377,7 @@ def orage(port: int, cookie_agent: str) -> dict:
         .order_by("pk")
         .first()
     )
+    assert ligne is not None, "la base du banc a des lignes programmées en cours"  # noqa: S101
     reste = ligne.montant_programme - ligne.montant_engage
     montant = (reste / 25).quantize(Decimal("0.01"), rounding=ROUND_UP)
     permis = int(reste // montant)

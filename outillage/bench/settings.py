@@ -12,7 +12,10 @@ os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
 from cper.settings import *  # noqa: F403
 
 ROOT_URLCONF = "outillage.bench.urls"
-TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "outillage" / "bench" / "gabarits"]  # noqa: F405
+TEMPLATES[0]["DIRS"] = [  # noqa: F405
+    *TEMPLATES[0]["DIRS"],  # type: ignore[misc]  # noqa: F405
+    BASE_DIR / "outillage" / "bench" / "gabarits",  # noqa: F405
+]
 # The load client speaks plain HTTP on the loopback.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
