@@ -1,9 +1,12 @@
 """Write use-cases of governance: each is one transaction that ends with its journal row.
 
-Sessions go planifiée → ouverte → close. Every write on a session (agenda, attendance, votes,
-closing) first locks the session row (`SELECT … FOR UPDATE`), so that a vote and the closing
-never interleave and a session closed twice is decided once. The database backs this up: one
-vote per member and item, one decision per item, one presence per member and session.
+Sessions go planifiée → ouverte → close; which action each state allows is the table of
+`gouvernance.workflow`, asked by every use-case here. Every write on a session (agenda,
+attendance, votes, closing) first locks the session row (`SELECT … FOR UPDATE`), so that a vote
+and the closing never interleave and a session closed twice is decided once. The database backs
+this up: one vote per member and item, one decision per item, one presence per member and
+session. A retained dossier is programmed by the ledger's own use-case
+(`financement.services.projet_programmer`), called here, never through a signal.
 """
 
 from dataclasses import dataclass
@@ -286,9 +289,7 @@ class Bulletin:
     exprime_par: Membre
 
 
-def _votant(
-    seance: Seance, moi: Membre, presences: dict[int, Presence], pour_membre: Membre | None
-) -> Membre:
+def _votant(moi: Membre, presences: dict[int, Presence], pour_membre: Membre | None) -> Membre:
     """Oneself, or the member whose proxy one holds."""
     if pour_membre is None or pour_membre.pk == moi.pk:
         return moi
@@ -337,7 +338,7 @@ def _bulletin(
             f"Vous n'êtes pas membre du {seance.comite.nom} : vous ne pouvez pas voter."
         )
     presences = {p.membre_id: p for p in seance.presences.select_related("mandataire__utilisateur")}
-    votant = _votant(seance, moi, presences, pour_membre)
+    votant = _votant(moi, presences, pour_membre)
     _verifier_voix(votant)
     _verifier_presence(presences.get(moi.pk))
     if est_recuse(votant, point, point.recusations.all()):

@@ -125,8 +125,3 @@ def est_close(seance: Seance) -> bool:
 def vote_en_cours(seance: Seance) -> bool:
     """Members may vote (and see their ballots); the secretariat follows the live tally."""
     return seance.etat in EN_COURS_DE_VOTE
-
-
-def peut_preparer(seance: Seance) -> bool:
-    """The agenda may still change (dossiers to put on it)."""
-    return seance.etat in PREPARATION
