@@ -409,17 +409,16 @@ def _verifier_droit(
         raise ActionNonAutorisee(
             f"Seul un mandat de comité permet de {libelle} ce dossier sans en avoir le droit."
         )
-    if transition.acteur in ACTEURS_MANDATES:
-        if mandat is None:
-            qui = (
-                "Seule une décision de comité"
-                if transition.acteur == Acteur.COMITE
-                else "Seul le secrétariat d'un comité"
-            )
-            raise ActionNonAutorisee(f"{qui} peut {libelle} un dossier.")
+    # A decision moves the dossier it decided on, and programmes it when retained.
+    sur_decision = transition.acteur == Acteur.COMITE or (
+        action == Action.PROGRAMMER and mandat is not None
+    )
+    if sur_decision and (mandat is None or mandat.decision_id is None):
+        raise ActionNonAutorisee(f"Seule une décision de comité peut {libelle} un dossier.")
+    if transition.acteur == Acteur.SECRETARIAT and mandat is None:
+        raise ActionNonAutorisee(f"Seul le secrétariat d'un comité peut {libelle} un dossier.")
+    if sur_decision or transition.acteur in ACTEURS_MANDATES:
         return
-    if action == Action.PROGRAMMER and mandat is not None:
-        return  # a committee's decision programmes the dossier it retained, whoever closes it
     if not peut_declencher(par, projet, action):
         raise ActionNonAutorisee(f"Vous ne pouvez pas {libelle} ce dossier.")
 

@@ -105,6 +105,20 @@ def test_un_mandat_ne_donne_pas_les_actions_a_la_main(projet_brouillon, lecteur)
     assert Projet.objects.get(pk=projet.pk).statut == Statut.DEPOSE
 
 
+@pytest.mark.parametrize(
+    ("statut", "action"),
+    [(Statut.INSCRIT_ORDRE_DU_JOUR, Action.RETENIR), (Statut.RETENU, Action.PROGRAMMER)],
+)
+def test_le_mandat_d_une_seance_ne_vaut_pas_decision(projet_brouillon, lecteur, statut, action):
+    """A session's mandate puts dossiers on its agenda; only a decision retains or programmes."""
+    projet = mettre_dans(projet_brouillon, statut)
+    seance = MandatComite(comite="programmation", seance_id=1)
+    with pytest.raises(ActionNonAutorisee, match="Seule une décision de comité"):
+        projet_transitionner(projet=projet, action=action, par=lecteur, mandat=seance)
+    assert Projet.objects.get(pk=projet.pk).statut == statut
+    assert not TransitionProjet.objects.filter(projet=projet).exists()
+
+
 def test_abandonner_exige_un_motif_qui_reste_au_dossier(projet_brouillon, porteur):
     with pytest.raises(RegleMetierError) as erreur:
         projet_transitionner(projet=projet_brouillon, action=Action.ABANDONNER, par=porteur)
