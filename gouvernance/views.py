@@ -83,7 +83,7 @@ def comites(request):
     return render(request, "gouvernance/comites.html", {"comites": list(comites_liste())})
 
 
-def _page_comite(request, comite, form: SeanceForm, statut: int = 200) -> HttpResponse:
+def _page_comite(request, comite, form: SeanceForm) -> HttpResponse:
     moi = membre_actif(utilisateur=request.user, comite=comite)
     return render(
         request,
@@ -96,7 +96,6 @@ def _page_comite(request, comite, form: SeanceForm, statut: int = 200) -> HttpRe
             "maintenant": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "form": form,
         },
-        status=statut,
     )
 
 
@@ -179,19 +178,19 @@ def _contexte_seance(request, seance) -> dict:
         "peut_clore": gere and permet(seance.etat, ActionSeance.CLORE),
         "peut_suivre_decompte": gere and vote_en_cours(seance),
         "peut_saisir_presences": gere and permet(seance.etat, ActionSeance.ENREGISTRER_PRESENCE),
-        "peut_voter": vote_en_cours(seance),
+        "peut_voter": permet(seance.etat, ActionSeance.VOTER),
         "proces_verbal_disponible": est_close(seance),
         "choix": ChoixVote.choices,
         "statuts_presence": StatutPresence.choices,
     }
 
 
-def _page_seance(request, seance, form_inscription: InscriptionForm, statut: int = 200):
+def _page_seance(request, seance, form_inscription: InscriptionForm) -> HttpResponse:
     contexte = _contexte_seance(request, seance)
     if contexte["peut_inscrire"]:
         contexte["inscriptibles"] = list(projets_inscriptibles(seance=seance))
     contexte["form_inscription"] = form_inscription
-    return render(request, "gouvernance/seance.html", contexte, status=statut)
+    return render(request, "gouvernance/seance.html", contexte)
 
 
 def seance(request, pk):
