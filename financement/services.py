@@ -3,6 +3,10 @@ says which limit refuses and how much is still available, and writes its journal
 
 The database is the last word: triggers keep the running totals and CHECK constraints refuse
 any excess (see `financement.models`); the checks here exist to give a clear message.
+
+The steps of a dossier's lifecycle that move money are use-cases of the ledger
+(`projet_programmer`, `projet_solder`, `projet_abandonner`): each takes the dossier's transition
+and the ledger's work in the same transaction. No signal receiver moves money.
 """
 
 from datetime import date
