@@ -180,3 +180,38 @@ def test_une_action_de_comite_n_est_pas_offerte_par_l_api(client, administrateur
         content_type="application/json",
     )
     assert reponse.status_code == 404
+
+
+def test_seul_le_registre_prend_les_etapes_qui_engagent_de_l_argent():
+    """No application module but the ledger's use-cases asks `projet_transitionner` for
+    programmer, solder or abandonner (the tests of the lifecycle table itself may)."""
+    import ast
+    from pathlib import Path
+
+    racine = Path(__file__).resolve().parents[2]
+    financieres = {"programmer", "solder", "abandonner", "PROGRAMMER", "SOLDER", "ABANDONNER"}
+    fautifs = []
+    applications = ["socle", "comptes", "axes", "projets", "financement", "gouvernance"]
+    applications += ["rapports", "tableau_de_bord", "cper", "outillage"]
+    for fichier in (f for app in applications for f in (racine / app).rglob("*.py")):
+        relatif = fichier.relative_to(racine).as_posix()
+        if "/migrations/" in relatif or relatif == "financement/services.py":
+            continue
+        for noeud in ast.walk(ast.parse(fichier.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(noeud, ast.Call)
+                and getattr(noeud.func, "id", getattr(noeud.func, "attr", ""))
+                == "projet_transitionner"
+            ):
+                continue
+            for argument in noeud.keywords:
+                valeur = argument.value
+                if isinstance(valeur, ast.Constant):
+                    nom = valeur.value
+                elif isinstance(valeur, ast.Attribute):
+                    nom = valeur.attr
+                else:
+                    continue  # computed: the edges go through `projet_faire_avancer`
+                if argument.arg == "action" and nom in financieres:
+                    fautifs.append(f"{relatif}:{noeud.lineno}")
+    assert fautifs == []

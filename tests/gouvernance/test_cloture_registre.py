@@ -104,3 +104,24 @@ def test_une_enveloppe_trop_petite_est_dite_sur_la_decision_sans_ligne_au_regist
     assert Enveloppe.objects.get(signataire__code="etat").montant_programme == Decimal("0.00")
     c.seance.refresh_from_db()
     assert c.seance.etat == "close"  # the session closes all the same
+
+
+def test_la_cloture_compte_avec_les_memes_selecteurs_que_les_pages(comitologie):
+    """One quorum and one tally: the closing asks `etat_quorum` and `decompte`, as the session
+    page, the live tally and the API do."""
+    from gouvernance import selectors
+
+    c = comitologie
+    _retenir_le_premier_point(c)
+    with (
+        mock.patch.object(
+            gouvernance_services, "etat_quorum", wraps=selectors.etat_quorum
+        ) as quorum,
+        mock.patch.object(gouvernance_services, "decompte", wraps=selectors.decompte) as tally,
+    ):
+        retenu, rejete = seance_clore(seance=c.seance, par=c.secretaire)
+    quorum.assert_called_once()
+    tally.assert_called_once()
+    assert (retenu.pour, retenu.contre, rejete.pour, rejete.contre) == (3, 0, 0, 3)
+    c.seance.refresh_from_db()
+    assert (c.seance.votants_attendus, c.seance.votants_presents) == (5, 5)
