@@ -52,7 +52,7 @@ urlpatterns = [
     ),
     path(
         "projets/<str:reference>/<str:action>/",
-        projets_api.ProjetActionApi.as_view(),
+        financement_api.ProjetActionApi.as_view(),
         name="projet-action",
     ),
     path("comites/", gouvernance_api.ComiteListApi.as_view(), name="comites"),

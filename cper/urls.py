@@ -15,6 +15,13 @@ urlpatterns = [
     path("programme/", views.programme, name="programme"),
     path("programme/<str:code>/", views.noeud_detail, name="noeud"),
     path("", include("comptes.urls")),
+    # A dossier's lifecycle step taken by hand: served by the ledger (its money-moving steps go
+    # through `financement.services`), under the dossier's address.
+    path(
+        "projets/<str:reference>/action/<str:action>/",
+        financement_views.projet_action,
+        name="projet_action",
+    ),
     path("projets/", include("projets.urls")),
     path("financement/", include("financement.urls")),
     path("rapports/", include("rapports.urls")),

@@ -2,8 +2,9 @@
 
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,8 +31,11 @@ from financement.services import (
     avenant_approuver,
     engagement_enregistrer,
     paiement_enregistrer,
+    projet_faire_avancer,
 )
+from projets.api import ProjetDetailSerializer, projet_detaille
 from projets.filters import AnneeFilter
+from projets.workflow import ACTEURS_MANDATES, TRANSITIONS
 from socle.montants import MONTANT
 
 
@@ -331,3 +335,40 @@ class AvenantApprouverApi(APIView):
         entree.is_valid(raise_exception=True)
         avenant_approuver(avenant=avenant, par=request.user, **entree.validated_data)
         return Response(AvenantSerializer(avenant).data, status=status.HTTP_201_CREATED)
+
+
+# --- Cycle de vie d'un dossier (les étapes qui engagent de l'argent passent par le registre) ---
+class CommentaireSerializer(serializers.Serializer):
+    commentaire = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Commentaire ou motif (obligatoire pour abandonner ou déclarer incomplet).",
+    )
+
+
+ACTIONS_API = [a for a, t in TRANSITIONS.items() if t.acteur not in ACTEURS_MANDATES]
+
+
+class ProjetActionApi(APIView):
+    @extend_schema(
+        operation_id="v1_projets_action",
+        summary="Faire avancer un projet dans son cycle de vie",
+        description="Actions : " + ", ".join(ACTIONS_API) + ". 409 si le statut ne le permet pas.",
+        request=CommentaireSerializer,
+        responses=ProjetDetailSerializer,
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=ACTIONS_API)],
+        tags=["Projets"],
+    )
+    def post(self, request, reference, action):
+        projet = projet_detaille(request.user, reference)
+        if action not in ACTIONS_API:
+            raise NotFound(f"Action inconnue : {action}.")
+        entree = CommentaireSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        projet_faire_avancer(
+            projet=projet,
+            action=action,
+            par=request.user,
+            commentaire=entree.validated_data.get("commentaire", ""),
+        )
+        return Response(ProjetDetailSerializer(projet_detaille(request.user, reference)).data)

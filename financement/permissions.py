@@ -2,10 +2,10 @@
 engagements et compétences respectifs »)."""
 
 from axes.models import Signataire
-from comptes.models import Role
+from comptes.models import Role, Utilisateur
 
 
-def peut_executer(utilisateur, signataire: Signataire) -> bool:
+def peut_executer(utilisateur: Utilisateur, signataire: Signataire) -> bool:
     """Only an agent of the signatory concerned, or an administrator, records its commitments,
     payments and opened credits."""
     if not utilisateur.is_authenticated:
@@ -17,11 +17,11 @@ def peut_executer(utilisateur, signataire: Signataire) -> bool:
     )
 
 
-def peut_preparer_avenant(utilisateur) -> bool:
+def peut_preparer_avenant(utilisateur: Utilisateur) -> bool:
     """The CPER secretariat (administrators) drafts avenants and brings them into force."""
     return utilisateur.is_authenticated and utilisateur.est_administrateur
 
 
-def peut_approuver_pour(utilisateur, signataire: Signataire) -> bool:
+def peut_approuver_pour(utilisateur: Utilisateur, signataire: Signataire) -> bool:
     """A signatory's approval is recorded by one of its agents or by an administrator."""
     return peut_executer(utilisateur, signataire)

@@ -3,6 +3,10 @@ says which limit refuses and how much is still available, and writes its journal
 
 The database is the last word: triggers keep the running totals and CHECK constraints refuse
 any excess (see `financement.models`); the checks here exist to give a clear message.
+
+The steps of a dossier's lifecycle that move money are use-cases of the ledger
+(`projet_programmer`, `projet_solder`, `projet_abandonner`): each takes the dossier's transition
+and the ledger's work in the same transaction. No signal receiver moves money.
 """
 
 from datetime import date
@@ -12,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
 from axes.models import Noeud, Signataire
+from comptes.models import Utilisateur
 from financement.models import (
     ApprobationAvenant,
     Avenant,
@@ -28,7 +33,9 @@ from financement.models import (
     VersionEnveloppe,
 )
 from financement.permissions import peut_approuver_pour, peut_executer, peut_preparer_avenant
-from projets.models import NatureFinancement, Projet, Statut
+from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
+from projets.services import projet_transitionner
+from projets.workflow import Action, MandatComite
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.montants import format_euros
 
@@ -39,7 +46,15 @@ class EnveloppeInsuffisante(RegleMetierError):
     """A limit of the ledger refuses the amount; the message says which and what is left."""
 
 
-def _journal(type_, *, par, montant, signataire=None, projet=None, **details) -> None:
+def _journal(
+    type_: str,
+    *,
+    par: Utilisateur,
+    montant: Decimal,
+    signataire: Signataire | None = None,
+    projet: Projet | None = None,
+    **details: object,
+) -> None:
     JournalFinancier.objects.create(
         type=type_,
         signataire=signataire,
@@ -57,26 +72,29 @@ def _noeuds_couvrants(noeud: Noeud) -> Q:
     return Q(noeud__contrat_id=noeud.contrat_id, noeud__code__in=codes)
 
 
-# --- Programmation -------------------------------------------------------------------------
-@transaction.atomic
-def projet_programmer_lignes(*, projet: Projet, par) -> list[LigneProgrammee]:
-    """Programme every CPER line of a dossier against its signatory's envelope (and the
-    maquette lines covering its measure, where the maquette is split).
+# --- Programmation ---------------------------------------------------------------------------
+def _signataire_de(ligne: LignePlanFinancement) -> Signataire:
+    if ligne.signataire is None:  # projets' rule: a CPER line always names its signatory
+        raise RegleMetierError(
+            erreurs={
+                "lignes": ["Une ligne CPER du plan de financement ne nomme pas son signataire."]
+            }
+        )
+    return ligne.signataire
 
-    Called when the dossier becomes « programmé » (after a committee retained it, or for a
-    listed operation whose plan is complete). All lines or none.
-    """
-    lignes = list(
-        projet.lignes_financement.filter(nature=NatureFinancement.CPER)
-        .select_related("signataire")
-        .order_by("signataire_id", "pk")
-    )
-    if not lignes:
-        return []
+
+def _demandes(lignes: list[LignePlanFinancement]) -> dict[int, Decimal]:
+    """What the dossier asks of each signatory, all its CPER lines added up."""
     demandes: dict[int, Decimal] = {}
     for ligne in lignes:
-        demandes[ligne.signataire_id] = demandes.get(ligne.signataire_id, 0) + ligne.montant
-    # Envelopes first, in a fixed order, so that two programmings never wait on each other.
+        signataire = _signataire_de(ligne)
+        demandes[signataire.pk] = demandes.get(signataire.pk, Decimal(0)) + ligne.montant
+    return demandes
+
+
+def _refus_des_enveloppes(demandes: dict[int, Decimal]) -> list[str]:
+    """Lock the envelopes asked for, in a fixed order (two programmings never wait on each
+    other), and say which cannot take the amount."""
     enveloppes = {
         e.signataire_id: e
         for e in Enveloppe.objects.select_for_update()
@@ -93,12 +111,18 @@ def projet_programmer_lignes(*, projet: Projet, par) -> list[LigneProgrammee]:
                 f"{format_euros(montant)} : il reste {format_euros(enveloppe.disponible)} "
                 f"disponibles sur {format_euros(enveloppe.montant)}."
             )
+    return erreurs
+
+
+def _refus_de_la_maquette(projet: Projet, demandes: dict[int, Decimal]) -> list[str]:
+    """Lock the maquette lines covering the dossier's measure, and say which are too small."""
     maquette = (
         MaquetteLigne.objects.select_for_update()
         .filter(_noeuds_couvrants(projet.mesure), signataire_id__in=demandes)
         .select_related("signataire", "noeud")
         .order_by("pk")
     )
+    erreurs = []
     for ligne_maquette in maquette:
         montant = demandes[ligne_maquette.signataire_id]
         reste = ligne_maquette.montant - ligne_maquette.montant_programme
@@ -108,8 +132,12 @@ def projet_programmer_lignes(*, projet: Projet, par) -> list[LigneProgrammee]:
                 f"peut pas prendre {format_euros(montant)} : il reste {format_euros(reste)} sur "
                 f"{format_euros(ligne_maquette.montant)}."
             )
-    if erreurs:
-        raise EnveloppeInsuffisante(erreurs={"lignes": erreurs})
+    return erreurs
+
+
+def _creer_lignes_programmees(
+    projet: Projet, lignes: list[LignePlanFinancement], par: Utilisateur
+) -> list[LigneProgrammee]:
     creees = []
     try:
         with transaction.atomic():
@@ -118,7 +146,7 @@ def projet_programmer_lignes(*, projet: Projet, par) -> list[LigneProgrammee]:
                     LigneProgrammee.objects.create(
                         ligne_plan=ligne,
                         projet=projet,
-                        signataire=ligne.signataire,
+                        signataire=_signataire_de(ligne),
                         noeud=projet.mesure,
                         montant_programme=ligne.montant,
                         par=par,
@@ -128,22 +156,43 @@ def projet_programmer_lignes(*, projet: Projet, par) -> list[LigneProgrammee]:
         raise EnveloppeInsuffisante(
             erreurs={"lignes": ["Une limite du registre refuse cette programmation."]}
         ) from erreur
-    for ligne in creees:
+    return creees
+
+
+def _programmer_lignes(*, projet: Projet, par: Utilisateur) -> list[LigneProgrammee]:
+    """Programme every CPER line of a dossier against its signatory's envelope (and the
+    maquette lines covering its measure, where the maquette is split). All lines or none.
+
+    A step of `projet_programmer`, inside its transaction."""
+    lignes = list(
+        projet.lignes_financement.filter(nature=NatureFinancement.CPER)
+        .select_related("signataire")
+        .order_by("signataire_id", "pk")
+    )
+    if not lignes:
+        return []
+    demandes = _demandes(lignes)
+    erreurs = _refus_des_enveloppes(demandes) + _refus_de_la_maquette(projet, demandes)
+    if erreurs:
+        raise EnveloppeInsuffisante(erreurs={"lignes": erreurs})
+    creees = _creer_lignes_programmees(projet, lignes, par)
+    for ligne_programmee in creees:
         _journal(
             TypeMouvement.PROGRAMMATION,
             par=par,
-            montant=ligne.montant_programme,
-            signataire=ligne.signataire,
+            montant=ligne_programmee.montant_programme,
+            signataire=ligne_programmee.signataire,
             projet=projet,
-            ligne=ligne.pk,
+            ligne=ligne_programmee.pk,
         )
     return creees
 
 
-@transaction.atomic
-def projet_degager(*, projet: Projet, par, motif: str) -> Decimal:
+def _degager(*, projet: Projet, par: Utilisateur, motif: str) -> Decimal:
     """Release what a closed or abandoned dossier did not use: unpaid commitments are reduced
-    to what was paid, programmed amounts to what was committed. Returns the amount released."""
+    to what was paid, programmed amounts to what was committed. Returns the amount released.
+
+    A step of `projet_solder` and `projet_abandonner`, inside their transaction."""
     total = Decimal("0.00")
     for ligne in LigneProgrammee.objects.select_for_update().filter(projet=projet).order_by("pk"):
         for engagement in Engagement.objects.select_for_update().filter(ligne=ligne).order_by("pk"):
@@ -172,8 +221,74 @@ def projet_degager(*, projet: Projet, par, motif: str) -> Decimal:
     return total
 
 
+@transaction.atomic
+def projet_programmer(
+    *,
+    projet: Projet,
+    par: Utilisateur,
+    mandat: MandatComite | None = None,
+    commentaire: str = "",
+) -> Projet:
+    """Programme a dossier: it becomes « programmé » and each of its CPER lines is taken on
+    its signatory's envelope (and maquette), in one transaction — all or nothing.
+
+    A retained dossier is programmed on the committee's `mandat` (its decision), whoever closes
+    the session; a listed operation of the contract, by an instructor once its plan is complete.
+    Refused, with the envelope (or maquette line) that cannot take the amount and what is left
+    on it (« L'enveloppe de … ne peut pas prendre … »): then nothing is written.
+    """
+    projet = projet_transitionner(
+        projet=projet,
+        action=Action.PROGRAMMER,
+        par=par,
+        commentaire=commentaire
+        or ("Programmé sur décision du comité." if mandat is not None else ""),
+        mandat=mandat,
+    )
+    _programmer_lignes(projet=projet, par=par)
+    return projet
+
+
+@transaction.atomic
+def projet_solder(*, projet: Projet, par: Utilisateur, commentaire: str = "") -> Projet:
+    """Close a dossier under way (« soldé ») and release, in the same transaction, what it did
+    not use: unpaid commitments and uncommitted programmed amounts go back to the envelopes."""
+    projet = projet_transitionner(
+        projet=projet, action=Action.SOLDER, par=par, commentaire=commentaire
+    )
+    _degager(projet=projet, par=par, motif=projet.get_statut_display())
+    return projet
+
+
+@transaction.atomic
+def projet_abandonner(*, projet: Projet, par: Utilisateur, commentaire: str) -> Projet:
+    """Abandon a dossier (the reason is required). If it was « programmé » or « en cours », what
+    it did not use goes back to the envelopes in the same transaction."""
+    depuis = Projet.objects.select_for_update().values_list("statut", flat=True).get(pk=projet.pk)
+    projet = projet_transitionner(
+        projet=projet, action=Action.ABANDONNER, par=par, commentaire=commentaire
+    )
+    if depuis in STATUTS_EXECUTABLES:
+        _degager(projet=projet, par=par, motif=projet.get_statut_display())
+    return projet
+
+
+def projet_faire_avancer(
+    *, projet: Projet, action: str, par: Utilisateur, commentaire: str = ""
+) -> Projet:
+    """A step of the dossier's lifecycle taken by hand (the dossier's page, the API, the demo):
+    the ledger's use-case for the steps that move money, the dossier's transition otherwise."""
+    if action == Action.PROGRAMMER:
+        return projet_programmer(projet=projet, par=par, commentaire=commentaire)
+    if action == Action.SOLDER:
+        return projet_solder(projet=projet, par=par, commentaire=commentaire)
+    if action == Action.ABANDONNER:
+        return projet_abandonner(projet=projet, par=par, commentaire=commentaire)
+    return projet_transitionner(projet=projet, action=action, par=par, commentaire=commentaire)
+
+
 # --- Engagements et paiements ---------------------------------------------------------------
-def _verifier_executant(par, signataire: Signataire) -> None:
+def _verifier_executant(par: Utilisateur, signataire: Signataire) -> None:
     if not peut_executer(par, signataire):
         raise ActionNonAutorisee(
             f"Seuls les agents de {signataire} enregistrent ses engagements et ses paiements "
@@ -185,7 +300,7 @@ def _verifier_executant(par, signataire: Signataire) -> None:
 def engagement_enregistrer(
     *,
     ligne: LigneProgrammee,
-    par,
+    par: Utilisateur,
     date_acte: date,
     type_acte: str,
     reference: str,
@@ -268,7 +383,13 @@ def engagement_enregistrer(
 
 @transaction.atomic
 def paiement_enregistrer(
-    *, engagement: Engagement, par, date_paiement: date, montant: Decimal, type_: str, reference=""
+    *,
+    engagement: Engagement,
+    par: Utilisateur,
+    date_paiement: date,
+    montant: Decimal,
+    type_: str,
+    reference: str = "",
 ) -> Paiement:
     """Record a payment on a commitment, within what remains to pay on it."""
     engagement = (
@@ -315,7 +436,9 @@ def paiement_enregistrer(
 
 
 @transaction.atomic
-def credits_ouvrir(*, signataire: Signataire, annee: int, montant: Decimal, par) -> CreditsOuverts:
+def credits_ouvrir(
+    *, signataire: Signataire, annee: int, montant: Decimal, par: Utilisateur
+) -> CreditsOuverts:
     """Record (or correct) the credits a signatory opened for a budget year."""
     _verifier_executant(par, signataire)
     credits = (
@@ -438,7 +561,7 @@ def avenant_creer(
     justification: str,
     initie_par: Signataire,
     enveloppes: dict[Signataire, Decimal],
-    par,
+    par: Utilisateur,
 ) -> Avenant:
     """Draft an avenant: its reasons are required (Article 4), its envelope changes listed."""
     if not peut_preparer_avenant(par):
@@ -478,7 +601,7 @@ def avenant_creer(
 
 @transaction.atomic
 def avenant_approuver(
-    *, avenant: Avenant, signataire: Signataire, date_acte: date, reference: str, par
+    *, avenant: Avenant, signataire: Signataire, date_acte: date, reference: str, par: Utilisateur
 ) -> ApprobationAvenant:
     """Record one signatory's approval, by its own procedure (délibération, arrêté, mandat)."""
     avenant = Avenant.objects.select_for_update().get(pk=avenant.pk)
@@ -498,7 +621,7 @@ def avenant_approuver(
 
 
 @transaction.atomic
-def avenant_mettre_en_vigueur(*, avenant: Avenant, par, le: date) -> Avenant:
+def avenant_mettre_en_vigueur(*, avenant: Avenant, par: Utilisateur, le: date) -> Avenant:
     """Bring an avenant into force once all nine signatories approved it (« d'un commun
     accord »): the envelopes change, their previous values stay readable by date."""
     if not peut_preparer_avenant(par):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,10 +45,15 @@ from financement.services import (
     engagement_enregistrer,
     maquette_importer,
     paiement_enregistrer,
+    projet_faire_avancer,
 )
+from projets.forms import TransitionForm
+from projets.permissions import peut_modifier_projet
 from projets.selectors import projet_pour
+from projets.views import formulaire_refuse
+from projets.workflow import TRANSITIONS, Action
 from socle.carte import carte_departements
-from socle.exceptions import ActionNonAutorisee, RegleMetierError
+from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.exports import table_schema
 from socle.formulaires import MontantField
 
@@ -431,3 +436,39 @@ def schema_scdl(request):
     """The copy of the SCDL « subventions » Table Schema the export is checked against."""
     chemin = settings.BASE_DIR / "fixtures" / "schemas" / "scdl-subventions.json"
     return HttpResponse(chemin.read_bytes(), content_type="application/json")
+
+
+def projet_action(request, reference, action):
+    """A step of a dossier's lifecycle taken by hand, from the dossier's page (a confirmation
+    with a comment, then POST). The steps that move money go through the ledger's use-cases."""
+    projet = projet_pour(utilisateur=request.user, reference=reference)
+    if action not in TRANSITIONS:
+        raise Http404
+    form = TransitionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            projet_faire_avancer(
+                projet=projet,
+                action=action,
+                par=request.user,
+                commentaire=form.cleaned_data["commentaire"],
+            )
+        except ActionNonAutorisee as erreur:
+            raise PermissionDenied(erreur.message) from erreur
+        except EtatIncompatible as erreur:
+            messages.error(request, erreur.message)
+            return redirect("projets:detail", reference=reference)
+        except RegleMetierError as erreur:
+            if action == Action.DEPOSER and peut_modifier_projet(request.user, projet):
+                return formulaire_refuse(request, projet, erreur)
+            for textes in erreur.erreurs.values():
+                for texte in textes:
+                    form.add_error("commentaire", texte)
+        else:
+            messages.success(request, f"{Action(action).label} : c'est fait.")
+            return redirect("projets:detail", reference=reference)
+    return render(
+        request,
+        "projets/transition.html",
+        {"projet": projet, "action": action, "libelle": Action(action).label, "form": form},
+    )

@@ -36,6 +36,7 @@ from gouvernance.selectors import (
     seance_pour,
     seances_visibles,
 )
+from gouvernance.workflow import est_close
 from projets.selectors import projet_pour
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible
 
@@ -84,7 +85,7 @@ class ComiteDetailSerializer(ComiteSortieSerializer):
     membres = serializers.SerializerMethodField(help_text="Membres du comité et leur rôle.")
 
     def get_membres(self, comite) -> list[dict]:
-        return MembreSortieSerializer(membres_du_comite(comite=comite), many=True).data
+        return [MembreSortieSerializer(m).data for m in membres_du_comite(comite=comite)]
 
 
 class DecisionSortieSerializer(serializers.Serializer):
@@ -163,10 +164,12 @@ class SeanceDetailSerializer(SeanceSortieSerializer):
     quorum = serializers.SerializerMethodField(help_text="État du quorum.")
 
     def get_ordre_du_jour(self, seance) -> list[dict]:
-        return PointSortieSerializer(points_de_seance(seance=seance), many=True).data
+        return [PointSortieSerializer(p).data for p in points_de_seance(seance=seance)]
 
     def get_presences(self, seance) -> list[dict]:
-        return PresenceSortieSerializer(presences_de_seance(seance=seance).values(), many=True).data
+        return [
+            PresenceSortieSerializer(p).data for p in presences_de_seance(seance=seance).values()
+        ]
 
     def get_quorum(self, seance) -> dict:
         return QuorumSortieSerializer(etat_quorum(seance=seance)).data
@@ -445,7 +448,7 @@ class VoteListApi(APIView):
         votes = Vote.objects.filter(point__seance=seance).select_related(
             "membre__utilisateur", "exprime_par__utilisateur"
         )
-        if seance.etat != EtatSeance.CLOSE:
+        if not est_close(seance):
             moi = membre_actif(utilisateur=request.user, comite=seance.comite, jour=jour_de(seance))
             votes = votes.filter(exprime_par=moi) if moi else votes.none()
         return Response(
@@ -475,7 +478,7 @@ class ProcesVerbalApi(APIView):
     )
     def get(self, request, pk):
         seance = seance_pour(utilisateur=request.user, pk=pk)
-        if seance.etat != EtatSeance.CLOSE:
+        if not est_close(seance):
             raise EtatIncompatible("Le procès-verbal est établi à la clôture de la séance.")
         corps = SeanceDetailSerializer(seance).data
         votes = Vote.objects.filter(point__seance=seance).select_related(

@@ -16,6 +16,7 @@ from django.db import models
 from axes.models import Noeud
 from comptes.models import Organisation
 from projets.models import Projet
+from projets.workflow import MandatComite
 
 
 class TypeComite(models.TextChoices):
@@ -309,6 +310,10 @@ class Seance(models.Model):
     def __str__(self) -> str:
         return f"{self.comite} – séance du {self.date:%d/%m/%Y}"
 
+    def mandat(self) -> MandatComite:
+        """What entitles the session's secretariat to put dossiers on its agenda."""
+        return MandatComite(comite=self.comite.code, seance_id=self.pk)
+
 
 class PointOrdreDuJour(models.Model):
     seance = models.ForeignKey(Seance, on_delete=models.PROTECT, related_name="points")
@@ -460,6 +465,12 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point} : {self.get_resultat_display()}"
+
+    def mandat(self) -> MandatComite:
+        """What entitles the move of the dossier the committee decided on (and its programming,
+        when retained)."""
+        seance = self.point.seance
+        return MandatComite(comite=seance.comite.code, seance_id=seance.pk, decision_id=self.pk)
 
 
 class JournalGouvernance(models.Model):

@@ -3,29 +3,49 @@
 Rules of the issue (the charter is not in the text we have): agents of a signatory and
 administrators instruct; a committee's secretariat or an administrator runs its sessions; only
 voting members (président, co-président, membre votant) vote; associated members see but never
-vote; a member is recused on a dossier whose maître d'ouvrage is the organisation they represent.
+vote; a member is recused on a dossier whose maître d'ouvrage is the organisation they represent;
+a member represented at a session gives their vote to one other voting member (a proxy).
+Each rule lives here once; services, pages, the API and templates ask it.
 """
 
-from comptes.models import Role
-from gouvernance.models import ROLES_VOTANTS, Membre, RoleMembre
-from projets.models import Projet
+from collections.abc import Iterable
+
+from comptes.models import Role, Utilisateur
+from gouvernance.models import (
+    ROLES_VOTANTS,
+    Membre,
+    PointOrdreDuJour,
+    Presence,
+    Recusation,
+    RoleMembre,
+    StatutPresence,
+)
+from projets.models import Projet, Statut
 from projets.permissions import est_instructeur
 
+# The analysis grid is filled during the instruction (and until the dossier is on an agenda).
+STATUTS_GRILLE_OUVERTE = frozenset({Statut.EN_INSTRUCTION, Statut.INSTRUIT})
 
-def peut_instruire(utilisateur) -> bool:
+
+def peut_instruire(utilisateur: Utilisateur) -> bool:
     """Only agents of a signatory and administrators fill the analysis grid (VI.2)."""
     return est_instructeur(utilisateur)
 
 
-def voit_la_gouvernance(utilisateur) -> bool:
+def grille_ouverte(projet: Projet) -> bool:
+    """Whether the dossier's analysis grid may still be filled."""
+    return projet.statut in STATUTS_GRILLE_OUVERTE
+
+
+def voit_la_gouvernance(utilisateur: Utilisateur) -> bool:
     """Every signed-in role but the porteur sees committees and sessions; a porteur learns the
     decision on its dossier from the dossier page and by e-mail."""
-    return utilisateur.is_authenticated and (
+    return bool(utilisateur.is_authenticated) and (
         utilisateur.est_administrateur or utilisateur.role != Role.PORTEUR
     )
 
 
-def peut_gerer_seances(utilisateur, membre: Membre | None) -> bool:
+def peut_gerer_seances(utilisateur: Utilisateur, membre: Membre | None) -> bool:
     """The committee's secretariat, or an administrator (secrétariat du CPER)."""
     if not utilisateur.is_authenticated:
         return False
@@ -38,8 +58,37 @@ def a_voix_deliberative(membre: Membre | None) -> bool:
     return membre is not None and membre.role in ROLES_VOTANTS
 
 
+def est_secretariat(membre: Membre) -> bool:
+    return membre.role == RoleMembre.SECRETARIAT
+
+
+def est_present(presence: Presence | None) -> bool:
+    """Present in person: only then does a member vote (for themself or by proxy)."""
+    return presence is not None and presence.statut == StatutPresence.PRESENT
+
+
+def est_represente(presence: Presence | None) -> bool:
+    return presence is not None and presence.statut == StatutPresence.REPRESENTE
+
+
+def detient_pouvoir(mandataire: Membre, presence: Presence | None) -> bool:
+    """Whether `mandataire` holds the proxy of the member whose attendance is `presence`."""
+    return (
+        est_represente(presence)
+        and presence is not None
+        and (presence.mandataire_id == mandataire.pk)
+    )
+
+
 def est_en_conflit(membre: Membre, projet: Projet) -> bool:
     """A member whose organisation is the project's maître d'ouvrage cannot vote on it."""
     return (
         projet.maitre_ouvrage_id is not None and membre.organisation_id == projet.maitre_ouvrage_id
+    )
+
+
+def est_recuse(membre: Membre, point: PointOrdreDuJour, recusations: Iterable[Recusation]) -> bool:
+    """Recused on the item: in conflict with its dossier, or recorded as recused at opening."""
+    return est_en_conflit(membre, point.projet) or any(
+        r.membre_id == membre.pk for r in recusations
     )

@@ -1,13 +1,16 @@
 """Reads of governance: committees, sessions, tallies, minutes and grid results."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from comptes.models import Utilisateur
 from gouvernance.models import (
     ChoixVote,
     Comite,
@@ -15,6 +18,7 @@ from gouvernance.models import (
     Evaluation,
     GrilleAnalyse,
     Membre,
+    MembreQuerySet,
     NoteCritere,
     PointOrdreDuJour,
     Presence,
@@ -33,7 +37,7 @@ def comites_liste() -> QuerySet[Comite]:
     )
 
 
-def comite_pour(*, utilisateur, code: str) -> Comite:
+def comite_pour(*, utilisateur: Utilisateur, code: str) -> Comite:
     if not voit_la_gouvernance(utilisateur):
         raise Http404
     return get_object_or_404(Comite.objects.prefetch_related("mesures", "pilotes"), code=code)
@@ -45,7 +49,9 @@ def membres_du_comite(*, comite: Comite) -> QuerySet[Membre]:
     )
 
 
-def membre_actif(*, utilisateur, comite: Comite, jour=None) -> Membre | None:
+def membre_actif(
+    *, utilisateur: Utilisateur, comite: Comite, jour: date | None = None
+) -> Membre | None:
     """The person's membership of the committee in force on `jour` (today by default)."""
     if not utilisateur.is_authenticated:
         return None
@@ -58,11 +64,16 @@ def membre_actif(*, utilisateur, comite: Comite, jour=None) -> Membre | None:
     )
 
 
-def jour_de(seance: Seance):
+def jour_de(seance: Seance) -> date:
     return timezone.localtime(seance.date).date()
 
 
-def membres_de_seance(*, seance: Seance) -> QuerySet[Membre]:
+def siege_a_la_seance(*, seance: Seance, membre: Membre) -> bool:
+    """Whether the member is in office on the session's day (and of its committee)."""
+    return membres_de_seance(seance=seance).filter(pk=membre.pk).exists()
+
+
+def membres_de_seance(*, seance: Seance) -> MembreQuerySet:
     """Members in office on the session's day."""
     return (
         Membre.objects.actifs_le(jour_de(seance))
@@ -96,13 +107,13 @@ def projets_inscriptibles(*, seance: Seance) -> QuerySet[Projet]:
     )
 
 
-def seances_visibles(*, utilisateur) -> QuerySet[Seance]:
+def seances_visibles(*, utilisateur: Utilisateur) -> QuerySet[Seance]:
     if not voit_la_gouvernance(utilisateur):
         return Seance.objects.none()
     return Seance.objects.select_related("comite").annotate(nombre_points=Count("points"))
 
 
-def seance_pour(*, utilisateur, pk: int) -> Seance:
+def seance_pour(*, utilisateur: Utilisateur, pk: int) -> Seance:
     """The session if the person may see it; 404 otherwise, as if it did not exist."""
     return get_object_or_404(seances_visibles(utilisateur=utilisateur), pk=pk)
 
@@ -134,7 +145,7 @@ class EtatQuorum:
 def etat_quorum(*, seance: Seance) -> EtatQuorum:
     """Voting members in office, those present or represented (a proxy counts as present)."""
     if seance.votants_presents is not None:
-        votants, presents = seance.votants_attendus, seance.votants_presents
+        votants, presents = seance.votants_attendus or 0, seance.votants_presents
     else:
         votants_qs = membres_de_seance(seance=seance).votants()
         votants = votants_qs.count()
@@ -232,7 +243,7 @@ def resultats_grille(*, projet: Projet) -> ResultatsGrille:
     if not evaluations:
         return ResultatsGrille()
     vues = []
-    par_critere: dict[int, list] = {}
+    par_critere: dict[int, list[int]] = {}
     criteres: dict[int, Critere] = {}
     avis: dict[str, int] = {}
     for evaluation in evaluations:
@@ -251,10 +262,10 @@ def resultats_grille(*, projet: Projet) -> ResultatsGrille:
     return ResultatsGrille(vues, consolide, moyennes, avis)
 
 
-def contexte_proces_verbal(*, seance: Seance) -> dict:
+def contexte_proces_verbal(*, seance: Seance) -> dict[str, Any]:
     """Everything the minutes show: attendance, quorum, each item with its votes and decision."""
     points = points_de_seance(seance=seance)
-    votes: dict[int, list] = {}
+    votes: dict[int, list[Vote]] = {}
     for vote in Vote.objects.filter(point__seance=seance).select_related(
         "membre__utilisateur", "membre__organisation", "exprime_par__utilisateur"
     ):

@@ -1,25 +1,31 @@
 """Write use-cases of governance: each is one transaction that ends with its journal row.
 
-Sessions go planifiée → ouverte → close. Every write on a session (agenda, attendance, votes,
-closing) first locks the session row (`SELECT … FOR UPDATE`), so that a vote and the closing
-never interleave and a session closed twice is decided once. The database backs this up: one
-vote per member and item, one decision per item, one presence per member and session.
+Sessions go planifiée → ouverte → close; which action each state allows is the table of
+`gouvernance.workflow`, asked by every use-case here. Every write on a session (agenda,
+attendance, votes, closing) first locks the session row (`SELECT … FOR UPDATE`), so that a vote
+and the closing never interleave and a session closed twice is decided once. The database backs
+this up: one vote per member and item, one decision per item, one presence per member and
+session. A retained dossier is programmed by the ledger's own use-case
+(`financement.services.projet_programmer`), called here, never through a signal.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from comptes.models import Role
+from comptes.models import Role, Utilisateur
+from financement.services import projet_programmer
 from gouvernance.models import (
+    Avis,
     ChoixVote,
     Comite,
     Decision,
-    EtatSeance,
     Evaluation,
+    GrilleAnalyse,
     JournalGouvernance,
     Membre,
     NoteCritere,
@@ -33,18 +39,28 @@ from gouvernance.models import (
 )
 from gouvernance.permissions import (
     a_voix_deliberative,
+    detient_pouvoir,
     est_en_conflit,
+    est_present,
+    est_recuse,
+    est_represente,
+    est_secretariat,
+    grille_ouverte,
     peut_gerer_seances,
     peut_instruire,
 )
-from gouvernance.regles import issue_du_vote, quorum_atteint, quorum_requis
+from gouvernance.regles import issue_du_vote
 from gouvernance.selectors import (
     comite_couvre,
+    decompte,
+    etat_quorum,
     grille_active,
     jour_de,
     membre_actif,
     membres_de_seance,
+    siege_a_la_seance,
 )
+from gouvernance.workflow import ETAPES, ActionSeance, verifier
 from projets.models import Projet, Statut
 from projets.services import projet_transitionner
 from projets.workflow import Action
@@ -58,7 +74,14 @@ ACTION_PAR_RESULTAT = {
 }
 
 
-def _journal(action: str, par, *, seance=None, projet=None, **details) -> None:
+def _journal(
+    action: str,
+    par: Utilisateur,
+    *,
+    seance: Seance | None = None,
+    projet: Projet | None = None,
+    **details: Any,
+) -> None:
     JournalGouvernance.objects.create(
         action=action, par=par, seance=seance, projet=projet, details=details
     )
@@ -68,7 +91,7 @@ def _seance_verrouillee(seance: Seance) -> Seance:
     return Seance.objects.select_for_update().select_related("comite").get(pk=seance.pk)
 
 
-def _verifier_gestionnaire(par, seance_ou_comite) -> None:
+def _verifier_gestionnaire(par: Utilisateur, seance_ou_comite: Seance | Comite) -> None:
     comite = seance_ou_comite if isinstance(seance_ou_comite, Comite) else seance_ou_comite.comite
     membre = membre_actif(utilisateur=par, comite=comite)
     if not peut_gerer_seances(par, membre):
@@ -83,7 +106,9 @@ def _date_fr(moment: datetime) -> str:
 
 # --- Sessions -------------------------------------------------------------------------------
 @transaction.atomic
-def seance_creer(*, comite: Comite, date: datetime, par, lieu: str = "", lien_visio: str = ""):
+def seance_creer(
+    *, comite: Comite, date: datetime, par: Utilisateur, lieu: str = "", lien_visio: str = ""
+) -> Seance:
     """Plan a session of a committee (its secretariat or an administrator)."""
     _verifier_gestionnaire(par, comite)
     if not lieu.strip() and not lien_visio.strip():
@@ -98,14 +123,11 @@ def seance_creer(*, comite: Comite, date: datetime, par, lieu: str = "", lien_vi
 
 
 @transaction.atomic
-def seance_inscrire_projet(*, seance: Seance, projet: Projet, par) -> PointOrdreDuJour:
+def seance_inscrire_projet(*, seance: Seance, projet: Projet, par: Utilisateur) -> PointOrdreDuJour:
     """Put an instructed dossier within the committee's measures on a planned session's agenda."""
     seance = _seance_verrouillee(seance)
     _verifier_gestionnaire(par, seance)
-    if seance.etat != EtatSeance.PLANIFIEE:
-        raise EtatIncompatible(
-            f"La séance est « {seance.get_etat_display()} » : son ordre du jour ne change plus."
-        )
+    verifier(seance, ActionSeance.INSCRIRE)
     if not comite_couvre(comite=seance.comite, projet=projet):
         raise RegleMetierError(
             erreurs={
@@ -129,19 +151,18 @@ def seance_inscrire_projet(*, seance: Seance, projet: Projet, par) -> PointOrdre
         action=Action.INSCRIRE_ORDRE_DU_JOUR,
         par=par,
         commentaire=f"{seance.comite.nom}, séance du {_date_fr(seance.date)}",
-        decision=seance,
+        mandat=seance.mandat(),
     )
     _journal("seance_inscrire_projet", par, seance=seance, projet=projet, ordre=rang)
     return point
 
 
 @transaction.atomic
-def seance_convoquer(*, seance: Seance, par) -> int:
+def seance_convoquer(*, seance: Seance, par: Utilisateur) -> int:
     """E-mail the members in office the convocation with the agenda; returns how many."""
     seance = _seance_verrouillee(seance)
     _verifier_gestionnaire(par, seance)
-    if seance.etat != EtatSeance.PLANIFIEE:
-        raise EtatIncompatible("Seule une séance planifiée peut être convoquée.")
+    verifier(seance, ActionSeance.CONVOQUER)
     points = list(seance.points.select_related("projet", "projet__maitre_ouvrage"))
     if not points:
         raise EtatIncompatible("L'ordre du jour est vide : inscrivez au moins un dossier.")
@@ -173,17 +194,22 @@ def _recuser(seance: Seance, points: list[PointOrdreDuJour]) -> None:
                 )
 
 
+def _changer_etat(seance: Seance, action: str) -> None:
+    vers = ETAPES[action].vers
+    if vers is not None:
+        seance.etat = vers
+
+
 @transaction.atomic
-def seance_ouvrir(*, seance: Seance, par) -> Seance:
+def seance_ouvrir(*, seance: Seance, par: Utilisateur) -> Seance:
     """Open the votes; members whose organisation owns a dossier are recused on it."""
     seance = _seance_verrouillee(seance)
     _verifier_gestionnaire(par, seance)
-    if seance.etat != EtatSeance.PLANIFIEE:
-        raise EtatIncompatible(f"La séance est déjà « {seance.get_etat_display()} ».")
+    verifier(seance, ActionSeance.OUVRIR)
     points = list(seance.points.select_related("projet"))
     if not points:
         raise EtatIncompatible("L'ordre du jour est vide : inscrivez au moins un dossier.")
-    seance.etat = EtatSeance.OUVERTE
+    _changer_etat(seance, ActionSeance.OUVRIR)
     seance.ouverte_le = timezone.now()
     seance.save(update_fields=["etat", "ouverte_le"])
     _recuser(seance, points)
@@ -191,35 +217,44 @@ def seance_ouvrir(*, seance: Seance, par) -> Seance:
     return seance
 
 
+def _verifier_mandataire(seance: Seance, membre: Membre, mandataire: Membre | None) -> Membre:
+    """The proxy goes to another voting member, in office on the session's day."""
+    if mandataire is None:
+        raise RegleMetierError(
+            erreurs={"mandataire": ["Indiquez le membre qui détient le pouvoir."]}
+        )
+    if mandataire.pk == membre.pk or not a_voix_deliberative(mandataire):
+        raise RegleMetierError(
+            erreurs={"mandataire": ["Le pouvoir va à un autre membre votant du comité."]}
+        )
+    if not siege_a_la_seance(seance=seance, membre=mandataire):
+        raise RegleMetierError(
+            erreurs={"mandataire": ["Le mandataire n'est pas membre du comité ce jour-là."]}
+        )
+    return mandataire
+
+
 @transaction.atomic
 def presence_enregistrer(
-    *, seance: Seance, membre: Membre, statut: str, par, mandataire: Membre | None = None
+    *,
+    seance: Seance,
+    membre: Membre,
+    statut: str,
+    par: Utilisateur,
+    mandataire: Membre | None = None,
 ) -> Presence:
     """Record a member's attendance: présent, excusé, or représenté by another voting member."""
     seance = _seance_verrouillee(seance)
     _verifier_gestionnaire(par, seance)
-    if seance.etat == EtatSeance.CLOSE:
-        raise EtatIncompatible("La séance est close : la feuille de présence ne change plus.")
+    verifier(seance, ActionSeance.ENREGISTRER_PRESENCE)
     if statut not in StatutPresence.values:
         raise RegleMetierError(erreurs={"statut": ["Choisissez présent, excusé ou représenté."]})
-    en_fonction = membres_de_seance(seance=seance)
-    if not en_fonction.filter(pk=membre.pk).exists():
+    if not siege_a_la_seance(seance=seance, membre=membre):
         raise RegleMetierError(
             erreurs={"membre": [f"{membre.utilisateur} n'est pas membre du comité ce jour-là."]}
         )
     if statut == StatutPresence.REPRESENTE:
-        if mandataire is None:
-            raise RegleMetierError(
-                erreurs={"mandataire": ["Indiquez le membre qui détient le pouvoir."]}
-            )
-        if mandataire.pk == membre.pk or not a_voix_deliberative(mandataire):
-            raise RegleMetierError(
-                erreurs={"mandataire": ["Le pouvoir va à un autre membre votant du comité."]}
-            )
-        if not en_fonction.filter(pk=mandataire.pk).exists():
-            raise RegleMetierError(
-                erreurs={"mandataire": ["Le mandataire n'est pas membre du comité ce jour-là."]}
-            )
+        mandataire = _verifier_mandataire(seance, membre, mandataire)
     else:
         mandataire = None
     if (
@@ -254,51 +289,59 @@ class Bulletin:
     exprime_par: Membre
 
 
-def _bulletin(seance: Seance, point: PointOrdreDuJour, par, pour_membre: Membre | None):
+def _votant(moi: Membre, presences: dict[int, Presence], pour_membre: Membre | None) -> Membre:
+    """Oneself, or the member whose proxy one holds."""
+    if pour_membre is None or pour_membre.pk == moi.pk:
+        return moi
+    if not detient_pouvoir(moi, presences.get(pour_membre.pk)):
+        raise ActionNonAutorisee(
+            f"Vous ne détenez pas de pouvoir de {pour_membre.utilisateur} pour cette séance."
+        )
+    return pour_membre
+
+
+def _verifier_voix(votant: Membre) -> None:
+    if a_voix_deliberative(votant):
+        return
+    if est_secretariat(votant):
+        raise ActionNonAutorisee("Le secrétariat du comité ne vote pas.")
+    raise ActionNonAutorisee(
+        "Les membres associés n'ont pas voix délibérative : ils ne votent pas."
+    )
+
+
+def _verifier_presence(ma_presence: Presence | None) -> None:
+    if est_present(ma_presence):
+        return
+    if ma_presence is not None and est_represente(ma_presence) and ma_presence.mandataire:
+        raise ActionNonAutorisee(
+            f"Vous êtes représenté(e) par {ma_presence.mandataire.utilisateur} : "
+            "c'est votre mandataire qui vote pour vous."
+        )
+    raise ActionNonAutorisee(
+        "Votre présence n'est pas enregistrée à cette séance : vous ne pouvez pas voter."
+    )
+
+
+def _bulletin(
+    seance: Seance,
+    point: PointOrdreDuJour,
+    par: Utilisateur,
+    pour_membre: Membre | None,
+    action: str,
+) -> Bulletin:
     """Check every voting rule; raise the refusal, write nothing."""
-    if seance.etat == EtatSeance.PLANIFIEE:
-        raise EtatIncompatible("La séance n'est pas encore ouverte : le vote n'a pas commencé.")
-    if seance.etat == EtatSeance.CLOSE:
-        raise EtatIncompatible("La séance est close : les votes ne peuvent plus changer.")
+    verifier(seance, action)
     moi = membre_actif(utilisateur=par, comite=seance.comite, jour=jour_de(seance))
     if moi is None:
         raise ActionNonAutorisee(
             f"Vous n'êtes pas membre du {seance.comite.nom} : vous ne pouvez pas voter."
         )
-    presences = {p.membre_id: p for p in seance.presences.all()}
-    if pour_membre is None or pour_membre.pk == moi.pk:
-        votant = moi
-    else:
-        votant = pour_membre
-        procuration = presences.get(votant.pk)
-        if (
-            procuration is None
-            or procuration.statut != StatutPresence.REPRESENTE
-            or procuration.mandataire_id != moi.pk
-        ):
-            raise ActionNonAutorisee(
-                f"Vous ne détenez pas de pouvoir de {votant.utilisateur} pour cette séance."
-            )
-    if not a_voix_deliberative(votant):
-        if votant.role == "secretariat":
-            raise ActionNonAutorisee("Le secrétariat du comité ne vote pas.")
-        raise ActionNonAutorisee(
-            "Les membres associés n'ont pas voix délibérative : ils ne votent pas."
-        )
-    ma_presence = presences.get(moi.pk)
-    if ma_presence is None or ma_presence.statut != StatutPresence.PRESENT:
-        if ma_presence is not None and ma_presence.statut == StatutPresence.REPRESENTE:
-            raise ActionNonAutorisee(
-                f"Vous êtes représenté(e) par {ma_presence.mandataire.utilisateur} : "
-                "c'est votre mandataire qui vote pour vous."
-            )
-        raise ActionNonAutorisee(
-            "Votre présence n'est pas enregistrée à cette séance : vous ne pouvez pas voter."
-        )
-    if (
-        est_en_conflit(votant, point.projet)
-        or Recusation.objects.filter(point=point, membre=votant).exists()
-    ):
+    presences = {p.membre_id: p for p in seance.presences.select_related("mandataire__utilisateur")}
+    votant = _votant(moi, presences, pour_membre)
+    _verifier_voix(votant)
+    _verifier_presence(presences.get(moi.pk))
+    if est_recuse(votant, point, point.recusations.all()):
         raise ActionNonAutorisee(
             f"{'Vous êtes' if votant == moi else f'{votant.utilisateur} est'} récusé(e) sur le "
             f"dossier {point.projet.reference} : l'organisation représentée en est le maître "
@@ -314,13 +357,13 @@ def _verifier_choix(choix: str) -> None:
 
 @transaction.atomic
 def vote_enregistrer(
-    *, point: PointOrdreDuJour, choix: str, par, pour_membre: Membre | None = None
+    *, point: PointOrdreDuJour, choix: str, par: Utilisateur, pour_membre: Membre | None = None
 ) -> Vote:
     """Cast a member's single ballot on an item (for oneself, or for a member one represents)."""
     _verifier_choix(choix)
     seance = _seance_verrouillee(point.seance)
     point = PointOrdreDuJour.objects.select_related("projet").get(pk=point.pk)
-    bulletin = _bulletin(seance, point, par, pour_membre)
+    bulletin = _bulletin(seance, point, par, pour_membre, ActionSeance.VOTER)
     deja = (
         "Un vote est déjà enregistré pour vous sur ce point : modifiez-le plutôt que de "
         "voter une seconde fois."
@@ -340,13 +383,13 @@ def vote_enregistrer(
 
 @transaction.atomic
 def vote_modifier(
-    *, point: PointOrdreDuJour, choix: str, par, pour_membre: Membre | None = None
+    *, point: PointOrdreDuJour, choix: str, par: Utilisateur, pour_membre: Membre | None = None
 ) -> Vote:
     """Change one's ballot while the session is open (the row is updated, never duplicated)."""
     _verifier_choix(choix)
     seance = _seance_verrouillee(point.seance)
     point = PointOrdreDuJour.objects.select_related("projet").get(pk=point.pk)
-    bulletin = _bulletin(seance, point, par, pour_membre)
+    bulletin = _bulletin(seance, point, par, pour_membre, ActionSeance.MODIFIER_VOTE)
     vote = Vote.objects.filter(point=point, membre=bulletin.votant).first()
     if vote is None:
         raise EtatIncompatible("Aucun vote à modifier sur ce point : votez d'abord.")
@@ -367,81 +410,66 @@ def vote_modifier(
 
 # --- Closing --------------------------------------------------------------------------------
 @transaction.atomic
-def seance_clore(*, seance: Seance, par) -> list[Decision]:
+def seance_clore(*, seance: Seance, par: Utilisateur) -> list[Decision]:
     """Close the session: check the quorum, decide each item by the committee's rules, move
-    the dossiers, and programme the retained ones through the ledger.
+    the dossiers, and programme the retained ones through the ledger
+    (`financement.services.projet_programmer`, on the decision's mandate).
 
+    The quorum and the tally are those the pages and the API show (`etat_quorum`, `decompte`).
     Without quorum nothing is written. A retained dossier that an envelope cannot take stays
     « retenu »: its programming is rolled back alone (savepoint) and the decision says why.
     """
     seance = _seance_verrouillee(seance)
     _verifier_gestionnaire(par, seance)
-    if seance.etat == EtatSeance.CLOSE:
-        raise EtatIncompatible("La séance est déjà close : ses décisions sont définitives.")
-    if seance.etat != EtatSeance.OUVERTE:
-        raise EtatIncompatible("La séance n'est pas ouverte : ouvrez-la avant de la clore.")
+    verifier(seance, ActionSeance.CLORE)
     comite = seance.comite
-    votants = membres_de_seance(seance=seance).votants()
-    nb_votants = votants.count()
-    nb_presents = seance.presences.filter(
-        membre__in=votants, statut__in=[StatutPresence.PRESENT, StatutPresence.REPRESENTE]
-    ).count()
-    if not quorum_atteint(comite.regle_quorum, nb_votants, nb_presents):
-        requis = quorum_requis(comite.regle_quorum, nb_votants)
+    quorum = etat_quorum(seance=seance)
+    if not quorum.atteint:
         raise EtatIncompatible(
-            f"Quorum non atteint : {nb_presents} membre(s) votant(s) présent(s) ou "
-            f"représenté(s) sur {nb_votants}, il en faut au moins {requis} "
-            f"({comite.get_regle_quorum_display()}). La séance reste ouverte ; rien n'a été "
-            "décidé."
+            f"Quorum non atteint : {quorum.presents} membre(s) votant(s) présent(s) ou "
+            f"représenté(s) sur {quorum.votants}, il en faut au moins {quorum.requis} "
+            f"({quorum.regle}). La séance reste ouverte ; rien n'a été décidé."
         )
-    points = list(
-        seance.points.select_related("projet", "projet__maitre_ouvrage")
-        .annotate(
-            n_pour=Count("votes", filter=Q(votes__choix=ChoixVote.POUR)),
-            n_contre=Count("votes", filter=Q(votes__choix=ChoixVote.CONTRE)),
-            n_abstention=Count("votes", filter=Q(votes__choix=ChoixVote.ABSTENTION)),
-        )
-        .order_by("ordre")
-    )
     decisions = []
-    for point in points:
+    for ligne in decompte(seance=seance):
+        point = ligne.point
         issue = issue_du_vote(
             majorite=comite.regle_majorite,
             egalite=comite.regle_egalite,
-            pour=point.n_pour,
-            contre=point.n_contre,
-            abstention=point.n_abstention,
+            pour=ligne.pour,
+            contre=ligne.contre,
+            abstention=ligne.abstention,
         )
         decision = Decision.objects.create(
             point=point,
             resultat=issue.resultat,
-            pour=point.n_pour,
-            contre=point.n_contre,
-            abstention=point.n_abstention,
+            pour=ligne.pour,
+            contre=ligne.contre,
+            abstention=ligne.abstention,
             quorum_atteint=True,
             motif=issue.motif,
         )
         projet_transitionner(
             projet=point.projet,
-            action=ACTION_PAR_RESULTAT[issue.resultat],
+            action=ACTION_PAR_RESULTAT[Resultat(issue.resultat)],
             par=par,
             commentaire=f"{comite.nom}, séance du {_date_fr(seance.date)} : {issue.motif}",
-            decision=decision,
+            mandat=decision.mandat(),
         )
         if issue.resultat == Resultat.RETENU:
             _programmer(decision, point.projet, par)
         decisions.append(decision)
-    seance.etat = EtatSeance.CLOSE
+    _changer_etat(seance, ActionSeance.CLORE)
     seance.close_le = timezone.now()
-    seance.votants_attendus = nb_votants
-    seance.votants_presents = nb_presents
+    seance.votants_attendus = quorum.votants
+    seance.votants_presents = quorum.presents
     seance.save(update_fields=["etat", "close_le", "votants_attendus", "votants_presents"])
     _journal(
         "seance_clore",
         par,
         seance=seance,
-        votants=nb_votants,
-        presents=nb_presents,
+        votants=quorum.votants,
+        presents=quorum.presents,
         decisions={d.point.projet.reference: d.resultat for d in decisions},
     )
     for decision in decisions:
@@ -449,17 +477,12 @@ def seance_clore(*, seance: Seance, par) -> list[Decision]:
     return decisions
 
 
-def _programmer(decision: Decision, projet: Projet, par) -> None:
-    """Programme a retained dossier in a savepoint: the ledger may refuse (envelope)."""
+def _programmer(decision: Decision, projet: Projet, par: Utilisateur) -> None:
+    """Programme a retained dossier through the ledger, in a savepoint: the ledger may refuse
+    (an envelope or a maquette line too small), and the decision then records why."""
     try:
         with transaction.atomic():
-            projet_transitionner(
-                projet=projet,
-                action=Action.PROGRAMMER,
-                par=par,
-                commentaire="Programmé sur décision du comité.",
-                decision=decision,
-            )
+            projet_programmer(projet=projet, par=par, mandat=decision.mandat())
     except RegleMetierError as erreur:
         decision.programme = False
         decision.motif_non_programmation = erreur.message
@@ -471,7 +494,7 @@ def _programmer(decision: Decision, projet: Projet, par) -> None:
 def _notifier_decision(seance: Seance, decision: Decision) -> None:
     projet = decision.point.projet
     destinataires = [projet.contact_courriel]
-    if projet.maitre_ouvrage_id:
+    if projet.maitre_ouvrage is not None:
         destinataires += list(
             projet.maitre_ouvrage.utilisateurs.filter(role=Role.PORTEUR, is_active=True)
             .exclude(email="")
@@ -498,23 +521,11 @@ class NoteSaisie:
     commentaire: str = ""
 
 
-def _ecrire_evaluation(
-    *, projet: Projet, par, notes: list[NoteSaisie], avis: str, commentaire: str, deposer: bool
-) -> Evaluation:
-    if not peut_instruire(par):
-        raise ActionNonAutorisee("Seuls les agents des signataires instruisent les dossiers.")
-    projet = Projet.objects.select_for_update().get(pk=projet.pk)
-    if projet.statut not in (Statut.EN_INSTRUCTION, Statut.INSTRUIT):
-        raise EtatIncompatible(
-            f"Le dossier est « {projet.get_statut_display()} » : la grille d'analyse se remplit "
-            "pendant l'instruction."
-        )
-    grille = grille_active()
-    if grille is None:
-        raise EtatIncompatible("Aucune grille d'analyse n'est en vigueur.")
-    evaluation, _ = Evaluation.objects.get_or_create(projet=projet, grille=grille, instructeur=par)
-    if evaluation.deposee_le is not None:
-        raise EtatIncompatible("Votre évaluation de ce dossier est déjà déposée.")
+def _erreurs_de_la_grille(
+    grille: GrilleAnalyse, notes: list[NoteSaisie], avis: str, deposer: bool
+) -> dict[str, list[str]]:
+    """Each mark within its criterion's scale (all of them to file), a known opinion (one to
+    file), keyed by field."""
     criteres = {c.code: c for c in grille.criteres.all()}
     saisies = {n.critere: n for n in notes}
     erreurs: dict[str, list[str]] = {}
@@ -528,10 +539,58 @@ def _ecrire_evaluation(
                 erreurs[f"note_{code}"] = [f"Notez « {critere.libelle} »."]
         elif not 0 <= saisie.note <= critere.echelle_max:
             erreurs[f"note_{code}"] = [f"La note va de 0 à {critere.echelle_max}."]
-    if avis and avis not in ("favorable", "reserve", "defavorable"):
+    if avis and avis not in Avis.values:
         erreurs["avis"] = ["Choisissez favorable, réservé ou défavorable."]
     if deposer and not avis:
         erreurs["avis"] = ["Donnez un avis d'ensemble."]
+    return erreurs
+
+
+def _ecrire_notes(evaluation: Evaluation, grille: GrilleAnalyse, notes: list[NoteSaisie]) -> None:
+    criteres = {c.code: c for c in grille.criteres.all()}
+    for saisie in notes:
+        if saisie.note is None:
+            NoteCritere.objects.filter(
+                evaluation=evaluation, critere=criteres[saisie.critere]
+            ).delete()
+            continue
+        NoteCritere.objects.update_or_create(
+            evaluation=evaluation,
+            critere=criteres[saisie.critere],
+            defaults={"note": saisie.note, "commentaire": saisie.commentaire.strip()},
+        )
+
+
+def _evaluation_ouverte(projet: Projet, par: Utilisateur) -> tuple[Evaluation, GrilleAnalyse]:
+    """The instructor's evaluation of the dossier with the grid in force, while it may change."""
+    if not grille_ouverte(projet):
+        raise EtatIncompatible(
+            f"Le dossier est « {projet.get_statut_display()} » : la grille d'analyse se remplit "
+            "pendant l'instruction."
+        )
+    grille = grille_active()
+    if grille is None:
+        raise EtatIncompatible("Aucune grille d'analyse n'est en vigueur.")
+    evaluation, _ = Evaluation.objects.get_or_create(projet=projet, grille=grille, instructeur=par)
+    if evaluation.deposee_le is not None:
+        raise EtatIncompatible("Votre évaluation de ce dossier est déjà déposée.")
+    return evaluation, grille
+
+
+def _ecrire_evaluation(
+    *,
+    projet: Projet,
+    par: Utilisateur,
+    notes: list[NoteSaisie],
+    avis: str,
+    commentaire: str,
+    deposer: bool,
+) -> Evaluation:
+    if not peut_instruire(par):
+        raise ActionNonAutorisee("Seuls les agents des signataires instruisent les dossiers.")
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    evaluation, grille = _evaluation_ouverte(projet, par)
+    erreurs = _erreurs_de_la_grille(grille, notes, avis, deposer)
     if erreurs:
         raise RegleMetierError(
             "La grille n'a pas été enregistrée : corrigez les points signalés.", erreurs=erreurs
@@ -541,15 +600,7 @@ def _ecrire_evaluation(
     if deposer:
         evaluation.deposee_le = timezone.now()
     evaluation.save()
-    for code, saisie in saisies.items():
-        if saisie.note is None:
-            NoteCritere.objects.filter(evaluation=evaluation, critere=criteres[code]).delete()
-            continue
-        NoteCritere.objects.update_or_create(
-            evaluation=evaluation,
-            critere=criteres[code],
-            defaults={"note": saisie.note, "commentaire": saisie.commentaire.strip()},
-        )
+    _ecrire_notes(evaluation, grille, list({n.critere: n for n in notes}.values()))
     if deposer and projet.statut == Statut.EN_INSTRUCTION:
         projet_transitionner(
             projet=projet,
@@ -568,7 +619,12 @@ def _ecrire_evaluation(
 
 @transaction.atomic
 def evaluation_enregistrer(
-    *, projet: Projet, par, notes: list[NoteSaisie], avis: str = "", commentaire: str = ""
+    *,
+    projet: Projet,
+    par: Utilisateur,
+    notes: list[NoteSaisie],
+    avis: str = "",
+    commentaire: str = "",
 ) -> Evaluation:
     """Save an instructor's grid as a draft (partial marks allowed)."""
     return _ecrire_evaluation(
@@ -578,7 +634,7 @@ def evaluation_enregistrer(
 
 @transaction.atomic
 def evaluation_deposer(
-    *, projet: Projet, par, notes: list[NoteSaisie], avis: str, commentaire: str = ""
+    *, projet: Projet, par: Utilisateur, notes: list[NoteSaisie], avis: str, commentaire: str = ""
 ) -> Evaluation:
     """File an instructor's grid (every criterion marked, an overall opinion). The first grid
     filed ends the instruction: the dossier goes from « en instruction » to « instruit »;

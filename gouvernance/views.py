@@ -1,19 +1,29 @@
 """Pages of governance: committees, sessions (agenda, attendance, votes), tally, minutes, and the
 analysis grid. Thin: every write goes through `gouvernance.services`."""
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gouvernance import services
+from gouvernance.forms import (
+    EvaluationForm,
+    InscriptionForm,
+    PresencesForm,
+    SeanceForm,
+    VoteForm,
+    ajouter_erreurs,
+    textes_erreurs,
+)
 from gouvernance.models import (
+    Avis,
     ChoixVote,
+    Evaluation,
+    GrilleAnalyse,
     Membre,
     PointOrdreDuJour,
     StatutPresence,
@@ -21,6 +31,10 @@ from gouvernance.models import (
 )
 from gouvernance.permissions import (
     a_voix_deliberative,
+    detient_pouvoir,
+    est_present,
+    est_recuse,
+    grille_ouverte,
     peut_gerer_seances,
     peut_instruire,
     voit_la_gouvernance,
@@ -42,7 +56,8 @@ from gouvernance.selectors import (
     resultats_grille,
     seance_pour,
 )
-from projets.models import Statut
+from gouvernance.workflow import ActionSeance, est_close, permet, vote_en_cours
+from projets.models import Projet
 from projets.selectors import projet_pour
 from socle.exceptions import ActionNonAutorisee, RegleMetierError
 
@@ -68,8 +83,7 @@ def comites(request):
     return render(request, "gouvernance/comites.html", {"comites": list(comites_liste())})
 
 
-def comite(request, code):
-    comite = comite_pour(utilisateur=request.user, code=code)
+def _page_comite(request, comite, form: SeanceForm) -> HttpResponse:
     moi = membre_actif(utilisateur=request.user, comite=comite)
     return render(
         request,
@@ -80,102 +94,126 @@ def comite(request, code):
             "seances": list(comite.seances.order_by("-date")),
             "peut_gerer": peut_gerer_seances(request.user, moi),
             "maintenant": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "form": form,
         },
     )
 
 
+def comite(request, code):
+    return _page_comite(request, comite_pour(utilisateur=request.user, code=code), SeanceForm())
+
+
 @require_POST
 def seance_creer(request, code):
+    """Plan a session from the committee's page; refusals sit next to their field."""
     comite = comite_pour(utilisateur=request.user, code=code)
-    try:
-        date = timezone.make_aware(datetime.fromisoformat(request.POST.get("date", "")))
-    except ValueError:
-        messages.error(request, "Indiquez la date et l'heure de la séance.")
-        return redirect("gouvernance:comite", code=code)
-    try:
-        seance = services.seance_creer(
-            comite=comite,
-            date=date,
-            lieu=request.POST.get("lieu", ""),
-            lien_visio=request.POST.get("lien_visio", ""),
-            par=request.user,
-        )
-    except RegleMetierError as erreur:
-        _refus(request, erreur)
-        return redirect("gouvernance:comite", code=code)
-    messages.success(request, "Séance planifiée.")
-    return redirect("gouvernance:seance", pk=seance.pk)
+    form = SeanceForm(request.POST)
+    if form.is_valid():
+        try:
+            seance = services.seance_creer(comite=comite, par=request.user, **form.cleaned_data)
+        except ActionNonAutorisee as erreur:
+            raise PermissionDenied(erreur.message) from erreur
+        except RegleMetierError as erreur:
+            ajouter_erreurs(form, erreur)
+        else:
+            messages.success(request, "Séance planifiée.")
+            return redirect("gouvernance:seance", pk=seance.pk)
+    messages.error(request, "La séance n'a pas été planifiée : corrigez les points signalés.")
+    return _page_comite(request, comite, form)
 
 
-def _contexte_seance(request, seance):
+def _bulletins(moi: Membre | None, presences: dict) -> list[tuple[Membre, str]]:
+    """The ballots a person casts: their own (present, voting) and those of the members whose
+    proxy they hold."""
+    if moi is None or not est_present(presences.get(moi.pk)):
+        return []
+    bulletins = [(moi, "Mon vote")] if a_voix_deliberative(moi) else []
+    for presence in presences.values():
+        if detient_pouvoir(moi, presence):
+            bulletins.append((presence.membre, f"Pour {presence.membre.utilisateur} (pouvoir)"))
+    return bulletins
+
+
+def _lignes_points(seance, points, bulletins) -> list[dict]:
+    mes_votes = {
+        (vote.point_id, vote.membre_id): vote.choix
+        for vote in Vote.objects.filter(point__seance=seance, membre__in=[m for m, _ in bulletins])
+    }
+    ouverte = vote_en_cours(seance)
+    lignes = []
+    for point in points:
+        recusations = list(point.recusations.all())
+        votes = [
+            {
+                "membre": membre,
+                "libelle": libelle,
+                "recuse": est_recuse(membre, point, recusations),
+                "choix": mes_votes.get((point.pk, membre.pk)),
+            }
+            for membre, libelle in (bulletins if ouverte else [])
+        ]
+        lignes.append({"point": point, "bulletins": votes, "recusations": recusations})
+    return lignes
+
+
+def _contexte_seance(request, seance) -> dict:
+    """What the session page shows, with the flags the template asks (never the state)."""
     moi = membre_actif(utilisateur=request.user, comite=seance.comite, jour=jour_de(seance))
-    points = points_de_seance(seance=seance)
     presences = presences_de_seance(seance=seance)
     membres = list(membres_de_seance(seance=seance))
-    mes_votes = {}
-    bulletins = []  # (membre for whom I vote, label)
-    if moi is not None:
-        ma_presence = presences.get(moi.pk)
-        if ma_presence and ma_presence.statut == StatutPresence.PRESENT:
-            if a_voix_deliberative(moi):
-                bulletins.append((moi, "Mon vote"))
-            for p in presences.values():
-                if p.mandataire_id == moi.pk:
-                    bulletins.append((p.membre, f"Pour {p.membre.utilisateur} (pouvoir)"))
-        for vote in Vote.objects.filter(point__seance=seance, membre__in=[m for m, _ in bulletins]):
-            mes_votes[(vote.point_id, vote.membre_id)] = vote.choix
-    lignes_points = []
-    for point in points:
-        recuses = {r.membre_id for r in point.recusations.all()}
-        if moi is not None and seance.etat == "ouverte":
-            votes = []
-            for membre, libelle in bulletins:
-                votes.append(
-                    {
-                        "membre": membre,
-                        "libelle": libelle,
-                        "recuse": membre.pk in recuses
-                        or (
-                            point.projet.maitre_ouvrage_id is not None
-                            and membre.organisation_id == point.projet.maitre_ouvrage_id
-                        ),
-                        "choix": mes_votes.get((point.pk, membre.pk)),
-                    }
-                )
-        else:
-            votes = []
-        lignes_points.append(
-            {"point": point, "bulletins": votes, "recusations": point.recusations.all()}
-        )
+    gere = peut_gerer_seances(request.user, moi)
     return {
         "seance": seance,
         "moi": moi,
-        "points": lignes_points,
+        "points": _lignes_points(
+            seance, points_de_seance(seance=seance), _bulletins(moi, presences)
+        ),
         "membres": [(m, presences.get(m.pk)) for m in membres],
         "votants": [m for m in membres if a_voix_deliberative(m)],
         "quorum": etat_quorum(seance=seance),
-        "peut_gerer": peut_gerer_seances(request.user, moi),
+        "peut_gerer": gere,
+        "peut_inscrire": gere and permet(seance.etat, ActionSeance.INSCRIRE),
+        "peut_convoquer": gere and permet(seance.etat, ActionSeance.CONVOQUER),
+        "peut_ouvrir": gere and permet(seance.etat, ActionSeance.OUVRIR),
+        "peut_clore": gere and permet(seance.etat, ActionSeance.CLORE),
+        "peut_suivre_decompte": gere and vote_en_cours(seance),
+        "peut_saisir_presences": gere and permet(seance.etat, ActionSeance.ENREGISTRER_PRESENCE),
+        "peut_voter": permet(seance.etat, ActionSeance.VOTER),
+        "proces_verbal_disponible": est_close(seance),
         "choix": ChoixVote.choices,
         "statuts_presence": StatutPresence.choices,
     }
 
 
-def seance(request, pk):
-    seance = seance_pour(utilisateur=request.user, pk=pk)
+def _page_seance(request, seance, form_inscription: InscriptionForm) -> HttpResponse:
     contexte = _contexte_seance(request, seance)
-    if contexte["peut_gerer"] and seance.etat == "planifiee":
+    if contexte["peut_inscrire"]:
         contexte["inscriptibles"] = list(projets_inscriptibles(seance=seance))
+    contexte["form_inscription"] = form_inscription
     return render(request, "gouvernance/seance.html", contexte)
+
+
+def seance(request, pk):
+    return _page_seance(request, seance_pour(utilisateur=request.user, pk=pk), InscriptionForm())
 
 
 @require_POST
 def seance_inscrire(request, pk):
     seance = seance_pour(utilisateur=request.user, pk=pk)
-    projet = projet_pour(utilisateur=request.user, reference=request.POST.get("projet", ""))
+    form = InscriptionForm(request.POST)
+    if not form.is_valid():
+        return _page_seance(request, seance, form)
+    projet = projet_pour(utilisateur=request.user, reference=form.cleaned_data["projet"])
     try:
         services.seance_inscrire_projet(seance=seance, projet=projet, par=request.user)
+    except ActionNonAutorisee as erreur:
+        raise PermissionDenied(erreur.message) from erreur
     except RegleMetierError as erreur:
-        _refus(request, erreur)
+        if "projet" not in erreur.erreurs:
+            _refus(request, erreur)
+            return redirect("gouvernance:seance", pk=pk)
+        ajouter_erreurs(form, erreur)  # the dossier is outside the committee's measures
+        return _page_seance(request, seance, form)
     else:
         messages.success(request, f"Dossier {projet.reference} inscrit à l'ordre du jour.")
     return redirect("gouvernance:seance", pk=pk)
@@ -227,35 +265,28 @@ def seance_clore(request, pk):
 def presences(request, pk):
     """The whole attendance sheet at once: nothing is written if one line is refused."""
     seance = seance_pour(utilisateur=request.user, pk=pk)
-    actuelles = presences_de_seance(seance=seance)
-    membres = {m.pk: m for m in membres_de_seance(seance=seance)}
+    form = PresencesForm(
+        request.POST,
+        membres=list(membres_de_seance(seance=seance)),
+        presences=presences_de_seance(seance=seance),
+    )
+    if not form.is_valid():
+        messages.error(request, textes_erreurs(form))
+        messages.error(request, "La feuille de présence n'a pas été enregistrée.")
+        return redirect("gouvernance:seance", pk=pk)
     try:
         with transaction.atomic():
-            for membre_pk, membre in membres.items():
-                statut = request.POST.get(f"presence_{membre_pk}", "")
-                if not statut:
-                    continue
-                mandataire_pk = request.POST.get(f"mandataire_{membre_pk}") or None
-                mandataire = membres.get(int(mandataire_pk)) if mandataire_pk else None
-                actuelle = actuelles.get(membre_pk)
-                if (
-                    actuelle
-                    and actuelle.statut == statut
-                    and (actuelle.mandataire_id == (mandataire.pk if mandataire else None))
-                ):
-                    continue
+            for ligne in form.lignes():
                 services.presence_enregistrer(
                     seance=seance,
-                    membre=membre,
-                    statut=statut,
-                    mandataire=mandataire if statut == StatutPresence.REPRESENTE else None,
+                    membre=ligne.membre,
+                    statut=ligne.statut,
+                    mandataire=ligne.mandataire,
                     par=request.user,
                 )
     except RegleMetierError as erreur:
         _refus(request, erreur)
         messages.error(request, "La feuille de présence n'a pas été enregistrée.")
-    except ValueError as erreur:
-        raise Http404 from erreur
     else:
         messages.success(request, "Feuille de présence enregistrée.")
     return redirect("gouvernance:seance", pk=pk)
@@ -265,28 +296,30 @@ def presences(request, pk):
 def voter(request, pk, point_pk):
     seance = seance_pour(utilisateur=request.user, pk=pk)
     point = get_object_or_404(
-        PointOrdreDuJour.objects.select_related("seance"), pk=point_pk, seance=seance
+        PointOrdreDuJour.objects.select_related("seance", "projet"), pk=point_pk, seance=seance
     )
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, textes_erreurs(form))
+        return redirect(f"{redirect('gouvernance:seance', pk=pk).url}#point-{point.ordre}")
+    donnees = form.cleaned_data
     pour_membre = None
-    if request.POST.get("pour_membre"):
+    if donnees["pour_membre"]:
         pour_membre = get_object_or_404(
-            Membre, pk=request.POST["pour_membre"], comite_id=seance.comite_id
+            Membre, pk=donnees["pour_membre"], comite_id=seance.comite_id
         )
-    choix = request.POST.get("choix", "")
-    modifier = bool(request.POST.get("modifier"))
-    service = services.vote_modifier if modifier else services.vote_enregistrer
+    service = services.vote_modifier if donnees["modifier"] else services.vote_enregistrer
     try:
-        service(point=point, choix=choix, par=request.user, pour_membre=pour_membre)
+        service(point=point, choix=donnees["choix"], par=request.user, pour_membre=pour_membre)
     except RegleMetierError as erreur:
         _refus(request, erreur)
     else:
         messages.success(
             request,
-            f"Vote « {dict(ChoixVote.choices).get(choix)} » enregistré sur le dossier "
+            f"Vote « {ChoixVote(donnees['choix']).label} » enregistré sur le dossier "
             f"{point.projet.reference}. Vous pouvez le changer jusqu'à la clôture.",
         )
-    retour = request.POST.get("retour")
-    if retour == "point":
+    if donnees["retour"] == "point":
         return redirect("gouvernance:point", pk=pk, point_pk=point_pk)
     return redirect(f"{redirect('gouvernance:seance', pk=pk).url}#point-{point.ordre}")
 
@@ -357,7 +390,7 @@ def decompte_json(request, pk):
 
 def proces_verbal(request, pk):
     seance = seance_pour(utilisateur=request.user, pk=pk)
-    if seance.etat != "close":
+    if not est_close(seance):
         messages.info(request, "Le procès-verbal est établi à la clôture de la séance.")
         return redirect("gouvernance:seance", pk=pk)
     return render(request, "gouvernance/proces_verbal.html", contexte_proces_verbal(seance=seance))
@@ -368,82 +401,94 @@ def grille(request):
     return render(request, "gouvernance/grille.html", {"grille": grille_active()})
 
 
-def evaluation(request, reference):
-    """An instructor fills the grid for a dossier: saved as a draft, or filed."""
-    projet = projet_pour(utilisateur=request.user, reference=reference)
+def _lignes_grille(form: EvaluationForm) -> list[dict]:
+    """Each criterion with its current mark, comment and errors, for the grid's template."""
+    return [
+        {
+            "critere": c,
+            "note": form[f"note_{c.code}"].value(),
+            "commentaire": form[f"commentaire_{c.code}"].value() or "",
+            "erreurs": form.errors.get(f"note_{c.code}", []),
+            "echelle": range(c.echelle_max + 1),
+        }
+        for c in form.criteres
+    ]
+
+
+def _initial_grille(existante: Evaluation | None) -> dict[str, object]:
+    if existante is None:
+        return {}
+    initial: dict[str, object] = {"avis": existante.avis, "commentaire": existante.commentaire}
+    for note in existante.notes.select_related("critere"):
+        initial[f"note_{note.critere.code}"] = note.note
+        initial[f"commentaire_{note.critere.code}"] = note.commentaire
+    return initial
+
+
+def _enregistrer_grille(request, projet: Projet, form: EvaluationForm) -> HttpResponse | None:
+    """Save the draft or file the grid; None when refused (the errors are on the form)."""
+    deposer = "deposer" in request.POST
+    service = services.evaluation_deposer if deposer else services.evaluation_enregistrer
+    try:
+        service(
+            projet=projet,
+            par=request.user,
+            notes=form.notes(),
+            avis=form.cleaned_data["avis"],
+            commentaire=form.cleaned_data["commentaire"],
+        )
+    except ActionNonAutorisee as erreur:
+        raise PermissionDenied(erreur.message) from erreur
+    except RegleMetierError as erreur:
+        ajouter_erreurs(form, erreur)
+        messages.error(request, erreur.message)
+        return None
+    if deposer:
+        messages.success(request, "Grille déposée : l'instruction du dossier est terminée.")
+        return redirect("projets:detail", reference=projet.reference)
+    messages.success(request, "Grille enregistrée (brouillon).")
+    return redirect("gouvernance:evaluation", reference=projet.reference)
+
+
+def _grille_de(request) -> GrilleAnalyse:
     if not peut_instruire(request.user):
         raise PermissionDenied("Seuls les agents des signataires instruisent les dossiers.")
     grille_ = grille_active()
     if grille_ is None:
         raise Http404
+    return grille_
+
+
+def evaluation(request, reference):
+    """An instructor fills the grid for a dossier: saved as a draft, or filed."""
+    projet = projet_pour(utilisateur=request.user, reference=reference)
+    grille_ = _grille_de(request)
     existante = projet.evaluations.filter(grille=grille_, instructeur=request.user).first()
-    valeurs = {}
-    if existante:
-        for note in existante.notes.all():
-            valeurs[note.critere_id] = (note.note, note.commentaire)
-    erreurs: dict[str, list[str]] = {}
-    avis = existante.avis if existante else ""
-    commentaire = existante.commentaire if existante else ""
     if request.method == "POST":
-        notes = []
-        for critere in grille_.criteres.all():
-            brute = request.POST.get(f"note_{critere.code}", "").strip()
-            texte = request.POST.get(f"commentaire_{critere.code}", "")
-            try:
-                note = int(brute) if brute else None
-            except ValueError:
-                note = -1
-            notes.append(services.NoteSaisie(critere.code, note, texte))
-            valeurs[critere.pk] = (brute, texte)
-        avis = request.POST.get("avis", "")
-        commentaire = request.POST.get("commentaire", "")
-        deposer = "deposer" in request.POST
-        try:
-            if deposer:
-                services.evaluation_deposer(
-                    projet=projet, par=request.user, notes=notes, avis=avis, commentaire=commentaire
-                )
-            else:
-                services.evaluation_enregistrer(
-                    projet=projet, par=request.user, notes=notes, avis=avis, commentaire=commentaire
-                )
-        except ActionNonAutorisee as erreur:
-            raise PermissionDenied(erreur.message) from erreur
-        except RegleMetierError as erreur:
-            erreurs = erreur.erreurs
-            messages.error(request, erreur.message)
+        form = EvaluationForm(request.POST, grille=grille_)
+        if form.is_valid():
+            reponse = _enregistrer_grille(request, projet, form)
+            if reponse is not None:
+                return reponse
         else:
-            if deposer:
-                messages.success(request, "Grille déposée : l'instruction du dossier est terminée.")
-                return redirect("projets:detail", reference=reference)
-            messages.success(request, "Grille enregistrée (brouillon).")
-            return redirect("gouvernance:evaluation", reference=reference)
-    criteres = [
-        {
-            "critere": c,
-            "note": valeurs.get(c.pk, ("", ""))[0],
-            "commentaire": valeurs.get(c.pk, ("", ""))[1],
-            "erreurs": erreurs.get(f"note_{c.code}", []),
-            "echelle": range(c.echelle_max + 1),
-        }
-        for c in grille_.criteres.all()
-    ]
+            messages.error(
+                request, "La grille n'a pas été enregistrée : corrigez les points signalés."
+            )
+    else:
+        form = EvaluationForm(initial=_initial_grille(existante), grille=grille_)
     return render(
         request,
         "gouvernance/evaluation.html",
         {
             "projet": projet,
             "grille": grille_,
-            "criteres": criteres,
-            "avis": avis,
-            "commentaire": commentaire,
-            "erreurs_avis": erreurs.get("avis", []),
+            "form": form,
+            "criteres": _lignes_grille(form),
+            "avis": form["avis"].value() or "",
+            "commentaire": form["commentaire"].value() or "",
+            "erreurs_avis": form.errors.get("avis", []),
             "deposee": bool(existante and existante.deposee_le),
-            "modifiable": projet.statut in (Statut.EN_INSTRUCTION, Statut.INSTRUIT),
-            "choix_avis": [
-                ("favorable", "Favorable"),
-                ("reserve", "Réservé"),
-                ("defavorable", "Défavorable"),
-            ],
+            "modifiable": grille_ouverte(projet),
+            "choix_avis": Avis.choices,
         },
     )

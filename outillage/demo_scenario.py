@@ -15,7 +15,12 @@ from django.utils import timezone
 from axes.models import Departement, Noeud, Signataire
 from comptes.models import Organisation, TypeOrganisation, Utilisateur
 from financement.models import LigneProgrammee
-from financement.services import credits_ouvrir, engagement_enregistrer, paiement_enregistrer
+from financement.services import (
+    credits_ouvrir,
+    engagement_enregistrer,
+    paiement_enregistrer,
+    projet_faire_avancer,
+)
 from gouvernance.models import Comite, Critere, Membre, RoleMembre
 from gouvernance.services import (
     NoteSaisie,
@@ -33,7 +38,6 @@ from projets.services import (
     LigneSaisie,
     PhaseSaisie,
     projet_creer,
-    projet_transitionner,
 )
 
 MARQUE = "[Démo]"
@@ -103,7 +107,8 @@ def charger_scenario() -> dict[str, int]:
         )
 
     def action(projet, nom, par=agent_region, commentaire=""):
-        return projet_transitionner(projet=projet, action=nom, par=par, commentaire=commentaire)
+        # Closing and abandoning release money: the ledger's use-cases take those steps.
+        return projet_faire_avancer(projet=projet, action=nom, par=par, commentaire=commentaire)
 
     notes = [
         NoteSaisie(c.code, 3, "Conforme.") for c in Critere.objects.filter(grille__active=True)

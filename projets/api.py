@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,9 +32,7 @@ from projets.services import (
     document_deposer,
     projet_creer,
     projet_modifier,
-    projet_transitionner,
 )
-from projets.workflow import TRANSITIONS, Acteur
 from socle.exports import XLSX_CONTENT_TYPE, Column, csv_response, xlsx_response
 from socle.montants import MONTANT
 
@@ -442,44 +440,6 @@ class ProjetDetailApi(APIView):
         entree.is_valid(raise_exception=True)
         projet_modifier(
             projet=projet, donnees=entree.donnees(base=etat_actuel(projet)), par=request.user
-        )
-        return Response(ProjetDetailSerializer(projet_detaille(request.user, reference)).data)
-
-
-class CommentaireSerializer(serializers.Serializer):
-    commentaire = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        help_text="Commentaire ou motif (obligatoire pour abandonner ou déclarer incomplet).",
-    )
-
-
-ACTIONS_API = [
-    a for a, t in TRANSITIONS.items() if t.acteur not in (Acteur.COMITE, Acteur.SECRETARIAT)
-]
-
-
-class ProjetActionApi(APIView):
-    @extend_schema(
-        operation_id="v1_projets_action",
-        summary="Faire avancer un projet dans son cycle de vie",
-        description="Actions : " + ", ".join(ACTIONS_API) + ". 409 si le statut ne le permet pas.",
-        request=CommentaireSerializer,
-        responses=ProjetDetailSerializer,
-        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=ACTIONS_API)],
-        tags=["Projets"],
-    )
-    def post(self, request, reference, action):
-        projet = projet_detaille(request.user, reference)
-        if action not in ACTIONS_API:
-            raise NotFound(f"Action inconnue : {action}.")
-        entree = CommentaireSerializer(data=request.data)
-        entree.is_valid(raise_exception=True)
-        projet_transitionner(
-            projet=projet,
-            action=action,
-            par=request.user,
-            commentaire=entree.validated_data.get("commentaire", ""),
         )
         return Response(ProjetDetailSerializer(projet_detaille(request.user, reference)).data)
 

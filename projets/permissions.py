@@ -1,6 +1,6 @@
 """Who may see and do what on a dossier (pure predicates, no database writes)."""
 
-from comptes.models import Role
+from comptes.models import Role, Utilisateur
 from projets.models import Projet
 from projets.workflow import (
     ABANDON_PAR_PORTEUR,
@@ -12,21 +12,21 @@ from projets.workflow import (
 )
 
 
-def est_instructeur(utilisateur) -> bool:
+def est_instructeur(utilisateur: Utilisateur) -> bool:
     """Agents of a signatory instruct dossiers; administrators may do everything."""
     return utilisateur.is_authenticated and (
         utilisateur.est_administrateur or utilisateur.role == Role.AGENT
     )
 
 
-def voit_tous_les_projets(utilisateur) -> bool:
+def voit_tous_les_projets(utilisateur: Utilisateur) -> bool:
     """Every role but the porteur sees every dossier; a porteur sees its organisation's."""
     return utilisateur.is_authenticated and (
         utilisateur.est_administrateur or utilisateur.role != Role.PORTEUR
     )
 
 
-def est_porteur_du_projet(utilisateur, projet: Projet) -> bool:
+def est_porteur_du_projet(utilisateur: Utilisateur, projet: Projet) -> bool:
     return (
         utilisateur.is_authenticated
         and utilisateur.role == Role.PORTEUR
@@ -35,23 +35,23 @@ def est_porteur_du_projet(utilisateur, projet: Projet) -> bool:
     )
 
 
-def peut_creer_projet(utilisateur) -> bool:
+def peut_creer_projet(utilisateur: Utilisateur) -> bool:
     return utilisateur.is_authenticated and (
         est_instructeur(utilisateur) or utilisateur.role == Role.PORTEUR
     )
 
 
-def peut_modifier_projet(utilisateur, projet: Projet) -> bool:
+def peut_modifier_projet(utilisateur: Utilisateur, projet: Projet) -> bool:
     if est_instructeur(utilisateur):
         return projet.statut in MODIFIABLE_PAR_INSTRUCTEUR
     return est_porteur_du_projet(utilisateur, projet) and projet.statut in MODIFIABLE_PAR_PORTEUR
 
 
-def peut_deposer_document(utilisateur, projet: Projet) -> bool:
+def peut_deposer_document(utilisateur: Utilisateur, projet: Projet) -> bool:
     return peut_modifier_projet(utilisateur, projet)
 
 
-def peut_declencher(utilisateur, projet: Projet, action: str) -> bool:
+def peut_declencher(utilisateur: Utilisateur, projet: Projet, action: str) -> bool:
     """Whether `utilisateur` may take `action` by hand (committee actions never are)."""
     acteur = TRANSITIONS[action].acteur
     if acteur == Acteur.INSTRUCTEUR:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from axes.models import Departement, Noeud, TerritoireSpecial
-from comptes.models import Organisation, Role
+from comptes.models import Organisation, Role, Utilisateur
 from projets.models import (
     FIN_CONTRAT,
     CommuneProjet,
@@ -34,7 +34,14 @@ from projets.permissions import (
     peut_modifier_projet,
 )
 from projets.signals import transition_effectuee
-from projets.workflow import TRANSITIONS, Acteur, Action
+from projets.workflow import (
+    ACTEURS_MANDATES,
+    TRANSITIONS,
+    Acteur,
+    Action,
+    MandatComite,
+    Transition,
+)
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.fichiers import FichierRefuse, nom_sur, verifier_fichier
 from socle.montants import format_euros, format_nombre
@@ -386,43 +393,48 @@ def verifier_programmation_operation(projet: Projet) -> dict[str, list[str]]:
     return erreurs
 
 
-@transaction.atomic
-def projet_transitionner(
-    *, projet: Projet, action: str, par, commentaire: str = "", decision=None
-) -> Projet:
-    """Take one step of the lifecycle, after checking who may take it and from which state.
-
-    Writes exactly one journal row in the same transaction. Committee actions (retenir,
-    rejeter, ajourner) and agenda entries are taken only through `gouvernance`, which passes
-    the `decision` (or session) that justifies them.
-    """
-    if action not in TRANSITIONS:
-        raise RegleMetierError(erreurs={"action": [f"Action inconnue : {action}."]})
-    transition = TRANSITIONS[action]
-    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+def _verifier_droit(
+    *,
+    projet: Projet,
+    action: str,
+    transition: Transition,
+    par: Utilisateur,
+    mandat: MandatComite | None,
+) -> None:
+    """Who may take the step: a committee's mandate for committee and secretariat actions (and
+    for the programming a committee decided), the predicates of `projets.permissions` for the
+    rest. Anything but a `MandatComite` passed as a mandate is refused (403)."""
     libelle = Action(action).label.lower()
-
-    if transition.acteur in (Acteur.COMITE, Acteur.SECRETARIAT):
-        if decision is None:
-            qui = (
-                "Seule une décision de comité"
-                if transition.acteur == Acteur.COMITE
-                else "Seul le secrétariat d'un comité"
-            )
-            raise ActionNonAutorisee(f"{qui} peut {libelle} un dossier.")
-    elif action == Action.PROGRAMMER and decision is not None:
-        pass  # a committee's decision programmes the dossier it retained, whoever closes it
-    elif not peut_declencher(par, projet, action):
+    if mandat is not None and not isinstance(mandat, MandatComite):
+        raise ActionNonAutorisee(
+            f"Seul un mandat de comité permet de {libelle} ce dossier sans en avoir le droit."
+        )
+    # A decision moves the dossier it decided on, and programmes it when retained.
+    sur_decision = transition.acteur == Acteur.COMITE or (
+        action == Action.PROGRAMMER and mandat is not None
+    )
+    if sur_decision and (mandat is None or mandat.decision_id is None):
+        raise ActionNonAutorisee(f"Seule une décision de comité peut {libelle} un dossier.")
+    if transition.acteur == Acteur.SECRETARIAT and mandat is None:
+        raise ActionNonAutorisee(f"Seul le secrétariat d'un comité peut {libelle} un dossier.")
+    if sur_decision or transition.acteur in ACTEURS_MANDATES:
+        return
+    if not peut_declencher(par, projet, action):
         raise ActionNonAutorisee(f"Vous ne pouvez pas {libelle} ce dossier.")
 
+
+def _verifier_etape(
+    *, projet: Projet, action: str, transition: Transition, commentaire: str
+) -> None:
+    """From which state, with which reason, and the rules checked at filing or programming."""
     if projet.statut not in transition.depuis:
         raise EtatIncompatible(
-            f"Impossible de {libelle} un dossier « {projet.get_statut_display()} »."
+            f"Impossible de {Action(action).label.lower()} un dossier "
+            f"« {projet.get_statut_display()} »."
         )
     if transition.commentaire_obligatoire and not commentaire.strip():
         champ = "motif_abandon" if action == Action.ABANDONNER else "commentaire"
         raise RegleMetierError(erreurs={champ: ["Indiquez le motif : il est obligatoire."]})
-
     if action == Action.DEPOSER:
         erreurs = verifier_depot(projet)
         if erreurs:
@@ -430,18 +442,45 @@ def projet_transitionner(
                 "Le dossier ne peut pas être déposé : corrigez les points signalés.",
                 erreurs=erreurs,
             )
-        projet.depose_le = timezone.now()
     if action == Action.PROGRAMMER and projet.statut == Statut.INSCRIT_CONTRAT:
         erreurs = verifier_programmation_operation(projet)
         if erreurs:
             raise RegleMetierError(erreurs=erreurs)
+
+
+@transaction.atomic
+def projet_transitionner(
+    *,
+    projet: Projet,
+    action: str,
+    par: Utilisateur,
+    commentaire: str = "",
+    mandat: MandatComite | None = None,
+) -> Projet:
+    """Take one step of the lifecycle, after checking who may take it and from which state.
+
+    Writes exactly one journal row in the same transaction. Committee actions (retenir,
+    rejeter, ajourner) and agenda entries are taken only on a committee's `mandat`
+    (`MandatComite`, built by `gouvernance` from its decision or session). The steps that move
+    money (programmer, solder, abandonner) are taken through the ledger's use-cases
+    (`financement.services`), which call this function and do the ledger's work in the same
+    transaction: nothing here moves money, and no signal receiver does either.
+    """
+    if action not in TRANSITIONS:
+        raise RegleMetierError(erreurs={"action": [f"Action inconnue : {action}."]})
+    transition = TRANSITIONS[action]
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    _verifier_droit(projet=projet, action=action, transition=transition, par=par, mandat=mandat)
+    _verifier_etape(projet=projet, action=action, transition=transition, commentaire=commentaire)
+
+    if action == Action.DEPOSER:
+        projet.depose_le = timezone.now()
     if action == Action.ABANDONNER:
         projet.motif_abandon = commentaire.strip()
-
     depuis = projet.statut
     projet.statut = transition.vers
-    projet._history_user = par
-    projet._change_reason = Action(action).label
+    projet._history_user = par  # type: ignore[attr-defined]  # read by django-simple-history
+    projet._change_reason = Action(action).label  # type: ignore[attr-defined]  # idem
     projet.save()
     TransitionProjet.objects.create(
         projet=projet,
@@ -458,18 +497,18 @@ def projet_transitionner(
         depuis=depuis,
         vers=transition.vers,
         par=par,
-        decision=decision,
+        mandat=mandat,
     )
     return projet
 
 
-def actions_possibles(projet: Projet, utilisateur) -> list[str]:
+def actions_possibles(projet: Projet, utilisateur: Utilisateur) -> list[str]:
     """Actions the person may take by hand now (for the buttons of the dossier page)."""
     return [
         action
         for action, transition in TRANSITIONS.items()
         if projet.statut in transition.depuis
-        and transition.acteur not in (Acteur.COMITE, Acteur.SECRETARIAT)
+        and transition.acteur not in ACTEURS_MANDATES
         and peut_declencher(utilisateur, projet, action)
     ]
 

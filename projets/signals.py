@@ -1,12 +1,14 @@
 """What `projets` tells the apps above it, without importing them (imports point one way).
 
 `transition_effectuee` is sent inside the transition's transaction, after the new state and
-its journal row are written: a receiver that raises cancels the whole transition. The ledger
-(`financement`) uses it to programme the CPER lines of a dossier that becomes « programmé » and
-to release what a closed or abandoned dossier did not use.
+its journal row are written. It is only for side effects that may fail without harm, such as
+the e-mails of `rapports.receivers`: a receiver catches its own errors and never writes
+business data. Money never moves through it: the ledger's work is done by the ledger's own
+use-cases (`financement.services.projet_programmer`, `projet_solder`, `projet_abandonner`),
+which call the transition themselves, in one transaction.
 """
 
 from django.dispatch import Signal
 
-# Arguments: projet, action, depuis, vers, par, decision.
+# Arguments: projet, action, depuis, vers, par, mandat (a `MandatComite` or None).
 transition_effectuee = Signal()

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,7 +13,6 @@ from projets.forms import (
     LignesFormSet,
     PhasesFormSet,
     ProjetForm,
-    TransitionForm,
     donnees_projet,
     initial_projet,
 )
@@ -28,7 +27,7 @@ from projets.services import (
     projet_transitionner,
     taux_autofinancement_minimum,
 )
-from projets.workflow import TRANSITIONS, Action
+from projets.workflow import Action
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 
 TAILLE_PAGE = 50
@@ -193,50 +192,21 @@ def modifier(request, reference):
     return _formulaire(request, projet)
 
 
-def transition(request, reference, action):
-    projet = projet_pour(utilisateur=request.user, reference=reference)
-    if action not in TRANSITIONS:
-        raise Http404
-    form = TransitionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            projet_transitionner(
-                projet=projet,
-                action=action,
-                par=request.user,
-                commentaire=form.cleaned_data["commentaire"],
-            )
-        except ActionNonAutorisee as erreur:
-            raise PermissionDenied(erreur.message) from erreur
-        except EtatIncompatible as erreur:
-            messages.error(request, erreur.message)
-            return redirect("projets:detail", reference=reference)
-        except RegleMetierError as erreur:
-            if action == Action.DEPOSER and peut_modifier_projet(request.user, projet):
-                # Show the filing refusals next to their fields, in the dossier's form.
-                initial, lignes_init, phases_init = initial_projet(projet)
-                porteur = request.user.role == Role.PORTEUR and not request.user.est_administrateur
-                formulaire = ProjetForm(initial, porteur=porteur)
-                formulaire.full_clean()
-                lignes = LignesFormSet(initial=lignes_init or None, prefix="lignes")
-                phases = PhasesFormSet(initial=phases_init or None, prefix="phases")
-                _appliquer_erreurs(erreur, formulaire, lignes, phases)
-                messages.error(request, erreur.message)
-                return render(
-                    request,
-                    "projets/formulaire.html",
-                    {"form": formulaire, "lignes": lignes, "phases": phases, "projet": projet},
-                )
-            for textes in erreur.erreurs.values():
-                for texte in textes:
-                    form.add_error("commentaire", texte)
-        else:
-            messages.success(request, f"{Action(action).label} : c'est fait.")
-            return redirect("projets:detail", reference=reference)
+def formulaire_refuse(request, projet: Projet, erreur: RegleMetierError) -> HttpResponse:
+    """The dossier's form with the filing refusals next to their fields (the action edge of
+    `financement.views.projet_action` shows it when « déposer » is refused)."""
+    initial, lignes_init, phases_init = initial_projet(projet)
+    porteur = request.user.role == Role.PORTEUR and not request.user.est_administrateur
+    formulaire = ProjetForm(initial, porteur=porteur)
+    formulaire.full_clean()
+    lignes = LignesFormSet(initial=lignes_init or None, prefix="lignes")
+    phases = PhasesFormSet(initial=phases_init or None, prefix="phases")
+    _appliquer_erreurs(erreur, formulaire, lignes, phases)
+    messages.error(request, erreur.message)
     return render(
         request,
-        "projets/transition.html",
-        {"projet": projet, "action": action, "libelle": Action(action).label, "form": form},
+        "projets/formulaire.html",
+        {"form": formulaire, "lignes": lignes, "phases": phases, "projet": projet},
     )
 
 

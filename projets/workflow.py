@@ -38,6 +38,17 @@ class Acteur(models.TextChoices):
 
 
 @dataclass(frozen=True)
+class MandatComite:
+    """What entitles a committee action: the committee, its session and, for a decision on an
+    item, the decision. Built only by `gouvernance` (from a `Seance` or a `Decision`); any other
+    object passed as a mandate is refused."""
+
+    comite: str
+    seance_id: int
+    decision_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Transition:
     depuis: frozenset[str]
     vers: str
@@ -81,6 +92,12 @@ TRANSITIONS: dict[str, Transition] = {
     Action.SOLDER: Transition(frozenset({Statut.EN_COURS}), Statut.SOLDE, Acteur.INSTRUCTEUR),
     Action.ABANDONNER: Transition(AVANT_SOLDE, Statut.ABANDONNE, Acteur.DEPOSANT, True),
 }
+
+# Actions that move money: the ledger takes them (`financement.services.projet_programmer`,
+# `projet_solder`, `projet_abandonner`), in the same transaction as the dossier's transition.
+ACTIONS_FINANCIERES = frozenset({Action.PROGRAMMER, Action.SOLDER, Action.ABANDONNER})
+# Actions taken only on a committee's mandate (a decision, or a session for its agenda).
+ACTEURS_MANDATES = frozenset({Acteur.COMITE, Acteur.SECRETARIAT})
 
 # States in which a dossier's content may still be edited, by kind of editor.
 MODIFIABLE_PAR_PORTEUR = frozenset({Statut.BROUILLON, Statut.INCOMPLET})

@@ -82,7 +82,7 @@ def _notifier(projet: Projet, vers: str) -> None:
 
 
 @receiver(transition_effectuee, sender=Projet, dispatch_uid="rapports_notifie_les_transitions")
-def notifier_transition(sender, projet, action, depuis, vers, par, decision, **kwargs):
+def notifier_transition(sender, projet, action, depuis, vers, par, **kwargs):
     if vers not in SUJETS:
         return
     try:

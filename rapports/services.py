@@ -32,6 +32,7 @@ from financement.models import (
     Paiement,
 )
 from gouvernance.selectors import contexte_proces_verbal, seance_pour
+from gouvernance.workflow import est_close
 from projets.models import NatureFinancement, Projet, Statut
 from projets.selectors import projet_pour
 from rapports.models import (
@@ -138,7 +139,7 @@ def _construire_fiche_projet(travail: Travail) -> tuple[bytes, str]:
 def _valider_proces_verbal(parametres: dict, par) -> dict:
     """A closed session the person may see; else 404."""
     seance = seance_pour(utilisateur=par, pk=int(parametres.get("seance") or 0))
-    if seance.etat != "close":
+    if not est_close(seance):
         raise DemandeInvalide("Le procès-verbal est établi à la clôture de la séance.")
     return {
         "seance": seance.pk,

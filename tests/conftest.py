@@ -7,13 +7,13 @@ from django.db import connection
 
 from axes.models import Contrat, Departement, Noeud, Signataire
 from comptes.models import Organisation, Role, TypeOrganisation, Utilisateur
+from financement.services import projet_programmer
 from projets.models import NatureFinancement, Projet, SourceFinancement, Statut
 from projets.services import (
     DonneesProjet,
     LigneSaisie,
     PhaseSaisie,
     projet_creer,
-    projet_transitionner,
 )
 
 MOT_DE_PASSE = "motdepasse-de-test-42"
@@ -181,7 +181,7 @@ def retenir():
 def projet_programme(porteur, administrateur, donnees_completes, retenir):
     """A retained dossier programmed: Région 400 000,00 €, État 350 000,00 € (CPER lines)."""
     projet = retenir(projet_creer(donnees=donnees_completes(), par=porteur))
-    return projet_transitionner(projet=projet, action="programmer", par=administrateur)
+    return projet_programmer(projet=projet, par=administrateur)
 
 
 @pytest.fixture

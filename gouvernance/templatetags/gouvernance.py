@@ -4,9 +4,8 @@ shows it without importing `gouvernance` (imports point one way)."""
 from django import template
 
 from gouvernance.models import Decision
-from gouvernance.permissions import peut_instruire, voit_la_gouvernance
+from gouvernance.permissions import grille_ouverte, peut_instruire, voit_la_gouvernance
 from gouvernance.selectors import resultats_grille
-from projets.models import Statut
 
 register = template.Library()
 
@@ -18,8 +17,7 @@ def gouvernance_du_projet(context, projet):
         "projet": projet,
         "voit": voit_la_gouvernance(utilisateur),
         "resultats": resultats_grille(projet=projet) if voit_la_gouvernance(utilisateur) else None,
-        "peut_evaluer": peut_instruire(utilisateur)
-        and projet.statut in (Statut.EN_INSTRUCTION, Statut.INSTRUIT),
+        "peut_evaluer": peut_instruire(utilisateur) and grille_ouverte(projet),
         "decisions": list(
             Decision.objects.filter(point__projet=projet).select_related("point__seance__comite")
         ),

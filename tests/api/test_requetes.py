@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from financement.services import engagement_enregistrer, paiement_enregistrer
-from projets.services import projet_creer, projet_transitionner
+from financement.services import engagement_enregistrer, paiement_enregistrer, projet_programmer
+from projets.services import projet_creer
 
 LISTES = [
     "/api/v1/projets/",
@@ -25,7 +25,7 @@ def programmer(porteur, administrateur, agent, donnees_completes, retenir):
     def faire(nombre: int) -> None:
         for _ in range(nombre):
             projet = retenir(projet_creer(donnees=donnees_completes(), par=porteur))
-            projet_transitionner(projet=projet, action="programmer", par=administrateur)
+            projet_programmer(projet=projet, par=administrateur)
             ligne = projet.lignes_programmees.get(signataire__code="region")
             engagement = engagement_enregistrer(
                 ligne=ligne,

@@ -11,8 +11,9 @@ from django.test import Client
 from axes.models import Signataire
 from comptes.models import Role
 from financement.models import Engagement, Enveloppe, LigneProgrammee
+from financement.services import projet_programmer
 from projets.models import NatureFinancement, Projet, SourceFinancement, Statut
-from projets.services import LigneSaisie, projet_creer, projet_transitionner
+from projets.services import LigneSaisie, projet_creer
 from socle.exceptions import RegleMetierError
 
 NOMBRE = 40
@@ -53,7 +54,7 @@ def test_40_engagements_simultanes_sur_une_ligne(
     administrateur = creer_utilisateur("admin", role=Role.ADMINISTRATEUR)
     projet = projet_creer(donnees=donnees_completes(), par=administrateur)
     Projet.objects.filter(pk=projet.pk).update(statut=Statut.RETENU)
-    projet_transitionner(projet=projet, action="programmer", par=administrateur)
+    projet_programmer(projet=projet, par=administrateur)
     ligne = LigneProgrammee.objects.get(projet=projet, signataire=region)  # 400 000,00 €
 
     clients = []
@@ -114,7 +115,7 @@ def test_40_programmations_simultanees_sur_une_enveloppe(
     Projet.objects.filter(pk__in=[p.pk for p in projets]).update(statut=Statut.RETENU)
 
     resultats = en_meme_temps(
-        lambda projet: projet_transitionner(projet=projet, action="programmer", par=administrateur),
+        lambda projet: projet_programmer(projet=projet, par=administrateur),
         projets,
     )
 

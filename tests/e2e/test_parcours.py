@@ -7,8 +7,9 @@ import pytest
 from axes.models import Noeud, Signataire
 from comptes.models import Organisation, Role
 from financement.models import Engagement, LigneProgrammee, Paiement
+from financement.services import projet_programmer
 from projets.models import Projet, Statut
-from projets.services import projet_creer, projet_transitionner
+from projets.services import projet_creer
 from tests.conftest import MOT_DE_PASSE
 from tests.e2e.outils import se_connecter, verifier_accessibilite
 
@@ -78,7 +79,7 @@ def test_parcours_3_un_agent_engage_paie_puis_depasse(visite, creer_utilisateur,
     administrateur = creer_utilisateur("admin", role=Role.ADMINISTRATEUR)
     projet = projet_creer(donnees=donnees_completes(), par=administrateur)
     Projet.objects.filter(pk=projet.pk).update(statut=Statut.RETENU)
-    projet_transitionner(projet=projet, action="programmer", par=administrateur)
+    projet_programmer(projet=projet, par=administrateur)
     ligne = LigneProgrammee.objects.get(projet=projet, signataire=region)  # 400 000,00 €
 
     page = visite.page

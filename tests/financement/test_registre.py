@@ -21,6 +21,9 @@ from financement.services import (
     credits_ouvrir,
     engagement_enregistrer,
     paiement_enregistrer,
+    projet_abandonner,
+    projet_programmer,
+    projet_solder,
 )
 from projets.models import Projet, Statut, TransitionProjet
 from projets.services import projet_creer, projet_transitionner
@@ -75,7 +78,7 @@ def test_une_enveloppe_insuffisante_refuse_la_programmation_et_n_ecrit_rien(
     projet = retenir(projet_creer(donnees=donnees_completes(), par=porteur))
     avant = etat_registre()
     with pytest.raises(EnveloppeInsuffisante) as erreur:
-        projet_transitionner(projet=projet, action="programmer", par=administrateur)
+        projet_programmer(projet=projet, par=administrateur)
     message = erreur.value.erreurs["lignes"][0]
     assert (
         "L'enveloppe de Région Hauts-de-France ne peut pas prendre 400\u202f000,00\u00a0€"
@@ -96,12 +99,12 @@ def test_la_maquette_plafonne_quand_elle_existe(
     projet = retenir(projet_creer(donnees=donnees_completes(), par=porteur))
     avant = etat_registre()
     with pytest.raises(EnveloppeInsuffisante) as erreur:
-        projet_transitionner(projet=projet, action="programmer", par=administrateur)
+        projet_programmer(projet=projet, par=administrateur)
     assert "La maquette de Région Hauts-de-France sur IV" in erreur.value.erreurs["lignes"][0]
     assert "il reste 399\u202f999,99\u00a0€" in erreur.value.erreurs["lignes"][0]
     assert etat_registre() == avant
     MaquetteLigne.objects.filter(signataire=region).update(montant=Decimal("400000.00"))
-    projet_transitionner(projet=projet, action="programmer", par=administrateur)
+    projet_programmer(projet=projet, par=administrateur)
     assert MaquetteLigne.objects.get(signataire=region).montant_programme == Decimal("400000.00")
 
 
@@ -185,7 +188,7 @@ def test_seul_un_agent_du_signataire_engage_ou_paie(
 def test_on_n_engage_pas_sur_un_projet_solde(ligne_region, agent, administrateur):
     projet = ligne_region.projet
     projet_transitionner(projet=projet, action="demarrer", par=administrateur)
-    projet_transitionner(projet=projet, action="solder", par=administrateur)
+    projet_solder(projet=projet, par=administrateur)
     with pytest.raises(EtatIncompatible, match="il ne reçoit plus d'engagement"):
         engager(ligne_region, agent, "1.00")
 
@@ -200,7 +203,7 @@ def test_le_solde_degage_ce_qui_n_a_pas_servi(ligne_region, agent, administrateu
         type_="acompte",
     )
     projet_transitionner(projet=ligne_region.projet, action="demarrer", par=administrateur)
-    projet_transitionner(projet=ligne_region.projet, action="solder", par=administrateur)
+    projet_solder(projet=ligne_region.projet, par=administrateur)
     ligne_region.refresh_from_db()
     engagement.refresh_from_db()
     assert engagement.montant == Decimal("100000.00") and engagement.montant_degage == Decimal(
@@ -223,9 +226,8 @@ def test_le_solde_degage_ce_qui_n_a_pas_servi(ligne_region, agent, administrateu
 
 
 def test_l_abandon_d_un_projet_programme_rend_tout_a_l_enveloppe(projet_programme, administrateur):
-    projet_transitionner(
+    projet_abandonner(
         projet=projet_programme,
-        action="abandonner",
         par=administrateur,
         commentaire="Permis refusé.",
     )

@@ -138,7 +138,7 @@ def test_deposer_depuis_la_fiche_montre_les_erreurs_dans_le_formulaire(
 
     projet = projet_creer(donnees=donnees_completes(decarbonation=""), par=porteur)
     client.force_login(porteur)
-    reponse = client.post(reverse("projets:transition", args=[projet.reference, "deposer"]))
+    reponse = client.post(reverse("projet_action", args=[projet.reference, "deposer"]))
     assert reponse.status_code == 200
     html = reponse.content.decode()
     assert "Évaluez l&#x27;effet du projet sur la décarbonation" in html
@@ -161,7 +161,7 @@ def test_la_fiche_montre_plan_chronologie_et_historique(client, agent, projet_br
 def test_une_transition_illegale_par_la_page_est_refusee(client, agent, projet_brouillon):
     client.force_login(agent)
     reponse = client.post(
-        reverse("projets:transition", args=[projet_brouillon.reference, "solder"]), follow=True
+        reverse("projet_action", args=[projet_brouillon.reference, "solder"]), follow=True
     )
     assert "Impossible de solder un dossier « Brouillon »" in reponse.content.decode()
     assert Projet.objects.get(pk=projet_brouillon.pk).statut == Statut.BROUILLON

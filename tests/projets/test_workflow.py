@@ -5,10 +5,11 @@ import pytest
 
 from projets.models import Projet, Statut, TransitionProjet
 from projets.services import actions_possibles, projet_transitionner
-from projets.workflow import TRANSITIONS, Acteur, Action
+from projets.workflow import TRANSITIONS, Acteur, Action, MandatComite
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 
-DECISION = object()  # what gouvernance passes for committee actions
+# What gouvernance passes for committee actions (built from its decision or session).
+MANDAT = MandatComite(comite="programmation", seance_id=1, decision_id=1)
 
 PAIRES = [(statut, action) for statut in Statut.values for action in Action.values]
 
@@ -24,7 +25,7 @@ def mettre_dans(projet, statut):
 def test_chaque_paire_statut_action(projet_brouillon, administrateur, statut, action):
     projet = mettre_dans(projet_brouillon, statut)
     transition = TRANSITIONS[action]
-    decision = DECISION if transition.acteur in (Acteur.COMITE, Acteur.SECRETARIAT) else None
+    mandat = MANDAT if transition.acteur in (Acteur.COMITE, Acteur.SECRETARIAT) else None
     avant = TransitionProjet.objects.count()
     if statut in transition.depuis:
         projet_transitionner(
@@ -32,7 +33,7 @@ def test_chaque_paire_statut_action(projet_brouillon, administrateur, statut, ac
             action=action,
             par=administrateur,
             commentaire="Motif de test",
-            decision=decision,
+            mandat=mandat,
         )
         projet.refresh_from_db()
         assert projet.statut == transition.vers
@@ -51,7 +52,7 @@ def test_chaque_paire_statut_action(projet_brouillon, administrateur, statut, ac
                 action=action,
                 par=administrateur,
                 commentaire="Motif de test",
-                decision=decision,
+                mandat=mandat,
             )
         assert "Impossible de" in erreur.value.message
         assert Statut(statut).label in erreur.value.message
@@ -65,6 +66,56 @@ def test_seul_un_comite_retient_rejette_ou_ajourne(projet_brouillon, administrat
     with pytest.raises(ActionNonAutorisee, match="Seule une décision de comité"):
         projet_transitionner(projet=projet, action=action, par=administrateur)
     assert Projet.objects.get(pk=projet.pk).statut == Statut.INSCRIT_ORDRE_DU_JOUR
+    assert not TransitionProjet.objects.filter(projet=projet).exists()
+
+
+@pytest.mark.parametrize(
+    ("statut", "action"),
+    [
+        (Statut.INSCRIT_ORDRE_DU_JOUR, Action.RETENIR),
+        (Statut.INSTRUIT, Action.INSCRIRE_ORDRE_DU_JOUR),
+        (Statut.RETENU, Action.PROGRAMMER),
+        (Statut.DEPOSE, Action.INSTRUIRE),
+    ],
+)
+@pytest.mark.parametrize(
+    "intrus", [object(), "décision de test", {"comite": "programmation", "seance_id": 1}]
+)
+def test_un_objet_qui_n_est_pas_un_mandat_est_refuse_sans_rien_ecrire(
+    projet_brouillon, lecteur, statut, action, intrus
+):
+    """Only a `MandatComite` stands for a committee: any other object passed as a mandate is a
+    403, even for a step the person could not take anyway, and nothing is written."""
+    projet = mettre_dans(projet_brouillon, statut)
+    avant = TransitionProjet.objects.count()
+    with pytest.raises(ActionNonAutorisee, match="Seul un mandat de comité"):
+        projet_transitionner(
+            projet=projet, action=action, par=lecteur, commentaire="Motif", mandat=intrus
+        )
+    assert Projet.objects.get(pk=projet.pk).statut == statut
+    assert TransitionProjet.objects.count() == avant
+
+
+def test_un_mandat_ne_donne_pas_les_actions_a_la_main(projet_brouillon, lecteur):
+    """A mandate lets committee steps (and the programming they decide) through, not the
+    others: a reader with a mandate still cannot start the instruction."""
+    projet = mettre_dans(projet_brouillon, Statut.DEPOSE)
+    with pytest.raises(ActionNonAutorisee, match="Vous ne pouvez pas commencer l'instruction"):
+        projet_transitionner(projet=projet, action=Action.INSTRUIRE, par=lecteur, mandat=MANDAT)
+    assert Projet.objects.get(pk=projet.pk).statut == Statut.DEPOSE
+
+
+@pytest.mark.parametrize(
+    ("statut", "action"),
+    [(Statut.INSCRIT_ORDRE_DU_JOUR, Action.RETENIR), (Statut.RETENU, Action.PROGRAMMER)],
+)
+def test_le_mandat_d_une_seance_ne_vaut_pas_decision(projet_brouillon, lecteur, statut, action):
+    """A session's mandate puts dossiers on its agenda; only a decision retains or programmes."""
+    projet = mettre_dans(projet_brouillon, statut)
+    seance = MandatComite(comite="programmation", seance_id=1)
+    with pytest.raises(ActionNonAutorisee, match="Seule une décision de comité"):
+        projet_transitionner(projet=projet, action=action, par=lecteur, mandat=seance)
+    assert Projet.objects.get(pk=projet.pk).statut == statut
     assert not TransitionProjet.objects.filter(projet=projet).exists()
 
 

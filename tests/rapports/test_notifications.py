@@ -1,7 +1,6 @@
 """E-mails on a dossier's lifecycle: who receives what, in French, with a link, after commit."""
 
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -11,8 +10,11 @@ from axes.models import Signataire
 from comptes.models import Role
 from projets.models import NatureFinancement, Projet, SourceFinancement, Statut
 from projets.services import LigneSaisie, projet_creer, projet_transitionner
+from projets.workflow import MandatComite
 
-DECISION = SimpleNamespace(pk=1)  # what gouvernance passes for committee actions
+MANDAT = MandatComite(
+    comite="programmation", seance_id=1, decision_id=1
+)  # as gouvernance builds it
 
 
 def corps(courriel) -> str:
@@ -116,7 +118,7 @@ def test_un_dossier_incomplet_previent_les_porteurs_avec_le_commentaire(
 def inscrire(projet, par):
     Projet.objects.filter(pk=projet.pk).update(statut=Statut.INSTRUIT)
     return projet_transitionner(
-        projet=Projet.objects.get(pk=projet.pk), action="inscrire_odj", par=par, decision=DECISION
+        projet=Projet.objects.get(pk=projet.pk), action="inscrire_odj", par=par, mandat=MANDAT
     )
 
 
@@ -140,7 +142,7 @@ def test_une_decision_du_comite_n_est_pas_annoncee_deux_fois(
     projet = inscrire(projet_brouillon, administrateur)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        projet_transitionner(projet=projet, action=action, par=administrateur, decision=DECISION)
+        projet_transitionner(projet=projet, action=action, par=administrateur, mandat=MANDAT)
     assert mail.outbox == []
 
 

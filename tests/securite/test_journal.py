@@ -25,17 +25,18 @@ from financement.models import (
     TypeMouvement,
 )
 from financement.services import (
+    _degager,
     avenant_approuver,
     avenant_creer,
     avenant_mettre_en_vigueur,
     credits_ouvrir,
     engagement_enregistrer,
     paiement_enregistrer,
-    projet_degager,
+    projet_programmer,
 )
 from projets.models import LignePlanFinancement, Projet, Statut, TransitionProjet
 from projets.services import projet_creer, projet_modifier, projet_transitionner
-from projets.workflow import TRANSITIONS, Acteur
+from projets.workflow import TRANSITIONS, Acteur, MandatComite
 
 
 class Annulation(Exception):
@@ -109,8 +110,10 @@ def test_chaque_transition_ecrit_son_journal_dans_la_meme_transaction(
     transition = TRANSITIONS[action]
     depuis = Statut.RETENU if action == "programmer" else sorted(transition.depuis)[0]
     Projet.objects.filter(pk=projet_brouillon.pk).update(statut=depuis)
-    decision = (
-        "décision de test" if transition.acteur in (Acteur.COMITE, Acteur.SECRETARIAT) else None
+    mandat = (
+        MandatComite(comite="programmation", seance_id=1, decision_id=1)
+        if transition.acteur in (Acteur.COMITE, Acteur.SECRETARIAT)
+        else None
     )
 
     def transitionner():
@@ -119,7 +122,7 @@ def test_chaque_transition_ecrit_son_journal_dans_la_meme_transaction(
             action=action,
             par=administrateur,
             commentaire="Motif de test",
-            decision=decision,
+            mandat=mandat,
         )
         ligne = TransitionProjet.objects.get(projet=projet_brouillon)
         assert (ligne.action, ligne.de_statut, ligne.vers_statut) == (
@@ -141,7 +144,7 @@ def test_programmer_ecrit_le_journal_dans_la_meme_transaction(
     projet = retenir(projet_brouillon)
 
     def programmer():
-        projet_transitionner(projet=projet, action="programmer", par=administrateur)
+        projet_programmer(projet=projet, par=administrateur)
         assert mouvements(TypeMouvement.PROGRAMMATION) == 2
         assert LigneProgrammee.objects.filter(projet=projet).count() == 2
 
@@ -195,7 +198,7 @@ def test_degager_ecrit_le_journal_dans_la_meme_transaction(ligne_region, agent, 
     engager(ligne_region, agent)
 
     def degager():
-        libere = projet_degager(projet=ligne_region.projet, par=administrateur, motif="Soldé")
+        libere = _degager(projet=ligne_region.projet, par=administrateur, motif="Soldé")
         assert libere == Decimal("750000.00")
         assert mouvements(TypeMouvement.DEGAGEMENT) == 2
 
