@@ -1,16 +1,19 @@
 """Write use-cases of dossiers: each is one transaction that ends with its journal row."""
 
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from axes.models import Departement, Noeud, TerritoireSpecial
+from axes.models import Noeud
 from comptes.models import Organisation, Role
+from projets import schema
 from projets.models import (
     FIN_CONTRAT,
     CommuneProjet,
@@ -56,63 +59,57 @@ class PhaseSaisie:
     libelle: str = ""
 
 
-@dataclass
 class DonneesProjet:
-    """What a form or the API hands to the services, already checked field by field."""
+    """What a form or the API hands to the services, already checked field by field.
+
+    One attribute per input of the schema (`projets.schema.CHAMPS`), built from keywords: an
+    absent one stands for its default (empty text, no date, no row); the required ones
+    (title, measure) must be given. The annotations type the values the business rules
+    read; every other input of the schema is set all the same.
+    """
 
     titre: str
     mesure: Noeud
-    description: str = ""
-    maitre_ouvrage: Organisation | None = None
-    maitre_ouvrage_nom: str = ""
-    maitre_ouvrage_siret: str = ""
-    contact_nom: str = ""
-    contact_courriel: str = ""
-    contact_telephone: str = ""
-    departements: list[Departement] = field(default_factory=list)
-    territoires_speciaux: list[TerritoireSpecial] = field(default_factory=list)
-    communes: list[tuple[str, str]] = field(default_factory=list)
-    date_debut: date | None = None
-    date_fin: date | None = None
-    justification_fin_tardive: str = ""
-    cout_total_ht: Decimal | None = None
-    decarbonation: str = ""
-    decarbonation_justification: str = ""
-    impact_environnemental: str = ""
-    impact_environnemental_justification: str = ""
-    egalite_femmes_hommes: str = ""
-    egalite_femmes_hommes_justification: str = ""
-    lignes: list[LigneSaisie] = field(default_factory=list)
-    phases: list[PhaseSaisie] = field(default_factory=list)
+    maitre_ouvrage: Organisation | None
+    maitre_ouvrage_nom: str
+    maitre_ouvrage_siret: str
+    date_debut: date | None
+    date_fin: date | None
+    communes: list[tuple[str, str]]
+    lignes: list[LigneSaisie]
+    phases: list[PhaseSaisie]
+
+    def __init__(self, **valeurs: object) -> None:
+        inconnus = set(valeurs) - {c.nom for c in schema.CHAMPS}
+        if inconnus:
+            raise TypeError(f"DonneesProjet : champs hors du schéma {sorted(inconnus)}.")
+        for champ in schema.CHAMPS:
+            if champ.nom in valeurs:
+                setattr(self, champ.nom, valeurs[champ.nom])
+            elif champ.obligatoire:
+                raise TypeError(f"DonneesProjet : le champ « {champ.nom} » est obligatoire.")
+            else:
+                setattr(self, champ.nom, champ.defaut())
+
+    def valeur(self, nom: str) -> object:
+        """The value of one input of the schema, by name."""
+        return getattr(self, nom)
 
     @classmethod
-    def depuis(cls, valeurs: dict, **listes) -> "DonneesProjet":
-        """From a form's or a serializer's cleaned data: the fields it names (an absent or null
-        one keeps its default) and the lists, already converted, given as keywords."""
-        simples = {f.name for f in fields(cls)} - set(listes)
-        return cls(
-            **{nom: valeurs[nom] for nom in simples if valeurs.get(nom) is not None}, **listes
-        )
+    def depuis(cls, valeurs: Mapping[str, object], **listes: object) -> "DonneesProjet":
+        """From a form's or a serializer's cleaned data: the inputs it names (an absent or
+        null one keeps its default; relations become lists) and the nested lists, already
+        converted, given as keywords."""
+        retenues: dict[str, object] = {}
+        for champ in schema.CHAMPS:
+            valeur = valeurs.get(champ.nom)
+            if champ.genre is schema.Genre.LISTE or valeur is None:
+                continue
+            if champ.genre is schema.Genre.PLUSIEURS:
+                valeur = list(cast(Iterable[object], valeur))
+            retenues[champ.nom] = valeur
+        return cls(**{**retenues, **listes})
 
-
-CHAMPS_SIMPLES = [
-    "titre",
-    "description",
-    "mesure",
-    "contact_nom",
-    "contact_courriel",
-    "contact_telephone",
-    "date_debut",
-    "date_fin",
-    "justification_fin_tardive",
-    "cout_total_ht",
-    "decarbonation",
-    "decarbonation_justification",
-    "impact_environnemental",
-    "impact_environnemental_justification",
-    "egalite_femmes_hommes",
-    "egalite_femmes_hommes_justification",
-]
 
 PRINCIPES = [
     ("decarbonation", "la décarbonation"),
@@ -175,14 +172,14 @@ def _synchroniser_lignes(existantes: list, voulues: list[dict], fabrique, par) -
 
 def _ecrire(projet: Projet, donnees: DonneesProjet, par) -> None:
     creation = projet.pk is None
-    for nom in CHAMPS_SIMPLES:
-        setattr(projet, nom, getattr(donnees, nom))
+    for champ in schema.copies():
+        setattr(projet, champ.colonne or champ.nom, donnees.valeur(champ.nom))
     projet.maitre_ouvrage = _maitre_ouvrage(donnees, par)
     # One history record per edit, taken once the many-to-many fields are set too.
     projet.skip_history_when_saving = True
     projet.save()
-    projet.departements.set(donnees.departements)
-    projet.territoires_speciaux.set(donnees.territoires_speciaux)
+    for champ in schema.du_genre(schema.Genre.PLUSIEURS):
+        getattr(projet, champ.colonne or champ.nom).set(donnees.valeur(champ.nom))
     del projet.skip_history_when_saving
     projet._history_user = par
     projet._change_reason = "Création du dossier" if creation else "Modification du dossier"
