@@ -284,7 +284,9 @@ def _champ_de_valeur(colonne: models.Field, commun: dict, obligatoire: bool) -> 
     validateurs = [v for v in colonne.validators if not isinstance(v, MaxLengthValidator)]
     if validateurs:
         commun["validators"] = validateurs
-    return serializers.CharField(max_length=colonne.max_length, **commun)
+    if colonne.max_length:
+        commun["max_length"] = colonne.max_length
+    return serializers.CharField(**commun)
 
 
 class EntreeProjetSerializer(serializers.Serializer):

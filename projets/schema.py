@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django import forms
 from django.db import models
 
 from axes.models import Noeud
@@ -331,4 +332,69 @@ def ecarts(
         if obligatoire and d.obligatoire != c.obligatoire:
             attendu = "obligatoire" if c.obligatoire else "facultatif"
             messages.append(f"{cote} : « {c.nom} » devrait être {attendu}.")
+    return messages
+
+
+def decrits_formulaire(classe: type[forms.BaseForm]) -> dict[str, Decrit]:
+    """What a Django form class says of each of its fields."""
+    return {
+        nom: Decrit(str(f.label or ""), str(f.help_text or ""), bool(f.required))
+        for nom, f in classe().fields.items()
+    }
+
+
+def decrits_serializer(classe: type) -> dict[str, Decrit]:
+    """What a DRF serializer class says of each of its fields."""
+    return {
+        nom: Decrit(str(f.label or ""), str(f.help_text or ""), bool(f.required))
+        for nom, f in classe().fields.items()
+    }
+
+
+def ecarts_du_dossier(
+    *, formulaire: type[forms.BaseForm], formsets: Iterable[str], entree: type, sortie: type, donnees: type
+) -> list[str]:
+    """Every way the dossier's form (and its formsets), the API's input and output and the
+    services' input disagree with the schema; empty when they all follow it."""
+    formsets = set(formsets)
+    messages = [
+        f"{formulaire.__name__} : le formset « {nom} » n'est pas une liste du schéma."
+        for nom in sorted(formsets - {c.nom for c in du_genre(Genre.LISTE)})
+    ]
+    messages += ecarts(
+        formulaire.__name__,
+        decrits_formulaire(formulaire),
+        [c for c in CHAMPS if c.nom not in formsets],
+        libelle=lambda c: c.libelle,
+        aide=lambda c: c.aide,
+    )
+    messages += ecarts(
+        entree.__name__, decrits_serializer(entree), CHAMPS, aide=lambda c: c.description
+    )
+    publies = [c for c in CHAMPS if c.sortie]
+    messages += ecarts(
+        sortie.__name__,
+        {n: d for n, d in decrits_serializer(sortie).items() if n in {c.nom for c in publies}},
+        publies,
+        aide=lambda c: c.aide_sortie,
+        obligatoire=False,
+    )
+    return messages + _ecarts_donnees(donnees)
+
+
+def _ecarts_donnees(classe: type) -> list[str]:
+    noms = {c.nom for c in CHAMPS}
+    messages = [
+        f"{classe.__name__} : « {nom} » est typé mais n'est pas dans le schéma."
+        for nom in getattr(classe, "__annotations__", {})
+        if nom not in noms
+    ]
+    try:
+        exemple = classe(**{c.nom: c.defaut() for c in CHAMPS})
+    except TypeError as erreur:
+        return [*messages, f"{classe.__name__} n'accepte pas les champs du schéma : {erreur}"]
+    messages += [
+        f"{classe.__name__} : le champ « {nom} » du schéma manque."
+        for nom in sorted(noms - set(vars(exemple)))
+    ]
     return messages
