@@ -352,7 +352,12 @@ def decrits_serializer(classe: type) -> dict[str, Decrit]:
 
 
 def ecarts_du_dossier(
-    *, formulaire: type[forms.BaseForm], formsets: Iterable[str], entree: type, sortie: type, donnees: type
+    *,
+    formulaire: type[forms.BaseForm],
+    formsets: Iterable[str],
+    entree: type,
+    sortie: type,
+    donnees: type,
 ) -> list[str]:
     """Every way the dossier's form (and its formsets), the API's input and output and the
     services' input disagree with the schema; empty when they all follow it."""
