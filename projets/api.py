@@ -7,10 +7,9 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models, transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,7 +24,7 @@ from projets.models import (
     TypePhase,
 )
 from projets.schema import Champ, Genre
-from projets.selectors import projet_pour
+from projets.selectors import projet_pour, projets_pour_liste
 from projets.services import (
     DonneesProjet,
     LigneSaisie,
@@ -36,7 +35,7 @@ from projets.services import (
     projet_transitionner,
 )
 from projets.workflow import TRANSITIONS, Acteur
-from socle.exports import XLSX_CONTENT_TYPE, Column, csv_response, xlsx_response
+from socle.exports import Column, Export, colonnes_de, vue_export
 from socle.montants import MONTANT
 
 
@@ -368,7 +367,7 @@ class ProjetListApi(generics.ListAPIView):
     ordering = ["reference"]
 
     def get_queryset(self):
-        return Projet.objects.visibles_par(self.request.user).pour_liste()
+        return projets_pour_liste(utilisateur=self.request.user)
 
     @extend_schema(summary="Projets visibles", tags=["Projets"])
     def get(self, request, *args, **kwargs):
@@ -501,25 +500,26 @@ class DocumentApi(APIView):
 
 
 # --- Export de la liste --------------------------------------------------------------------
+# The columns the API's output also shows take its descriptions (`colonnes_de`).
 COLONNES_EXPORT_PROJETS = [
-    Column("reference", "Référence du dossier."),
-    Column("titre", "Titre."),
-    Column("statut", "Statut (code)."),
-    Column("statut_libelle", "Statut en clair."),
-    Column("origine", "contrat (opération inscrite) ou depot."),
-    Column("mesure", "Code de la mesure."),
+    *colonnes_de(
+        ProjetDetailSerializer,
+        "reference",
+        "titre",
+        "statut",
+        "statut_libelle",
+        "origine",
+        "mesure",
+    ),
     Column("axe", "Code de l'axe."),
-    Column("maitre_ouvrage", "Maître d'ouvrage (organisation)."),
-    Column("departements", "Codes INSEE des départements, séparés par « ; »."),
-    Column("cout_total_ht", "Coût total éligible HT, en euros.", type="number"),
+    *colonnes_de(ProjetDetailSerializer, "maitre_ouvrage", "departements", "cout_total_ht"),
     Column("financement_cper", "Somme des lignes CPER du plan de financement, en euros.", "number"),
     Column("financeurs", "Codes des signataires du plan de financement, séparés par « ; »."),
-    Column("date_debut", "Date de début.", type="date"),
-    Column("date_fin", "Date de fin.", type="date"),
+    *colonnes_de(ProjetDetailSerializer, "date_debut", "date_fin"),
 ]
 
 
-def rangees_projets(projets) -> Iterator[dict]:
+def rangees_projets(projets: models.QuerySet[Projet]) -> Iterator[dict]:
     for projet in projets.iterator(chunk_size=1000):
         lignes = list(projet.lignes_financement.all())
         yield {
@@ -543,49 +543,28 @@ def rangees_projets(projets) -> Iterator[dict]:
         }
 
 
-class ExportProjetsApi(APIView):
-    """The project list as a file, with the filters of the list page (`ProjetFilter`)."""
-
-    extension = "csv"
-
-    def get(self, request):
-        filtre = ProjetFilter(
-            request.GET,
-            queryset=Projet.objects.visibles_par(request.user)
-            .pour_liste()
-            .select_related("mesure__axe")
-            .order_by("reference"),
-            request=request,
-        )
-        if not filtre.is_valid():
-            raise ValidationError(filtre.errors)
-        rangees = rangees_projets(filtre.qs)
-        if self.extension == "xlsx":
-            return xlsx_response(rangees, COLONNES_EXPORT_PROJETS, "projets.xlsx", "Projets")
-        return csv_response(rangees, COLONNES_EXPORT_PROJETS, "projets.csv")
+def projets_exportes(utilisateur) -> models.QuerySet[Projet]:
+    """The dossiers of the list (`projets_pour_liste`), with their axis, by reference."""
+    return (
+        projets_pour_liste(utilisateur=utilisateur)
+        .select_related("mesure__axe")
+        .order_by("reference")
+    )
 
 
-def _export_projets(extension: str, media_type: str, type_openapi):
-    vue = type(f"ExportProjets{extension.title()}Api", (ExportProjetsApi,), {})
-    vue.extension = extension
-    return extend_schema(
-        summary=f"Projets visibles ({extension.upper()})",
-        description="La liste des projets que la personne voit, avec les filtres de la liste "
-        "(mêmes paramètres que GET /api/v1/projets/), en fichier produit au fil de l'eau. "
-        "Colonnes : " + ", ".join(f"`{c.key}`" for c in COLONNES_EXPORT_PROJETS) + ".",
-        parameters=[
-            OpenApiParameter(
-                nom,
-                str,
-                description=str(f.extra.get("help_text") or f.label or nom),
-                many=nom == "statut",
-            )
-            for nom, f in ProjetFilter.base_filters.items()
-        ],
-        responses={(200, media_type): OpenApiResponse(type_openapi, description="Fichier.")},
-        tags=["Exports"],
-    )(vue)
-
-
-ExportProjetsCsvApi = _export_projets("csv", "text/csv", OpenApiTypes.STR)
-ExportProjetsXlsxApi = _export_projets("xlsx", XLSX_CONTENT_TYPE, OpenApiTypes.BINARY)
+EXPORT_PROJETS = Export(
+    nom="projets",
+    feuille="Projets",
+    colonnes=COLONNES_EXPORT_PROJETS,
+    selection=projets_exportes,
+    filtre=ProjetFilter,
+    rangees=rangees_projets,
+    resume="Projets visibles",
+    description="La liste des projets que la personne voit, avec les filtres de la liste "
+    "(mêmes paramètres que GET /api/v1/projets/), en fichier produit au fil de l'eau. "
+    "Colonnes : " + ", ".join(f"`{c.key}`" for c in COLONNES_EXPORT_PROJETS) + ".",
+    description_fichier="Fichier.",
+    parametres_multiples=frozenset({"statut"}),
+)
+ExportProjetsCsvApi = vue_export(EXPORT_PROJETS, "csv")
+ExportProjetsXlsxApi = vue_export(EXPORT_PROJETS, "xlsx")

@@ -1,9 +1,11 @@
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from axes.models import Contrat, Noeud
+from comptes.models import Utilisateur
 from projets.models import LignePlanFinancement, Projet, Statut
 from socle.montants import format_euros
 
@@ -18,8 +20,14 @@ def projets_du_noeud(*, noeud: Noeud) -> QuerySet[Projet]:
     )
 
 
-def projets_visibles(*, utilisateur) -> QuerySet[Projet]:
+def projets_visibles(*, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[Projet]:
+    """The dossiers the person may see (a porteur: its organisation's)."""
     return Projet.objects.visibles_par(utilisateur)
+
+
+def projets_pour_liste(*, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[Projet]:
+    """The dossiers of the list the person sees (page, API, export), with what a row shows."""
+    return Projet.objects.visibles_par(utilisateur).pour_liste()
 
 
 def projet_pour(*, utilisateur, reference: str) -> Projet:
