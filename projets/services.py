@@ -1,18 +1,19 @@
 """Write use-cases of dossiers: each is one transaction that ends with its journal row."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import cast
+from typing import Protocol, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.utils import timezone
 
 from axes.models import Noeud
-from comptes.models import Organisation, Role
+from comptes.models import Organisation, Role, Utilisateur
 from projets import schema
 from projets.models import (
     FIN_CONTRAT,
@@ -41,6 +42,8 @@ from projets.workflow import TRANSITIONS, Acteur, Action
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.fichiers import FichierRefuse, nom_sur, verifier_fichier
 from socle.montants import format_euros, format_nombre
+
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass
@@ -127,10 +130,22 @@ def _reference_suivante(annee: int) -> str:
     return f"HDF-{annee}-{compteur.dernier:04d}"
 
 
-def _maitre_ouvrage(donnees: DonneesProjet, par) -> Organisation | None:
+class _Historise(Protocol):
+    """The attributes django-simple-history reads on a row being saved."""
+
+    _history_user: Utilisateur
+    _change_reason: str
+    skip_history_when_saving: bool
+
+
+def _historise(ligne: models.Model) -> _Historise:
+    return cast(_Historise, ligne)
+
+
+def _maitre_ouvrage(donnees: DonneesProjet, par: Utilisateur) -> Organisation | None:
     if par.role == Role.PORTEUR and not par.est_administrateur:
         # A porteur files for its own organisation, whatever it sent.
-        return par.organisation
+        return cast(Organisation | None, par.organisation)
     if donnees.maitre_ouvrage is not None:
         return donnees.maitre_ouvrage
     nom = donnees.maitre_ouvrage_nom.strip()
@@ -150,7 +165,12 @@ def _maitre_ouvrage(donnees: DonneesProjet, par) -> Organisation | None:
     return organisation
 
 
-def _synchroniser_lignes(existantes: list, voulues: list[dict], fabrique, par) -> None:
+def _synchroniser_lignes(
+    existantes: list[M],
+    voulues: list[dict[str, object]],
+    fabrique: Callable[..., M],
+    par: Utilisateur,
+) -> None:
     """Update rows in place by position, create or delete the rest: the history then shows
     each real change (« montant : 400 000 → 450 000 ») instead of a delete and a create."""
     for rang, valeurs in enumerate(voulues):
@@ -159,30 +179,33 @@ def _synchroniser_lignes(existantes: list, voulues: list[dict], fabrique, par) -
             if any(getattr(ligne, nom) != valeur for nom, valeur in valeurs.items()):
                 for nom, valeur in valeurs.items():
                     setattr(ligne, nom, valeur)
-                ligne._history_user = par
+                _historise(ligne)._history_user = par
                 ligne.save()
         else:
             ligne = fabrique(**valeurs)
-            ligne._history_user = par
+            _historise(ligne)._history_user = par
             ligne.save()
     for ligne in existantes[len(voulues) :]:
-        ligne._history_user = par
+        _historise(ligne)._history_user = par
         ligne.delete()
 
 
-def _ecrire(projet: Projet, donnees: DonneesProjet, par) -> None:
+def _ecrire(projet: Projet, donnees: DonneesProjet, par: Utilisateur) -> None:
+    """Write the dossier's columns and relations as the schema lists them, then its
+    communes, financing plan and phases."""
     creation = projet.pk is None
     for champ in schema.copies():
         setattr(projet, champ.colonne or champ.nom, donnees.valeur(champ.nom))
     projet.maitre_ouvrage = _maitre_ouvrage(donnees, par)
     # One history record per edit, taken once the many-to-many fields are set too.
-    projet.skip_history_when_saving = True
+    historique = _historise(projet)
+    historique.skip_history_when_saving = True
     projet.save()
     for champ in schema.du_genre(schema.Genre.PLUSIEURS):
         getattr(projet, champ.colonne or champ.nom).set(donnees.valeur(champ.nom))
-    del projet.skip_history_when_saving
-    projet._history_user = par
-    projet._change_reason = "Création du dossier" if creation else "Modification du dossier"
+    del historique.skip_history_when_saving
+    historique._history_user = par
+    historique._change_reason = "Création du dossier" if creation else "Modification du dossier"
     projet.save()
     projet.communes.all().delete()
     CommuneProjet.objects.bulk_create(
@@ -249,7 +272,7 @@ def _verifier_saisie(donnees: DonneesProjet) -> None:
 
 
 @transaction.atomic
-def projet_creer(*, donnees: DonneesProjet, par) -> Projet:
+def projet_creer(*, donnees: DonneesProjet, par: Utilisateur) -> Projet:
     """Create a dossier in draft (brouillon) under a measure of the contract."""
     if not peut_creer_projet(par):
         raise ActionNonAutorisee("Votre rôle ne permet pas de créer un projet.")
@@ -264,7 +287,7 @@ def projet_creer(*, donnees: DonneesProjet, par) -> Projet:
 
 
 @transaction.atomic
-def projet_modifier(*, projet: Projet, donnees: DonneesProjet, par) -> Projet:
+def projet_modifier(*, projet: Projet, donnees: DonneesProjet, par: Utilisateur) -> Projet:
     """Edit a dossier: a porteur while it is brouillon or incomplet, an instructor until it
     is instructed. Every change is kept in the dossier's history."""
     projet = Projet.objects.select_for_update().get(pk=projet.pk)
@@ -305,67 +328,96 @@ def taux_autofinancement_minimum(projet: Projet) -> tuple[Decimal, str]:
     return Decimal(settings.PROJETS_TAUX_AUTOFINANCEMENT_MINIMUM), "valeur par défaut du portail"
 
 
-def verifier_depot(projet: Projet) -> dict[str, list[str]]:
-    """The rules checked when a dossier is filed, each message keyed by its field."""
-    erreurs: dict[str, list[str]] = {}
+Erreurs = dict[str, list[str]]
 
-    def erreur(champ, message):
-        erreurs.setdefault(champ, []).append(message)
 
+def _ajouter(erreurs: Erreurs, champ: str, message: str) -> None:
+    erreurs.setdefault(champ, []).append(message)
+
+
+def _erreurs_identite(projet: Projet, erreurs: Erreurs) -> None:
     if not projet.description.strip():
-        erreur("description", "Décrivez le projet.")
+        _ajouter(erreurs, "description", "Décrivez le projet.")
     if projet.maitre_ouvrage_id is None:
-        erreur("maitre_ouvrage", "Indiquez le maître d'ouvrage du projet.")
+        _ajouter(erreurs, "maitre_ouvrage", "Indiquez le maître d'ouvrage du projet.")
     if not projet.departements.exists():
-        erreur("departements", "Indiquez au moins un département.")
+        _ajouter(erreurs, "departements", "Indiquez au moins un département.")
 
+
+def _erreurs_plan(projet: Projet, erreurs: Erreurs) -> None:
+    """A cost, at least one line, lines that add up to the cost, enough own funds."""
     lignes = list(projet.lignes_financement.all())
     total_lignes = sum((ligne.montant for ligne in lignes), Decimal("0.00"))
-    if projet.cout_total_ht is None or projet.cout_total_ht <= 0:
-        erreur("cout_total_ht", "Indiquez le coût total éligible hors taxes.")
+    cout = projet.cout_total_ht
+    if cout is None or cout <= 0:
+        _ajouter(erreurs, "cout_total_ht", "Indiquez le coût total éligible hors taxes.")
     elif not lignes:
-        erreur("lignes", "Le plan de financement ne compte aucune ligne.")
-    elif total_lignes != projet.cout_total_ht:
-        ecart = projet.cout_total_ht - total_lignes
-        erreur(
+        _ajouter(erreurs, "lignes", "Le plan de financement ne compte aucune ligne.")
+    elif total_lignes != cout:
+        ecart = cout - total_lignes
+        _ajouter(
+            erreurs,
             "lignes",
             f"Le plan de financement n'est pas équilibré : les lignes totalisent "
             f"{format_euros(total_lignes)} pour un coût total de "
-            f"{format_euros(projet.cout_total_ht)} "
+            f"{format_euros(cout)} "
             f"({'il manque' if ecart > 0 else 'excédent de'} {format_euros(abs(ecart))}).",
         )
     else:
-        minimum, fondement = taux_autofinancement_minimum(projet)
-        propres = sum(
-            (ligne.montant for ligne in lignes if ligne.source == SourceFinancement.FONDS_PROPRES),
-            Decimal("0.00"),
-        )
-        part = propres * 100 / projet.cout_total_ht
-        if part < minimum:
-            erreur(
-                "lignes",
-                f"La part du maître d'ouvrage ({format_nombre(part, 1)} %) est inférieure au "
-                f"minimum de {format_nombre(minimum, 0)} % ({fondement}) : il faut au moins "
-                f"{format_euros(projet.cout_total_ht * minimum / 100)} de fonds propres.",
-            )
+        _erreurs_autofinancement(projet, lignes, cout, erreurs)
 
+
+def _erreurs_autofinancement(
+    projet: Projet, lignes: list[LignePlanFinancement], cout: Decimal, erreurs: Erreurs
+) -> None:
+    minimum, fondement = taux_autofinancement_minimum(projet)
+    propres = sum(
+        (ligne.montant for ligne in lignes if ligne.source == SourceFinancement.FONDS_PROPRES),
+        Decimal("0.00"),
+    )
+    part = propres * 100 / cout
+    if part < minimum:
+        _ajouter(
+            erreurs,
+            "lignes",
+            f"La part du maître d'ouvrage ({format_nombre(part, 1)} %) est inférieure au "
+            f"minimum de {format_nombre(minimum, 0)} % ({fondement}) : il faut au moins "
+            f"{format_euros(cout * minimum / 100)} de fonds propres.",
+        )
+
+
+def _erreurs_principes(projet: Projet, erreurs: Erreurs) -> None:
     for champ, libelle in PRINCIPES:
         if not getattr(projet, champ):
-            erreur(champ, f"Évaluez l'effet du projet sur {libelle}.")
+            _ajouter(erreurs, champ, f"Évaluez l'effet du projet sur {libelle}.")
         if not getattr(projet, f"{champ}_justification").strip():
-            erreur(f"{champ}_justification", f"Justifiez votre réponse sur {libelle}.")
+            _ajouter(erreurs, f"{champ}_justification", f"Justifiez votre réponse sur {libelle}.")
 
+
+def _erreurs_calendrier(projet: Projet, erreurs: Erreurs) -> None:
     if projet.date_debut is None:
-        erreur("date_debut", "Indiquez la date de début.")
+        _ajouter(erreurs, "date_debut", "Indiquez la date de début.")
     if projet.date_fin is None:
-        erreur("date_fin", "Indiquez la date de fin.")
+        _ajouter(erreurs, "date_fin", "Indiquez la date de fin.")
     elif projet.date_fin > FIN_CONTRAT and not projet.justification_fin_tardive.strip():
-        erreur(
+        _ajouter(
+            erreurs,
             "justification_fin_tardive",
             "Le projet finit après le 31 décembre 2027, fin du contrat : justifiez ce calendrier.",
         )
     if not projet.phases.exists():
-        erreur("phases", "Décrivez au moins une phase du calendrier (études, travaux…).")
+        _ajouter(erreurs, "phases", "Décrivez au moins une phase du calendrier (études, travaux…).")
+
+
+def verifier_depot(projet: Projet) -> dict[str, list[str]]:
+    """The rules checked when a dossier is filed, each message keyed by its field: a
+    description, a maître d'ouvrage, a territory; a balanced plan with the measure's minimum
+    own share; the three cross-cutting principles rated and justified; a complete calendar."""
+    erreurs: Erreurs = {}
+    _erreurs_identite(projet, erreurs)
+    _erreurs_plan(projet, erreurs)
+    _erreurs_principes(projet, erreurs)
+    _erreurs_calendrier(projet, erreurs)
     return erreurs
 
 
@@ -472,7 +524,7 @@ def actions_possibles(projet: Projet, utilisateur) -> list[str]:
 
 
 @transaction.atomic
-def document_deposer(*, projet: Projet, fichier, par):
+def document_deposer(*, projet: Projet, fichier: UploadedFile, par: Utilisateur) -> Document:
     """Attach a file to a dossier; its type is read from its content (20 Mo at most)."""
     if not peut_deposer_document(par, projet):
         raise EtatIncompatible(
@@ -486,8 +538,8 @@ def document_deposer(*, projet: Projet, fichier, par):
     return Document.objects.create(
         projet=projet,
         fichier=fichier,
-        nom=nom_sur(fichier.name, type_mime),
+        nom=nom_sur(fichier.name or "", type_mime),
         type_mime=type_mime,
-        taille=fichier.size,
+        taille=fichier.size or 0,
         depose_par=par,
     )
