@@ -529,8 +529,8 @@ def rangees_projets(projets: models.QuerySet[Projet]) -> Iterator[dict]:
             "statut_libelle": projet.get_statut_display(),
             "origine": projet.origine,
             "mesure": projet.mesure.code,
-            "axe": projet.mesure.axe.code if projet.mesure.axe_id else projet.mesure.code,
-            "maitre_ouvrage": projet.maitre_ouvrage.nom if projet.maitre_ouvrage_id else "",
+            "axe": (projet.mesure.axe or projet.mesure).code,
+            "maitre_ouvrage": projet.maitre_ouvrage.nom if projet.maitre_ouvrage else "",
             "departements": [d.code_insee for d in projet.departements.all()],
             "cout_total_ht": projet.cout_total_ht,
             "financement_cper": sum(

@@ -106,9 +106,10 @@ def _appliquer_erreurs(erreur: RegleMetierError, form, lignes, phases) -> None:
 def _formulaires_initiaux(projet, porteur: bool):
     """The dossier's form and its two tables, filled from the stored dossier (or empty, with
     two blank lines of financing plan and one phase to start with)."""
-    if projet is None:
-        initial, lignes_init, phases_init = {}, [], []
-    else:
+    initial: dict = {}
+    lignes_init: list[dict] = []
+    phases_init: list[dict] = []
+    if projet is not None:
         initial, lignes_init, phases_init = initial_projet(projet)
     form = ProjetForm(initial=initial, porteur=porteur)
     lignes = LignesFormSet(initial=lignes_init or None, prefix="lignes")
@@ -120,7 +121,7 @@ def _formulaires_initiaux(projet, porteur: bool):
     return form, lignes, phases
 
 
-def _avec_une_rangee(donnees, ajout: str, porteur: bool):
+def _avec_une_rangee(donnees, ajout, porteur):
     """Server-side "add a row", so that the table works without JavaScript: the same input
     with one more row, shown without errors."""
     donnees = donnees.copy()
