@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from financement import api_exports
 from financement.services import engagement_enregistrer, paiement_enregistrer
@@ -94,6 +96,14 @@ def test_un_autre_porteur_n_exporte_rien_des_dossiers_qu_il_ne_voit_pas(
 ):
     client.force_login(porteur_autre)
     assert lire(client, f"/api/v1/exports/{nom}.csv") == [ENTETES[nom]]
+
+
+@pytest.mark.parametrize("nom", list(ENTETES))
+def test_qui_voit_tout_exporte_sans_sous_requete_de_perimetre(client, administrateur, nom):
+    client.force_login(administrateur)
+    with CaptureQueriesContext(connection) as requetes:
+        lire(client, f"/api/v1/exports/{nom}.csv")
+    assert not [r["sql"] for r in requetes.captured_queries if "IN (SELECT" in r["sql"]]
 
 
 def test_un_filtre_invalide_repond_400_comme_la_liste(client, administrateur):
