@@ -1,4 +1,9 @@
-"""HTML forms of the dossier; they check each field, the services check the business rules."""
+"""HTML forms of the dossier; they check each field, the services check the business rules.
+
+The dossier's own form is built from its schema (`projets.schema`): see `formulaire_projet`.
+"""
+
+from collections.abc import Callable
 
 from django import forms
 from django.core.validators import MaxLengthValidator
@@ -132,33 +137,6 @@ class SaisieProjetForm(DsfrBaseForm):
         return donnees
 
 
-def formulaire_projet(champs: list[Champ] | None = None) -> type[SaisieProjetForm]:
-    """The dossier's form: one field per input of the schema, in its order, but the financing
-    plan and the phases, which are formsets beside it (`FORMSETS`)."""
-    communes = schema.champ("communes")
-    champs_du_formulaire: dict[str, forms.Field] = {
-        # The communes are typed one per line, and read by `clean_communes`.
-        "communes": forms.CharField(
-            label=communes.libelle,
-            required=False,
-            widget=forms.Textarea(attrs={"rows": communes.rangees}),
-            help_text=communes.aide,
-        )
-    }
-    for champ in schema.CHAMPS if champs is None else champs:
-        if champ.genre is not Genre.LISTE:
-            champs_du_formulaire[champ.nom] = champ_de_formulaire(champ)
-    ordre = [c.nom for c in (schema.CHAMPS if champs is None else champs)]
-    return type(
-        "ProjetForm",
-        (SaisieProjetForm,),
-        {nom: champs_du_formulaire[nom] for nom in ordre if nom in champs_du_formulaire},
-    )
-
-
-ProjetForm = formulaire_projet()
-
-
 def choix_financeurs():
     signataires = [
         (f"sig:{s.pk}", s.nom) for s in Signataire.objects.order_by("ordre").only("pk", "nom")
@@ -260,6 +238,37 @@ PhasesFormSet = forms.formset_factory(PhaseForm, extra=0, can_delete=True, max_n
 
 # The nested lists of the schema the page types as tables of rows beside the form.
 FORMSETS: dict[str, type[forms.BaseFormSet]] = {"lignes": LignesFormSet, "phases": PhasesFormSet}
+
+
+def _champ_communes(champ: Champ) -> forms.Field:
+    """The communes, typed one per line (read by `SaisieProjetForm.clean_communes`)."""
+    return forms.CharField(
+        label=champ.libelle,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": champ.rangees}),
+        help_text=champ.aide,
+    )
+
+
+# The nested lists of the schema the form types in one field of its own.
+LISTES_EN_CHAMP: dict[str, Callable[[Champ], forms.Field]] = {"communes": _champ_communes}
+
+
+def formulaire_projet(champs: list[Champ] | None = None) -> type[SaisieProjetForm]:
+    """The dossier's form: one field per input of the schema, in its order, but the nested
+    lists typed as tables beside it (`FORMSETS`)."""
+    attributs: dict[str, forms.Field] = {}
+    for champ in schema.CHAMPS if champs is None else champs:
+        if champ.nom in FORMSETS:
+            continue
+        if champ.genre is Genre.LISTE:
+            attributs[champ.nom] = LISTES_EN_CHAMP[champ.nom](champ)
+        else:
+            attributs[champ.nom] = champ_de_formulaire(champ)
+    return type("ProjetForm", (SaisieProjetForm,), attributs)
+
+
+ProjetForm = formulaire_projet()
 
 
 def lignes_valides(formset) -> list:
