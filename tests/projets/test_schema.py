@@ -151,3 +151,21 @@ def test_donnees_projet_refuse_un_champ_hors_du_schema_et_exige_les_obligatoires
         DonneesProjet(titre="T", mesure=None, inconnu=1)
     with pytest.raises(TypeError, match="« mesure » est obligatoire"):
         DonneesProjet(titre="T")
+
+
+def test_un_champ_publie_par_le_schema_apparait_dans_la_sortie_de_l_api(monkeypatch):
+    calendrier = Champ(
+        "calendrier_texte",
+        Genre.SIMPLE,
+        "Calendrier",
+        "Calendrier cité par le contrat.",
+        sortie=True,
+    )
+    monkeypatch.setattr(schema, "CHAMPS", [*schema.CHAMPS, calendrier])
+    assert (
+        "ProjetDetailSerializer : le champ « calendrier_texte » du schéma manque" in (ecarts()[-1])
+    )
+    sortie = api.avec_champs_publies("ProjetDetailSerializer", api._DetailProjet)
+    assert list(sortie().fields)[-1] == "calendrier_texte"
+    assert sortie().fields["calendrier_texte"].help_text == "Calendrier cité par le contrat."
+    assert not [e for e in ecarts(sortie=sortie) if "ProjetDetailSerializer" in e]
