@@ -134,9 +134,7 @@ class _DetailProjet(ProjetListeSerializer):
     )
     hors_cper = serializers.BooleanField(help_text="Opération citée mais financée hors CPER.")
     phases = PhaseSortieSerializer(
-        source="phases.all",
-        many=True,
-        help_text="Calendrier par phases : remplace toutes les phases existantes.",
+        source="phases.all", many=True, help_text=schema.champ("phases").description
     )
     journal = TransitionSortieSerializer(
         source="transitions.all",
