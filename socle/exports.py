@@ -4,6 +4,10 @@ Each export is a list of `Column`s and an iterator of rows (dicts keyed by `Colu
 callers build from `QuerySet.iterator(chunk_size=…)`: memory stays flat whatever the number
 of rows. openpyxl cannot write to a socket, so an XLSX is written (write-only mode, flat
 memory) to an anonymous temporary file that is then streamed and deleted when closed.
+
+An app declares each of its files once as an `Export` (the selector of the list that shows
+the rows, the list's filters, the columns, the documentation) and gets its views, one per
+format and all alike, from `vue_export`. Nothing here knows a domain app.
 """
 
 import csv
