@@ -1,17 +1,23 @@
 """Files for download: the public open-data datasets and the exports of the ledger lists.
 
-Open data needs no log-in; the ledger exports show exactly what the lists show to the same
-person (same scoped querysets, same filters). Every file streams.
+Each file is declared once (`socle.exports.Export`): its rows, its columns, its documentation;
+`vue_export` serves it in every format. Open data needs no log-in; the ledger exports show
+exactly what the lists show to the same person (the lists' selectors, the lists' filters).
+Every file streams.
 """
 
-from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny
-from rest_framework.views import APIView
+from typing import Any
 
-from financement.api import EngagementFilter, LigneFilter, PaiementFilter
+from django.db.models import QuerySet
+
+from financement.api import (
+    EngagementFilter,
+    EngagementSerializer,
+    LigneFilter,
+    LigneProgrammeeSerializer,
+    PaiementFilter,
+    PaiementSerializer,
+)
 from financement.donnees_ouvertes import (
     COLONNES_PROJETS_PROGRAMMES,
     COLONNES_SCDL,
@@ -20,292 +26,208 @@ from financement.donnees_ouvertes import (
     rangees_scdl,
 )
 from financement.models import Engagement, LigneProgrammee, Paiement
-from projets.models import Projet
+from financement.selectors import des_projets_visibles, lignes_visibles
 from socle.exports import (
-    XLSX_CONTENT_TYPE,
     Column,
-    csv_response,
-    json_response,
-    xlsx_response,
+    Export,
+    colonnes_de,
+    description_colonnes,
+    une_par_objet,
+    vue_export,
 )
 
-CSV = {(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="Fichier CSV (UTF-8).")}
-XLSX = {
-    (200, XLSX_CONTENT_TYPE): OpenApiResponse(
-        OpenApiTypes.BINARY, description="Classeur XLSX (une feuille)."
-    )
-}
-JSON = {
-    (200, "application/json"): OpenApiResponse(
-        OpenApiTypes.ANY, description="Tableau JSON d'objets, un par ligne."
-    )
-}
-
-
-def description_colonnes(colonnes: list[Column]) -> str:
-    return "Colonnes, dans l'ordre :\n\n" + "\n".join(
-        f"- `{c.key}` ({c.type}{', obligatoire' if c.required else ''}) : {c.description}"
-        for c in colonnes
-    )
-
-
-def fichier(extension: str, rangees, colonnes: list[Column], nom: str, titre: str):
-    if extension == "csv":
-        return csv_response(rangees, colonnes, f"{nom}.csv")
-    if extension == "json":
-        return json_response(rangees, colonnes, f"{nom}.json")
-    if extension == "xlsx":
-        return xlsx_response(rangees, colonnes, f"{nom}.xlsx", titre)
-    raise Http404("Format inconnu.")
-
-
 # --- Données ouvertes -----------------------------------------------------------------------
-class ProjetsProgrammesApi(APIView):
-    permission_classes = [AllowAny]
-    extension = "csv"
+PROJETS_PROGRAMMES = Export(
+    nom="cper-hdf-projets-programmes",
+    feuille="Projets programmés",
+    colonnes=COLONNES_PROJETS_PROGRAMMES,
+    rangees=rangees_projets_programmes,
+    formats=("csv", "json", "xlsx"),
+    public=True,
+    tag="Données ouvertes",
+    resume="Projets programmés et montants par financeur",
+    description=(
+        "Données ouvertes, sans connexion : une ligne par ligne CPER programmée (projet × "
+        "signataire financeur), sans donnée personnelle. Montants en euros, décimaux à "
+        "point (chaînes en JSON, nombres en XLSX). Schéma : "
+        "/donnees/projets-programmes.schema.json.\n\n"
+        + description_colonnes(COLONNES_PROJETS_PROGRAMMES)
+    ),
+)
 
-    def get(self, request):
-        return fichier(
-            self.extension,
-            rangees_projets_programmes(),
-            COLONNES_PROJETS_PROGRAMMES,
-            "cper-hdf-projets-programmes",
-            "Projets programmés",
-        )
-
-
-def _projets_programmes(extension: str, reponses: dict):
-    vue = type(f"ProjetsProgrammes{extension.title()}Api", (ProjetsProgrammesApi,), {})
-    vue.extension = extension
-    return extend_schema(
-        summary=f"Projets programmés et montants par financeur ({extension.upper()})",
-        description=(
-            "Données ouvertes, sans connexion : une ligne par ligne CPER programmée (projet × "
-            "signataire financeur), sans donnée personnelle. Montants en euros, décimaux à "
-            "point (chaînes en JSON, nombres en XLSX). Schéma : "
-            "/donnees/projets-programmes.schema.json.\n\n"
-            + description_colonnes(COLONNES_PROJETS_PROGRAMMES)
-        ),
-        responses=reponses,
-        tags=["Données ouvertes"],
-    )(vue)
-
-
-ProjetsProgrammesCsvApi = _projets_programmes("csv", CSV)
-ProjetsProgrammesJsonApi = _projets_programmes("json", JSON)
-ProjetsProgrammesXlsxApi = _projets_programmes("xlsx", XLSX)
-
-
-class SubventionsScdlApi(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        summary="Décisions de financement au format SCDL « subventions » (CSV)",
-        description=(
-            "Données ouvertes, sans connexion : une ligne par ligne CPER programmée, au format "
-            "national des données essentielles des subventions (décret n° 2017-779, schéma "
-            "`scdl/subventions` 2.1.1). CSV UTF-8, séparateur virgule, montants à point. "
-            "`idAttribuant` est vide : les SIRET des signataires ne sont pas encore connus du "
-            "portail.\n\n" + description_colonnes(COLONNES_SCDL)
-        ),
-        responses=CSV,
-        tags=["Données ouvertes"],
-    )
-    def get(self, request):
-        return csv_response(rangees_scdl(), COLONNES_SCDL, "cper-hdf-subventions-scdl.csv")
+SUBVENTIONS_SCDL = Export(
+    nom="cper-hdf-subventions-scdl",
+    feuille="Subventions",
+    colonnes=COLONNES_SCDL,
+    rangees=rangees_scdl,
+    formats=("csv",),
+    public=True,
+    tag="Données ouvertes",
+    resume="Décisions de financement au format SCDL « subventions »",
+    description=(
+        "Données ouvertes, sans connexion : une ligne par ligne CPER programmée, au format "
+        "national des données essentielles des subventions (décret n° 2017-779, schéma "
+        "`scdl/subventions` 2.1.1). CSV UTF-8, séparateur virgule, montants à point. "
+        "`idAttribuant` est vide : les SIRET des signataires ne sont pas encore connus du "
+        "portail.\n\n" + description_colonnes(COLONNES_SCDL)
+    ),
+)
 
 
 # --- Exports des listes du registre ---------------------------------------------------------
+# The columns an API list also shows take its descriptions (`colonnes_de`).
 COLONNES_LIGNES = [
-    Column("id", "Identifiant de la ligne programmée.", type="integer"),
-    Column("projet", "Référence du projet."),
+    *colonnes_de(LigneProgrammeeSerializer, "id", "projet"),
     Column("titre_projet", "Titre du projet."),
-    Column("signataire", "Code du signataire."),
-    Column("mesure", "Code de la mesure."),
-    Column("montant_programme", "Programmé, en euros.", type="number"),
-    Column("montant_engage", "Engagé, en euros.", type="number"),
-    Column("montant_paye", "Payé, en euros.", type="number"),
+    *colonnes_de(
+        LigneProgrammeeSerializer,
+        "signataire",
+        "mesure",
+        "montant_programme",
+        "montant_engage",
+        "montant_paye",
+    ),
     Column("montant_degage", "Dégagé, en euros.", type="number"),
     Column("programme_le", "Date et heure de la programmation.", type="datetime"),
 ]
 COLONNES_ENGAGEMENTS = [
-    Column("id", "Identifiant de l'engagement.", type="integer"),
+    *colonnes_de(EngagementSerializer, "id"),
     Column("ligne", "Identifiant de la ligne programmée.", type="integer"),
-    Column("projet", "Référence du projet."),
-    Column("signataire", "Code du signataire."),
+    *colonnes_de(EngagementSerializer, "projet", "signataire"),
     Column("date_acte", "Date de l'acte.", type="date"),
-    Column("type_acte", "Nature de l'acte."),
-    Column("reference", "Référence de l'acte."),
-    Column("montant", "Montant engagé, en euros.", type="number"),
+    *colonnes_de(EngagementSerializer, "type_acte", "reference", "montant"),
     Column("annee_budgetaire", "Année budgétaire.", type="integer"),
     Column("montant_paye", "Payé sur l'engagement, en euros.", type="number"),
     Column("montant_degage", "Dégagé, en euros.", type="number"),
 ]
 COLONNES_PAIEMENTS = [
-    Column("id", "Identifiant du paiement.", type="integer"),
+    *colonnes_de(PaiementSerializer, "id"),
     Column("engagement", "Identifiant de l'engagement.", type="integer"),
     Column("reference_engagement", "Référence de l'acte d'engagement."),
     Column("projet", "Référence du projet."),
     Column("signataire", "Code du signataire."),
-    Column("date", "Date du paiement.", type="date"),
+    *colonnes_de(PaiementSerializer, "date"),
     Column("type", "avance, acompte ou solde."),
-    Column("montant", "Montant payé, en euros.", type="number"),
-    Column("reference", "Référence du mandat."),
+    *colonnes_de(PaiementSerializer, "montant", "reference"),
 ]
 
-
-def _filtrer(classe_filtre, request, queryset):
-    filtre = classe_filtre(request.GET, queryset=queryset, request=request)
-    if not filtre.is_valid():
-        raise ValidationError(filtre.errors)
-    return filtre.qs
+LISTES = (
+    "Les lignes que la liste correspondante montre à la même personne, avec les mêmes filtres ; "
+    "le fichier est produit au fil de l'eau.\n\n"
+)
 
 
-class ExportLignesApi(APIView):
-    extension = "csv"
+def lignes_exportees(utilisateur: Any) -> QuerySet[LigneProgrammee]:
+    """The programmed lines of the list (`lignes_visibles`), in a stable order."""
+    return lignes_visibles(utilisateur=utilisateur).order_by("pk")
 
-    def get(self, request):
-        lignes = _filtrer(
-            LigneFilter,
-            request,
-            LigneProgrammee.objects.filter(projet__in=Projet.objects.visibles_par(request.user))
-            .select_related("projet", "signataire", "noeud")
-            .order_by("pk"),
+
+def engagements_exportes(utilisateur: Any) -> QuerySet[Engagement]:
+    """The commitments of the list: those of the dossiers the person sees."""
+    return (
+        des_projets_visibles(
+            Engagement.objects.all(), utilisateur=utilisateur, chemin="ligne__projet"
         )
-        rangees = (
-            {
-                "id": ligne.pk,
-                "projet": ligne.projet.reference,
-                "titre_projet": ligne.projet.titre,
-                "signataire": ligne.signataire.code,
-                "mesure": ligne.noeud.code,
-                "montant_programme": ligne.montant_programme,
-                "montant_engage": ligne.montant_engage,
-                "montant_paye": ligne.montant_paye,
-                "montant_degage": ligne.montant_degage,
-                "programme_le": ligne.programme_le,
-            }
-            for ligne in lignes.iterator(chunk_size=TAILLE_LOT)
+        .select_related("signataire", "ligne__projet")
+        .order_by("pk")
+    )
+
+
+def paiements_exportes(utilisateur: Any) -> QuerySet[Paiement]:
+    """The payments of the commitments the person sees."""
+    return (
+        des_projets_visibles(
+            Paiement.objects.all(), utilisateur=utilisateur, chemin="engagement__ligne__projet"
         )
-        return fichier(self.extension, rangees, COLONNES_LIGNES, "lignes-programmees", "Lignes")
+        .select_related("engagement__signataire", "engagement__ligne__projet")
+        .order_by("pk")
+    )
 
 
-class ExportEngagementsApi(APIView):
-    extension = "csv"
-
-    def get(self, request):
-        engagements = _filtrer(
-            EngagementFilter,
-            request,
-            Engagement.objects.filter(ligne__projet__in=Projet.objects.visibles_par(request.user))
-            .select_related("signataire", "ligne__projet")
-            .order_by("pk"),
-        )
-        rangees = (
-            {
-                "id": e.pk,
-                "ligne": e.ligne_id,
-                "projet": e.ligne.projet.reference,
-                "signataire": e.signataire.code,
-                "date_acte": e.date_acte,
-                "type_acte": e.type_acte,
-                "reference": e.reference,
-                "montant": e.montant,
-                "annee_budgetaire": e.annee_budgetaire,
-                "montant_paye": e.montant_paye,
-                "montant_degage": e.montant_degage,
-            }
-            for e in engagements.iterator(chunk_size=TAILLE_LOT)
-        )
-        return fichier(self.extension, rangees, COLONNES_ENGAGEMENTS, "engagements", "Engagements")
+def rangee_ligne(ligne: LigneProgrammee) -> dict[str, Any]:
+    return {
+        "id": ligne.pk,
+        "projet": ligne.projet.reference,
+        "titre_projet": ligne.projet.titre,
+        "signataire": ligne.signataire.code,
+        "mesure": ligne.noeud.code,
+        "montant_programme": ligne.montant_programme,
+        "montant_engage": ligne.montant_engage,
+        "montant_paye": ligne.montant_paye,
+        "montant_degage": ligne.montant_degage,
+        "programme_le": ligne.programme_le,
+    }
 
 
-class ExportPaiementsApi(APIView):
-    extension = "csv"
-
-    def get(self, request):
-        paiements = _filtrer(
-            PaiementFilter,
-            request,
-            Paiement.objects.filter(
-                engagement__ligne__projet__in=Projet.objects.visibles_par(request.user)
-            )
-            .select_related("engagement__signataire", "engagement__ligne__projet")
-            .order_by("pk"),
-        )
-        rangees = (
-            {
-                "id": p.pk,
-                "engagement": p.engagement_id,
-                "reference_engagement": p.engagement.reference,
-                "projet": p.engagement.ligne.projet.reference,
-                "signataire": p.engagement.signataire.code,
-                "date": p.date,
-                "type": p.type,
-                "montant": p.montant,
-                "reference": p.reference,
-            }
-            for p in paiements.iterator(chunk_size=TAILLE_LOT)
-        )
-        return fichier(self.extension, rangees, COLONNES_PAIEMENTS, "paiements", "Paiements")
+def rangee_engagement(e: Engagement) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "ligne": e.ligne_id,
+        "projet": e.ligne.projet.reference,
+        "signataire": e.signataire.code,
+        "date_acte": e.date_acte,
+        "type_acte": e.type_acte,
+        "reference": e.reference,
+        "montant": e.montant,
+        "annee_budgetaire": e.annee_budgetaire,
+        "montant_paye": e.montant_paye,
+        "montant_degage": e.montant_degage,
+    }
 
 
-def variante(classe, extension: str, *, resume: str, colonnes: list[Column], filtre):
-    """One view class per format, so that the schema documents each file on its own path."""
-    vue = type(f"{classe.__name__}{extension.title()}", (classe,), {"extension": extension})
-    return extend_schema(
-        summary=f"{resume} ({extension.upper()})",
-        description="Les lignes que la liste correspondante montre à la même personne, avec les "
-        "mêmes filtres ; le fichier est produit au fil de l'eau.\n\n"
-        + description_colonnes(colonnes),
-        responses=CSV if extension == "csv" else XLSX,
-        parameters=[
-            OpenApiParameter(nom, str, description=str(f.extra.get("help_text", "")))
-            for nom, f in filtre.base_filters.items()
-        ],
-        tags=["Exports"],
-    )(vue)
+def rangee_paiement(p: Paiement) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "engagement": p.engagement_id,
+        "reference_engagement": p.engagement.reference,
+        "projet": p.engagement.ligne.projet.reference,
+        "signataire": p.engagement.signataire.code,
+        "date": p.date,
+        "type": p.type,
+        "montant": p.montant,
+        "reference": p.reference,
+    }
 
 
-ExportLignesCsvApi = variante(
-    ExportLignesApi,
-    "csv",
-    resume="Lignes programmées",
+LIGNES = Export(
+    nom="lignes-programmees",
+    feuille="Lignes",
     colonnes=COLONNES_LIGNES,
+    selection=lignes_exportees,
     filtre=LigneFilter,
-)
-ExportLignesXlsxApi = variante(
-    ExportLignesApi,
-    "xlsx",
+    rangees=une_par_objet(rangee_ligne, TAILLE_LOT),
     resume="Lignes programmées",
-    colonnes=COLONNES_LIGNES,
-    filtre=LigneFilter,
+    description=LISTES + description_colonnes(COLONNES_LIGNES),
 )
-ExportEngagementsCsvApi = variante(
-    ExportEngagementsApi,
-    "csv",
-    resume="Engagements",
+ENGAGEMENTS = Export(
+    nom="engagements",
+    feuille="Engagements",
     colonnes=COLONNES_ENGAGEMENTS,
+    selection=engagements_exportes,
     filtre=EngagementFilter,
-)
-ExportEngagementsXlsxApi = variante(
-    ExportEngagementsApi,
-    "xlsx",
+    rangees=une_par_objet(rangee_engagement, TAILLE_LOT),
     resume="Engagements",
-    colonnes=COLONNES_ENGAGEMENTS,
-    filtre=EngagementFilter,
+    description=LISTES + description_colonnes(COLONNES_ENGAGEMENTS),
 )
-ExportPaiementsCsvApi = variante(
-    ExportPaiementsApi,
-    "csv",
-    resume="Paiements",
+PAIEMENTS = Export(
+    nom="paiements",
+    feuille="Paiements",
     colonnes=COLONNES_PAIEMENTS,
+    selection=paiements_exportes,
     filtre=PaiementFilter,
-)
-ExportPaiementsXlsxApi = variante(
-    ExportPaiementsApi,
-    "xlsx",
+    rangees=une_par_objet(rangee_paiement, TAILLE_LOT),
     resume="Paiements",
-    colonnes=COLONNES_PAIEMENTS,
-    filtre=PaiementFilter,
+    description=LISTES + description_colonnes(COLONNES_PAIEMENTS),
 )
+
+# The views the URLs name: one per export and format, all from `vue_export`.
+ProjetsProgrammesCsvApi = vue_export(PROJETS_PROGRAMMES, "csv")
+ProjetsProgrammesJsonApi = vue_export(PROJETS_PROGRAMMES, "json")
+ProjetsProgrammesXlsxApi = vue_export(PROJETS_PROGRAMMES, "xlsx")
+SubventionsScdlApi = vue_export(SUBVENTIONS_SCDL, "csv")
+ExportLignesCsvApi = vue_export(LIGNES, "csv")
+ExportLignesXlsxApi = vue_export(LIGNES, "xlsx")
+ExportEngagementsCsvApi = vue_export(ENGAGEMENTS, "csv")
+ExportEngagementsXlsxApi = vue_export(ENGAGEMENTS, "xlsx")
+ExportPaiementsCsvApi = vue_export(PAIEMENTS, "csv")
+ExportPaiementsXlsxApi = vue_export(PAIEMENTS, "xlsx")

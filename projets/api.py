@@ -3,28 +3,27 @@
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.db import transaction
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.db import models, transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from axes.models import Departement, Noeud, Signataire, TerritoireSpecial
-from comptes.models import Organisation, valider_siret
+from axes.models import Signataire
+from projets import schema
 from projets.filters import ProjetFilter
 from projets.models import (
-    Appreciation,
     NatureFinancement,
     Projet,
     SourceFinancement,
     Statut,
     TypePhase,
 )
-from projets.selectors import projet_pour
+from projets.schema import Champ, Genre
+from projets.selectors import projet_pour, projets_pour_liste
 from projets.services import (
     DonneesProjet,
     LigneSaisie,
@@ -33,7 +32,12 @@ from projets.services import (
     projet_creer,
     projet_modifier,
 )
-from socle.exports import XLSX_CONTENT_TYPE, Column, csv_response, xlsx_response
+from socle.exports import (
+    Column,
+    Export,
+    colonnes_de,
+    vue_export,
+)
 from socle.montants import MONTANT
 
 
@@ -74,9 +78,26 @@ class DocumentSortieSerializer(serializers.Serializer):
     depose_le = serializers.DateTimeField(help_text="Date du dépôt.")
 
 
+def champ_de_sortie(nom: str) -> serializers.Field:
+    """The output field of one input of the schema (`Champ.sortie`): a column shown as it is
+    stored, described as the schema says."""
+    champ = schema.champ(nom)
+    colonne = champ.colonne_modele
+    commun: dict = {"help_text": champ.aide_sortie}
+    if colonne is not None and colonne.null:
+        commun["allow_null"] = True
+    if isinstance(colonne, models.DecimalField):
+        return serializers.DecimalField(
+            max_digits=colonne.max_digits, decimal_places=colonne.decimal_places, **commun
+        )
+    if isinstance(colonne, models.DateField):
+        return serializers.DateField(**commun)
+    return serializers.CharField(**commun)
+
+
 class ProjetListeSerializer(serializers.Serializer):
     reference = serializers.CharField(help_text="Référence du dossier, par exemple HDF-2026-0042.")
-    titre = serializers.CharField(help_text="Titre.")
+    titre = champ_de_sortie("titre")
     statut = serializers.ChoiceField(choices=Statut.choices, help_text="Statut du dossier.")
     statut_libelle = serializers.CharField(
         source="get_statut_display", help_text="Statut en clair."
@@ -87,9 +108,7 @@ class ProjetListeSerializer(serializers.Serializer):
         source="maitre_ouvrage.nom", allow_null=True, help_text="Maître d'ouvrage."
     )
     departements = serializers.SerializerMethodField(help_text="Codes INSEE des départements.")
-    cout_total_ht = serializers.DecimalField(
-        **MONTANT, allow_null=True, help_text="Coût total éligible HT, en euros."
-    )
+    cout_total_ht = champ_de_sortie("cout_total_ht")
     lignes = LigneSortieSerializer(
         source="lignes_financement.all", many=True, help_text="Plan de financement."
     )
@@ -98,38 +117,26 @@ class ProjetListeSerializer(serializers.Serializer):
         return [d.code_insee for d in projet.departements.all()]
 
 
-class ProjetDetailSerializer(ProjetListeSerializer):
-    description = serializers.CharField(help_text="Description du projet.")
+class _DetailProjet(ProjetListeSerializer):
+    description = champ_de_sortie("description")
     territoire_texte = serializers.CharField(help_text="Territoire tel que décrit.")
     territoires_speciaux = serializers.SerializerMethodField(help_text="Codes des territoires.")
     communes = serializers.SerializerMethodField(help_text="Communes (code INSEE et nom).")
-    date_debut = serializers.DateField(allow_null=True, help_text="Date de début (AAAA-MM-JJ).")
-    date_fin = serializers.DateField(allow_null=True, help_text="Date de fin (AAAA-MM-JJ).")
-    justification_fin_tardive = serializers.CharField(
-        help_text="Justification d'une fin après le 31 décembre 2027."
-    )
-    decarbonation = serializers.CharField(help_text="Appréciation du porteur : décarbonation.")
-    decarbonation_justification = serializers.CharField(help_text="Justification (décarbonation).")
-    impact_environnemental = serializers.CharField(
-        help_text="Appréciation du porteur : impact environnemental."
-    )
-    impact_environnemental_justification = serializers.CharField(
-        help_text="Justification (impact environnemental)."
-    )
-    egalite_femmes_hommes = serializers.CharField(
-        help_text="Appréciation du porteur : égalité femmes-hommes."
-    )
-    egalite_femmes_hommes_justification = serializers.CharField(
-        help_text="Justification (égalité femmes-hommes)."
-    )
+    date_debut = champ_de_sortie("date_debut")
+    date_fin = champ_de_sortie("date_fin")
+    justification_fin_tardive = champ_de_sortie("justification_fin_tardive")
+    decarbonation = champ_de_sortie("decarbonation")
+    decarbonation_justification = champ_de_sortie("decarbonation_justification")
+    impact_environnemental = champ_de_sortie("impact_environnemental")
+    impact_environnemental_justification = champ_de_sortie("impact_environnemental_justification")
+    egalite_femmes_hommes = champ_de_sortie("egalite_femmes_hommes")
+    egalite_femmes_hommes_justification = champ_de_sortie("egalite_femmes_hommes_justification")
     montant_mentionne = serializers.DecimalField(
         **MONTANT, allow_null=True, help_text="Montant cité par le contrat, s'il en cite un."
     )
     hors_cper = serializers.BooleanField(help_text="Opération citée mais financée hors CPER.")
     phases = PhaseSortieSerializer(
-        source="phases.all",
-        many=True,
-        help_text="Calendrier par phases : remplace toutes les phases existantes.",
+        source="phases.all", many=True, help_text=schema.champ("phases").description
     )
     journal = TransitionSortieSerializer(
         source="transitions.all",
@@ -145,6 +152,23 @@ class ProjetDetailSerializer(ProjetListeSerializer):
 
     def get_communes(self, projet) -> list[dict]:
         return [{"code_insee": c.code_insee, "nom": c.nom} for c in projet.communes.all()]
+
+
+def avec_champs_publies(
+    nom: str, classe: type[serializers.Serializer]
+) -> type[serializers.Serializer]:
+    """The output serializer `nom`: `classe` and, appended, every input the schema shows
+    (`Champ.sortie`) that it does not place itself, so that a new column marked in the schema
+    is in the API's output at once."""
+    manquants = {
+        c.nom: champ_de_sortie(c.nom)
+        for c in schema.CHAMPS
+        if c.sortie and c.nom not in classe._declared_fields
+    }
+    return type(nom, (classe,), manquants)
+
+
+ProjetDetailSerializer = avec_champs_publies("ProjetDetailSerializer", _DetailProjet)
 
 
 # --- Entrée --------------------------------------------------------------------------------
@@ -200,129 +224,78 @@ class CommuneEntreeSerializer(serializers.Serializer):
     )
 
 
-class ProjetEntreeSerializer(serializers.Serializer):
-    titre = serializers.CharField(max_length=500, help_text="Titre du projet.")
-    description = serializers.CharField(
-        required=False, allow_blank=True, help_text="Description du projet."
-    )
-    mesure = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Noeud.objects.numerotes(),
-        help_text="Code du sous-axe, de la mesure ou de la sous-mesure (ex. IV.2.1.a).",
-    )
-    maitre_ouvrage = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="Identifiant de l'organisation maître d'ouvrage (agents et administrateurs).",
-    )
-    maitre_ouvrage_nom = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=255,
-        help_text="Nom du maître d'ouvrage, s'il n'est pas encore une organisation connue.",
-    )
-    maitre_ouvrage_siret = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=14,
-        validators=[valider_siret],
-        help_text="SIRET du maître d'ouvrage (14 chiffres, clé vérifiée).",
-    )
-    contact_nom = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=150,
-        help_text="Nom de la personne à contacter (donnée personnelle, jamais publiée).",
-    )
-    contact_courriel = serializers.EmailField(
-        required=False, allow_blank=True, help_text="Courriel du contact (jamais publié)."
-    )
-    contact_telephone = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=30,
-        help_text="Téléphone du contact (jamais publié).",
-    )
-    departements = serializers.SlugRelatedField(
-        slug_field="code_insee",
-        queryset=Departement.objects.all(),
-        many=True,
-        required=False,
-        help_text="Codes INSEE des départements concernés (02, 59, 60, 62, 80).",
-    )
-    territoires_speciaux = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=TerritoireSpecial.objects.all(),
-        many=True,
-        required=False,
-        help_text="Codes des territoires spécifiques du contrat.",
-    )
-    communes = CommuneEntreeSerializer(
-        many=True, required=False, help_text="Communes concernées (code INSEE et nom)."
-    )
-    date_debut = serializers.DateField(
-        required=False, allow_null=True, help_text="Date de début (AAAA-MM-JJ)."
-    )
-    date_fin = serializers.DateField(
-        required=False, allow_null=True, help_text="Date de fin (AAAA-MM-JJ)."
-    )
-    justification_fin_tardive = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        help_text="Justification d'une fin après le 31 décembre 2027.",
-    )
-    cout_total_ht = serializers.DecimalField(
-        **MONTANT,
-        min_value=0,
-        required=False,
-        allow_null=True,
-        help_text="Coût total éligible HT, en euros (chaîne décimale).",
-    )
-    decarbonation = serializers.ChoiceField(
-        choices=Appreciation.choices,
-        required=False,
-        allow_blank=True,
-        help_text="Appréciation du porteur : décarbonation.",
-    )
-    decarbonation_justification = serializers.CharField(
-        required=False, allow_blank=True, help_text="Justification (décarbonation)."
-    )
-    impact_environnemental = serializers.ChoiceField(
-        choices=Appreciation.choices,
-        required=False,
-        allow_blank=True,
-        help_text="Appréciation du porteur : impact environnemental.",
-    )
-    impact_environnemental_justification = serializers.CharField(
-        required=False, allow_blank=True, help_text="Justification (impact environnemental)."
-    )
-    egalite_femmes_hommes = serializers.ChoiceField(
-        choices=Appreciation.choices,
-        required=False,
-        allow_blank=True,
-        help_text="Appréciation du porteur : égalité femmes-hommes.",
-    )
-    egalite_femmes_hommes_justification = serializers.CharField(
-        required=False, allow_blank=True, help_text="Justification (égalité femmes-hommes)."
-    )
-    lignes = LigneEntreeSerializer(
-        many=True,
-        required=False,
-        help_text="Plan de financement : remplace toutes les lignes existantes.",
-    )
-    phases = PhaseEntreeSerializer(
-        many=True,
-        required=False,
-        help_text="Calendrier par phases : remplace toutes les phases existantes.",
-    )
+# The nested lists of the schema, each with its own row serializer.
+LISTES_ENTREE: dict[str, type[serializers.Serializer]] = {
+    "communes": CommuneEntreeSerializer,
+    "lignes": LigneEntreeSerializer,
+    "phases": PhaseEntreeSerializer,
+}
+
+
+def _queryset(champ: Champ, colonne: models.Field) -> models.QuerySet:
+    if champ.choix is not None:
+        return champ.choix()
+    modele = colonne.related_model
+    if not isinstance(modele, type):
+        raise TypeError(f"« {champ.nom} » n'est pas une relation.")
+    return modele._default_manager.all()
+
+
+def champ_d_entree(champ: Champ) -> serializers.Field:
+    """The API field of one input of the schema: its kind and limits read from the model
+    column, its description from the schema."""
+    commun: dict = {"help_text": champ.description}
+    if not champ.obligatoire:
+        commun["required"] = False
+    colonne = champ.colonne_modele
+    if colonne is None:
+        return LISTES_ENTREE[champ.nom](many=True, **commun)
+    if champ.genre in (Genre.CLE, Genre.PLUSIEURS):
+        commun["queryset"] = _queryset(champ, colonne)
+        if champ.genre is Genre.PLUSIEURS:
+            commun["many"] = True
+        elif not champ.obligatoire:
+            commun["allow_null"] = True
+        if champ.cle == "pk":
+            return serializers.PrimaryKeyRelatedField(**commun)
+        return serializers.SlugRelatedField(slug_field=champ.cle, **commun)
+    return _champ_de_valeur(colonne, commun, champ.obligatoire)
+
+
+def _champ_de_valeur(colonne: models.Field, commun: dict, obligatoire: bool) -> serializers.Field:
+    if not obligatoire:
+        commun["allow_null" if colonne.null else "allow_blank"] = True
+    if isinstance(colonne, models.DecimalField):
+        minimum = [v.limit_value for v in colonne.validators if isinstance(v, MinValueValidator)]
+        if minimum:
+            commun["min_value"] = minimum[0]
+        return serializers.DecimalField(
+            max_digits=colonne.max_digits, decimal_places=colonne.decimal_places, **commun
+        )
+    if isinstance(colonne, models.DateField):
+        return serializers.DateField(**commun)
+    if colonne.choices:
+        return serializers.ChoiceField(choices=colonne.choices, **commun)
+    if isinstance(colonne, models.EmailField):
+        return serializers.EmailField(**commun)
+    if isinstance(colonne, models.TextField):
+        return serializers.CharField(**commun)
+    validateurs = [v for v in colonne.validators if not isinstance(v, MaxLengthValidator)]
+    if validateurs:
+        commun["validators"] = validateurs
+    if colonne.max_length:
+        commun["max_length"] = colonne.max_length
+    return serializers.CharField(**commun)
+
+
+class EntreeProjetSerializer(serializers.Serializer):
+    # The dossier's input, less its fields: `serializer_d_entree` adds one per input of the
+    # schema (a comment, not a docstring, which OpenAPI would publish).
 
     def donnees(self, base: dict | None = None) -> DonneesProjet:
         d = {**(base or {}), **self.validated_data}
         return DonneesProjet.depuis(
             d,
-            departements=list(d.get("departements", [])),
-            territoires_speciaux=list(d.get("territoires_speciaux", [])),
             communes=[(c["code_insee"], c.get("nom", "")) for c in d.get("communes", [])],
             lignes=[
                 LigneSaisie(
@@ -345,29 +318,23 @@ class ProjetEntreeSerializer(serializers.Serializer):
         )
 
 
+def serializer_d_entree(champs: list[Champ] | None = None) -> type[EntreeProjetSerializer]:
+    """The API's input serializer: one field per input of the schema, in its order."""
+    return type(
+        "ProjetEntreeSerializer",
+        (EntreeProjetSerializer,),
+        {c.nom: champ_d_entree(c) for c in (schema.CHAMPS if champs is None else champs)},
+    )
+
+
+ProjetEntreeSerializer = serializer_d_entree()
+
+
 def etat_actuel(projet: Projet) -> dict:
     """The stored dossier in the input format, so that a PATCH changes only what it sends."""
     return {
-        "titre": projet.titre,
-        "description": projet.description,
-        "mesure": projet.mesure,
-        "maitre_ouvrage": projet.maitre_ouvrage,
-        "contact_nom": projet.contact_nom,
-        "contact_courriel": projet.contact_courriel,
-        "contact_telephone": projet.contact_telephone,
-        "departements": list(projet.departements.all()),
-        "territoires_speciaux": list(projet.territoires_speciaux.all()),
+        **schema.valeurs_enregistrees(projet),
         "communes": [{"code_insee": c.code_insee, "nom": c.nom} for c in projet.communes.all()],
-        "date_debut": projet.date_debut,
-        "date_fin": projet.date_fin,
-        "justification_fin_tardive": projet.justification_fin_tardive,
-        "cout_total_ht": projet.cout_total_ht,
-        "decarbonation": projet.decarbonation,
-        "decarbonation_justification": projet.decarbonation_justification,
-        "impact_environnemental": projet.impact_environnemental,
-        "impact_environnemental_justification": projet.impact_environnemental_justification,
-        "egalite_femmes_hommes": projet.egalite_femmes_hommes,
-        "egalite_femmes_hommes_justification": projet.egalite_femmes_hommes_justification,
         "lignes": [
             {
                 "signataire": ligne.signataire,
@@ -400,7 +367,7 @@ class ProjetListApi(generics.ListAPIView):
     ordering = ["reference"]
 
     def get_queryset(self):
-        return Projet.objects.visibles_par(self.request.user).pour_liste()
+        return projets_pour_liste(utilisateur=self.request.user)
 
     @extend_schema(summary="Projets visibles", tags=["Projets"])
     def get(self, request, *args, **kwargs):
@@ -495,25 +462,26 @@ class DocumentApi(APIView):
 
 
 # --- Export de la liste --------------------------------------------------------------------
+# The columns the API's output also shows take its descriptions (`colonnes_de`).
 COLONNES_EXPORT_PROJETS = [
-    Column("reference", "Référence du dossier."),
-    Column("titre", "Titre."),
-    Column("statut", "Statut (code)."),
-    Column("statut_libelle", "Statut en clair."),
-    Column("origine", "contrat (opération inscrite) ou depot."),
-    Column("mesure", "Code de la mesure."),
+    *colonnes_de(
+        ProjetDetailSerializer,
+        "reference",
+        "titre",
+        "statut",
+        "statut_libelle",
+        "origine",
+        "mesure",
+    ),
     Column("axe", "Code de l'axe."),
-    Column("maitre_ouvrage", "Maître d'ouvrage (organisation)."),
-    Column("departements", "Codes INSEE des départements, séparés par « ; »."),
-    Column("cout_total_ht", "Coût total éligible HT, en euros.", type="number"),
+    *colonnes_de(ProjetDetailSerializer, "maitre_ouvrage", "departements", "cout_total_ht"),
     Column("financement_cper", "Somme des lignes CPER du plan de financement, en euros.", "number"),
     Column("financeurs", "Codes des signataires du plan de financement, séparés par « ; »."),
-    Column("date_debut", "Date de début.", type="date"),
-    Column("date_fin", "Date de fin.", type="date"),
+    *colonnes_de(ProjetDetailSerializer, "date_debut", "date_fin"),
 ]
 
 
-def rangees_projets(projets) -> Iterator[dict]:
+def rangees_projets(projets: models.QuerySet[Projet]) -> Iterator[dict]:
     for projet in projets.iterator(chunk_size=1000):
         lignes = list(projet.lignes_financement.all())
         yield {
@@ -523,8 +491,8 @@ def rangees_projets(projets) -> Iterator[dict]:
             "statut_libelle": projet.get_statut_display(),
             "origine": projet.origine,
             "mesure": projet.mesure.code,
-            "axe": projet.mesure.axe.code if projet.mesure.axe_id else projet.mesure.code,
-            "maitre_ouvrage": projet.maitre_ouvrage.nom if projet.maitre_ouvrage_id else "",
+            "axe": (projet.mesure.axe or projet.mesure).code,
+            "maitre_ouvrage": projet.maitre_ouvrage.nom if projet.maitre_ouvrage else "",
             "departements": [d.code_insee for d in projet.departements.all()],
             "cout_total_ht": projet.cout_total_ht,
             "financement_cper": sum(
@@ -537,49 +505,28 @@ def rangees_projets(projets) -> Iterator[dict]:
         }
 
 
-class ExportProjetsApi(APIView):
-    """The project list as a file, with the filters of the list page (`ProjetFilter`)."""
-
-    extension = "csv"
-
-    def get(self, request):
-        filtre = ProjetFilter(
-            request.GET,
-            queryset=Projet.objects.visibles_par(request.user)
-            .pour_liste()
-            .select_related("mesure__axe")
-            .order_by("reference"),
-            request=request,
-        )
-        if not filtre.is_valid():
-            raise ValidationError(filtre.errors)
-        rangees = rangees_projets(filtre.qs)
-        if self.extension == "xlsx":
-            return xlsx_response(rangees, COLONNES_EXPORT_PROJETS, "projets.xlsx", "Projets")
-        return csv_response(rangees, COLONNES_EXPORT_PROJETS, "projets.csv")
+def projets_exportes(utilisateur) -> models.QuerySet[Projet]:
+    """The dossiers of the list (`projets_pour_liste`), with their axis, by reference."""
+    return (
+        projets_pour_liste(utilisateur=utilisateur)
+        .select_related("mesure__axe")
+        .order_by("reference")
+    )
 
 
-def _export_projets(extension: str, media_type: str, type_openapi):
-    vue = type(f"ExportProjets{extension.title()}Api", (ExportProjetsApi,), {})
-    vue.extension = extension
-    return extend_schema(
-        summary=f"Projets visibles ({extension.upper()})",
-        description="La liste des projets que la personne voit, avec les filtres de la liste "
-        "(mêmes paramètres que GET /api/v1/projets/), en fichier produit au fil de l'eau. "
-        "Colonnes : " + ", ".join(f"`{c.key}`" for c in COLONNES_EXPORT_PROJETS) + ".",
-        parameters=[
-            OpenApiParameter(
-                nom,
-                str,
-                description=str(f.extra.get("help_text") or f.label or nom),
-                many=nom == "statut",
-            )
-            for nom, f in ProjetFilter.base_filters.items()
-        ],
-        responses={(200, media_type): OpenApiResponse(type_openapi, description="Fichier.")},
-        tags=["Exports"],
-    )(vue)
-
-
-ExportProjetsCsvApi = _export_projets("csv", "text/csv", OpenApiTypes.STR)
-ExportProjetsXlsxApi = _export_projets("xlsx", XLSX_CONTENT_TYPE, OpenApiTypes.BINARY)
+EXPORT_PROJETS = Export(
+    nom="projets",
+    feuille="Projets",
+    colonnes=COLONNES_EXPORT_PROJETS,
+    selection=projets_exportes,
+    filtre=ProjetFilter,
+    rangees=rangees_projets,
+    resume="Projets visibles",
+    description="La liste des projets que la personne voit, avec les filtres de la liste "
+    "(mêmes paramètres que GET /api/v1/projets/), en fichier produit au fil de l'eau. "
+    "Colonnes : " + ", ".join(f"`{c.key}`" for c in COLONNES_EXPORT_PROJETS) + ".",
+    description_fichier="Fichier.",
+    parametres_multiples=frozenset({"statut"}),
+)
+ExportProjetsCsvApi = vue_export(EXPORT_PROJETS, "csv")
+ExportProjetsXlsxApi = vue_export(EXPORT_PROJETS, "xlsx")

@@ -1,17 +1,24 @@
-"""HTML forms of the dossier; they check each field, the services check the business rules."""
+"""HTML forms of the dossier; they check each field, the services check the business rules.
+
+The dossier's own form is built from its schema (`projets.schema`): see `formulaire_projet`.
+"""
+
+from collections.abc import Callable
 
 from django import forms
+from django.core.validators import MaxLengthValidator
+from django.db import models
 from dsfr.forms import DsfrBaseForm
 
-from axes.models import Departement, Noeud, Signataire, TerritoireSpecial
-from comptes.models import Organisation, valider_siret
+from axes.models import Noeud, Signataire
+from projets import schema
 from projets.models import (
-    Appreciation,
     CommuneProjet,
     NatureFinancement,
     SourceFinancement,
     TypePhase,
 )
+from projets.schema import Champ, Genre
 from projets.services import DonneesProjet, LigneSaisie, PhaseSaisie
 from socle.formulaires import MontantField
 
@@ -23,112 +30,75 @@ class ChoixMesure(forms.ModelChoiceField):
         return f"{noeud.code} – {noeud.titre[:110]}"
 
 
-class ProjetForm(DsfrBaseForm):
-    titre = forms.CharField(label="Titre du projet", max_length=500)
-    description = forms.CharField(
-        label="Description", widget=forms.Textarea(attrs={"rows": 5}), required=False
-    )
-    mesure = ChoixMesure(
-        label="Mesure du contrat",
-        queryset=Noeud.objects.numerotes().order_by("position"),
-        help_text="Sous-axe, mesure ou sous-mesure à laquelle le projet répond.",
-        error_messages={"required": "Choisissez la mesure du contrat à laquelle répond le projet."},
-    )
-    maitre_ouvrage = forms.ModelChoiceField(
-        label="Maître d'ouvrage",
-        queryset=Organisation.objects.order_by("nom"),
-        required=False,
-        help_text="Choisissez une organisation connue, ou indiquez-en une nouvelle ci-dessous.",
-    )
-    maitre_ouvrage_nom = forms.CharField(
-        label="Nouveau maître d'ouvrage", max_length=255, required=False
-    )
-    maitre_ouvrage_siret = forms.CharField(
-        label="SIRET du nouveau maître d'ouvrage",
-        max_length=14,
-        required=False,
-        validators=[valider_siret],
-        help_text="Facultatif : 14 chiffres, vérifiés.",
-    )
-    contact_nom = forms.CharField(label="Nom du contact", max_length=150, required=False)
-    contact_courriel = forms.EmailField(label="Courriel du contact", required=False)
-    contact_telephone = forms.CharField(label="Téléphone du contact", max_length=30, required=False)
-    departements = forms.ModelMultipleChoiceField(
-        label="Départements",
-        queryset=Departement.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    territoires_speciaux = forms.ModelMultipleChoiceField(
-        label="Territoires spécifiques du contrat",
-        queryset=TerritoireSpecial.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    communes = forms.CharField(
-        label="Communes",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Une commune par ligne : code INSEE puis nom, par exemple « 59350 Lille ».",
-    )
-    date_debut = forms.DateField(
-        label="Date de début",
-        required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
-    date_fin = forms.DateField(
-        label="Date de fin",
-        required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
-    justification_fin_tardive = forms.CharField(
-        label="Justification d'une fin après le 31 décembre 2027",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    cout_total_ht = MontantField(
-        label="Coût total éligible HT (€)",
-        required=False,
-        help_text="En euros, par exemple 1 250 000,00.",
-    )
-    decarbonation = forms.ChoiceField(
-        label="Décarbonation",
-        choices=[("", "—"), *Appreciation.choices],
-        required=False,
-    )
-    decarbonation_justification = forms.CharField(
-        label="Justification (décarbonation)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    impact_environnemental = forms.ChoiceField(
-        label="Impact environnemental",
-        choices=[("", "—"), *Appreciation.choices],
-        required=False,
-    )
-    impact_environnemental_justification = forms.CharField(
-        label="Justification (impact environnemental)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    egalite_femmes_hommes = forms.ChoiceField(
-        label="Égalité entre les femmes et les hommes",
-        choices=[("", "—"), *Appreciation.choices],
-        required=False,
-    )
-    egalite_femmes_hommes_justification = forms.CharField(
-        label="Justification (égalité femmes-hommes)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+# Form field classes of the relations whose rows read better than their `str()`.
+CHOIX_PAR_MODELE: dict[type[models.Model], type[forms.ModelChoiceField]] = {Noeud: ChoixMesure}
+
+
+def _modele_lie(colonne: models.Field) -> type[models.Model]:
+    modele = colonne.related_model
+    if not isinstance(modele, type):
+        raise TypeError(f"« {colonne.name} » n'est pas une relation.")
+    return modele
+
+
+def _choix(champ: Champ, colonne: models.Field) -> models.QuerySet:
+    if champ.choix is not None:
+        return champ.choix()
+    return _modele_lie(colonne)._default_manager.all()
+
+
+def champ_de_formulaire(champ: Champ) -> forms.Field:
+    """The form field of one input of the schema: its kind and limits read from the model
+    column, its label and help text from the schema."""
+    colonne = champ.colonne_modele
+    if colonne is None:
+        raise ValueError(f"« {champ.nom} » est une liste : le formulaire la saisit à part.")
+    commun: dict = {"label": champ.libelle, "required": champ.obligatoire}
+    if champ.aide:
+        commun["help_text"] = champ.aide
+    if champ.message_absent:
+        commun["error_messages"] = {"required": champ.message_absent}
+    if champ.genre is Genre.CLE:
+        classe = CHOIX_PAR_MODELE.get(_modele_lie(colonne), forms.ModelChoiceField)
+        return classe(queryset=_choix(champ, colonne), **commun)
+    if champ.genre is Genre.PLUSIEURS:
+        return forms.ModelMultipleChoiceField(
+            queryset=_choix(champ, colonne), widget=forms.CheckboxSelectMultiple, **commun
+        )
+    return _champ_de_valeur(champ, colonne, commun)
+
+
+def _champ_de_valeur(champ: Champ, colonne: models.Field, commun: dict) -> forms.Field:
+    if isinstance(colonne, models.DecimalField):
+        return MontantField(**commun)
+    if isinstance(colonne, models.DateField):
+        return forms.DateField(
+            widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), **commun
+        )
+    if colonne.choices:
+        return forms.ChoiceField(choices=[("", "—"), *colonne.choices], **commun)
+    if isinstance(colonne, models.EmailField):
+        return forms.EmailField(**commun)
+    if isinstance(colonne, models.TextField):
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": champ.rangees}), **commun)
+    validateurs = [v for v in colonne.validators if not isinstance(v, MaxLengthValidator)]
+    if validateurs:
+        commun["validators"] = validateurs
+    return forms.CharField(max_length=colonne.max_length, **commun)
+
+
+class SaisieProjetForm(DsfrBaseForm):
+    """The dossier's form, less its fields: `formulaire_projet` adds one per input of the
+    schema. It checks what crosses fields; the services check the business rules."""
 
     def __init__(self, *args, porteur: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.porteur = porteur
         if porteur:
             # A porteur files for its own organisation: the field is not offered.
-            for nom in ("maitre_ouvrage", "maitre_ouvrage_nom", "maitre_ouvrage_siret"):
-                del self.fields[nom]
+            for champ in schema.CHAMPS:
+                if champ.masque_au_porteur:
+                    self.fields.pop(champ.nom, None)
 
     def clean_communes(self):
         communes = []
@@ -266,6 +236,40 @@ LignesFormSet = forms.formset_factory(
 )
 PhasesFormSet = forms.formset_factory(PhaseForm, extra=0, can_delete=True, max_num=20)
 
+# The nested lists of the schema the page types as tables of rows beside the form.
+FORMSETS: dict[str, type[forms.BaseFormSet]] = {"lignes": LignesFormSet, "phases": PhasesFormSet}
+
+
+def _champ_communes(champ: Champ) -> forms.Field:
+    """The communes, typed one per line (read by `SaisieProjetForm.clean_communes`)."""
+    return forms.CharField(
+        label=champ.libelle,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": champ.rangees}),
+        help_text=champ.aide,
+    )
+
+
+# The nested lists of the schema the form types in one field of its own.
+LISTES_EN_CHAMP: dict[str, Callable[[Champ], forms.Field]] = {"communes": _champ_communes}
+
+
+def formulaire_projet(champs: list[Champ] | None = None) -> type[SaisieProjetForm]:
+    """The dossier's form: one field per input of the schema, in its order, but the nested
+    lists typed as tables beside it (`FORMSETS`)."""
+    attributs: dict[str, forms.Field] = {}
+    for champ in schema.CHAMPS if champs is None else champs:
+        if champ.nom in FORMSETS:
+            continue
+        if champ.genre is Genre.LISTE:
+            attributs[champ.nom] = LISTES_EN_CHAMP[champ.nom](champ)
+        else:
+            attributs[champ.nom] = champ_de_formulaire(champ)
+    return type("ProjetForm", (SaisieProjetForm,), attributs)
+
+
+ProjetForm = formulaire_projet()
+
 
 def lignes_valides(formset) -> list:
     return [
@@ -275,12 +279,10 @@ def lignes_valides(formset) -> list:
     ]
 
 
-def donnees_projet(form: ProjetForm, lignes, phases) -> DonneesProjet:
+def donnees_projet(form: SaisieProjetForm, lignes, phases) -> DonneesProjet:
     d = form.cleaned_data
     return DonneesProjet.depuis(
         d,
-        departements=list(d.get("departements") or []),
-        territoires_speciaux=list(d.get("territoires_speciaux") or []),
         communes=d.get("communes") or [],
         lignes=[f.saisie() for f in lignes_valides(lignes)],
         phases=[f.saisie() for f in lignes_valides(phases)],
@@ -290,26 +292,8 @@ def donnees_projet(form: ProjetForm, lignes, phases) -> DonneesProjet:
 def initial_projet(projet) -> tuple[dict, list[dict], list[dict]]:
     """The forms' initial values from a stored dossier."""
     initial = {
-        "titre": projet.titre,
-        "description": projet.description,
-        "mesure": projet.mesure_id,
-        "maitre_ouvrage": projet.maitre_ouvrage_id,
-        "contact_nom": projet.contact_nom,
-        "contact_courriel": projet.contact_courriel,
-        "contact_telephone": projet.contact_telephone,
-        "departements": list(projet.departements.all()),
-        "territoires_speciaux": list(projet.territoires_speciaux.all()),
+        **schema.valeurs_enregistrees(projet, identifiants=True),
         "communes": "\n".join(f"{c.code_insee} {c.nom}".strip() for c in projet.communes.all()),
-        "date_debut": projet.date_debut,
-        "date_fin": projet.date_fin,
-        "justification_fin_tardive": projet.justification_fin_tardive,
-        "cout_total_ht": projet.cout_total_ht,
-        "decarbonation": projet.decarbonation,
-        "decarbonation_justification": projet.decarbonation_justification,
-        "impact_environnemental": projet.impact_environnemental,
-        "impact_environnemental_justification": projet.impact_environnemental_justification,
-        "egalite_femmes_hommes": projet.egalite_femmes_hommes,
-        "egalite_femmes_hommes_justification": projet.egalite_femmes_hommes_justification,
     }
     lignes = [
         {

@@ -1,9 +1,13 @@
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from axes.models import Contrat, Noeud
+from comptes.models import Utilisateur
 from projets.models import LignePlanFinancement, Projet, Statut
 from socle.montants import format_euros
 
@@ -18,41 +22,49 @@ def projets_du_noeud(*, noeud: Noeud) -> QuerySet[Projet]:
     )
 
 
-def projets_visibles(*, utilisateur) -> QuerySet[Projet]:
+def projets_visibles(*, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[Projet]:
+    """The dossiers the person may see (a porteur: its organisation's)."""
     return Projet.objects.visibles_par(utilisateur)
 
 
-def projet_pour(*, utilisateur, reference: str) -> Projet:
+def projets_pour_liste(*, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[Projet]:
+    """The dossiers of the list the person sees (page, API, export), with what a row shows."""
+    return Projet.objects.visibles_par(utilisateur).pour_liste()
+
+
+def projet_pour(*, utilisateur: Utilisateur | AnonymousUser, reference: str) -> Projet:
     """The dossier if the person may see it; otherwise 404, as if it did not exist."""
-    return get_object_or_404(
+    projet: Projet = get_object_or_404(
         Projet.objects.visibles_par(utilisateur).select_related(
             "mesure", "mesure__axe", "maitre_ouvrage", "cree_par"
         ),
         reference=reference,
     )
+    return projet
 
 
-def _valeur_lisible(champ, valeur):
+def _valeur_lisible(champ: "models.Field[Any, Any]", valeur: Any) -> object:
     """A history value as people read it: names for relations, labels for choices."""
-    if champ.many_to_many:
-        modele = champ.related_model
+    modele = champ.related_model if isinstance(champ.related_model, type) else None
+    if champ.many_to_many and modele is not None:
         ids = [ligne[modele._meta.model_name] for ligne in valeur or []]
-        return ", ".join(str(o) for o in modele.objects.filter(pk__in=ids)) or "—"
+        return ", ".join(str(o) for o in modele._default_manager.filter(pk__in=ids)) or "—"
     if champ.choices and valeur:
         return dict(champ.flatchoices).get(valeur, valeur)
-    if champ.is_relation and valeur:
-        return str(champ.related_model.objects.filter(pk=valeur).first() or valeur)
+    if modele is not None and valeur:
+        return str(modele._default_manager.filter(pk=valeur).first() or valeur)
     return valeur
 
 
-def _changements(version, modele) -> list[dict]:
+# Historical rows are models django-simple-history builds at run time: typed `Any`.
+def _changements(version: Any, modele: type[models.Model]) -> list[dict[str, object]]:
     precedente = version.prev_record
     if precedente is None:
         return []
     changements = []
     for changement in version.diff_against(precedente).changes:
         champ = modele._meta.get_field(changement.field)
-        if changement.field in {"modifie_le", "ordre"}:
+        if changement.field in {"modifie_le", "ordre"} or not isinstance(champ, models.Field):
             continue
         changements.append(
             {
@@ -64,7 +76,7 @@ def _changements(version, modele) -> list[dict]:
     return changements
 
 
-def historique_projet(*, projet: Projet, limite: int = 50) -> list[dict]:
+def historique_projet(*, projet: Projet, limite: int = 50) -> list[dict[str, Any]]:
     """Who changed what, when, from which value, newest first: the dossier and its financing
     plan lines (the plan's history is kept line by line)."""
     entrees = []

@@ -1,16 +1,20 @@
 """Write use-cases of dossiers: each is one transaction that ends with its journal row."""
 
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.utils import timezone
 
-from axes.models import Departement, Noeud, TerritoireSpecial
+from axes.models import Noeud
 from comptes.models import Organisation, Role, Utilisateur
+from projets import schema
 from projets.models import (
     FIN_CONTRAT,
     CommuneProjet,
@@ -46,6 +50,8 @@ from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierEr
 from socle.fichiers import FichierRefuse, nom_sur, verifier_fichier
 from socle.montants import format_euros, format_nombre
 
+M = TypeVar("M", bound=models.Model)
+
 
 @dataclass
 class LigneSaisie:
@@ -63,63 +69,57 @@ class PhaseSaisie:
     libelle: str = ""
 
 
-@dataclass
 class DonneesProjet:
-    """What a form or the API hands to the services, already checked field by field."""
+    """What a form or the API hands to the services, already checked field by field.
+
+    One attribute per input of the schema (`projets.schema.CHAMPS`), built from keywords: an
+    absent one stands for its default (empty text, no date, no row); the required ones
+    (title, measure) must be given. The annotations type the values the business rules
+    read; every other input of the schema is set all the same.
+    """
 
     titre: str
     mesure: Noeud
-    description: str = ""
-    maitre_ouvrage: Organisation | None = None
-    maitre_ouvrage_nom: str = ""
-    maitre_ouvrage_siret: str = ""
-    contact_nom: str = ""
-    contact_courriel: str = ""
-    contact_telephone: str = ""
-    departements: list[Departement] = field(default_factory=list)
-    territoires_speciaux: list[TerritoireSpecial] = field(default_factory=list)
-    communes: list[tuple[str, str]] = field(default_factory=list)
-    date_debut: date | None = None
-    date_fin: date | None = None
-    justification_fin_tardive: str = ""
-    cout_total_ht: Decimal | None = None
-    decarbonation: str = ""
-    decarbonation_justification: str = ""
-    impact_environnemental: str = ""
-    impact_environnemental_justification: str = ""
-    egalite_femmes_hommes: str = ""
-    egalite_femmes_hommes_justification: str = ""
-    lignes: list[LigneSaisie] = field(default_factory=list)
-    phases: list[PhaseSaisie] = field(default_factory=list)
+    maitre_ouvrage: Organisation | None
+    maitre_ouvrage_nom: str
+    maitre_ouvrage_siret: str
+    date_debut: date | None
+    date_fin: date | None
+    communes: list[tuple[str, str]]
+    lignes: list[LigneSaisie]
+    phases: list[PhaseSaisie]
+
+    def __init__(self, **valeurs: object) -> None:
+        inconnus = set(valeurs) - {c.nom for c in schema.CHAMPS}
+        if inconnus:
+            raise TypeError(f"DonneesProjet : champs hors du schéma {sorted(inconnus)}.")
+        for champ in schema.CHAMPS:
+            if champ.nom in valeurs:
+                setattr(self, champ.nom, valeurs[champ.nom])
+            elif champ.obligatoire:
+                raise TypeError(f"DonneesProjet : le champ « {champ.nom} » est obligatoire.")
+            else:
+                setattr(self, champ.nom, champ.defaut())
+
+    def valeur(self, nom: str) -> object:
+        """The value of one input of the schema, by name."""
+        return getattr(self, nom)
 
     @classmethod
-    def depuis(cls, valeurs: dict, **listes) -> "DonneesProjet":
-        """From a form's or a serializer's cleaned data: the fields it names (an absent or null
-        one keeps its default) and the lists, already converted, given as keywords."""
-        simples = {f.name for f in fields(cls)} - set(listes)
-        return cls(
-            **{nom: valeurs[nom] for nom in simples if valeurs.get(nom) is not None}, **listes
-        )
+    def depuis(cls, valeurs: Mapping[str, object], **listes: object) -> "DonneesProjet":
+        """From a form's or a serializer's cleaned data: the inputs it names (an absent or
+        null one keeps its default; relations become lists) and the nested lists, already
+        converted, given as keywords."""
+        retenues: dict[str, object] = {}
+        for champ in schema.CHAMPS:
+            valeur = valeurs.get(champ.nom)
+            if champ.genre is schema.Genre.LISTE or valeur is None:
+                continue
+            if champ.genre is schema.Genre.PLUSIEURS:
+                valeur = list(cast(Iterable[object], valeur))
+            retenues[champ.nom] = valeur
+        return cls(**{**retenues, **listes})
 
-
-CHAMPS_SIMPLES = [
-    "titre",
-    "description",
-    "mesure",
-    "contact_nom",
-    "contact_courriel",
-    "contact_telephone",
-    "date_debut",
-    "date_fin",
-    "justification_fin_tardive",
-    "cout_total_ht",
-    "decarbonation",
-    "decarbonation_justification",
-    "impact_environnemental",
-    "impact_environnemental_justification",
-    "egalite_femmes_hommes",
-    "egalite_femmes_hommes_justification",
-]
 
 PRINCIPES = [
     ("decarbonation", "la décarbonation"),
@@ -137,10 +137,22 @@ def _reference_suivante(annee: int) -> str:
     return f"HDF-{annee}-{compteur.dernier:04d}"
 
 
-def _maitre_ouvrage(donnees: DonneesProjet, par) -> Organisation | None:
+class _Historise(Protocol):
+    """The attributes django-simple-history reads on a row being saved."""
+
+    _history_user: Utilisateur
+    _change_reason: str
+    skip_history_when_saving: bool
+
+
+def _historise(ligne: models.Model) -> _Historise:
+    return cast(_Historise, ligne)
+
+
+def _maitre_ouvrage(donnees: DonneesProjet, par: Utilisateur) -> Organisation | None:
     if par.role == Role.PORTEUR and not par.est_administrateur:
         # A porteur files for its own organisation, whatever it sent.
-        return par.organisation
+        return cast(Organisation | None, par.organisation)
     if donnees.maitre_ouvrage is not None:
         return donnees.maitre_ouvrage
     nom = donnees.maitre_ouvrage_nom.strip()
@@ -160,7 +172,12 @@ def _maitre_ouvrage(donnees: DonneesProjet, par) -> Organisation | None:
     return organisation
 
 
-def _synchroniser_lignes(existantes: list, voulues: list[dict], fabrique, par) -> None:
+def _synchroniser_lignes(
+    existantes: list[M],
+    voulues: list[dict[str, object]],
+    fabrique: Callable[..., M],
+    par: Utilisateur,
+) -> None:
     """Update rows in place by position, create or delete the rest: the history then shows
     each real change (« montant : 400 000 → 450 000 ») instead of a delete and a create."""
     for rang, valeurs in enumerate(voulues):
@@ -169,30 +186,33 @@ def _synchroniser_lignes(existantes: list, voulues: list[dict], fabrique, par) -
             if any(getattr(ligne, nom) != valeur for nom, valeur in valeurs.items()):
                 for nom, valeur in valeurs.items():
                     setattr(ligne, nom, valeur)
-                ligne._history_user = par
+                _historise(ligne)._history_user = par
                 ligne.save()
         else:
             ligne = fabrique(**valeurs)
-            ligne._history_user = par
+            _historise(ligne)._history_user = par
             ligne.save()
     for ligne in existantes[len(voulues) :]:
-        ligne._history_user = par
+        _historise(ligne)._history_user = par
         ligne.delete()
 
 
-def _ecrire(projet: Projet, donnees: DonneesProjet, par) -> None:
+def _ecrire(projet: Projet, donnees: DonneesProjet, par: Utilisateur) -> None:
+    """Write the dossier's columns and relations as the schema lists them, then its
+    communes, financing plan and phases."""
     creation = projet.pk is None
-    for nom in CHAMPS_SIMPLES:
-        setattr(projet, nom, getattr(donnees, nom))
+    for champ in schema.copies():
+        setattr(projet, champ.colonne or champ.nom, donnees.valeur(champ.nom))
     projet.maitre_ouvrage = _maitre_ouvrage(donnees, par)
     # One history record per edit, taken once the many-to-many fields are set too.
-    projet.skip_history_when_saving = True
+    historique = _historise(projet)
+    historique.skip_history_when_saving = True
     projet.save()
-    projet.departements.set(donnees.departements)
-    projet.territoires_speciaux.set(donnees.territoires_speciaux)
-    del projet.skip_history_when_saving
-    projet._history_user = par
-    projet._change_reason = "Création du dossier" if creation else "Modification du dossier"
+    for champ in schema.du_genre(schema.Genre.PLUSIEURS):
+        getattr(projet, champ.colonne or champ.nom).set(donnees.valeur(champ.nom))
+    del historique.skip_history_when_saving
+    historique._history_user = par
+    historique._change_reason = "Création du dossier" if creation else "Modification du dossier"
     projet.save()
     projet.communes.all().delete()
     CommuneProjet.objects.bulk_create(
@@ -259,7 +279,7 @@ def _verifier_saisie(donnees: DonneesProjet) -> None:
 
 
 @transaction.atomic
-def projet_creer(*, donnees: DonneesProjet, par) -> Projet:
+def projet_creer(*, donnees: DonneesProjet, par: Utilisateur) -> Projet:
     """Create a dossier in draft (brouillon) under a measure of the contract."""
     if not peut_creer_projet(par):
         raise ActionNonAutorisee("Votre rôle ne permet pas de créer un projet.")
@@ -274,7 +294,7 @@ def projet_creer(*, donnees: DonneesProjet, par) -> Projet:
 
 
 @transaction.atomic
-def projet_modifier(*, projet: Projet, donnees: DonneesProjet, par) -> Projet:
+def projet_modifier(*, projet: Projet, donnees: DonneesProjet, par: Utilisateur) -> Projet:
     """Edit a dossier: a porteur while it is brouillon or incomplet, an instructor until it
     is instructed. Every change is kept in the dossier's history."""
     projet = Projet.objects.select_for_update().get(pk=projet.pk)
@@ -315,67 +335,96 @@ def taux_autofinancement_minimum(projet: Projet) -> tuple[Decimal, str]:
     return Decimal(settings.PROJETS_TAUX_AUTOFINANCEMENT_MINIMUM), "valeur par défaut du portail"
 
 
-def verifier_depot(projet: Projet) -> dict[str, list[str]]:
-    """The rules checked when a dossier is filed, each message keyed by its field."""
-    erreurs: dict[str, list[str]] = {}
+Erreurs = dict[str, list[str]]
 
-    def erreur(champ, message):
-        erreurs.setdefault(champ, []).append(message)
 
+def _ajouter(erreurs: Erreurs, champ: str, message: str) -> None:
+    erreurs.setdefault(champ, []).append(message)
+
+
+def _erreurs_identite(projet: Projet, erreurs: Erreurs) -> None:
     if not projet.description.strip():
-        erreur("description", "Décrivez le projet.")
+        _ajouter(erreurs, "description", "Décrivez le projet.")
     if projet.maitre_ouvrage_id is None:
-        erreur("maitre_ouvrage", "Indiquez le maître d'ouvrage du projet.")
+        _ajouter(erreurs, "maitre_ouvrage", "Indiquez le maître d'ouvrage du projet.")
     if not projet.departements.exists():
-        erreur("departements", "Indiquez au moins un département.")
+        _ajouter(erreurs, "departements", "Indiquez au moins un département.")
 
+
+def _erreurs_plan(projet: Projet, erreurs: Erreurs) -> None:
+    """A cost, at least one line, lines that add up to the cost, enough own funds."""
     lignes = list(projet.lignes_financement.all())
     total_lignes = sum((ligne.montant for ligne in lignes), Decimal("0.00"))
-    if projet.cout_total_ht is None or projet.cout_total_ht <= 0:
-        erreur("cout_total_ht", "Indiquez le coût total éligible hors taxes.")
+    cout = projet.cout_total_ht
+    if cout is None or cout <= 0:
+        _ajouter(erreurs, "cout_total_ht", "Indiquez le coût total éligible hors taxes.")
     elif not lignes:
-        erreur("lignes", "Le plan de financement ne compte aucune ligne.")
-    elif total_lignes != projet.cout_total_ht:
-        ecart = projet.cout_total_ht - total_lignes
-        erreur(
+        _ajouter(erreurs, "lignes", "Le plan de financement ne compte aucune ligne.")
+    elif total_lignes != cout:
+        ecart = cout - total_lignes
+        _ajouter(
+            erreurs,
             "lignes",
             f"Le plan de financement n'est pas équilibré : les lignes totalisent "
             f"{format_euros(total_lignes)} pour un coût total de "
-            f"{format_euros(projet.cout_total_ht)} "
+            f"{format_euros(cout)} "
             f"({'il manque' if ecart > 0 else 'excédent de'} {format_euros(abs(ecart))}).",
         )
     else:
-        minimum, fondement = taux_autofinancement_minimum(projet)
-        propres = sum(
-            (ligne.montant for ligne in lignes if ligne.source == SourceFinancement.FONDS_PROPRES),
-            Decimal("0.00"),
-        )
-        part = propres * 100 / projet.cout_total_ht
-        if part < minimum:
-            erreur(
-                "lignes",
-                f"La part du maître d'ouvrage ({format_nombre(part, 1)} %) est inférieure au "
-                f"minimum de {format_nombre(minimum, 0)} % ({fondement}) : il faut au moins "
-                f"{format_euros(projet.cout_total_ht * minimum / 100)} de fonds propres.",
-            )
+        _erreurs_autofinancement(projet, lignes, cout, erreurs)
 
+
+def _erreurs_autofinancement(
+    projet: Projet, lignes: list[LignePlanFinancement], cout: Decimal, erreurs: Erreurs
+) -> None:
+    minimum, fondement = taux_autofinancement_minimum(projet)
+    propres = sum(
+        (ligne.montant for ligne in lignes if ligne.source == SourceFinancement.FONDS_PROPRES),
+        Decimal("0.00"),
+    )
+    part = propres * 100 / cout
+    if part < minimum:
+        _ajouter(
+            erreurs,
+            "lignes",
+            f"La part du maître d'ouvrage ({format_nombre(part, 1)} %) est inférieure au "
+            f"minimum de {format_nombre(minimum, 0)} % ({fondement}) : il faut au moins "
+            f"{format_euros(cout * minimum / 100)} de fonds propres.",
+        )
+
+
+def _erreurs_principes(projet: Projet, erreurs: Erreurs) -> None:
     for champ, libelle in PRINCIPES:
         if not getattr(projet, champ):
-            erreur(champ, f"Évaluez l'effet du projet sur {libelle}.")
+            _ajouter(erreurs, champ, f"Évaluez l'effet du projet sur {libelle}.")
         if not getattr(projet, f"{champ}_justification").strip():
-            erreur(f"{champ}_justification", f"Justifiez votre réponse sur {libelle}.")
+            _ajouter(erreurs, f"{champ}_justification", f"Justifiez votre réponse sur {libelle}.")
 
+
+def _erreurs_calendrier(projet: Projet, erreurs: Erreurs) -> None:
     if projet.date_debut is None:
-        erreur("date_debut", "Indiquez la date de début.")
+        _ajouter(erreurs, "date_debut", "Indiquez la date de début.")
     if projet.date_fin is None:
-        erreur("date_fin", "Indiquez la date de fin.")
+        _ajouter(erreurs, "date_fin", "Indiquez la date de fin.")
     elif projet.date_fin > FIN_CONTRAT and not projet.justification_fin_tardive.strip():
-        erreur(
+        _ajouter(
+            erreurs,
             "justification_fin_tardive",
             "Le projet finit après le 31 décembre 2027, fin du contrat : justifiez ce calendrier.",
         )
     if not projet.phases.exists():
-        erreur("phases", "Décrivez au moins une phase du calendrier (études, travaux…).")
+        _ajouter(erreurs, "phases", "Décrivez au moins une phase du calendrier (études, travaux…).")
+
+
+def verifier_depot(projet: Projet) -> dict[str, list[str]]:
+    """The rules checked when a dossier is filed, each message keyed by its field: a
+    description, a maître d'ouvrage, a territory; a balanced plan with the measure's minimum
+    own share; the three cross-cutting principles rated and justified; a complete calendar."""
+    erreurs: Erreurs = {}
+    _erreurs_identite(projet, erreurs)
+    _erreurs_plan(projet, erreurs)
+    _erreurs_principes(projet, erreurs)
+    _erreurs_calendrier(projet, erreurs)
     return erreurs
 
 
@@ -514,7 +563,7 @@ def actions_possibles(projet: Projet, utilisateur: Utilisateur) -> list[str]:
 
 
 @transaction.atomic
-def document_deposer(*, projet: Projet, fichier, par):
+def document_deposer(*, projet: Projet, fichier: UploadedFile, par: Utilisateur) -> Document:
     """Attach a file to a dossier; its type is read from its content (20 Mo at most)."""
     if not peut_deposer_document(par, projet):
         raise EtatIncompatible(
@@ -528,8 +577,8 @@ def document_deposer(*, projet: Projet, fichier, par):
     return Document.objects.create(
         projet=projet,
         fichier=fichier,
-        nom=nom_sur(fichier.name, type_mime),
+        nom=nom_sur(fichier.name or "", type_mime),
         type_mime=type_mime,
-        taille=fichier.size,
+        taille=fichier.size or 0,
         depose_par=par,
     )

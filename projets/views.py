@@ -18,7 +18,7 @@ from projets.forms import (
 )
 from projets.models import Projet
 from projets.permissions import peut_creer_projet, peut_deposer_document, peut_modifier_projet
-from projets.selectors import historique_projet, projet_pour
+from projets.selectors import historique_projet, projet_pour, projets_pour_liste
 from projets.services import (
     actions_possibles,
     document_deposer,
@@ -36,7 +36,7 @@ TAILLE_PAGE = 50
 def liste(request):
     filtre = ProjetFilter(
         request.GET or None,
-        queryset=Projet.objects.visibles_par(request.user).pour_liste().order_by("reference"),
+        queryset=projets_pour_liste(utilisateur=request.user).order_by("reference"),
     )
     projets = filtre.qs if filtre.is_bound and filtre.is_valid() else filtre.queryset
     page = Paginator(projets, TAILLE_PAGE).get_page(request.GET.get("page"))
@@ -102,72 +102,91 @@ def _appliquer_erreurs(erreur: RegleMetierError, form, lignes, phases) -> None:
                 form.add_error(None, texte)
 
 
+def _formulaires_initiaux(projet, porteur: bool):
+    """The dossier's form and its two tables, filled from the stored dossier (or empty, with
+    two blank lines of financing plan and one phase to start with)."""
+    initial: dict = {}
+    lignes_init: list[dict] = []
+    phases_init: list[dict] = []
+    if projet is not None:
+        initial, lignes_init, phases_init = initial_projet(projet)
+    form = ProjetForm(initial=initial, porteur=porteur)
+    lignes = LignesFormSet(initial=lignes_init or None, prefix="lignes")
+    phases = PhasesFormSet(initial=phases_init or None, prefix="phases")
+    if not lignes_init:
+        lignes.extra = 2
+    if not phases_init:
+        phases.extra = 1
+    return form, lignes, phases
+
+
+def _avec_une_rangee(donnees, ajout, porteur):
+    """Server-side "add a row", so that the table works without JavaScript: the same input
+    with one more row, shown without errors."""
+    donnees = donnees.copy()
+    prefixe = "lignes" if ajout == "ligne" else "phases"
+    donnees[f"{prefixe}-TOTAL_FORMS"] = int(donnees[f"{prefixe}-TOTAL_FORMS"]) + 1
+    form = ProjetForm(donnees, porteur=porteur)
+    lignes = LignesFormSet(donnees, prefix="lignes")
+    phases = PhasesFormSet(donnees, prefix="phases")
+    form.is_bound = lignes.is_bound = phases.is_bound = True
+    form._errors = {}
+    lignes._errors, lignes._non_form_errors = [], lignes.error_class()
+    phases._errors, phases._non_form_errors = [], phases.error_class()
+    return form, lignes, phases
+
+
+def _enregistrer(request, projet, form, lignes, phases):
+    """Save the checked input (and file it, when asked): the redirect to the dossier, or None
+    with each business-rule message next to its field."""
+    deposer = "deposer" in request.POST
+    try:
+        with transaction.atomic():
+            donnees = donnees_projet(form, lignes, phases)
+            if projet is None:
+                resultat = projet_creer(donnees=donnees, par=request.user)
+            else:
+                resultat = projet_modifier(projet=projet, donnees=donnees, par=request.user)
+            if deposer:
+                projet_transitionner(projet=resultat, action=Action.DEPOSER, par=request.user)
+    except (ActionNonAutorisee, EtatIncompatible) as erreur:
+        messages.error(request, erreur.message)
+        if projet is not None:
+            return redirect("projets:detail", reference=projet.reference)
+        raise PermissionDenied(erreur.message) from erreur
+    except RegleMetierError as erreur:
+        _appliquer_erreurs(erreur, form, lignes, phases)
+        if deposer:
+            messages.error(
+                request,
+                "Le dossier n'a pas été déposé et rien n'a été enregistré : "
+                "corrigez les points signalés.",
+            )
+        return None
+    messages.success(
+        request,
+        f"Dossier {resultat.reference} déposé."
+        if deposer
+        else f"Dossier {resultat.reference} enregistré.",
+    )
+    return redirect("projets:detail", reference=resultat.reference)
+
+
 def _formulaire(request, projet=None):
     porteur = request.user.role == Role.PORTEUR and not request.user.est_administrateur
-    if projet is None:
-        initial, lignes_init, phases_init = {}, [], []
+    if request.method != "POST":
+        form, lignes, phases = _formulaires_initiaux(projet, porteur)
     else:
-        initial, lignes_init, phases_init = initial_projet(projet)
-    if request.method == "POST":
         form = ProjetForm(request.POST, porteur=porteur)
         lignes = LignesFormSet(request.POST, prefix="lignes")
         phases = PhasesFormSet(request.POST, prefix="phases")
-        valides = form.is_valid() & lignes.is_valid() & phases.is_valid()
         ajout = request.POST.get("ajouter")
         if ajout in ("ligne", "phase"):
-            # Server-side "add a row", so that the table works without JavaScript.
-            donnees = request.POST.copy()
-            prefixe = "lignes" if ajout == "ligne" else "phases"
-            donnees[f"{prefixe}-TOTAL_FORMS"] = int(donnees[f"{prefixe}-TOTAL_FORMS"]) + 1
-            form = ProjetForm(donnees, porteur=porteur)
-            lignes = LignesFormSet(donnees, prefix="lignes")
-            phases = PhasesFormSet(donnees, prefix="phases")
-            form.is_bound = lignes.is_bound = phases.is_bound = True
-            form._errors = {}
-            lignes._errors, lignes._non_form_errors = [], lignes.error_class()
-            phases._errors, phases._non_form_errors = [], phases.error_class()
-        elif valides:
-            deposer = "deposer" in request.POST
-            try:
-                with transaction.atomic():
-                    donnees = donnees_projet(form, lignes, phases)
-                    if projet is None:
-                        resultat = projet_creer(donnees=donnees, par=request.user)
-                    else:
-                        resultat = projet_modifier(projet=projet, donnees=donnees, par=request.user)
-                    if deposer:
-                        projet_transitionner(
-                            projet=resultat, action=Action.DEPOSER, par=request.user
-                        )
-            except (ActionNonAutorisee, EtatIncompatible) as erreur:
-                messages.error(request, erreur.message)
-                if projet is not None:
-                    return redirect("projets:detail", reference=projet.reference)
-                raise PermissionDenied(erreur.message) from erreur
-            except RegleMetierError as erreur:
-                _appliquer_erreurs(erreur, form, lignes, phases)
-                if deposer:
-                    messages.error(
-                        request,
-                        "Le dossier n'a pas été déposé et rien n'a été enregistré : "
-                        "corrigez les points signalés.",
-                    )
-            else:
-                messages.success(
-                    request,
-                    f"Dossier {resultat.reference} déposé."
-                    if deposer
-                    else f"Dossier {resultat.reference} enregistré.",
-                )
-                return redirect("projets:detail", reference=resultat.reference)
-    else:
-        form = ProjetForm(initial=initial, porteur=porteur)
-        lignes = LignesFormSet(initial=lignes_init or None, prefix="lignes")
-        phases = PhasesFormSet(initial=phases_init or None, prefix="phases")
-        if not lignes_init:
-            lignes.extra = 2
-        if not phases_init:
-            phases.extra = 1
+            form, lignes, phases = _avec_une_rangee(request.POST, ajout, porteur)
+        elif form.is_valid() & lignes.is_valid() & phases.is_valid():
+            reponse = _enregistrer(request, projet, form, lignes, phases)
+            if reponse is not None:
+                return reponse
     return render(
         request,
         "projets/formulaire.html",

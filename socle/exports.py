@@ -4,24 +4,40 @@ Each export is a list of `Column`s and an iterator of rows (dicts keyed by `Colu
 callers build from `QuerySet.iterator(chunk_size=…)`: memory stays flat whatever the number
 of rows. openpyxl cannot write to a socket, so an XLSX is written (write-only mode, flat
 memory) to an anonymous temporary file that is then streamed and deleted when closed.
+
+An app declares each of its files once as an `Export` (the selector of the list that shows
+the rows, the list's filters, the columns, the documentation) and gets its views, one per
+format and all alike, from `vue_export`. Nothing here knows a domain app.
 """
 
 import csv
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import IO, Any, Protocol
 
-from django.http import StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 JSON_CONTENT_TYPE = "application/json"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Rangee = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -39,7 +55,26 @@ class Column:
     maximum: Decimal | None = None
 
 
-def text_value(value) -> str:
+def _type_de(champ: serializers.Field[Any, Any, Any, Any]) -> str:
+    if isinstance(champ, serializers.IntegerField):
+        return "integer"
+    if isinstance(champ, serializers.DecimalField):
+        return "number"
+    if isinstance(champ, serializers.DateTimeField):
+        return "datetime"
+    if isinstance(champ, serializers.DateField):
+        return "date"
+    return "string"
+
+
+def colonnes_de(serializer: type[serializers.Serializer[Any]], *cles: str) -> list[Column]:
+    """The columns of fields an API output also shows: same key, same description (its help
+    text, so that the file and the API's documentation say the same), the field's type."""
+    champs = serializer().fields
+    return [Column(cle, str(champs[cle].help_text), _type_de(champs[cle])) for cle in cles]
+
+
+def text_value(value: object) -> str:
     """Decimals with a dot and no thousands separator, ISO dates, lists joined by `;`."""
     if value is None:
         return ""
@@ -52,7 +87,7 @@ def text_value(value) -> str:
     return str(value)
 
 
-def json_value(value):
+def json_value(value: object) -> object:
     if isinstance(value, list | tuple):
         return [json_value(v) for v in value]
     if value is None or isinstance(value, bool | int | str):
@@ -67,12 +102,12 @@ class _Echo:
         return value
 
 
-def _attachment(response, filename: str):
+def _attachment(response: StreamingHttpResponse, filename: str) -> StreamingHttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def csv_lines(rows: Iterable[dict], columns: list[Column]) -> Iterator[bytes]:
+def csv_lines(rows: Iterable[Rangee], columns: Sequence[Column]) -> Iterator[bytes]:
     # RFC 4180: comma, double quotes, CRLF; UTF-8 without BOM (what the SCDL asks for).
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     yield writer.writerow([c.key for c in columns]).encode()
@@ -80,13 +115,15 @@ def csv_lines(rows: Iterable[dict], columns: list[Column]) -> Iterator[bytes]:
         yield writer.writerow([text_value(row[c.key]) for c in columns]).encode()
 
 
-def csv_response(rows: Iterable[dict], columns: list[Column], filename: str):
+def csv_response(
+    rows: Iterable[Rangee], columns: Sequence[Column], filename: str
+) -> StreamingHttpResponse:
     return _attachment(
         StreamingHttpResponse(csv_lines(rows, columns), content_type=CSV_CONTENT_TYPE), filename
     )
 
 
-def json_lines(rows: Iterable[dict], columns: list[Column]) -> Iterator[bytes]:
+def json_lines(rows: Iterable[Rangee], columns: Sequence[Column]) -> Iterator[bytes]:
     yield b"["
     separator = b"\n"
     for row in rows:
@@ -96,14 +133,16 @@ def json_lines(rows: Iterable[dict], columns: list[Column]) -> Iterator[bytes]:
     yield b"\n]\n"
 
 
-def json_response(rows: Iterable[dict], columns: list[Column], filename: str):
+def json_response(
+    rows: Iterable[Rangee], columns: Sequence[Column], filename: str
+) -> StreamingHttpResponse:
     return _attachment(
         StreamingHttpResponse(json_lines(rows, columns), content_type=JSON_CONTENT_TYPE),
         filename,
     )
 
 
-def _xlsx_cell(sheet, value, column: Column) -> WriteOnlyCell:
+def _xlsx_cell(sheet: WriteOnlyWorksheet, value: object, column: Column) -> WriteOnlyCell:
     if isinstance(value, list | tuple):
         value = text_value(value)
     if isinstance(value, datetime) and timezone.is_aware(value):
@@ -121,23 +160,25 @@ class _TemporaryFileStream:
     """Chunks of an anonymous temporary file, closed (and so deleted) when the response is
     closed, or when it is dropped without being read."""
 
-    def __init__(self, fichier, chunk_size: int = 64 * 1024):
+    def __init__(self, fichier: IO[bytes], chunk_size: int = 64 * 1024) -> None:
         self.fichier = fichier
         self.chunk_size = chunk_size
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[bytes]:
         while chunk := self.fichier.read(self.chunk_size):
             yield chunk
         self.close()
 
-    def close(self):
+    def close(self) -> None:
         self.fichier.close()
 
-    def __del__(self):
+    def __del__(self) -> None:
         self.fichier.close()
 
 
-def xlsx_response(rows: Iterable[dict], columns: list[Column], filename: str, title: str):
+def xlsx_response(
+    rows: Iterable[Rangee], columns: Sequence[Column], filename: str, title: str
+) -> StreamingHttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append([c.key for c in columns])
@@ -152,14 +193,157 @@ def xlsx_response(rows: Iterable[dict], columns: list[Column], filename: str, ti
     return _attachment(response, filename)
 
 
-def table_schema(columns: list[Column], **metadata) -> dict:
+# --- Declared exports, one view factory ----------------------------------------------------
+@dataclass(frozen=True)
+class Format:
+    """A file format: how it is written, and how the API's documentation announces it."""
+
+    media_type: str
+    type_openapi: OpenApiTypes
+    description: str
+
+
+FORMATS: dict[str, Format] = {
+    "csv": Format("text/csv", OpenApiTypes.STR, "Fichier CSV (UTF-8)."),
+    "json": Format("application/json", OpenApiTypes.ANY, "Tableau JSON d'objets, un par ligne."),
+    "xlsx": Format(XLSX_CONTENT_TYPE, OpenApiTypes.BINARY, "Classeur XLSX (une feuille)."),
+}
+
+
+def fichier(
+    extension: str, rangees: Iterable[Rangee], colonnes: Sequence[Column], nom: str, titre: str
+) -> StreamingHttpResponse:
+    """The rows as a streamed file `nom.extension` (`titre`: the spreadsheet's sheet)."""
+    if extension == "csv":
+        return csv_response(rangees, colonnes, f"{nom}.csv")
+    if extension == "json":
+        return json_response(rangees, colonnes, f"{nom}.json")
+    if extension == "xlsx":
+        return xlsx_response(rangees, colonnes, f"{nom}.xlsx", titre)
+    raise Http404("Format inconnu.")
+
+
+def description_colonnes(colonnes: Sequence[Column]) -> str:
+    return "Colonnes, dans l'ordre :\n\n" + "\n".join(
+        f"- `{c.key}` ({c.type}{', obligatoire' if c.required else ''}) : {c.description}"
+        for c in colonnes
+    )
+
+
+class Filtre(Protocol):
+    """What the machinery needs of a filter set (django-filter's `FilterSet`)."""
+
+    base_filters: dict[str, Any]
+    errors: Any
+    qs: QuerySet[Any]
+
+    def __init__(self, data: Any, *, queryset: QuerySet[Any], request: Any) -> None: ...
+
+    def is_valid(self) -> bool: ...
+
+
+def une_par_objet(
+    rangee: Callable[[Any], Rangee], taille_lot: int = 1000
+) -> Callable[[QuerySet[Any]], Iterator[Rangee]]:
+    """Rows built one per object of the selection, read by chunks (flat memory)."""
+
+    def rangees(objets: QuerySet[Any]) -> Iterator[Rangee]:
+        return (rangee(objet) for objet in objets.iterator(chunk_size=taille_lot))
+
+    return rangees
+
+
+@dataclass(frozen=True)
+class Export:
+    """One file for download, declared: which rows (the selector of the list that shows them
+    to the same person, then the list's own filters), which columns, what the API's
+    documentation says of it. `vue_export` serves it in each of its formats."""
+
+    nom: str  # the file's name, without its extension
+    feuille: str  # the spreadsheet's sheet
+    colonnes: Sequence[Column]
+    resume: str  # the operation's summary; the format follows in brackets
+    description: str
+    # The rows: `rangees(selection(person), filtered)`, or `rangees()` without a selection.
+    rangees: Callable[..., Iterable[Rangee]]
+    selection: Callable[[Any], QuerySet[Any]] | None = None
+    filtre: type[Filtre] | None = None
+    formats: tuple[str, ...] = ("csv", "xlsx")
+    tag: str = "Exports"
+    public: bool = False  # open data: no log-in
+    description_fichier: str = ""  # the response's description, when not the format's
+    parametres_multiples: frozenset[str] = field(default_factory=frozenset)
+
+    def lignes(self, request: Request) -> Iterable[Rangee]:
+        if self.selection is None:
+            return self.rangees()
+        objets = self.selection(request.user)
+        if self.filtre is not None:
+            filtre = self.filtre(request.GET, queryset=objets, request=request)
+            if not filtre.is_valid():
+                raise ValidationError(filtre.errors)
+            objets = filtre.qs
+        return self.rangees(objets)
+
+    def parametres(self) -> list[OpenApiParameter]:
+        """The list's filters, documented as the export's query parameters."""
+        if self.filtre is None:
+            return []
+        return [
+            OpenApiParameter(
+                nom,
+                str,
+                description=str(f.extra.get("help_text") or f.label or nom),
+                many=nom in self.parametres_multiples,
+            )
+            for nom, f in self.filtre.base_filters.items()
+        ]
+
+
+def vue_export(export: Export, extension: str) -> type[APIView]:
+    """The view serving one declared export in one format, documented on its own path."""
+    if extension not in export.formats:
+        raise ValueError(f"{export.nom} : pas de format {extension}.")
+    format_ = FORMATS[extension]
+
+    def get(self: APIView, request: Request) -> StreamingHttpResponse:
+        return fichier(
+            extension, export.lignes(request), export.colonnes, export.nom, export.feuille
+        )
+
+    attributs: dict[str, Any] = {"get": get}
+    if export.public:
+        attributs["permission_classes"] = [AllowAny]
+    nom = "".join(m.title() for m in export.nom.replace("-", " ").split())
+    vue = type(f"Export{nom}{extension.title()}Api", (APIView,), attributs)
+    documentee: type[APIView] = extend_schema(
+        summary=f"{export.resume} ({extension.upper()})",
+        description=export.description,
+        responses={
+            (200, format_.media_type): OpenApiResponse(
+                format_.type_openapi,
+                description=export.description_fichier or format_.description,
+            )
+        },
+        tags=[export.tag],
+        parameters=export.parametres() or None,
+    )(vue)
+    return documentee
+
+
+def vues_export(export: Export) -> dict[str, type[APIView]]:
+    """One view per format of the export, keyed by extension."""
+    return {extension: vue_export(export, extension) for extension in export.formats}
+
+
+def table_schema(columns: Sequence[Column], **metadata: object) -> dict[str, object]:
     """A frictionless Table Schema describing the columns."""
     fields = []
     for c in columns:
-        field = {"name": c.key, "description": c.description, "type": c.type}
+        field: dict[str, object] = {"name": c.key, "description": c.description, "type": c.type}
         if c.format != "default":
             field["format"] = c.format
-        constraints = {}
+        constraints: dict[str, object] = {}
         if c.required:
             constraints["required"] = True
         if c.pattern:

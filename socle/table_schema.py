@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 NOMBRE = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 ENTIER = re.compile(r"^-?[0-9]+$")
@@ -34,41 +35,62 @@ def _nombre(texte: str) -> Decimal | None:
         return None
 
 
-def _erreurs_valeur(champ: dict, valeur: str) -> list[str]:
-    contraintes = champ.get("constraints", {})
+Champ = dict[str, Any]
+
+
+def _nombre_type(type_: str, valeur: str) -> Decimal | None:
+    if type_ == "number":
+        return _nombre(valeur)
+    return Decimal(valeur) if ENTIER.match(valeur) else None
+
+
+def _est_une_date(valeur: str) -> bool:
+    if not DATE.match(valeur):
+        return False
+    try:
+        date.fromisoformat(valeur)
+    except ValueError:
+        return False
+    return True
+
+
+def _erreurs_type(type_: str, valeur: str) -> tuple[list[str], Decimal | None]:
+    """The value against its type; the number it reads, for the bounds."""
+    if type_ in {"number", "integer"}:
+        nombre = _nombre_type(type_, valeur)
+        if nombre is None:
+            return [f"« {valeur} » n'est pas un nombre ({type_}, point décimal)"], None
+        return [], nombre
+    if type_ == "date" and not _est_une_date(valeur):
+        return [f"« {valeur} » n'est pas une date AAAA-MM-JJ"], None
+    return [], None
+
+
+def _erreurs_bornes(contraintes: dict[str, Any], valeur: str, nombre: Decimal) -> list[str]:
+    erreurs = []
+    if "minimum" in contraintes and nombre < Decimal(str(contraintes["minimum"])):
+        erreurs.append(f"{valeur} est inférieur à {contraintes['minimum']}")
+    if "maximum" in contraintes and nombre > Decimal(str(contraintes["maximum"])):
+        erreurs.append(f"{valeur} est supérieur à {contraintes['maximum']}")
+    return erreurs
+
+
+def _erreurs_valeur(champ: Champ, valeur: str) -> list[str]:
+    """Every way one cell breaks its field: required, type, pattern, enum, bounds."""
+    contraintes: dict[str, Any] = champ.get("constraints", {})
     if valeur == "":
         return ["valeur obligatoire manquante"] if contraintes.get("required") else []
-    erreurs = []
-    type_ = champ.get("type", "string")
-    nombre = None
-    if type_ in {"number", "integer"}:
-        nombre = (
-            _nombre(valeur)
-            if type_ == "number"
-            else (Decimal(valeur) if ENTIER.match(valeur) else None)
-        )
-        if nombre is None:
-            erreurs.append(f"« {valeur} » n'est pas un nombre ({type_}, point décimal)")
-    elif type_ == "date":
-        try:
-            if not DATE.match(valeur):
-                raise ValueError
-            date.fromisoformat(valeur)
-        except ValueError:
-            erreurs.append(f"« {valeur} » n'est pas une date AAAA-MM-JJ")
+    erreurs, nombre = _erreurs_type(champ.get("type", "string"), valeur)
     if "pattern" in contraintes and not re.fullmatch(contraintes["pattern"], valeur):
         erreurs.append(f"« {valeur} » ne suit pas le motif {contraintes['pattern']}")
     if "enum" in contraintes and valeur not in contraintes["enum"]:
         erreurs.append(f"« {valeur} » n'est pas parmi {contraintes['enum']}")
     if nombre is not None:
-        if "minimum" in contraintes and nombre < Decimal(str(contraintes["minimum"])):
-            erreurs.append(f"{valeur} est inférieur à {contraintes['minimum']}")
-        if "maximum" in contraintes and nombre > Decimal(str(contraintes["maximum"])):
-            erreurs.append(f"{valeur} est supérieur à {contraintes['maximum']}")
+        erreurs += _erreurs_bornes(contraintes, valeur, nombre)
     return erreurs
 
 
-def valider_csv(contenu: bytes, schema: dict) -> list[Erreur]:
+def valider_csv(contenu: bytes, schema: dict[str, Any]) -> list[Erreur]:
     """Every deviation of a UTF-8 CSV from the schema, header first."""
     try:
         texte = contenu.decode("utf-8")
