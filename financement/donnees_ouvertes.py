@@ -154,8 +154,11 @@ def lignes_publiees() -> QuerySet[LigneProgrammee]:
 
 
 def identifiant(ligne: LigneProgrammee) -> str:
+    """`<référence>-<financeur>`, followed by the line's rank when one funder has several lines
+    on the project (`rang` and `nombre` are annotations of `lignes_projets_programmes`)."""
     base = f"{ligne.projet.reference}-{ligne.signataire.code}"
-    return f"{base}-{ligne.rang}" if ligne.nombre > 1 else base
+    rang, nombre = getattr(ligne, "rang"), getattr(ligne, "nombre")  # noqa: B009
+    return f"{base}-{rang}" if nombre > 1 else base
 
 
 def _maitre_ouvrage(projet) -> tuple[str, str]:
@@ -233,11 +236,17 @@ def pourcentage(montant: Decimal, cout: Decimal | None) -> Decimal | None:
 
 def rangees_scdl() -> Iterator[dict]:
     for ligne in lignes_scdl().iterator(chunk_size=TAILLE_LOT):
+        # Annotations of `lignes_scdl`: the first commitment and the payments of the line.
+        premier_engagement = getattr(ligne, "date_premier_engagement")  # noqa: B009
+        reference_engagement = getattr(ligne, "reference_premier_engagement")  # noqa: B009
+        premier_paiement = getattr(ligne, "premier_paiement")  # noqa: B009
+        dernier_paiement = getattr(ligne, "dernier_paiement")  # noqa: B009
+        nombre_paiements = getattr(ligne, "nombre_paiements")  # noqa: B009
         projet = ligne.projet
         nom, siret = _maitre_ouvrage(projet)
-        date_convention = ligne.date_premier_engagement or timezone.localdate(ligne.programme_le)
-        if ligne.premier_paiement:
-            periode = _periode(ligne.premier_paiement, ligne.dernier_paiement)
+        date_convention = premier_engagement or timezone.localdate(ligne.programme_le)
+        if premier_paiement:
+            periode = _periode(premier_paiement, dernier_paiement)
         elif projet.date_debut:
             periode = _periode(projet.date_debut, projet.date_fin)
         else:
@@ -246,14 +255,14 @@ def rangees_scdl() -> Iterator[dict]:
             "nomAttribuant": ligne.signataire.nom,
             "idAttribuant": ligne.signataire.organisation.siret,
             "dateConvention": date_convention,
-            "referenceDecision": ligne.reference_premier_engagement or "",
+            "referenceDecision": reference_engagement or "",
             "nomBeneficiaire": nom,
             "idBeneficiaire": siret,
             "rnaBeneficiaire": "",
             "objet": projet.titre,
             "montant": ligne.montant_programme,
             "nature": "aide en numéraire",
-            "conditionsVersement": "échelonné" if ligne.nombre_paiements > 1 else "unique",
+            "conditionsVersement": "échelonné" if nombre_paiements > 1 else "unique",
             "datesPeriodeVersement": periode,
             "idRAE": "",
             "notificationUE": "non",

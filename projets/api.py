@@ -47,7 +47,10 @@ class LigneSortieSerializer(serializers.Serializer):
     signataire = serializers.CharField(
         source="signataire.code", allow_null=True, help_text="Code du signataire, ou null."
     )
-    source = serializers.CharField(help_text="Autre source (vide pour un signataire).")
+    # The API names this field « source »; the stubs type `Field.source` as the attribute path.
+    source = serializers.CharField(  # type: ignore[assignment]
+        help_text="Autre source (vide pour un signataire)."
+    )
     nature = serializers.ChoiceField(
         choices=NatureFinancement.choices, help_text="cper, valorise ou hors_cper."
     )
@@ -180,7 +183,7 @@ class LigneEntreeSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Code du signataire financeur (etat, region, nord…).",
     )
-    source = serializers.ChoiceField(
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # see LigneSortieSerializer
         choices=SourceFinancement.choices,
         required=False,
         allow_blank=True,
