@@ -208,12 +208,12 @@ CELERY_BEAT_SCHEDULE = {
     # Every night: the ledger's running totals recomputed from its rows; gaps are mailed to
     # the administrators.
     "registre-verifier": {
-        "task": "rapports.tasks.registre_verifier_task",
+        "task": "financement.tasks.registre_verifier_task",
         "schedule": crontab(hour=2, minute=30),
     },
     # Every Monday morning: each agent receives what waits for them (nothing if nothing does).
     "recapitulatifs-envoyer": {
-        "task": "rapports.tasks.recapitulatifs_envoyer_task",
+        "task": "tableau_de_bord.tasks.recapitulatifs_envoyer_task",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
 }

@@ -17,6 +17,7 @@ from financement.models import (
     ModificationEnveloppe,
     ModificationMaquette,
     Paiement,
+    VerificationRegistre,
     VersionEnveloppe,
 )
 
@@ -157,3 +158,13 @@ class JournalFinancierAdmin(LectureSeuleAdmin):
     list_select_related = ["signataire", "projet", "par"]
     search_fields = ["projet__reference"]
     date_hierarchy = "le"
+
+
+@admin.register(VerificationRegistre)
+class VerificationRegistreAdmin(admin.ModelAdmin):
+    list_display = ["lancee_le", "resultat", "nombre_ecarts", "controles", "duree"]
+    list_filter = ["resultat"]
+    readonly_fields = [f.name for f in VerificationRegistre._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

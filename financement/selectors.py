@@ -4,16 +4,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 
 from axes.models import Contrat, Departement, Noeud, Signataire
 from financement.models import (
+    STATUTS_EXECUTABLES,
+    Avenant,
+    CreditsOuverts,
     Engagement,
     Enveloppe,
     LigneProgrammee,
     Paiement,
+    StatutAvenant,
     VersionEnveloppe,
 )
 from projets.models import Projet
@@ -161,10 +165,16 @@ def execution_par_departement(*, contrat: Contrat) -> list[Execution]:
     ]
 
 
+# The Canal Seine-Nord Europe sub-axis of the contract, on which État and Région aim at parity
+# "de façon globale sur l'ensemble des projets ou actions issus de ce sous-axe" (l. 1426-1427).
+CODE_NOEUD_CSNE = "II.6"
+
+
 @dataclass
 class PariteCsne:
     etat: Decimal
     region: Decimal
+    code: str = CODE_NOEUD_CSNE
 
     @property
     def total(self) -> Decimal:
@@ -180,13 +190,14 @@ class PariteCsne:
 
 
 def parite_csne(*, contrat: Contrat) -> PariteCsne:
-    """État and Région programmed on the Canal Seine-Nord Europe sub-axis (II.6): the contract
-    aims at parity over the whole sub-axis (l. 1426-1427), it is not a per-project rule."""
+    """État and Région programmed on the Canal Seine-Nord Europe sub-axis (`CODE_NOEUD_CSNE`)
+    and below: the contract aims at parity over the whole sub-axis (l. 1426-1427), it is not a
+    per-project rule."""
     sommes = dict(
         LigneProgrammee.objects.filter(
             noeud__contrat=contrat, signataire__code__in=["etat", "region"]
         )
-        .filter(Q(noeud__code="II.6") | Q(noeud__code__startswith="II.6."))
+        .filter(Noeud.q_sous_code(CODE_NOEUD_CSNE, prefixe="noeud"))
         .order_by()
         .values_list("signataire__code")
         .annotate(total=Sum("montant_programme"))
@@ -309,4 +320,61 @@ def graphique_taux(lignes: list[Execution], titre: str):
         description="Pour chaque signataire : part de son enveloppe programmée, engagée et payée, "
         "en pourcentage. Les montants figurent dans le tableau qui suit.",
         formater=format_taux,
+    )
+
+
+# --- What waits for a signatory's agents (the dashboard and the weekly e-mail) -------------
+SEUIL_CREDITS = Decimal("0.90")
+
+
+def lignes_sans_engagement(*, signataire: Signataire) -> QuerySet[LigneProgrammee]:
+    """The signatory's programmed lines with nothing committed yet, on dossiers that can be
+    committed (programmé or en cours), oldest programming first. The dashboard and the weekly
+    e-mail list exactly these lines."""
+    return (
+        LigneProgrammee.objects.filter(
+            signataire=signataire,
+            montant_engage=0,
+            montant_programme__gt=0,
+            projet__statut__in=STATUTS_EXECUTABLES,
+        )
+        .select_related("projet", "signataire")
+        .order_by("programme_le", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CreditsTendus:
+    signataire: str
+    ouvert: Decimal
+    engage: Decimal
+    reste: Decimal
+    taux: Decimal
+
+
+def credits_presque_consommes(*, signataire: Signataire, annee: int) -> list[CreditsTendus]:
+    """The signatory's credits of the year committed beyond `SEUIL_CREDITS` (90 %)."""
+    return [
+        CreditsTendus(
+            signataire=c.signataire.nom,
+            ouvert=c.montant,
+            engage=c.montant_engage,
+            reste=c.montant - c.montant_engage,
+            taux=taux(c.montant_engage, c.montant),
+        )
+        for c in CreditsOuverts.objects.filter(
+            signataire=signataire, annee=annee, montant__gt=0
+        ).select_related("signataire")
+        if c.montant_engage > c.montant * SEUIL_CREDITS
+    ]
+
+
+def enveloppe_du_signataire(*, signataire: Signataire) -> Enveloppe:
+    return Enveloppe.objects.select_related("signataire").get(signataire=signataire)
+
+
+def avenants_en_approbation() -> list[Avenant]:
+    """Avenants waiting for the signatories' approvals, with the approvals already given."""
+    return list(
+        Avenant.objects.filter(statut=StatutAvenant.EN_APPROBATION).prefetch_related("approbations")
     )

@@ -1,18 +1,19 @@
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from axes.models import Contrat, Noeud
-from projets.models import LignePlanFinancement, Projet, Statut
+from comptes.models import Utilisateur
+from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
 from socle.montants import format_euros
 
 
 def projets_du_noeud(*, noeud: Noeud) -> QuerySet[Projet]:
     """Projects attached to a node or to any node below it (codes nest: `I.3` ⊃ `I.3.2.a`)."""
     return (
-        Projet.objects.filter(mesure__contrat_id=noeud.contrat_id)
-        .filter(Q(mesure=noeud) | Q(mesure__code__startswith=noeud.code + "."))
+        Projet.objects.filter(Noeud.q_sous(noeud, prefixe="mesure"))
         .select_related("mesure", "maitre_ouvrage")
         .order_by("mesure__position", "reference")
     )
@@ -116,3 +117,55 @@ def operations_inscrites_par_departement(*, contrat: Contrat) -> dict[str, Decim
         .order_by()
     )
     return {ligne["departements__code_insee"]: Decimal(ligne["nombre"]) for ligne in lignes}
+
+
+# --- What waits for each role (the dashboard, the weekly e-mail) ---------------------------
+STATUTS_A_INSTRUIRE = (Statut.DEPOSE, Statut.EN_INSTRUCTION)
+STATUTS_EN_EXECUTION = (Statut.PROGRAMME, Statut.EN_COURS)
+
+
+def projets_a_instruire() -> QuerySet[Projet]:
+    """Dossiers deposited or under instruction, the oldest deposit first."""
+    return (
+        Projet.objects.filter(statut__in=STATUTS_A_INSTRUIRE)
+        .select_related("mesure", "maitre_ouvrage")
+        .order_by("depose_le")
+    )
+
+
+def dossiers_concernant(*, organisation_id: int) -> QuerySet[Projet]:
+    """Dossiers with a CPER line of the organisation's signatory, or with no CPER line at all
+    (those concern every signatory until their plan names one)."""
+    avec_ligne_cper = Projet.objects.filter(lignes_financement__nature=NatureFinancement.CPER)
+    return (
+        Projet.objects.filter(
+            Q(
+                lignes_financement__nature=NatureFinancement.CPER,
+                lignes_financement__signataire__organisation_id=organisation_id,
+            )
+            | ~Q(pk__in=avec_ligne_cper.values("pk"))
+        )
+        .distinct()
+        .order_by("depose_le", "reference")
+    )
+
+
+def depots_en_attente(*, avant: datetime) -> QuerySet[Projet]:
+    """Dossiers « déposé » since before `avant`, nobody having started their instruction."""
+    return (
+        Projet.objects.filter(statut=Statut.DEPOSE, depose_le__lt=avant)
+        .select_related("maitre_ouvrage")
+        .order_by("depose_le")
+    )
+
+
+def fins_depassees(*, le: date) -> QuerySet[Projet]:
+    """Dossiers still in execution whose planned end date is before `le`."""
+    return Projet.objects.filter(date_fin__lt=le, statut__in=STATUTS_EN_EXECUTION).order_by(
+        "date_fin"
+    )
+
+
+def projets_recents_de(*, utilisateur: Utilisateur) -> QuerySet[Projet]:
+    """The dossiers the person may see, the last modified first."""
+    return Projet.objects.visibles_par(utilisateur).select_related("mesure").order_by("-modifie_le")

@@ -12,8 +12,8 @@ from axes.models import Signataire
 from comptes.models import Role
 from financement.services import credits_ouvrir, engagement_enregistrer
 from projets.services import projet_creer, projet_transitionner
-from rapports.services import recapitulatifs_envoyer
-from rapports.tasks import recapitulatifs_envoyer_task
+from tableau_de_bord.recapitulatifs import recapitulatifs_envoyer
+from tableau_de_bord.tasks import recapitulatifs_envoyer_task
 
 LUNDI = date(2026, 11, 30)
 
@@ -150,7 +150,7 @@ def test_personne_n_est_prevenu_quand_rien_n_attend(
 
 def test_le_recapitulatif_est_planifie_le_lundi_matin(creer_utilisateur):
     entree = settings.CELERY_BEAT_SCHEDULE["recapitulatifs-envoyer"]
-    assert entree["task"] == "rapports.tasks.recapitulatifs_envoyer_task"
+    assert entree["task"] == "tableau_de_bord.tasks.recapitulatifs_envoyer_task"
     assert entree["schedule"] == crontab(day_of_week="mon", hour=7, minute=0)
     recapitulatifs_envoyer_task.apply()  # runs with today's date, nothing waits: no e-mail
     assert mail.outbox == []
