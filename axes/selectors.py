@@ -50,3 +50,9 @@ def ascendants(noeud: Noeud) -> list[Noeud]:
 def signataire_de(*, organisation_id: int) -> Signataire | None:
     """The signatory an organisation is (at most one: the nine parties of Article 2)."""
     return Signataire.objects.filter(organisation_id=organisation_id).first()
+
+
+def nombre_signataires(*, contrat: Contrat | None = None) -> int:
+    """How many parties signed the contract (nine for the CPER Hauts-de-France): an avenant
+    needs the approval of each of them."""
+    return Signataire.objects.filter(contrat=contrat or contrat_courant()).count()

@@ -302,6 +302,14 @@ PROJETS_TAUX_AUTOFINANCEMENT_MINIMUM = Decimal(
     os.environ.get("PROJETS_TAUX_AUTOFINANCEMENT_MINIMUM", "20")
 )
 
+# Budget years on which credits are opened and commitments recorded (first, last): the contract
+# runs 2021-2027 and its commitments are paid over the following years. The form, the API and
+# the services all ask `financement.regles.annees_budgetaires()`.
+FINANCEMENT_ANNEES_BUDGETAIRES = (
+    int(os.environ.get("FINANCEMENT_PREMIERE_ANNEE_BUDGETAIRE", "2021")),
+    int(os.environ.get("FINANCEMENT_DERNIERE_ANNEE_BUDGETAIRE", "2035")),
+)
+
 # A dossier filed this many days ago and still waiting for instruction shows as late on the
 # administrators' dashboard (a portal setting: the charter, absent from the text, would fix it).
 TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS = int(

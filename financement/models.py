@@ -11,11 +11,12 @@ from django.db import models
 from django.db.models import F, Q
 
 from axes.models import Noeud, Signataire
-from projets.models import LignePlanFinancement, Projet, Statut
+from projets.models import LignePlanFinancement, Projet
+from projets.workflow import EN_EXECUTION
 from socle.montants import MONTANT
 
 # A dossier's lines can be committed and paid only while it is programmed or under way.
-STATUTS_EXECUTABLES = frozenset({Statut.PROGRAMME, Statut.EN_COURS})
+STATUTS_EXECUTABLES = EN_EXECUTION
 
 
 def _positif(nom: str, champ: str) -> models.CheckConstraint:
@@ -323,6 +324,10 @@ class Avenant(models.Model):
 
     def __str__(self) -> str:
         return f"Avenant n° {self.numero} – {self.titre}"
+
+    @property
+    def est_en_approbation(self) -> bool:
+        return self.statut == StatutAvenant.EN_APPROBATION
 
 
 class ModificationEnveloppe(models.Model):

@@ -29,6 +29,7 @@ from financement.models import (
     VersionEnveloppe,
 )
 from financement.permissions import peut_approuver_pour, peut_executer, peut_preparer_avenant
+from financement.regles import verifier_annee_budgetaire
 from projets.models import NatureFinancement, Projet
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.montants import format_euros
@@ -197,6 +198,7 @@ def engagement_enregistrer(
         .get(pk=ligne.pk)
     )
     _verifier_executant(par, ligne.signataire)
+    verifier_annee_budgetaire(annee_budgetaire, champ="annee_budgetaire")
     if ligne.projet.statut not in STATUTS_EXECUTABLES:
         raise EtatIncompatible(
             f"Le projet est « {ligne.projet.get_statut_display()} » : "
@@ -315,6 +317,7 @@ def paiement_enregistrer(
 def credits_ouvrir(*, signataire: Signataire, annee: int, montant: Decimal, par) -> CreditsOuverts:
     """Record (or correct) the credits a signatory opened for a budget year."""
     _verifier_executant(par, signataire)
+    verifier_annee_budgetaire(annee, champ="annee")
     credits = (
         CreditsOuverts.objects.select_for_update()
         .filter(signataire=signataire, annee=annee)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from axes.models import Contrat, Noeud
 from comptes.models import Utilisateur
 from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
+from projets.workflow import A_INSTRUIRE, EN_EXECUTION
 from socle.montants import format_euros
 
 
@@ -120,14 +121,12 @@ def operations_inscrites_par_departement(*, contrat: Contrat) -> dict[str, Decim
 
 
 # --- What waits for each role (the dashboard, the weekly e-mail) ---------------------------
-STATUTS_A_INSTRUIRE = (Statut.DEPOSE, Statut.EN_INSTRUCTION)
-STATUTS_EN_EXECUTION = (Statut.PROGRAMME, Statut.EN_COURS)
 
 
 def projets_a_instruire() -> QuerySet[Projet]:
     """Dossiers deposited or under instruction, the oldest deposit first."""
     return (
-        Projet.objects.filter(statut__in=STATUTS_A_INSTRUIRE)
+        Projet.objects.filter(statut__in=A_INSTRUIRE)
         .select_related("mesure", "maitre_ouvrage")
         .order_by("depose_le")
     )
@@ -161,9 +160,7 @@ def depots_en_attente(*, avant: datetime) -> QuerySet[Projet]:
 
 def fins_depassees(*, le: date) -> QuerySet[Projet]:
     """Dossiers still in execution whose planned end date is before `le`."""
-    return Projet.objects.filter(date_fin__lt=le, statut__in=STATUTS_EN_EXECUTION).order_by(
-        "date_fin"
-    )
+    return Projet.objects.filter(date_fin__lt=le, statut__in=EN_EXECUTION).order_by("date_fin")
 
 
 def projets_recents_de(*, utilisateur: Utilisateur) -> QuerySet[Projet]:

@@ -86,3 +86,15 @@ class Travail(models.Model):
     @property
     def est_termine(self) -> bool:
         return self.etat in ETATS_TERMINES
+
+    @property
+    def est_pret(self) -> bool:
+        return self.etat == EtatTravail.PRET
+
+    @property
+    def est_en_echec(self) -> bool:
+        return self.etat == EtatTravail.ECHEC
+
+    @property
+    def est_en_cours(self) -> bool:
+        return self.etat == EtatTravail.EN_COURS

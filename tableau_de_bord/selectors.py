@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from axes.models import Contrat
-from axes.selectors import signataire_de
+from axes.selectors import nombre_signataires, signataire_de
 from comptes.models import Role, Utilisateur
 from financement.selectors import (
     SERIES_EXECUTION,
@@ -55,6 +55,28 @@ class TableauDeBord:
     role: str
     titre: str
     blocs: dict[str, Any] = field(default_factory=dict)
+
+    # Which part of the page to show, as flags for the template (no role spelled there).
+    @property
+    def vue_agent(self) -> bool:
+        return self.role == Role.AGENT
+
+    @property
+    def vue_membre(self) -> bool:
+        return self.role == Role.MEMBRE_COMITE
+
+    @property
+    def vue_porteur(self) -> bool:
+        return self.role == Role.PORTEUR
+
+    @property
+    def vue_administrateur(self) -> bool:
+        return self.role == Role.ADMINISTRATEUR
+
+    @property
+    def vue_programme(self) -> bool:
+        """The programme's execution: the administrators' view, read-only for readers."""
+        return self.role in (Role.ADMINISTRATEUR, Role.LECTEUR)
 
 
 def pour_agent(utilisateur: Utilisateur) -> TableauDeBord:
@@ -108,6 +130,7 @@ def pour_administrateur(utilisateur: Utilisateur, contrat: Contrat) -> TableauDe
     tableau.blocs["seances_en_retard"] = list(seances_en_retard(maintenant=maintenant)[:20])
     tableau.blocs["fins_depassees"] = list(fins_depassees(le=timezone.localdate())[:20])
     tableau.blocs["avenants"] = avenants_en_approbation()
+    tableau.blocs["nombre_signataires"] = nombre_signataires(contrat=contrat)
     return tableau
 
 

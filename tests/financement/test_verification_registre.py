@@ -12,11 +12,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from comptes.models import Role
-from financement.models import MaquetteLigne
+from financement.models import MaquetteLigne, ResultatVerification, VerificationRegistre
 from financement.services import credits_ouvrir, engagement_enregistrer, paiement_enregistrer
-from financement.models import ResultatVerification, VerificationRegistre
-from financement.verification import registre_verifier
 from financement.tasks import registre_verifier_task
+from financement.verification import registre_verifier
 
 
 @pytest.fixture
