@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A business-rule error escaping a page: a French page with its message and the API's status.
+    "socle.middleware.RegleMetierMiddleware",
 ]
 
 ROOT_URLCONF = "cper.urls"
