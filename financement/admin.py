@@ -77,7 +77,7 @@ class CreditsOuvertsAdmin(LectureSeuleAdmin):
 
 class EngagementInline(LectureSeuleInline):
     model = Engagement
-    fields = ["date_acte", "type_acte", "reference", "montant", "montant_paye", "par"]
+    fields = ("date_acte", "type_acte", "reference", "montant", "montant_paye", "par")
     readonly_fields = fields
 
 
@@ -100,7 +100,7 @@ class LigneProgrammeeAdmin(LectureSeuleAdmin):
 
 class PaiementInline(LectureSeuleInline):
     model = Paiement
-    fields = ["date", "type", "montant", "reference", "par"]
+    fields = ("date", "type", "montant", "reference", "par")
     readonly_fields = fields
 
 

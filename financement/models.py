@@ -23,7 +23,7 @@ def _positif(nom: str, champ: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=Q(**{f"{champ}__gte": 0}), name=nom)
 
 
-class EnveloppeQuerySet(models.QuerySet):
+class EnveloppeQuerySet(models.QuerySet["Enveloppe"]):
     def avec_signataire(self) -> "EnveloppeQuerySet":
         return self.select_related("signataire", "signataire__organisation")
 

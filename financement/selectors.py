@@ -3,12 +3,15 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet, Sum
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 
 from axes.models import Contrat, Departement, Noeud, Signataire
+from comptes.models import Utilisateur
 from financement.models import (
     STATUTS_EXECUTABLES,
     Avenant,
@@ -22,10 +25,11 @@ from financement.models import (
 )
 from projets.models import Projet
 from projets.permissions import voit_tous_les_projets
-from socle.graphiques import Serie, barres_horizontales
+from socle.graphiques import Graphique, Serie, barres_horizontales
 from socle.montants import format_taux, taux
 
 ZERO = Decimal("0.00")
+M = TypeVar("M", bound=Model)
 
 
 @dataclass
@@ -99,7 +103,7 @@ def execution_par_signataire(*, contrat: Contrat) -> tuple[list[Execution], Exec
     ]
     total = Execution(
         libelle="Total",
-        enveloppe=sum((ligne.enveloppe for ligne in lignes), ZERO),
+        enveloppe=sum((ligne.enveloppe or ZERO for ligne in lignes), ZERO),
         programme=sum((ligne.programme for ligne in lignes), ZERO),
         engage=sum((ligne.engage for ligne in lignes), ZERO),
         paye=sum((ligne.paye for ligne in lignes), ZERO),
@@ -107,10 +111,12 @@ def execution_par_signataire(*, contrat: Contrat) -> tuple[list[Execution], Exec
     return lignes, total
 
 
-def _sommes(queryset, *cles):
+def _sommes(
+    queryset: QuerySet[LigneProgrammee], *cles: str
+) -> QuerySet[LigneProgrammee, dict[str, Any]]:
     # `order_by()`: the model's default ordering would otherwise join the dossier and the
     # signatory into the aggregate for nothing.
-    return (
+    sommes: QuerySet[LigneProgrammee, dict[str, Any]] = (
         queryset.order_by()
         .values(*cles)
         .annotate(
@@ -119,6 +125,7 @@ def _sommes(queryset, *cles):
             paye=Sum("montant_paye"),
         )
     )
+    return sommes
 
 
 def execution_par_axe(*, contrat: Contrat, signataire: Signataire | None = None) -> list[Execution]:
@@ -205,7 +212,7 @@ def parite_csne(*, contrat: Contrat) -> PariteCsne:
     return PariteCsne(etat=sommes.get("etat") or ZERO, region=sommes.get("region") or ZERO)
 
 
-def execution_par_annee(*, signataire: Signataire) -> list[dict]:
+def execution_par_annee(*, signataire: Signataire) -> list[dict[str, Any]]:
     """Committed per budget year (against opened credits) and paid per calendar year."""
     engage = dict(
         Engagement.objects.filter(signataire=signataire)
@@ -244,7 +251,9 @@ def lignes_du_signataire(*, signataire: Signataire) -> QuerySet[LigneProgrammee]
     )
 
 
-def des_projets_visibles(queryset: QuerySet, *, utilisateur, chemin: str = "projet") -> QuerySet:
+def des_projets_visibles(
+    queryset: QuerySet[M], *, utilisateur: Utilisateur | AnonymousUser, chemin: str = "projet"
+) -> QuerySet[M]:
     """Rows whose dossier (`chemin`) the person may see. Someone who sees every dossier gets no
     filter, rather than an `IN (SELECT id FROM projets)` that each count and page would run."""
     if utilisateur.is_authenticated and voit_tous_les_projets(utilisateur):
@@ -252,18 +261,18 @@ def des_projets_visibles(queryset: QuerySet, *, utilisateur, chemin: str = "proj
     return queryset.filter(**{f"{chemin}__in": Projet.objects.visibles_par(utilisateur)})
 
 
-def lignes_visibles(*, utilisateur) -> QuerySet[LigneProgrammee]:
+def lignes_visibles(*, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[LigneProgrammee]:
     """Programmed lines of the dossiers the person may see."""
     return des_projets_visibles(
         LigneProgrammee.objects.all(), utilisateur=utilisateur
     ).select_related("projet", "signataire", "noeud")
 
 
-def ligne_pour(*, utilisateur, pk: int) -> LigneProgrammee:
+def ligne_pour(*, utilisateur: Utilisateur | AnonymousUser, pk: int) -> LigneProgrammee:
     return get_object_or_404(lignes_visibles(utilisateur=utilisateur), pk=pk)
 
 
-def engagement_pour(*, utilisateur, pk: int) -> Engagement:
+def engagement_pour(*, utilisateur: Utilisateur | AnonymousUser, pk: int) -> Engagement:
     return get_object_or_404(
         des_projets_visibles(
             Engagement.objects.all(), utilisateur=utilisateur, chemin="ligne__projet"
@@ -293,7 +302,7 @@ SERIES_EXECUTION = [
 ]
 
 
-def graphique_execution(lignes: list[Execution], titre: str):
+def graphique_execution(lignes: list[Execution], titre: str) -> Graphique:
     """Envelope, programmé, engagé and payé of each line, as one bar chart."""
     return barres_horizontales(
         [
@@ -307,7 +316,7 @@ def graphique_execution(lignes: list[Execution], titre: str):
     )
 
 
-def graphique_taux(lignes: list[Execution], titre: str):
+def graphique_taux(lignes: list[Execution], titre: str) -> Graphique:
     """Programmé, engagé and payé as a share of each envelope: comparable across signatories
     whatever the size of their envelope."""
     return barres_horizontales(

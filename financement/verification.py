@@ -54,7 +54,7 @@ class Ecart:
             f"{format_euros(self.difference)})."
         )
 
-    def en_json(self) -> dict:
+    def en_json(self) -> dict[str, str]:
         return {
             "controle": self.controle,
             "objet": self.objet,
@@ -65,10 +65,16 @@ class Ecart:
         }
 
 
-def _comparer(ecarts: list[Ecart], controle: str, objet: str, enregistre, recalcule) -> None:
-    enregistre, recalcule = enregistre or ZERO, recalcule or ZERO
-    if enregistre != recalcule:
-        ecarts.append(Ecart(controle, objet, enregistre, recalcule))
+def _comparer(
+    ecarts: list[Ecart],
+    controle: str,
+    objet: str,
+    enregistre: Decimal | None,
+    recalcule: Decimal | None,
+) -> None:
+    stocke, calcule = enregistre or ZERO, recalcule or ZERO
+    if stocke != calcule:
+        ecarts.append(Ecart(controle, objet, stocke, calcule))
 
 
 def registre_ecarts() -> tuple[list[Ecart], int]:

@@ -1,10 +1,13 @@
 """Documents produced in the background (bilans) and the jobs that build them.
 
-`rapports` is the top layer of the portal: it reads every other app and no app reads it.
+`rapports` reads the apps below it; only the top floor (`tableau_de_bord`) reads it.
 """
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
+
+from comptes.models import Utilisateur
 
 
 class TypeTravail(models.TextChoices):
@@ -24,8 +27,8 @@ class EtatTravail(models.TextChoices):
 ETATS_TERMINES = (EtatTravail.PRET, EtatTravail.ECHEC)
 
 
-class TravailQuerySet(models.QuerySet):
-    def visibles_par(self, utilisateur) -> "TravailQuerySet":
+class TravailQuerySet(models.QuerySet["Travail"]):
+    def visibles_par(self, utilisateur: Utilisateur | AnonymousUser) -> "TravailQuerySet":
         """A job is seen by whoever asked for it, and by the CPER secretariat (administrators)."""
         if not utilisateur.is_authenticated:
             return self.none()

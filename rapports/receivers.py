@@ -28,7 +28,7 @@ from socle.notifications import notifier
 
 logger = logging.getLogger(__name__)
 
-SUJETS = {
+SUJETS: dict[str, str] = {
     Statut.DEPOSE: "Dossier déposé à instruire",
     Statut.INCOMPLET: "Votre dossier est incomplet",
     Statut.INSCRIT_ORDRE_DU_JOUR: "Votre dossier est inscrit à l'ordre du jour d'un comité",

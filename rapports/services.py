@@ -9,8 +9,8 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
+from typing import Any
 
 from celery import signature
 from django.conf import settings
@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from axes.models import Signataire
 from axes.selectors import contrat_courant
+from comptes.models import Utilisateur
 from gouvernance.selectors import contexte_proces_verbal, seance_pour
 from projets.selectors import projet_pour
 from rapports.models import (
@@ -36,7 +37,8 @@ from socle.notifications import notifier
 
 logger = logging.getLogger(__name__)
 
-ZERO = Decimal("0.00")
+# The parameters of a job as stored in its JSON column.
+Parametres = dict[str, Any]
 
 MESSAGE_INTERROMPU = "Le traitement a été interrompu ; relancez la demande."
 MESSAGE_TROP_LONG = (
@@ -71,15 +73,15 @@ class GenreDocument:
     session, for instance) is one `TypeTravail` choice and one entry of `GENRES`.
     """
 
-    valider: Callable[[dict, object], dict]
+    valider: Callable[[Parametres, Utilisateur], Parametres]
     construire: Callable[[Travail], tuple[bytes, str]]
 
 
-def _valider_bilan(parametres: dict, par) -> dict:
+def _valider_bilan(parametres: Parametres, par: Utilisateur) -> Parametres:
     return {}
 
 
-def _valider_bilan_signataire(parametres: dict, par) -> dict:
+def _valider_bilan_signataire(parametres: Parametres, par: Utilisateur) -> Parametres:
     code = parametres.get("signataire")
     signataire = Signataire.objects.filter(contrat=contrat_courant(), code=code).first()
     if signataire is None:
@@ -87,7 +89,7 @@ def _valider_bilan_signataire(parametres: dict, par) -> dict:
     return {"signataire": signataire.code, "signataire_nom": signataire.nom}
 
 
-def _valider_fiche_projet(parametres: dict, par) -> dict:
+def _valider_fiche_projet(parametres: Parametres, par: Utilisateur) -> Parametres:
     """Only a dossier the person may see (a porteur: its own organisation's); else 404."""
     projet = projet_pour(utilisateur=par, reference=str(parametres.get("projet", "")))
     titre = projet.titre if len(projet.titre) <= 80 else f"{projet.titre[:79]}…"
@@ -123,7 +125,7 @@ def _construire_fiche_projet(travail: Travail) -> tuple[bytes, str]:
     return pdf, f"fiche-projet-{projet.reference}-{date}.pdf"
 
 
-def _valider_proces_verbal(parametres: dict, par) -> dict:
+def _valider_proces_verbal(parametres: Parametres, par: Utilisateur) -> Parametres:
     """A closed session the person may see; else 404."""
     seance = seance_pour(utilisateur=par, pk=int(parametres.get("seance") or 0))
     if seance.etat != "close":
@@ -162,7 +164,7 @@ GENRES: dict[str, GenreDocument] = {
 }
 
 
-def _parametres_valides(*, type: str, parametres: dict, par) -> dict:
+def _parametres_valides(*, type: str, parametres: Parametres, par: Utilisateur) -> Parametres:
     genre = GENRES.get(type)
     if genre is None:
         raise DemandeInvalide(f"Document inconnu : {type}")
@@ -185,7 +187,7 @@ def _planifier(travail: Travail) -> None:
 
 
 @transaction.atomic
-def travail_demander(*, type: str, parametres: dict, par) -> Travail:
+def travail_demander(*, type: str, parametres: Parametres, par: Utilisateur) -> Travail:
     """Record a request for a document and schedule its build after commit (issue 7)."""
     travail = Travail.objects.create(
         demandeur=par,
@@ -267,7 +269,7 @@ def travail_echouer(*, travail_id: int, message: str) -> None:
     ).update(etat=EtatTravail.ECHEC, message_erreur=message, termine_le=timezone.now())
 
 
-def travaux_bloques_relancer(*, maintenant=None) -> tuple[int, int]:
+def travaux_bloques_relancer(*, maintenant: datetime | None = None) -> tuple[int, int]:
     """Jobs `en_cours` for longer than the task's hard limit lost their worker.
 
     Each is re-queued once (`RAPPORTS_TENTATIVES_MAX` starts in all), then marked `echec` with

@@ -2,6 +2,7 @@
 the French page answering a business-rule error that a view lets escape."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
@@ -23,8 +24,8 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         self,
         request: HttpRequest,
         view_func: Callable[..., HttpResponseBase],
-        view_args: list[object],
-        view_kwargs: dict[str, object],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
     ) -> HttpResponseBase | None:
         if request.path_info.startswith("/api/"):
             return None
