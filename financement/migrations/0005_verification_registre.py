@@ -1,16 +1,36 @@
 """The ledger's check moves from rapports to financement, with its history.
 
 The model is declared in financement on the table it has (state only), then the table takes
-financement's name; rapports 0004 forgets the model (state only). No row is copied or lost.
+financement's name, and so does its content type (the admin permissions given on it follow);
+rapports 0004 forgets the model (state only). No row is copied or lost.
 """
 
 from django.db import migrations, models
+
+
+def _deplacer_type_de_contenu(apps, depuis, vers):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    if ContentType.objects.filter(app_label=vers, model="verificationregistre").exists():
+        return  # already made (post_migrate of an earlier run): nothing to carry over
+    ContentType.objects.filter(app_label=depuis, model="verificationregistre").update(
+        app_label=vers
+    )
+
+
+def _type_de_contenu_vers_financement(apps, schema_editor):
+    """The admin permissions given on the model follow it (same content type row)."""
+    _deplacer_type_de_contenu(apps, "rapports", "financement")
+
+
+def _type_de_contenu_vers_rapports(apps, schema_editor):
+    _deplacer_type_de_contenu(apps, "financement", "rapports")
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("financement", "0004_journal_inalterable"),
         ("rapports", "0003_proces_verbal"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
@@ -83,4 +103,5 @@ class Migration(migrations.Migration):
             database_operations=[],
         ),
         migrations.AlterModelTable(name="verificationregistre", table=None),
+        migrations.RunPython(_type_de_contenu_vers_financement, _type_de_contenu_vers_rapports),
     ]
