@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -146,6 +147,22 @@ def dossiers_concernant(*, organisation_id: int) -> QuerySet[Projet]:
         )
         .distinct()
         .order_by("depose_le", "reference")
+    )
+
+
+@dataclass(frozen=True)
+class DossiersAInstruire:
+    deposes: list[Projet]
+    en_instruction: list[Projet]
+
+
+def dossiers_a_instruire_pour(*, organisation_id: int) -> DossiersAInstruire:
+    """What the organisation's agents have to instruct: dossiers concerning it (see
+    `dossiers_concernant`) that are filed, and those under instruction."""
+    dossiers = dossiers_concernant(organisation_id=organisation_id)
+    return DossiersAInstruire(
+        deposes=list(dossiers.filter(statut=Statut.DEPOSE)),
+        en_instruction=list(dossiers.filter(statut=Statut.EN_INSTRUCTION)),
     )
 
 

@@ -13,8 +13,8 @@ from axes.selectors import signataire_de
 from comptes.models import Role, Utilisateur
 from financement.models import LigneProgrammee
 from financement.selectors import CreditsTendus, credits_presque_consommes, lignes_sans_engagement
-from projets.models import Projet, Statut
-from projets.selectors import dossiers_concernant
+from projets.models import Projet
+from projets.selectors import dossiers_a_instruire_pour
 from socle.notifications import notifier
 
 
@@ -39,11 +39,11 @@ class Recapitulatif:
 
 def recapitulatif_pour(*, organisation_id: int, annee: int) -> Recapitulatif:
     """What waits for an agent of this organisation (its signatory's dossiers and money)."""
-    dossiers = dossiers_concernant(organisation_id=organisation_id)
+    dossiers = dossiers_a_instruire_pour(organisation_id=organisation_id)
     signataire = signataire_de(organisation_id=organisation_id)
     return Recapitulatif(
-        deposes=list(dossiers.filter(statut=Statut.DEPOSE)),
-        en_instruction=list(dossiers.filter(statut=Statut.EN_INSTRUCTION)),
+        deposes=dossiers.deposes,
+        en_instruction=dossiers.en_instruction,
         lignes_sans_engagement=(
             list(lignes_sans_engagement(signataire=signataire)) if signataire else []
         ),
