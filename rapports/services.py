@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from axes.models import Signataire
 from axes.selectors import contrat_courant
 from comptes.models import Utilisateur
+from gouvernance.models import EtatSeance
 from gouvernance.selectors import contexte_proces_verbal, seance_pour
 from projets.selectors import projet_pour
 from rapports.models import (
@@ -128,7 +129,7 @@ def _construire_fiche_projet(travail: Travail) -> tuple[bytes, str]:
 def _valider_proces_verbal(parametres: Parametres, par: Utilisateur) -> Parametres:
     """A closed session the person may see; else 404."""
     seance = seance_pour(utilisateur=par, pk=int(parametres.get("seance") or 0))
-    if seance.etat != "close":
+    if seance.etat != EtatSeance.CLOSE:
         raise DemandeInvalide("Le procès-verbal est établi à la clôture de la séance.")
     return {
         "seance": seance.pk,
