@@ -43,7 +43,8 @@ class NoeudSerializer(serializers.Serializer):
     niveau_libelle = serializers.CharField(source="libelle_niveau", help_text="Libellé du niveau.")
     titre = serializers.CharField(help_text="Titre lisible.")
     titre_imprime = serializers.CharField(help_text="Titre tel qu'imprimé dans le contrat.")
-    parent = serializers.CharField(
+    # DRF's metaclass pops declared fields off the class: this is not `Field.parent`.
+    parent = serializers.CharField(  # type: ignore[assignment]
         source="parent.code", allow_null=True, help_text="Code du nœud parent (null pour un axe)."
     )
     axe = serializers.CharField(
@@ -68,7 +69,7 @@ class BrancheSerializer(serializers.Serializer):
     )
 
     def get_enfants(self, branche) -> list[dict]:
-        return BrancheSerializer(branche.enfants, many=True).data
+        return list(BrancheSerializer(branche.enfants, many=True).data)
 
 
 class ContratApi(APIView):

@@ -109,13 +109,68 @@ class Niveau(models.IntegerChoices):
     SOUS_MESURE = 4, "Sous-mesure"
 
 
-class NoeudQuerySet(models.QuerySet):
+# --- Nesting of the programme tree ------------------------------------------------------------
+# Codes nest: a node covers itself and every node whose code extends its own after a dot
+# (`I.3` covers `I.3`, `I.3.2` and `I.3.2.a`; not `I.30`). This is the only place that spells
+# the rule in Python; the ledger's SQL triggers (financement migrations) spell it for the
+# database. Everything else asks the functions below or the `NoeudQuerySet` methods.
+SEPARATEUR = "."
+
+
+def code_couvre(haut: str, bas: str) -> bool:
+    """True when the node coded `haut` is `bas` or one of its ancestors (same contract)."""
+    return bas == haut or bas.startswith(haut + SEPARATEUR)
+
+
+def codes_couvrants(code: str) -> list[str]:
+    """The code and those of its ancestors, from the axis down (`I.3.2` → I, I.3, I.3.2)."""
+    parties = code.split(SEPARATEUR)
+    return [SEPARATEUR.join(parties[:fin]) for fin in range(1, len(parties) + 1)]
+
+
+def _chemin(prefixe: str, champ: str) -> str:
+    return f"{prefixe}__{champ}" if prefixe else champ
+
+
+def q_sous_code(code: str, *, prefixe: str = "") -> models.Q:
+    """Rows whose node (reached through `prefixe`) is coded `code` or lies below it, whatever
+    the contract (the caller's queryset scopes it)."""
+    champ = _chemin(prefixe, "code")
+    return models.Q(**{champ: code}) | models.Q(**{f"{champ}__startswith": code + SEPARATEUR})
+
+
+def q_sous(noeud: "Noeud", *, prefixe: str = "") -> models.Q:
+    """Rows whose node (reached through `prefixe`, e.g. "mesure") is `noeud` or below it."""
+    return models.Q(**{_chemin(prefixe, "contrat_id"): noeud.contrat_id}) & q_sous_code(
+        noeud.code, prefixe=prefixe
+    )
+
+
+def q_couvrant(noeud: "Noeud", *, prefixe: str = "") -> models.Q:
+    """Rows whose node (reached through `prefixe`) is `noeud` or one of its ancestors."""
+    return models.Q(
+        **{
+            _chemin(prefixe, "contrat_id"): noeud.contrat_id,
+            _chemin(prefixe, "code__in"): codes_couvrants(noeud.code),
+        }
+    )
+
+
+class NoeudQuerySet(models.QuerySet["Noeud"]):
     def numerotes(self) -> "NoeudQuerySet":
         """The numbered headings below the axes (sous-axes, mesures, sous-mesures)."""
         return self.filter(niveau__gt=Niveau.AXE)
 
     def axes(self) -> "NoeudQuerySet":
         return self.filter(niveau=Niveau.AXE)
+
+    def sous(self, noeud: "Noeud") -> "NoeudQuerySet":
+        """The node and every node below it (`I.3` → I.3, I.3.1, I.3.2.a, …)."""
+        return self.filter(q_sous(noeud))
+
+    def couvrant(self, noeud: "Noeud") -> "NoeudQuerySet":
+        """The node and its ancestors, up to its axis (`I.3.2.a` → I, I.3, I.3.2, I.3.2.a)."""
+        return self.filter(q_couvrant(noeud))
 
 
 class Noeud(models.Model):
@@ -165,6 +220,15 @@ class Noeud(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.titre}"
+
+    # The nesting rule, reachable from the model (`Noeud.q_sous(noeud, prefixe="mesure")`).
+    q_sous = staticmethod(q_sous)
+    q_sous_code = staticmethod(q_sous_code)
+    q_couvrant = staticmethod(q_couvrant)
+
+    def couvre(self, autre: "Noeud") -> bool:
+        """True when `autre` is this node or lies below it."""
+        return self.contrat_id == autre.contrat_id and code_couvre(self.code, autre.code)
 
     @property
     def libelle_niveau(self) -> str:

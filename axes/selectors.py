@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.shortcuts import get_object_or_404
 
-from axes.models import Contrat, Noeud
+from axes.models import Contrat, Noeud, Signataire
 
 
 def contrat_courant() -> Contrat:
@@ -43,12 +43,16 @@ def noeud_par_code(*, contrat: Contrat, code: str) -> Noeud:
 
 
 def ascendants(noeud: Noeud) -> list[Noeud]:
-    """From the axis down to the node's parent (at most three rows, read by code)."""
-    codes = []
-    parties = noeud.code.split(".")
-    for fin in range(1, len(parties)):
-        codes.append(".".join(parties[:fin]))
-    par_code = {
-        n.code: n for n in Noeud.objects.filter(contrat_id=noeud.contrat_id, code__in=codes)
-    }
-    return [par_code[c] for c in codes if c in par_code]
+    """From the axis down to the node's parent (at most three rows)."""
+    return list(Noeud.objects.couvrant(noeud).exclude(pk=noeud.pk).order_by("niveau"))
+
+
+def signataire_de(*, organisation_id: int) -> Signataire | None:
+    """The signatory an organisation is (at most one: the nine parties of Article 2)."""
+    return Signataire.objects.filter(organisation_id=organisation_id).first()
+
+
+def nombre_signataires(*, contrat: Contrat | None = None) -> int:
+    """How many parties signed the contract (nine for the CPER Hauts-de-France): an avenant
+    needs the approval of each of them."""
+    return Signataire.objects.filter(contrat=contrat or contrat_courant()).count()

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A business-rule error escaping a page: a French page with its message and the API's status.
+    "socle.middleware.RegleMetierMiddleware",
 ]
 
 ROOT_URLCONF = "cper.urls"
@@ -208,12 +210,12 @@ CELERY_BEAT_SCHEDULE = {
     # Every night: the ledger's running totals recomputed from its rows; gaps are mailed to
     # the administrators.
     "registre-verifier": {
-        "task": "rapports.tasks.registre_verifier_task",
+        "task": "financement.tasks.registre_verifier_task",
         "schedule": crontab(hour=2, minute=30),
     },
     # Every Monday morning: each agent receives what waits for them (nothing if nothing does).
     "recapitulatifs-envoyer": {
-        "task": "rapports.tasks.recapitulatifs_envoyer_task",
+        "task": "tableau_de_bord.tasks.recapitulatifs_envoyer_task",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
 }
@@ -300,6 +302,14 @@ COMPTES_DEMO_AUTORISES = env_bool("COMPTES_DEMO_AUTORISES", DEBUG)
 # sub-axis (l. 1431); 20 % elsewhere is the portal's default, not the contract's.
 PROJETS_TAUX_AUTOFINANCEMENT_MINIMUM = Decimal(
     os.environ.get("PROJETS_TAUX_AUTOFINANCEMENT_MINIMUM", "20")
+)
+
+# Budget years on which credits are opened and commitments recorded (first, last): the contract
+# runs 2021-2027 and its commitments are paid over the following years. The form, the API and
+# the services all ask `financement.regles.annees_budgetaires()`.
+FINANCEMENT_ANNEES_BUDGETAIRES = (
+    int(os.environ.get("FINANCEMENT_PREMIERE_ANNEE_BUDGETAIRE", "2021")),
+    int(os.environ.get("FINANCEMENT_DERNIERE_ANNEE_BUDGETAIRE", "2035")),
 )
 
 # A dossier filed this many days ago and still waiting for instruction shows as late on the

@@ -17,6 +17,7 @@ from financement.models import (
     ModificationEnveloppe,
     ModificationMaquette,
     Paiement,
+    VerificationRegistre,
     VersionEnveloppe,
 )
 
@@ -76,7 +77,7 @@ class CreditsOuvertsAdmin(LectureSeuleAdmin):
 
 class EngagementInline(LectureSeuleInline):
     model = Engagement
-    fields = ["date_acte", "type_acte", "reference", "montant", "montant_paye", "par"]
+    fields = ("date_acte", "type_acte", "reference", "montant", "montant_paye", "par")
     readonly_fields = fields
 
 
@@ -99,7 +100,7 @@ class LigneProgrammeeAdmin(LectureSeuleAdmin):
 
 class PaiementInline(LectureSeuleInline):
     model = Paiement
-    fields = ["date", "type", "montant", "reference", "par"]
+    fields = ("date", "type", "montant", "reference", "par")
     readonly_fields = fields
 
 
@@ -157,3 +158,13 @@ class JournalFinancierAdmin(LectureSeuleAdmin):
     list_select_related = ["signataire", "projet", "par"]
     search_fields = ["projet__reference"]
     date_hierarchy = "le"
+
+
+@admin.register(VerificationRegistre)
+class VerificationRegistreAdmin(admin.ModelAdmin):
+    list_display = ["lancee_le", "resultat", "nombre_ecarts", "controles", "duree"]
+    list_filter = ["resultat"]
+    readonly_fields = [f.name for f in VerificationRegistre._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

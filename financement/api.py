@@ -20,6 +20,7 @@ from financement.models import (
     TypeActe,
     TypePaiement,
 )
+from financement.regles import annees_budgetaires
 from financement.selectors import (
     des_projets_visibles,
     engagement_pour,
@@ -185,7 +186,9 @@ class EngagementEntreeSerializer(serializers.Serializer):
         **MONTANT, min_value=0, help_text="Montant à engager, en euros (chaîne décimale)."
     )
     annee_budgetaire = serializers.IntegerField(
-        min_value=2021, max_value=2035, help_text="Année budgétaire (crédits ouverts)."
+        min_value=annees_budgetaires()[0],
+        max_value=annees_budgetaires()[-1],
+        help_text="Année budgétaire (crédits ouverts).",
     )
 
 

@@ -5,9 +5,12 @@ from dsfr.forms import DsfrBaseForm
 
 from axes.models import Signataire
 from financement.models import TypeActe, TypePaiement
+from financement.regles import annees_budgetaires
 from socle.formulaires import MontantField
 
-ANNEES_BUDGETAIRES = [(a, str(a)) for a in range(2021, 2031)]
+
+def choix_annees_budgetaires() -> list[tuple[int, str]]:
+    return [(a, str(a)) for a in annees_budgetaires()]
 
 
 class DateField(forms.DateField):
@@ -20,7 +23,7 @@ class EngagementForm(DsfrBaseForm):
     reference = forms.CharField(label="Référence de l'acte", max_length=100)
     montant = MontantField(label="Montant engagé (€)")
     annee_budgetaire = forms.TypedChoiceField(
-        label="Année budgétaire", choices=ANNEES_BUDGETAIRES, coerce=int
+        label="Année budgétaire", choices=choix_annees_budgetaires, coerce=int
     )
 
 
@@ -32,7 +35,9 @@ class PaiementForm(DsfrBaseForm):
 
 
 class CreditsForm(DsfrBaseForm):
-    annee = forms.TypedChoiceField(label="Année budgétaire", choices=ANNEES_BUDGETAIRES, coerce=int)
+    annee = forms.TypedChoiceField(
+        label="Année budgétaire", choices=choix_annees_budgetaires, coerce=int
+    )
     montant = MontantField(label="Crédits ouverts pour le CPER (€)")
 
 

@@ -12,14 +12,18 @@ from django.db.models import F, Q
 
 from axes.models import Noeud, Signataire
 from projets.models import LignePlanFinancement, Projet
+from projets.workflow import EN_EXECUTION
 from socle.montants import MONTANT
+
+# A dossier's lines can be committed and paid only while it is programmed or under way.
+STATUTS_EXECUTABLES = EN_EXECUTION
 
 
 def _positif(nom: str, champ: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=Q(**{f"{champ}__gte": 0}), name=nom)
 
 
-class EnveloppeQuerySet(models.QuerySet):
+class EnveloppeQuerySet(models.QuerySet["Enveloppe"]):
     def avec_signataire(self) -> "EnveloppeQuerySet":
         return self.select_related("signataire", "signataire__organisation")
 
@@ -321,6 +325,10 @@ class Avenant(models.Model):
     def __str__(self) -> str:
         return f"Avenant n° {self.numero} – {self.titre}"
 
+    @property
+    def est_en_approbation(self) -> bool:
+        return self.statut == StatutAvenant.EN_APPROBATION
+
 
 class ModificationEnveloppe(models.Model):
     avenant = models.ForeignKey(Avenant, on_delete=models.CASCADE, related_name="modifications")
@@ -416,3 +424,39 @@ class JournalFinancier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} {self.montant} €"
+
+
+class ResultatVerification(models.TextChoices):
+    CONFORME = "conforme", "registre cohérent"
+    ECARTS = "ecarts", "écarts détectés"
+
+
+class VerificationRegistre(models.Model):
+    """One run of the ledger check (`financement.verification`): the stored running totals
+    recomputed from the rows.
+
+    The triggers keep the totals; this run proves they still agree with the rows, and keeps
+    the list of gaps it found (craft R1: the nightly invariant).
+    """
+
+    lancee_le = models.DateTimeField("lancée le", auto_now_add=True)
+    duree = models.DecimalField("durée (s)", max_digits=8, decimal_places=3, default=0)
+    resultat = models.CharField("résultat", max_length=20, choices=ResultatVerification.choices)
+    nombre_ecarts = models.PositiveIntegerField("nombre d'écarts", default=0)
+    ecarts = models.JSONField("écarts", default=list, blank=True)
+    controles = models.PositiveIntegerField("totaux contrôlés", default=0)
+
+    class Meta:
+        verbose_name = "vérification du registre"
+        verbose_name_plural = "vérifications du registre"
+        ordering = ["-lancee_le", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(resultat="conforme") & models.Q(nombre_ecarts=0))
+                | (models.Q(resultat="ecarts") & models.Q(nombre_ecarts__gt=0)),
+                name="verification_resultat_coherent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Vérification du {self.lancee_le:%d/%m/%Y %H:%M} : {self.get_resultat_display()}"

@@ -3,25 +3,33 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet, Sum
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 
 from axes.models import Contrat, Departement, Noeud, Signataire
+from comptes.models import Utilisateur
 from financement.models import (
+    STATUTS_EXECUTABLES,
+    Avenant,
+    CreditsOuverts,
     Engagement,
     Enveloppe,
     LigneProgrammee,
     Paiement,
+    StatutAvenant,
     VersionEnveloppe,
 )
 from projets.models import Projet
 from projets.permissions import voit_tous_les_projets
-from socle.graphiques import Serie, barres_horizontales
+from socle.graphiques import Graphique, Serie, barres_horizontales
 from socle.montants import format_taux, taux
 
 ZERO = Decimal("0.00")
+M = TypeVar("M", bound=Model)
 
 
 @dataclass
@@ -95,7 +103,7 @@ def execution_par_signataire(*, contrat: Contrat) -> tuple[list[Execution], Exec
     ]
     total = Execution(
         libelle="Total",
-        enveloppe=sum((ligne.enveloppe for ligne in lignes), ZERO),
+        enveloppe=sum((ligne.enveloppe or ZERO for ligne in lignes), ZERO),
         programme=sum((ligne.programme for ligne in lignes), ZERO),
         engage=sum((ligne.engage for ligne in lignes), ZERO),
         paye=sum((ligne.paye for ligne in lignes), ZERO),
@@ -103,10 +111,12 @@ def execution_par_signataire(*, contrat: Contrat) -> tuple[list[Execution], Exec
     return lignes, total
 
 
-def _sommes(queryset, *cles):
+def _sommes(
+    queryset: QuerySet[LigneProgrammee], *cles: str
+) -> QuerySet[LigneProgrammee, dict[str, Any]]:
     # `order_by()`: the model's default ordering would otherwise join the dossier and the
     # signatory into the aggregate for nothing.
-    return (
+    sommes: QuerySet[LigneProgrammee, dict[str, Any]] = (
         queryset.order_by()
         .values(*cles)
         .annotate(
@@ -115,6 +125,7 @@ def _sommes(queryset, *cles):
             paye=Sum("montant_paye"),
         )
     )
+    return sommes
 
 
 def execution_par_axe(*, contrat: Contrat, signataire: Signataire | None = None) -> list[Execution]:
@@ -161,10 +172,16 @@ def execution_par_departement(*, contrat: Contrat) -> list[Execution]:
     ]
 
 
+# The Canal Seine-Nord Europe sub-axis of the contract, on which État and Région aim at parity
+# "de façon globale sur l'ensemble des projets ou actions issus de ce sous-axe" (l. 1426-1427).
+CODE_NOEUD_CSNE = "II.6"
+
+
 @dataclass
 class PariteCsne:
     etat: Decimal
     region: Decimal
+    code: str = CODE_NOEUD_CSNE
 
     @property
     def total(self) -> Decimal:
@@ -180,13 +197,14 @@ class PariteCsne:
 
 
 def parite_csne(*, contrat: Contrat) -> PariteCsne:
-    """État and Région programmed on the Canal Seine-Nord Europe sub-axis (II.6): the contract
-    aims at parity over the whole sub-axis (l. 1426-1427), it is not a per-project rule."""
+    """État and Région programmed on the Canal Seine-Nord Europe sub-axis (`CODE_NOEUD_CSNE`)
+    and below: the contract aims at parity over the whole sub-axis (l. 1426-1427), it is not a
+    per-project rule."""
     sommes = dict(
         LigneProgrammee.objects.filter(
             noeud__contrat=contrat, signataire__code__in=["etat", "region"]
         )
-        .filter(Q(noeud__code="II.6") | Q(noeud__code__startswith="II.6."))
+        .filter(Noeud.q_sous_code(CODE_NOEUD_CSNE, prefixe="noeud"))
         .order_by()
         .values_list("signataire__code")
         .annotate(total=Sum("montant_programme"))
@@ -194,7 +212,7 @@ def parite_csne(*, contrat: Contrat) -> PariteCsne:
     return PariteCsne(etat=sommes.get("etat") or ZERO, region=sommes.get("region") or ZERO)
 
 
-def execution_par_annee(*, signataire: Signataire) -> list[dict]:
+def execution_par_annee(*, signataire: Signataire) -> list[dict[str, Any]]:
     """Committed per budget year (against opened credits) and paid per calendar year."""
     engage = dict(
         Engagement.objects.filter(signataire=signataire)
@@ -233,7 +251,9 @@ def lignes_du_signataire(*, signataire: Signataire) -> QuerySet[LigneProgrammee]
     )
 
 
-def des_projets_visibles(queryset: QuerySet, *, utilisateur, chemin: str = "projet") -> QuerySet:
+def des_projets_visibles(
+    queryset: QuerySet[M], *, utilisateur: Utilisateur | AnonymousUser, chemin: str = "projet"
+) -> QuerySet[M]:
     """Rows whose dossier (`chemin`) the person may see. Someone who sees every dossier gets no
     filter, rather than an `IN (SELECT id FROM projets)` that each count and page would run."""
     if utilisateur.is_authenticated and voit_tous_les_projets(utilisateur):
@@ -241,18 +261,18 @@ def des_projets_visibles(queryset: QuerySet, *, utilisateur, chemin: str = "proj
     return queryset.filter(**{f"{chemin}__in": Projet.objects.visibles_par(utilisateur)})
 
 
-def lignes_visibles(*, utilisateur) -> QuerySet[LigneProgrammee]:
+def lignes_visibles(*, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[LigneProgrammee]:
     """Programmed lines of the dossiers the person may see."""
     return des_projets_visibles(
         LigneProgrammee.objects.all(), utilisateur=utilisateur
     ).select_related("projet", "signataire", "noeud")
 
 
-def ligne_pour(*, utilisateur, pk: int) -> LigneProgrammee:
+def ligne_pour(*, utilisateur: Utilisateur | AnonymousUser, pk: int) -> LigneProgrammee:
     return get_object_or_404(lignes_visibles(utilisateur=utilisateur), pk=pk)
 
 
-def engagement_pour(*, utilisateur, pk: int) -> Engagement:
+def engagement_pour(*, utilisateur: Utilisateur | AnonymousUser, pk: int) -> Engagement:
     return get_object_or_404(
         des_projets_visibles(
             Engagement.objects.all(), utilisateur=utilisateur, chemin="ligne__projet"
@@ -282,7 +302,7 @@ SERIES_EXECUTION = [
 ]
 
 
-def graphique_execution(lignes: list[Execution], titre: str):
+def graphique_execution(lignes: list[Execution], titre: str) -> Graphique:
     """Envelope, programmé, engagé and payé of each line, as one bar chart."""
     return barres_horizontales(
         [
@@ -296,7 +316,7 @@ def graphique_execution(lignes: list[Execution], titre: str):
     )
 
 
-def graphique_taux(lignes: list[Execution], titre: str):
+def graphique_taux(lignes: list[Execution], titre: str) -> Graphique:
     """Programmé, engagé and payé as a share of each envelope: comparable across signatories
     whatever the size of their envelope."""
     return barres_horizontales(
@@ -309,4 +329,61 @@ def graphique_taux(lignes: list[Execution], titre: str):
         description="Pour chaque signataire : part de son enveloppe programmée, engagée et payée, "
         "en pourcentage. Les montants figurent dans le tableau qui suit.",
         formater=format_taux,
+    )
+
+
+# --- What waits for a signatory's agents (the dashboard and the weekly e-mail) -------------
+SEUIL_CREDITS = Decimal("0.90")
+
+
+def lignes_sans_engagement(*, signataire: Signataire) -> QuerySet[LigneProgrammee]:
+    """The signatory's programmed lines with nothing committed yet, on dossiers that can be
+    committed (programmé or en cours), oldest programming first. The dashboard and the weekly
+    e-mail list exactly these lines."""
+    return (
+        LigneProgrammee.objects.filter(
+            signataire=signataire,
+            montant_engage=0,
+            montant_programme__gt=0,
+            projet__statut__in=STATUTS_EXECUTABLES,
+        )
+        .select_related("projet", "signataire")
+        .order_by("programme_le", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CreditsTendus:
+    signataire: str
+    ouvert: Decimal
+    engage: Decimal
+    reste: Decimal
+    taux: Decimal
+
+
+def credits_presque_consommes(*, signataire: Signataire, annee: int) -> list[CreditsTendus]:
+    """The signatory's credits of the year committed beyond `SEUIL_CREDITS` (90 %)."""
+    return [
+        CreditsTendus(
+            signataire=c.signataire.nom,
+            ouvert=c.montant,
+            engage=c.montant_engage,
+            reste=c.montant - c.montant_engage,
+            taux=taux(c.montant_engage, c.montant),
+        )
+        for c in CreditsOuverts.objects.filter(
+            signataire=signataire, annee=annee, montant__gt=0
+        ).select_related("signataire")
+        if c.montant_engage > c.montant * SEUIL_CREDITS
+    ]
+
+
+def enveloppe_du_signataire(*, signataire: Signataire) -> Enveloppe:
+    return Enveloppe.objects.select_related("signataire").get(signataire=signataire)
+
+
+def avenants_en_approbation() -> list[Avenant]:
+    """Avenants waiting for the signatories' approvals, with the approvals already given."""
+    return list(
+        Avenant.objects.filter(statut=StatutAvenant.EN_APPROBATION).prefetch_related("approbations")
     )

@@ -18,6 +18,7 @@ from django.db.models import Q, Sum
 from axes.models import Noeud, Signataire
 from comptes.models import Utilisateur
 from financement.models import (
+    STATUTS_EXECUTABLES,
     ApprobationAvenant,
     Avenant,
     CreditsOuverts,
@@ -33,13 +34,12 @@ from financement.models import (
     VersionEnveloppe,
 )
 from financement.permissions import peut_approuver_pour, peut_executer, peut_preparer_avenant
-from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
+from financement.regles import verifier_annee_budgetaire
+from projets.models import LignePlanFinancement, NatureFinancement, Projet
 from projets.services import projet_transitionner
 from projets.workflow import Action, MandatComite
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.montants import format_euros
-
-STATUTS_EXECUTABLES = frozenset({Statut.PROGRAMME, Statut.EN_COURS})
 
 
 class EnveloppeInsuffisante(RegleMetierError):
@@ -67,9 +67,7 @@ def _journal(
 
 def _noeuds_couvrants(noeud: Noeud) -> Q:
     """The node and its ancestors (codes nest: I.3 covers I.3.2.a)."""
-    parties = noeud.code.split(".")
-    codes = [".".join(parties[:fin]) for fin in range(1, len(parties) + 1)]
-    return Q(noeud__contrat_id=noeud.contrat_id, noeud__code__in=codes)
+    return Noeud.q_couvrant(noeud, prefixe="noeud")
 
 
 # --- Programmation ---------------------------------------------------------------------------
@@ -315,6 +313,7 @@ def engagement_enregistrer(
         .get(pk=ligne.pk)
     )
     _verifier_executant(par, ligne.signataire)
+    verifier_annee_budgetaire(annee_budgetaire, champ="annee_budgetaire")
     if ligne.projet.statut not in STATUTS_EXECUTABLES:
         raise EtatIncompatible(
             f"Le projet est « {ligne.projet.get_statut_display()} » : "
@@ -441,6 +440,7 @@ def credits_ouvrir(
 ) -> CreditsOuverts:
     """Record (or correct) the credits a signatory opened for a budget year."""
     _verifier_executant(par, signataire)
+    verifier_annee_budgetaire(annee, champ="annee")
     credits = (
         CreditsOuverts.objects.select_for_update()
         .filter(signataire=signataire, annee=annee)
@@ -480,16 +480,11 @@ def credits_ouvrir(
 
 
 # --- Maquette ------------------------------------------------------------------------------
-@transaction.atomic
-def maquette_importer(*, lignes: list[tuple[str, str, Decimal]], par) -> int:
-    """Create or update maquette lines from (signataire, nœud, montant) rows; all or none.
-
-    A line cannot go below what is already programmed on it, and a signatory's lines on the
-    six axes cannot add up to more than its envelope."""
-    if not peut_preparer_avenant(par):
-        raise ActionNonAutorisee("Seul le secrétariat du CPER importe la maquette financière.")
-    signataires = {s.code: s for s in Signataire.objects.all()}
-    noeuds = {n.code: n for n in Noeud.objects.all()}
+def _maquette_erreurs_de_saisie(
+    lignes: list[tuple[str, str, Decimal]],
+    signataires: dict[str, Signataire],
+    noeuds: dict[str, Noeud],
+) -> list[str]:
     erreurs = []
     for rang, (code_signataire, code_noeud, montant) in enumerate(lignes, start=1):
         if code_signataire not in signataires:
@@ -498,42 +493,43 @@ def maquette_importer(*, lignes: list[tuple[str, str, Decimal]], par) -> int:
             erreurs.append(f"Ligne {rang} : nœud du programme inconnu « {code_noeud} ».")
         if montant is None or montant < 0:
             erreurs.append(f"Ligne {rang} : montant invalide.")
-    if erreurs:
-        raise RegleMetierError(erreurs={"fichier": erreurs})
-    for rang, (code_signataire, code_noeud, montant) in enumerate(lignes, start=1):
-        noeud = noeuds[code_noeud]
-        ligne = (
-            MaquetteLigne.objects.select_for_update()
-            .filter(signataire=signataires[code_signataire], noeud=noeud)
-            .first()
+    return erreurs
+
+
+def _maquette_ecrire_ligne(
+    *, rang: int, signataire: Signataire, noeud: Noeud, montant: Decimal
+) -> str | None:
+    """Create or update one maquette line; the error message if it would go below what is
+    already programmed on the node and below it."""
+    ligne = (
+        MaquetteLigne.objects.select_for_update().filter(signataire=signataire, noeud=noeud).first()
+    )
+    if ligne is None:
+        # What the signatory already programmed on the node and below counts from the start.
+        deja = LigneProgrammee.objects.filter(
+            Noeud.q_sous(noeud, prefixe="noeud"), signataire=signataire
+        ).aggregate(total=Sum("montant_programme"))["total"] or Decimal("0.00")
+        if montant < deja:
+            return (
+                f"Ligne {rang} : {format_euros(deja)} sont déjà programmés sur {noeud.code} "
+                f"par {signataire.code}."
+            )
+        ligne = MaquetteLigne.objects.create(
+            signataire=signataire, noeud=noeud, montant=montant, montant_programme=deja
         )
-        if ligne is None:
-            # What the signatory already programmed on the node and below counts from the start.
-            deja = LigneProgrammee.objects.filter(
-                Q(noeud=noeud) | Q(noeud__code__startswith=noeud.code + "."),
-                signataire=signataires[code_signataire],
-                noeud__contrat_id=noeud.contrat_id,
-            ).aggregate(total=Sum("montant_programme"))["total"] or Decimal("0.00")
-            if montant < deja:
-                erreurs.append(
-                    f"Ligne {rang} : {format_euros(deja)} sont déjà programmés sur {code_noeud} "
-                    f"par {code_signataire}."
-                )
-                continue
-            ligne = MaquetteLigne.objects.create(
-                signataire=signataires[code_signataire],
-                noeud=noeud,
-                montant=montant,
-                montant_programme=deja,
-            )
-        if montant < ligne.montant_programme:
-            erreurs.append(
-                f"Ligne {rang} : {format_euros(ligne.montant_programme)} sont déjà programmés "
-                f"sur {code_noeud} par {code_signataire}."
-            )
-            continue
-        ligne.montant = montant
-        ligne.save(update_fields=["montant"])
+    if montant < ligne.montant_programme:
+        return (
+            f"Ligne {rang} : {format_euros(ligne.montant_programme)} sont déjà programmés "
+            f"sur {noeud.code} par {signataire.code}."
+        )
+    ligne.montant = montant
+    ligne.save(update_fields=["montant"])
+    return None
+
+
+def _maquette_erreurs_d_enveloppe(signataires: dict[str, Signataire]) -> list[str]:
+    """A signatory's lines on the six axes cannot add up to more than its envelope."""
+    erreurs = []
     for signataire in signataires.values():
         total_axes = sum(
             MaquetteLigne.objects.filter(signataire=signataire, noeud__niveau=1).values_list(
@@ -546,6 +542,32 @@ def maquette_importer(*, lignes: list[tuple[str, str, Decimal]], par) -> int:
                 f"La maquette de {signataire} par axe totalise {format_euros(total_axes)}, plus "
                 f"que son enveloppe de {format_euros(signataire.enveloppe.montant)}."
             )
+    return erreurs
+
+
+@transaction.atomic
+def maquette_importer(*, lignes: list[tuple[str, str, Decimal]], par: Utilisateur) -> int:
+    """Create or update maquette lines from (signataire, nœud, montant) rows; all or none.
+
+    A line cannot go below what is already programmed on it, and a signatory's lines on the
+    six axes cannot add up to more than its envelope."""
+    if not peut_preparer_avenant(par):
+        raise ActionNonAutorisee("Seul le secrétariat du CPER importe la maquette financière.")
+    signataires = {s.code: s for s in Signataire.objects.all()}
+    noeuds = {n.code: n for n in Noeud.objects.all()}
+    erreurs = _maquette_erreurs_de_saisie(lignes, signataires, noeuds)
+    if erreurs:
+        raise RegleMetierError(erreurs={"fichier": erreurs})
+    for rang, (code_signataire, code_noeud, montant) in enumerate(lignes, start=1):
+        erreur = _maquette_ecrire_ligne(
+            rang=rang,
+            signataire=signataires[code_signataire],
+            noeud=noeuds[code_noeud],
+            montant=montant,
+        )
+        if erreur:
+            erreurs.append(erreur)
+    erreurs += _maquette_erreurs_d_enveloppe(signataires)
     if erreurs:
         raise RegleMetierError(erreurs={"fichier": erreurs})
     _journal(TypeMouvement.MAQUETTE, par=par, montant=Decimal(0), lignes=len(lignes))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from axes.models import Signataire
-from axes.selectors import contrat_courant
+from axes.selectors import contrat_courant, nombre_signataires
 from financement.donnees_ouvertes import COLONNES_PROJETS_PROGRAMMES, COLONNES_SCDL
 from financement.forms import (
     ApprobationForm,
@@ -23,7 +23,7 @@ from financement.forms import (
     MaquetteForm,
     PaiementForm,
 )
-from financement.models import Avenant, JournalFinancier, MaquetteLigne, StatutAvenant
+from financement.models import Avenant, JournalFinancier, MaquetteLigne
 from financement.permissions import peut_approuver_pour, peut_executer, peut_preparer_avenant
 from financement.selectors import (
     engagement_pour,
@@ -252,6 +252,7 @@ def avenants(request):
                 Avenant.objects.select_related("initie_par").prefetch_related("approbations")
             ),
             "peut_preparer": peut_preparer_avenant(request.user),
+            "nombre_signataires": nombre_signataires(),
         },
     )
 
@@ -310,10 +311,9 @@ def avenant(request, numero):
             "modifications": list(av.modifications.select_related("signataire__enveloppe")),
             "approbations": list(av.approbations.select_related("signataire", "par")),
             "manquants": list(Signataire.objects.exclude(pk__in=approuves).order_by("ordre")),
-            "form": form
-            if approuvables.exists() and av.statut == StatutAvenant.EN_APPROBATION
-            else None,
+            "form": form if approuvables.exists() and av.est_en_approbation else None,
             "peut_preparer": peut_preparer_avenant(request.user),
+            "nombre_signataires": nombre_signataires(),
         },
     )
 
@@ -470,5 +470,11 @@ def projet_action(request, reference, action):
     return render(
         request,
         "projets/transition.html",
-        {"projet": projet, "action": action, "libelle": Action(action).label, "form": form},
+        {
+            "projet": projet,
+            "action": action,
+            "libelle": Action(action).label,
+            "motif_obligatoire": TRANSITIONS[action].commentaire_obligatoire,
+            "form": form,
+        },
     )

@@ -1,20 +1,23 @@
 """Reads of governance: committees, sessions, tallies, minutes and grid results."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from axes.models import Noeud
 from comptes.models import Utilisateur
 from gouvernance.models import (
+    ROLES_VOTANTS,
     ChoixVote,
     Comite,
     Critere,
+    EtatSeance,
     Evaluation,
     GrilleAnalyse,
     Membre,
@@ -87,9 +90,7 @@ def projets_couverts(*, comite: Comite) -> Q:
     """A committee covers each of its nodes and everything below (`V.2` ⊃ `V.2.1.a`)."""
     condition = Q(pk__in=[])
     for noeud in comite.mesures.all():
-        condition |= Q(mesure=noeud) | Q(
-            mesure__contrat_id=noeud.contrat_id, mesure__code__startswith=noeud.code + "."
-        )
+        condition |= Noeud.q_sous(noeud, prefixe="mesure")
     return condition
 
 
@@ -277,3 +278,43 @@ def contexte_proces_verbal(*, seance: Seance) -> dict[str, Any]:
         "membres": [(m, presences.get(m.pk)) for m in membres_de_seance(seance=seance)],
         "points": [(p, votes.get(p.pk, [])) for p in points],
     }
+
+
+# --- What waits for a committee member or the secretariat (the dashboard) -------------------
+def seances_a_venir_du_membre(*, utilisateur: Utilisateur) -> QuerySet[Seance]:
+    """Planned or open sessions of the committees where the person holds a mandate today."""
+    aujourd_hui = timezone.localdate()
+    mandats = Membre.objects.filter(utilisateur=utilisateur, debut__lte=aujourd_hui).exclude(
+        fin__lt=aujourd_hui
+    )
+    return (
+        Seance.objects.filter(
+            comite__in=mandats.values("comite"),
+            etat__in=[EtatSeance.PLANIFIEE, EtatSeance.OUVERTE],
+        )
+        .select_related("comite")
+        .order_by("date")
+    )
+
+
+def votes_dus(*, utilisateur: Utilisateur) -> QuerySet[PointOrdreDuJour]:
+    """Points of open sessions where the person holds a voting mandate today and has not voted."""
+    aujourd_hui = timezone.localdate()
+    votants = Membre.objects.filter(
+        utilisateur=utilisateur, debut__lte=aujourd_hui, role__in=ROLES_VOTANTS
+    ).exclude(fin__lt=aujourd_hui)
+    return (
+        PointOrdreDuJour.objects.filter(
+            seance__etat=EtatSeance.OUVERTE, seance__comite__in=votants.values("comite")
+        )
+        .exclude(Exists(Vote.objects.filter(point=OuterRef("pk"), membre__utilisateur=utilisateur)))
+        .select_related("seance__comite", "projet")
+        .order_by("seance__date", "ordre")
+    )
+
+
+def seances_en_retard(*, maintenant: datetime) -> QuerySet[Seance]:
+    """Sessions whose date has passed but that are still planned or open."""
+    return Seance.objects.filter(
+        date__lt=maintenant, etat__in=[EtatSeance.PLANIFIEE, EtatSeance.OUVERTE]
+    ).select_related("comite")

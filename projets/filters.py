@@ -120,7 +120,7 @@ class ProjetFilter(filters.FilterSet):
         return queryset
 
     def filtrer_mesure(self, queryset, nom, valeur):
-        return queryset.filter(Q(mesure__code=valeur) | Q(mesure__code__startswith=valeur + "."))
+        return queryset.filter(Noeud.q_sous_code(valeur, prefixe="mesure"))
 
     @extend_schema_field(OpenApiTypes.STR)
     def filtrer_departement(self, queryset, nom, valeur):

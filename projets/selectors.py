@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -8,15 +10,15 @@ from django.shortcuts import get_object_or_404
 
 from axes.models import Contrat, Noeud
 from comptes.models import Utilisateur
-from projets.models import LignePlanFinancement, Projet, Statut
+from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
+from projets.workflow import A_INSTRUIRE, EN_EXECUTION
 from socle.montants import format_euros
 
 
 def projets_du_noeud(*, noeud: Noeud) -> QuerySet[Projet]:
     """Projects attached to a node or to any node below it (codes nest: `I.3` ⊃ `I.3.2.a`)."""
     return (
-        Projet.objects.filter(mesure__contrat_id=noeud.contrat_id)
-        .filter(Q(mesure=noeud) | Q(mesure__code__startswith=noeud.code + "."))
+        Projet.objects.filter(Noeud.q_sous(noeud, prefixe="mesure"))
         .select_related("mesure", "maitre_ouvrage")
         .order_by("mesure__position", "reference")
     )
@@ -128,3 +130,67 @@ def operations_inscrites_par_departement(*, contrat: Contrat) -> dict[str, Decim
         .order_by()
     )
     return {ligne["departements__code_insee"]: Decimal(ligne["nombre"]) for ligne in lignes}
+
+
+# --- What waits for each role (the dashboard, the weekly e-mail) ---------------------------
+
+
+def projets_a_instruire() -> QuerySet[Projet]:
+    """Dossiers deposited or under instruction, the oldest deposit first."""
+    return (
+        Projet.objects.filter(statut__in=A_INSTRUIRE)
+        .select_related("mesure", "maitre_ouvrage")
+        .order_by("depose_le")
+    )
+
+
+def dossiers_concernant(*, organisation_id: int) -> QuerySet[Projet]:
+    """Dossiers with a CPER line of the organisation's signatory, or with no CPER line at all
+    (those concern every signatory until their plan names one)."""
+    avec_ligne_cper = Projet.objects.filter(lignes_financement__nature=NatureFinancement.CPER)
+    return (
+        Projet.objects.filter(
+            Q(
+                lignes_financement__nature=NatureFinancement.CPER,
+                lignes_financement__signataire__organisation_id=organisation_id,
+            )
+            | ~Q(pk__in=avec_ligne_cper.values("pk"))
+        )
+        .distinct()
+        .order_by("depose_le", "reference")
+    )
+
+
+@dataclass(frozen=True)
+class DossiersAInstruire:
+    deposes: list[Projet]
+    en_instruction: list[Projet]
+
+
+def dossiers_a_instruire_pour(*, organisation_id: int) -> DossiersAInstruire:
+    """What the organisation's agents have to instruct: dossiers concerning it (see
+    `dossiers_concernant`) that are filed, and those under instruction."""
+    dossiers = dossiers_concernant(organisation_id=organisation_id)
+    return DossiersAInstruire(
+        deposes=list(dossiers.filter(statut=Statut.DEPOSE)),
+        en_instruction=list(dossiers.filter(statut=Statut.EN_INSTRUCTION)),
+    )
+
+
+def depots_en_attente(*, avant: datetime) -> QuerySet[Projet]:
+    """Dossiers « déposé » since before `avant`, nobody having started their instruction."""
+    return (
+        Projet.objects.filter(statut=Statut.DEPOSE, depose_le__lt=avant)
+        .select_related("maitre_ouvrage")
+        .order_by("depose_le")
+    )
+
+
+def fins_depassees(*, le: date) -> QuerySet[Projet]:
+    """Dossiers still in execution whose planned end date is before `le`."""
+    return Projet.objects.filter(date_fin__lt=le, statut__in=EN_EXECUTION).order_by("date_fin")
+
+
+def projets_recents_de(*, utilisateur: Utilisateur) -> QuerySet[Projet]:
+    """The dossiers the person may see, the last modified first."""
+    return Projet.objects.visibles_par(utilisateur).select_related("mesure").order_by("-modifie_le")

@@ -316,22 +316,20 @@ def taux_autofinancement_minimum(projet: Projet) -> tuple[Decimal, str]:
 
     The nearest parameter on the measure or an ancestor applies, else the portal's default.
     """
-    codes = []
-    parties = projet.mesure.code.split(".")
-    for fin in range(len(parties), 0, -1):
-        codes.append(".".join(parties[:fin]))
-    parametres = {
-        p.noeud.code: p
-        for p in ParametreMesure.objects.filter(
-            noeud__contrat_id=projet.mesure.contrat_id, noeud__code__in=codes
-        ).select_related("noeud")
-    }
-    for code in codes:
-        if code in parametres:
-            parametre = parametres[code]
-            if parametre.organisations_exemptees.filter(pk=projet.maitre_ouvrage_id).exists():
-                return Decimal(0), f"maître d'ouvrage dispensé ({code})"
-            return parametre.taux_autofinancement_minimum, f"paramètre de la mesure {code}"
+    parametre = (
+        ParametreMesure.objects.filter(Noeud.q_couvrant(projet.mesure, prefixe="noeud"))
+        .select_related("noeud")
+        .order_by("-noeud__niveau")
+        .first()
+    )
+    if parametre is not None:
+        code = parametre.noeud.code
+        exempte = projet.maitre_ouvrage_id is not None and (
+            parametre.organisations_exemptees.filter(pk=projet.maitre_ouvrage_id).exists()
+        )
+        if exempte:
+            return Decimal(0), f"maître d'ouvrage dispensé ({code})"
+        return parametre.taux_autofinancement_minimum, f"paramètre de la mesure {code}"
     return Decimal(settings.PROJETS_TAUX_AUTOFINANCEMENT_MINIMUM), "valeur par défaut du portail"
 
 

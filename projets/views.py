@@ -27,7 +27,7 @@ from projets.services import (
     projet_transitionner,
     taux_autofinancement_minimum,
 )
-from projets.workflow import Action
+from projets.workflow import AVEC_SUIVI_FINANCIER, TRANSITIONS, Action
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 
 TAILLE_PAGE = 50
@@ -76,7 +76,11 @@ def detail(request, reference):
             "transitions": list(projet.transitions.select_related("par")),
             "documents": list(projet.documents.select_related("depose_par")),
             "historique": historique_projet(projet=projet),
-            "actions": [(a, Action(a).label) for a in actions_possibles(projet, request.user)],
+            "actions": [
+                (a, Action(a).label, TRANSITIONS[a].commentaire_obligatoire)
+                for a in actions_possibles(projet, request.user)
+            ],
+            "a_un_suivi_financier": projet.statut in AVEC_SUIVI_FINANCIER,
             "peut_modifier": peut_modifier_projet(request.user, projet),
             "peut_joindre": peut_deposer_document(request.user, projet),
             "form_document": DocumentForm(),

@@ -113,3 +113,10 @@ MODIFIABLE_PAR_INSTRUCTEUR = frozenset(
 )
 # A porteur may abandon its own dossier only before instruction starts.
 ABANDON_PAR_PORTEUR = frozenset({Statut.BROUILLON, Statut.DEPOSE, Statut.INCOMPLET})
+
+# States of the money: a dossier's lines are committed and paid while it is programmed or under
+# way; its financial follow-up stays readable once it is closed (soldé).
+EN_EXECUTION = frozenset({Statut.PROGRAMME, Statut.EN_COURS})
+AVEC_SUIVI_FINANCIER = EN_EXECUTION | {Statut.SOLDE}
+# Dossiers the signatories' services have to instruct.
+A_INSTRUIRE = frozenset({Statut.DEPOSE, Statut.EN_INSTRUCTION})

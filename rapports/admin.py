@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from rapports.models import Travail, VerificationRegistre
+from rapports.models import Travail
 
 
 @admin.register(Travail)
@@ -9,16 +9,6 @@ class TravailAdmin(admin.ModelAdmin):
     list_filter = ["etat", "type"]
     search_fields = ["demandeur__username"]
     readonly_fields = [f.name for f in Travail._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(VerificationRegistre)
-class VerificationRegistreAdmin(admin.ModelAdmin):
-    list_display = ["lancee_le", "resultat", "nombre_ecarts", "controles", "duree"]
-    list_filter = ["resultat"]
-    readonly_fields = [f.name for f in VerificationRegistre._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -6,4 +6,7 @@ class RapportsConfig(AppConfig):
     verbose_name = "Rapports"
 
     def ready(self):
-        from rapports import receivers  # noqa: F401 - e-mails on the dossiers' lifecycle
+        from rapports import (
+            receivers,  # noqa: F401 - e-mails on the dossiers' lifecycle
+            tasks,  # noqa: F401 - registers the build task the services send
+        )

@@ -1,10 +1,13 @@
 """Documents produced in the background (bilans) and the jobs that build them.
 
-`rapports` is the top layer of the portal: it reads every other app and no app reads it.
+`rapports` reads the apps below it; only the top floor (`tableau_de_bord`) reads it.
 """
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
+
+from comptes.models import Utilisateur
 
 
 class TypeTravail(models.TextChoices):
@@ -24,8 +27,8 @@ class EtatTravail(models.TextChoices):
 ETATS_TERMINES = (EtatTravail.PRET, EtatTravail.ECHEC)
 
 
-class TravailQuerySet(models.QuerySet):
-    def visibles_par(self, utilisateur) -> "TravailQuerySet":
+class TravailQuerySet(models.QuerySet["Travail"]):
+    def visibles_par(self, utilisateur: Utilisateur | AnonymousUser) -> "TravailQuerySet":
         """A job is seen by whoever asked for it, and by the CPER secretariat (administrators)."""
         if not utilisateur.is_authenticated:
             return self.none()
@@ -87,37 +90,14 @@ class Travail(models.Model):
     def est_termine(self) -> bool:
         return self.etat in ETATS_TERMINES
 
+    @property
+    def est_pret(self) -> bool:
+        return self.etat == EtatTravail.PRET
 
-class ResultatVerification(models.TextChoices):
-    CONFORME = "conforme", "registre cohérent"
-    ECARTS = "ecarts", "écarts détectés"
+    @property
+    def est_en_echec(self) -> bool:
+        return self.etat == EtatTravail.ECHEC
 
-
-class VerificationRegistre(models.Model):
-    """One run of the ledger check: the stored running totals recomputed from the rows.
-
-    The triggers keep the totals; this run proves they still agree with the rows, and keeps
-    the list of gaps it found (craft R1: the nightly invariant).
-    """
-
-    lancee_le = models.DateTimeField("lancée le", auto_now_add=True)
-    duree = models.DecimalField("durée (s)", max_digits=8, decimal_places=3, default=0)
-    resultat = models.CharField("résultat", max_length=20, choices=ResultatVerification.choices)
-    nombre_ecarts = models.PositiveIntegerField("nombre d'écarts", default=0)
-    ecarts = models.JSONField("écarts", default=list, blank=True)
-    controles = models.PositiveIntegerField("totaux contrôlés", default=0)
-
-    class Meta:
-        verbose_name = "vérification du registre"
-        verbose_name_plural = "vérifications du registre"
-        ordering = ["-lancee_le", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(models.Q(resultat="conforme") & models.Q(nombre_ecarts=0))
-                | (models.Q(resultat="ecarts") & models.Q(nombre_ecarts__gt=0)),
-                name="verification_resultat_coherent",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Vérification du {self.lancee_le:%d/%m/%Y %H:%M} : {self.get_resultat_display()}"
+    @property
+    def est_en_cours(self) -> bool:
+        return self.etat == EtatTravail.EN_COURS

@@ -15,6 +15,7 @@ cancels the transition.
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -28,10 +29,35 @@ from socle.notifications import notifier
 
 logger = logging.getLogger(__name__)
 
-SUJETS = {
-    Statut.DEPOSE: "Dossier déposé à instruire",
-    Statut.INCOMPLET: "Votre dossier est incomplet",
-    Statut.INSCRIT_ORDRE_DU_JOUR: "Votre dossier est inscrit à l'ordre du jour d'un comité",
+CPER = "CPER Hauts-de-France 2021-2027"
+
+
+@dataclass(frozen=True)
+class Courrier:
+    """What the e-mail of a transition says, by the state the dossier reaches (the template
+    prints it and names no state)."""
+
+    sujet: str
+    introduction: str
+    libelle_commentaire: str = "Motif"
+    suite: str = ""
+
+
+COURRIERS: dict[str, Courrier] = {
+    Statut.DEPOSE: Courrier(
+        "Dossier déposé à instruire",
+        f"Un dossier a été déposé sur le portail du {CPER} et attend son instruction :",
+    ),
+    Statut.INCOMPLET: Courrier(
+        "Votre dossier est incomplet",
+        f"Votre dossier déposé sur le portail du {CPER} a été déclaré incomplet :",
+        libelle_commentaire="Ce qu'il manque",
+        suite="Complétez-le puis déposez-le à nouveau.",
+    ),
+    Statut.INSCRIT_ORDRE_DU_JOUR: Courrier(
+        "Votre dossier est inscrit à l'ordre du jour d'un comité",
+        f"Votre dossier est inscrit à l'ordre du jour d'un comité du {CPER} :",
+    ),
 }
 
 
@@ -70,11 +96,11 @@ def _notifier(projet: Projet, vers: str) -> None:
     transition = projet.transitions.order_by("-le", "-pk").first()
     notifier(
         destinataires=destinataires,
-        sujet=f"{SUJETS[vers]} : {projet.reference}",
+        sujet=f"{COURRIERS[vers].sujet} : {projet.reference}",
         gabarit="rapports/courriels/transition",
         contexte={
             "projet": projet,
-            "vers": vers,
+            "courrier": COURRIERS[vers],
             "commentaire": transition.commentaire if transition else "",
             "adresse": settings.PORTAIL_URL + reverse("projets:detail", args=[projet.reference]),
         },
@@ -83,7 +109,7 @@ def _notifier(projet: Projet, vers: str) -> None:
 
 @receiver(transition_effectuee, sender=Projet, dispatch_uid="rapports_notifie_les_transitions")
 def notifier_transition(sender, projet, action, depuis, vers, par, **kwargs):
-    if vers not in SUJETS:
+    if vers not in COURRIERS:
         return
     try:
         # A savepoint: a failed query here must not break the transition's transaction.

@@ -7,16 +7,19 @@ and axis, per axis, per département, per year, and the Canal Seine-Nord Europe 
 here invents a figure: every amount is read from the ledger's rows or its stored totals.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from axes.models import Contrat, Noeud, Signataire
+from axes.models import Contrat, Departement, Noeud, Signataire, TerritoireSpecial
+from comptes.models import Utilisateur
 from financement.models import Engagement, LigneProgrammee, Paiement
 from financement.selectors import (
     Execution,
@@ -28,7 +31,13 @@ from financement.selectors import (
     parite_csne,
     signataires_avec_enveloppe,
 )
-from projets.models import LignePlanFinancement, Projet
+from projets.models import (
+    CommuneProjet,
+    LignePlanFinancement,
+    Phase,
+    Projet,
+    TransitionProjet,
+)
 from rapports.graphiques import (
     BLEU_CLAIR,
     BLEU_FRANCE,
@@ -369,7 +378,7 @@ def _graphique_annees(lignes: list[LigneAnnee], avec_credits: bool) -> Graphique
     )
 
 
-def _annees(contrat: Contrat, *autres) -> list[int]:
+def _annees(contrat: Contrat, *autres: Iterable[int]) -> list[int]:
     connues = set(range(contrat.annee_debut, contrat.annee_fin + 1))
     for annees in autres:
         connues |= set(annees)
@@ -524,13 +533,13 @@ class DonneesFiche:
 
     projet: Projet
     genere_le: datetime
-    lignes_plan: list
+    lignes_plan: list[LignePlanFinancement]
     total_plan: Decimal
-    departements: list
-    communes: list
-    territoires: list
-    phases: list
-    transitions: list
+    departements: list[Departement]
+    communes: list[CommuneProjet]
+    territoires: list[TerritoireSpecial]
+    phases: list[Phase]
+    transitions: list[TransitionProjet]
     lignes_programmees: list[LigneProgrammee]
     total_programme: Execution
 
@@ -590,12 +599,12 @@ def donnees_fiche_projet(*, projet: Projet) -> DonneesFiche:
     )
 
 
-def travaux_de(*, utilisateur) -> QuerySet[Travail]:
+def travaux_de(*, utilisateur: Utilisateur) -> QuerySet[Travail]:
     """The jobs a person asked for, most recent first."""
     return Travail.objects.filter(demandeur=utilisateur).order_by("-cree_le", "-pk")
 
 
-def travail_visible(*, utilisateur, pk: int) -> Travail:
+def travail_visible(*, utilisateur: Utilisateur | AnonymousUser, pk: int) -> Travail:
     """A job its requester or an administrator may see; anyone else gets a 404."""
     return get_object_or_404(
         Travail.objects.visibles_par(utilisateur).select_related("demandeur"), pk=pk

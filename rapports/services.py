@@ -9,47 +9,37 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
+from typing import Any
 
+from celery import signature
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from axes.models import Signataire
 from axes.selectors import contrat_courant
-from comptes.models import Role, Utilisateur
-from financement.models import (
-    CreditsOuverts,
-    Engagement,
-    Enveloppe,
-    LigneProgrammee,
-    MaquetteLigne,
-    Paiement,
-)
+from comptes.models import Utilisateur
 from gouvernance.selectors import contexte_proces_verbal, seance_pour
 from gouvernance.workflow import est_close
-from projets.models import NatureFinancement, Projet, Statut
 from projets.selectors import projet_pour
 from rapports.models import (
     EtatTravail,
-    ResultatVerification,
     Travail,
     TypeTravail,
-    VerificationRegistre,
 )
 from rapports.pdf import document_pdf
 from rapports.selectors import donnees_bilan, donnees_fiche_projet
-from socle.montants import format_euros, taux
 from socle.notifications import notifier
 
 logger = logging.getLogger(__name__)
 
-ZERO = Decimal("0.00")
+# The parameters of a job as stored in its JSON column.
+Parametres = dict[str, Any]
 
 MESSAGE_INTERROMPU = "Le traitement a été interrompu ; relancez la demande."
 MESSAGE_TROP_LONG = (
@@ -84,15 +74,15 @@ class GenreDocument:
     session, for instance) is one `TypeTravail` choice and one entry of `GENRES`.
     """
 
-    valider: Callable[[dict, object], dict]
+    valider: Callable[[Parametres, Utilisateur], Parametres]
     construire: Callable[[Travail], tuple[bytes, str]]
 
 
-def _valider_bilan(parametres: dict, par) -> dict:
+def _valider_bilan(parametres: Parametres, par: Utilisateur) -> Parametres:
     return {}
 
 
-def _valider_bilan_signataire(parametres: dict, par) -> dict:
+def _valider_bilan_signataire(parametres: Parametres, par: Utilisateur) -> Parametres:
     code = parametres.get("signataire")
     signataire = Signataire.objects.filter(contrat=contrat_courant(), code=code).first()
     if signataire is None:
@@ -100,7 +90,7 @@ def _valider_bilan_signataire(parametres: dict, par) -> dict:
     return {"signataire": signataire.code, "signataire_nom": signataire.nom}
 
 
-def _valider_fiche_projet(parametres: dict, par) -> dict:
+def _valider_fiche_projet(parametres: Parametres, par: Utilisateur) -> Parametres:
     """Only a dossier the person may see (a porteur: its own organisation's); else 404."""
     projet = projet_pour(utilisateur=par, reference=str(parametres.get("projet", "")))
     titre = projet.titre if len(projet.titre) <= 80 else f"{projet.titre[:79]}…"
@@ -136,7 +126,7 @@ def _construire_fiche_projet(travail: Travail) -> tuple[bytes, str]:
     return pdf, f"fiche-projet-{projet.reference}-{date}.pdf"
 
 
-def _valider_proces_verbal(parametres: dict, par) -> dict:
+def _valider_proces_verbal(parametres: Parametres, par: Utilisateur) -> Parametres:
     """A closed session the person may see; else 404."""
     seance = seance_pour(utilisateur=par, pk=int(parametres.get("seance") or 0))
     if not est_close(seance):
@@ -175,7 +165,7 @@ GENRES: dict[str, GenreDocument] = {
 }
 
 
-def _parametres_valides(*, type: str, parametres: dict, par) -> dict:
+def _parametres_valides(*, type: str, parametres: Parametres, par: Utilisateur) -> Parametres:
     genre = GENRES.get(type)
     if genre is None:
         raise DemandeInvalide(f"Document inconnu : {type}")
@@ -186,18 +176,19 @@ def _parametres_valides(*, type: str, parametres: dict, par) -> dict:
     return propres
 
 
+# The Celery task that builds a job, by name: `rapports.tasks` registers it under this name and
+# imports this module, never the other way round.
+TACHE_EXECUTER = "rapports.tasks.travail_executer_task"
+
+
 def _planifier(travail: Travail) -> None:
     """Send the build task to the PDF queue once the row is committed (workers read it)."""
-    from rapports.tasks import travail_executer_task  # tasks import services
-
-    file_celery = settings.RAPPORTS_FILE_CELERY
-    transaction.on_commit(
-        lambda: travail_executer_task.apply_async(args=[travail.pk], queue=file_celery)
-    )
+    tache = signature(TACHE_EXECUTER, args=[travail.pk], queue=settings.RAPPORTS_FILE_CELERY)
+    transaction.on_commit(tache.apply_async)
 
 
 @transaction.atomic
-def travail_demander(*, type: str, parametres: dict, par) -> Travail:
+def travail_demander(*, type: str, parametres: Parametres, par: Utilisateur) -> Travail:
     """Record a request for a document and schedule its build after commit (issue 7)."""
     travail = Travail.objects.create(
         demandeur=par,
@@ -279,7 +270,7 @@ def travail_echouer(*, travail_id: int, message: str) -> None:
     ).update(etat=EtatTravail.ECHEC, message_erreur=message, termine_le=timezone.now())
 
 
-def travaux_bloques_relancer(*, maintenant=None) -> tuple[int, int]:
+def travaux_bloques_relancer(*, maintenant: datetime | None = None) -> tuple[int, int]:
     """Jobs `en_cours` for longer than the task's hard limit lost their worker.
 
     Each is re-queued once (`RAPPORTS_TENTATIVES_MAX` starts in all), then marked `echec` with
@@ -309,300 +300,3 @@ def travaux_bloques_relancer(*, maintenant=None) -> tuple[int, int]:
     if relances or echecs:
         logger.warning("Travaux bloqués : %s relancé(s), %s en échec", relances, echecs)
     return relances, echecs
-
-
-# --- Vérification nocturne du registre financier -------------------------------------------
-@dataclass(frozen=True)
-class Ecart:
-    """A stored running total that disagrees with the rows it sums."""
-
-    controle: str
-    objet: str
-    enregistre: Decimal
-    recalcule: Decimal
-
-    @property
-    def difference(self) -> Decimal:
-        return self.enregistre - self.recalcule
-
-    @property
-    def message(self) -> str:
-        return (
-            f"{self.controle} — {self.objet} : {format_euros(self.enregistre)} enregistrés, "
-            f"{format_euros(self.recalcule)} d'après les lignes (écart "
-            f"{format_euros(self.difference)})."
-        )
-
-    def en_json(self) -> dict:
-        return {
-            "controle": self.controle,
-            "objet": self.objet,
-            "enregistre": str(self.enregistre),
-            "recalcule": str(self.recalcule),
-            "ecart": str(self.difference),
-            "message": self.message,
-        }
-
-
-def _comparer(ecarts: list[Ecart], controle: str, objet: str, enregistre, recalcule) -> None:
-    enregistre, recalcule = enregistre or ZERO, recalcule or ZERO
-    if enregistre != recalcule:
-        ecarts.append(Ecart(controle, objet, enregistre, recalcule))
-
-
-def registre_ecarts() -> tuple[list[Ecart], int]:
-    """Recompute every stored running total of the ledger from its rows; return the gaps and
-    the number of totals checked (craft R1: Σ Engagement == montant_engage, nightly).
-
-    - Enveloppe programmé / engagé / payé = Σ of the signatory's LigneProgrammee;
-    - LigneProgrammee engagé / payé = Σ of its Engagement (montant, montant_paye);
-    - Engagement payé = Σ of its Paiement;
-    - CreditsOuverts engagé = Σ Engagement of the signatory for that budget year;
-    - MaquetteLigne programmé = Σ LigneProgrammee of the signatory on the node or below it.
-    Read-only, a fixed number of queries whatever the size of the ledger.
-    """
-    ecarts: list[Ecart] = []
-    controles = 0
-
-    par_signataire = {
-        s["signataire_id"]: s
-        for s in LigneProgrammee.objects.values("signataire_id").annotate(
-            programme=Sum("montant_programme"),
-            engage=Sum("montant_engage"),
-            paye=Sum("montant_paye"),
-        )
-    }
-    for enveloppe in Enveloppe.objects.select_related("signataire").order_by("signataire__ordre"):
-        sommes = par_signataire.get(enveloppe.signataire_id, {})
-        objet = f"enveloppe de {enveloppe.signataire.nom}"
-        for champ, cle, libelle in (
-            ("montant_programme", "programme", "Programmé"),
-            ("montant_engage", "engage", "Engagé"),
-            ("montant_paye", "paye", "Payé"),
-        ):
-            controles += 1
-            _comparer(
-                ecarts,
-                f"{libelle} de l'enveloppe = Σ des lignes programmées",
-                objet,
-                getattr(enveloppe, champ),
-                sommes.get(cle),
-            )
-
-    par_ligne = {
-        s["ligne_id"]: s
-        for s in Engagement.objects.values("ligne_id").annotate(
-            engage=Sum("montant"), paye=Sum("montant_paye")
-        )
-    }
-    for ligne in LigneProgrammee.objects.select_related("projet", "signataire").order_by("pk"):
-        sommes = par_ligne.get(ligne.pk, {})
-        objet = f"ligne {ligne.projet.reference} – {ligne.signataire.nom}"
-        controles += 2
-        _comparer(
-            ecarts,
-            "Engagé de la ligne programmée = Σ des engagements",
-            objet,
-            ligne.montant_engage,
-            sommes.get("engage"),
-        )
-        _comparer(
-            ecarts,
-            "Payé de la ligne programmée = Σ des payés des engagements",
-            objet,
-            ligne.montant_paye,
-            sommes.get("paye"),
-        )
-
-    par_engagement = dict(
-        Paiement.objects.values_list("engagement_id").annotate(total=Sum("montant"))
-    )
-    for engagement in Engagement.objects.select_related("ligne__projet").order_by("pk"):
-        controles += 1
-        _comparer(
-            ecarts,
-            "Payé de l'engagement = Σ des paiements",
-            f"engagement {engagement.reference} ({engagement.ligne.projet.reference})",
-            engagement.montant_paye,
-            par_engagement.get(engagement.pk),
-        )
-
-    par_annee = {
-        (s["signataire_id"], s["annee_budgetaire"]): s["engage"]
-        for s in Engagement.objects.values("signataire_id", "annee_budgetaire").annotate(
-            engage=Sum("montant")
-        )
-    }
-    for credits in CreditsOuverts.objects.select_related("signataire").order_by("pk"):
-        controles += 1
-        _comparer(
-            ecarts,
-            "Engagé sur les crédits ouverts = Σ des engagements de l'année budgétaire",
-            f"crédits {credits.annee} de {credits.signataire.nom}",
-            credits.montant_engage,
-            par_annee.get((credits.signataire_id, credits.annee)),
-        )
-
-    programme_par_noeud = list(
-        LigneProgrammee.objects.values(
-            "signataire_id", "noeud__code", "noeud__contrat_id"
-        ).annotate(programme=Sum("montant_programme"))
-    )
-    for maquette in MaquetteLigne.objects.select_related("signataire", "noeud").order_by("pk"):
-        code = maquette.noeud.code
-        recalcule = sum(
-            (
-                s["programme"]
-                for s in programme_par_noeud
-                if s["signataire_id"] == maquette.signataire_id
-                and s["noeud__contrat_id"] == maquette.noeud.contrat_id
-                and (s["noeud__code"] == code or s["noeud__code"].startswith(f"{code}."))
-            ),
-            ZERO,
-        )
-        controles += 1
-        _comparer(
-            ecarts,
-            "Programmé de la maquette = Σ des lignes programmées du nœud et en dessous",
-            f"maquette {code} de {maquette.signataire.nom}",
-            maquette.montant_programme,
-            recalcule,
-        )
-    return ecarts, controles
-
-
-def _administrateurs() -> list[str]:
-    return list(
-        Utilisateur.objects.filter(
-            Q(role=Role.ADMINISTRATEUR) | Q(is_superuser=True), is_active=True
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-
-
-@transaction.atomic
-def registre_verifier(*, prevenir: bool = True) -> VerificationRegistre:
-    """Run the ledger check, record the run and, on any gap, e-mail the administrators (the
-    CPER secretariat) the list of gaps in French, after commit."""
-    debut = time.perf_counter()
-    ecarts, controles = registre_ecarts()
-    verification = VerificationRegistre.objects.create(
-        resultat=ResultatVerification.ECARTS if ecarts else ResultatVerification.CONFORME,
-        nombre_ecarts=len(ecarts),
-        ecarts=[ecart.en_json() for ecart in ecarts],
-        controles=controles,
-        duree=Decimal(str(round(time.perf_counter() - debut, 3))),
-    )
-    if ecarts:
-        logger.error("Registre financier : %s écart(s) détecté(s)", len(ecarts))
-        if prevenir:
-            notifier(
-                destinataires=_administrateurs(),
-                sujet=(
-                    f"Registre financier du CPER : {len(ecarts)} écart"
-                    f"{'s' if len(ecarts) > 1 else ''} détecté{'s' if len(ecarts) > 1 else ''}"
-                ),
-                gabarit="rapports/courriels/registre_ecarts",
-                contexte={"verification": verification, "ecarts": ecarts},
-            )
-    return verification
-
-
-# --- Récapitulatif hebdomadaire des agents --------------------------------------------------
-SEUIL_CREDITS = Decimal("0.90")
-
-
-@dataclass
-class Recapitulatif:
-    """What waits for the agents of one organisation."""
-
-    deposes: list
-    en_instruction: list
-    lignes_sans_engagement: list
-    credits_presque_consommes: list
-
-    @property
-    def vide(self) -> bool:
-        return not (
-            self.deposes
-            or self.en_instruction
-            or self.lignes_sans_engagement
-            or self.credits_presque_consommes
-        )
-
-
-def _dossiers_concernant(organisation_id: int) -> Q:
-    """Dossiers with a CPER line of the organisation's signatory, or with no CPER line at all
-    (those concern every signatory until their plan names one)."""
-    avec_ligne_cper = Projet.objects.filter(lignes_financement__nature=NatureFinancement.CPER)
-    return Q(
-        lignes_financement__nature=NatureFinancement.CPER,
-        lignes_financement__signataire__organisation_id=organisation_id,
-    ) | ~Q(pk__in=avec_ligne_cper.values("pk"))
-
-
-def recapitulatif_pour(*, organisation_id: int, annee: int) -> Recapitulatif:
-    """What waits for an agent of this organisation (its signatory's dossiers and money)."""
-    dossiers = (
-        Projet.objects.filter(_dossiers_concernant(organisation_id))
-        .distinct()
-        .order_by("depose_le", "reference")
-    )
-    credits = [
-        {
-            "signataire": c.signataire.nom,
-            "ouvert": c.montant,
-            "engage": c.montant_engage,
-            "reste": c.montant - c.montant_engage,
-            "taux": taux(c.montant_engage, c.montant),
-        }
-        for c in CreditsOuverts.objects.filter(
-            signataire__organisation_id=organisation_id, annee=annee, montant__gt=0
-        ).select_related("signataire")
-        if c.montant_engage > c.montant * SEUIL_CREDITS
-    ]
-    return Recapitulatif(
-        deposes=list(dossiers.filter(statut=Statut.DEPOSE)),
-        en_instruction=list(dossiers.filter(statut=Statut.EN_INSTRUCTION)),
-        lignes_sans_engagement=list(
-            LigneProgrammee.objects.filter(
-                signataire__organisation_id=organisation_id,
-                montant_engage=0,
-                montant_programme__gt=0,
-                projet__statut__in=[Statut.PROGRAMME, Statut.EN_COURS],
-            )
-            .select_related("projet", "signataire")
-            .order_by("programme_le", "pk")
-        ),
-        credits_presque_consommes=credits,
-    )
-
-
-def recapitulatifs_envoyer(*, aujourd_hui=None) -> int:
-    """Weekly (beat): one e-mail per active agent with an address, listing what waits for them;
-    nothing is sent to an agent with nothing waiting. Returns the number of e-mails."""
-    aujourd_hui = aujourd_hui or timezone.localdate()
-    agents = (
-        Utilisateur.objects.filter(role=Role.AGENT, is_active=True)
-        .exclude(email="")
-        .order_by("organisation_id", "pk")
-    )
-    par_organisation: dict[int, Recapitulatif] = {}
-    envoyes = 0
-    for agent in agents:
-        if agent.organisation_id not in par_organisation:
-            par_organisation[agent.organisation_id] = recapitulatif_pour(
-                organisation_id=agent.organisation_id, annee=aujourd_hui.year
-            )
-        recapitulatif = par_organisation[agent.organisation_id]
-        if recapitulatif.vide:
-            continue
-        notifier(
-            destinataires=[agent.email],
-            sujet=f"CPER : ce qui vous attend cette semaine ({aujourd_hui:%d/%m/%Y})",
-            gabarit="rapports/courriels/recapitulatif",
-            contexte={"agent": agent, "recap": recapitulatif, "annee": aujourd_hui.year},
-        )
-        envoyes += 1
-    return envoyes

@@ -1,4 +1,7 @@
-"""Celery tasks of the reports. They take ids, never objects, and only call services.
+"""Celery entry points of the reports. They take ids, never objects, and only call services.
+
+The import goes one way: this module imports `rapports.services`; the services send the build
+task by its name (`services.TACHE_EXECUTER`), never by importing this module.
 
 Reliability, in layers:
 - `acks_late` + `reject_on_worker_lost` (settings): a message is acknowledged only when the
@@ -24,6 +27,7 @@ ERREURS_TRANSITOIRES = (OperationalError, InterfaceError, ConnectionError)
 
 
 @shared_task(
+    name=services.TACHE_EXECUTER,
     bind=True,
     autoretry_for=ERREURS_TRANSITOIRES,
     retry_backoff=True,
@@ -56,15 +60,3 @@ def travail_executer_task(self, travail_id: int) -> None:
 @shared_task(acks_late=True)
 def travaux_bloques_relancer_task() -> None:
     services.travaux_bloques_relancer()
-
-
-@shared_task(acks_late=True)
-def registre_verifier_task() -> None:
-    """Nightly (beat): the ledger's running totals recomputed from the rows."""
-    services.registre_verifier()
-
-
-@shared_task(acks_late=True)
-def recapitulatifs_envoyer_task() -> None:
-    """Weekly (beat, Monday morning): what waits for each agent."""
-    services.recapitulatifs_envoyer()

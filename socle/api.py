@@ -1,5 +1,7 @@
 """API plumbing shared by the apps: pagination and the mapping of business errors."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -17,7 +19,7 @@ class Pagination(PageNumberPagination):
     page_query_description = "Numéro de la page, à partir de 1."
     page_size_query_description = "Nombre de résultats par page (50 par défaut, 500 au plus)."
 
-    def get_paginated_response_schema(self, schema):
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         reponse = super().get_paginated_response_schema(schema)
         proprietes = reponse["properties"]
         proprietes["count"]["description"] = "Nombre total de résultats, toutes pages comprises."
@@ -27,8 +29,8 @@ class Pagination(PageNumberPagination):
         return reponse
 
 
-def corps_erreur(erreurs: dict[str, list[str]], message: str | None = None) -> dict:
-    corps = {
+def corps_erreur(erreurs: dict[str, list[str]], message: str | None = None) -> dict[str, Any]:
+    corps: dict[str, Any] = {
         ("non_field_errors" if champ == "__all__" else champ): textes
         for champ, textes in erreurs.items()
     }
@@ -37,7 +39,7 @@ def corps_erreur(erreurs: dict[str, list[str]], message: str | None = None) -> d
     return corps
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """400 keyed by field, 403, 404 and 409 from the services' errors; never a 500."""
     if isinstance(exc, RegleMetierError):
         return Response(corps_erreur(exc.erreurs, exc.message), status=exc.statut_http)
@@ -59,7 +61,9 @@ DESCRIPTIONS_PARAMETRES = {
 }
 
 
-def decrire_parametres(result, generator, request, public):
+def decrire_parametres(
+    result: dict[str, Any], generator: object, request: object, public: bool
+) -> dict[str, Any]:
     """drf-spectacular post-processing hook: describe in French the parameters that the
     views do not describe themselves."""
     for operations in result.get("paths", {}).values():

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -53,8 +54,9 @@ class Carte:
 
 
 @cache
-def formes() -> dict:
-    return json.loads(FICHIER_FORMES.read_text(encoding="utf-8"))
+def formes() -> dict[str, Any]:
+    donnees: dict[str, Any] = json.loads(FICHIER_FORMES.read_text(encoding="utf-8"))
+    return donnees
 
 
 def classe_de(valeur: Decimal, minimum: Decimal, maximum: Decimal) -> int:

@@ -1,8 +1,12 @@
 """Idempotent loading: create what is missing, update what differs, touch nothing else."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.db import models
+
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass
@@ -13,7 +17,7 @@ class Bilan:
     modifies: dict[str, int] = field(default_factory=dict)
 
     def noter(self, modele: type[models.Model], cree: bool, modifie: bool) -> None:
-        nom = modele._meta.verbose_name_plural
+        nom = str(modele._meta.verbose_name_plural)
         if cree:
             self.crees[nom] = self.crees.get(nom, 0) + 1
         elif modifie:
@@ -32,15 +36,20 @@ class Bilan:
 
 
 def synchroniser(
-    modele, bilan: Bilan, cles: dict, valeurs: dict, creation_seule: dict | None = None
-):
+    modele: type[M],
+    bilan: Bilan,
+    cles: dict[str, Any],
+    valeurs: dict[str, Any],
+    creation_seule: dict[str, Any] | None = None,
+) -> M:
     """Make the row found by `cles` hold `valeurs`; `creation_seule` is set only on creation.
 
     The row is saved only when a value differs, so running a load twice writes nothing.
     """
-    objet = modele.objects.filter(**cles).first()
+    lignes: models.Manager[M] = modele._default_manager
+    objet = lignes.filter(**cles).first()
     if objet is None:
-        objet = modele.objects.create(**cles, **valeurs, **(creation_seule or {}))
+        objet = lignes.create(**cles, **valeurs, **(creation_seule or {}))
         bilan.noter(modele, cree=True, modifie=False)
         return objet
     differents = [nom for nom, valeur in valeurs.items() if getattr(objet, nom) != valeur]
@@ -52,7 +61,7 @@ def synchroniser(
     return objet
 
 
-def synchroniser_m2m(gestionnaire, objets, bilan: Bilan) -> None:
+def synchroniser_m2m(gestionnaire: Any, objets: Iterable[models.Model], bilan: Bilan) -> None:
     """Make a many-to-many relation hold exactly `objets` (a change counts for its owner)."""
     voulus = {o.pk for o in objets}
     actuels = set(gestionnaire.values_list("pk", flat=True))

@@ -1,5 +1,7 @@
 from types import SimpleNamespace
 
+from django.http import HttpRequest
+
 # What django-dsfr's templates read from SITE_CONFIG, kept in code so that rendering a page
 # costs no database query.
 SITE_CONFIG = SimpleNamespace(
@@ -19,8 +21,8 @@ SITE_CONFIG = SimpleNamespace(
 )
 
 
-def portail(request):
-    contexte = {"SITE_CONFIG": SITE_CONFIG}
+def portail(request: HttpRequest) -> dict[str, object]:
+    contexte: dict[str, object] = {"SITE_CONFIG": SITE_CONFIG}
     # django-csp makes the nonce lazily, and django-dsfr's `{% if self.nonce %}` reads an
     # untouched lazy nonce as empty: it is made here, so that the header and the script tags
     # of the page carry the same one.

@@ -2,6 +2,8 @@
 
 import zipfile
 
+from django.core.files.uploadedfile import UploadedFile
+
 TAILLE_MAXIMALE = 20 * 1024 * 1024  # 20 Mo
 
 TYPES_ACCEPTES = {
@@ -29,7 +31,7 @@ class FichierRefuse(ValueError):
     pass
 
 
-def type_du_contenu(fichier) -> str:
+def type_du_contenu(fichier: UploadedFile) -> str:
     """The MIME type read from the file's bytes; raises `FichierRefuse` in French otherwise."""
     fichier.seek(0)
     debut = fichier.read(8)
@@ -64,11 +66,12 @@ def type_du_contenu(fichier) -> str:
 EXTENSIONS_INVERSES = {extension: mime for mime, extension in EXTENSIONS.items()}
 
 
-def verifier_fichier(fichier) -> str:
+def verifier_fichier(fichier: UploadedFile) -> str:
     """Size and type checks of an upload; returns its MIME type."""
-    if fichier.size > TAILLE_MAXIMALE:
+    taille = fichier.size or 0
+    if taille > TAILLE_MAXIMALE:
         raise FichierRefuse("Le fichier dépasse 20 Mo.")
-    if fichier.size == 0:
+    if taille == 0:
         raise FichierRefuse("Le fichier est vide.")
     return type_du_contenu(fichier)
 

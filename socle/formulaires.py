@@ -1,6 +1,7 @@
 """Form fields shared by the apps: amounts typed the French way."""
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 
@@ -16,11 +17,11 @@ class MontantField(forms.Field):
 
     widget = forms.TextInput
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
 
-    def to_python(self, valeur):
+    def to_python(self, valeur: Any) -> Decimal | None:
         if valeur in self.empty_values:
             return None
         texte = str(valeur).strip()[:40]
@@ -43,7 +44,7 @@ class MontantField(forms.Field):
             raise forms.ValidationError(self.error_messages["negatif"], code="negatif")
         return montant.quantize(Decimal("0.01"))
 
-    def prepare_value(self, valeur):
+    def prepare_value(self, valeur: Any) -> Any:
         if isinstance(valeur, Decimal):
             return f"{valeur:.2f}".replace(".", ",")
         return valeur

@@ -1,6 +1,16 @@
+"""Request plumbing shared by every page: log-in by default, a cap on the request size, and
+the French page answering a business-rule error that a view lets escape."""
+
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+
+from socle.exceptions import RegleMetierError
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -10,7 +20,13 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     JSON instead of redirecting a machine client to the log-in page.
     """
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
@@ -24,10 +40,10 @@ class LimiteTailleRequeteMiddleware:
     the total size of a multipart upload, which it would stream to disk first.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         try:
             taille = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -39,3 +55,45 @@ class LimiteTailleRequeteMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+TITRES_ERREUR_METIER = {
+    400: "Demande refusée",
+    403: "Action non autorisée",
+    409: "Action impossible dans l’état actuel",
+}
+
+
+class RegleMetierMiddleware:
+    """The HTML counterpart of the API's exception handler (`socle.api.exception_handler`): a
+    business-rule error that a page lets escape is answered with a French page carrying the
+    business message and the same status as the API (`ActionNonAutorisee` 403,
+    `EtatIncompatible` 409, any other `RegleMetierError` 400), never with a 500.
+
+    Views that catch these errors to show them next to the fields of a form keep doing so;
+    this only answers for the others. The REST API keeps its own handler (JSON bodies).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, RegleMetierError) or request.path_info.startswith("/api/"):
+            return None
+        statut = exception.statut_http
+        messages = [texte for textes in exception.erreurs.values() for texte in textes]
+        return render(
+            request,
+            "erreur_metier.html",
+            {
+                "titre": TITRES_ERREUR_METIER.get(statut, TITRES_ERREUR_METIER[400]),
+                "message": exception.message,
+                "autres_messages": [m for m in messages if m != exception.message],
+                "statut": statut,
+                "fil_ariane": False,
+            },
+            status=statut,
+        )

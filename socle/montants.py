@@ -21,7 +21,7 @@ def arrondi_euro(valeur: Decimal) -> Decimal:
 
 
 def _grouper(entier: str) -> str:
-    groupes = []
+    groupes: list[str] = []
     while len(entier) > 3:
         groupes.insert(0, entier[-3:])
         entier = entier[:-3]

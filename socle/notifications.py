@@ -5,7 +5,7 @@ imports no domain app.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -15,7 +15,9 @@ from django.template.loader import render_to_string
 logger = logging.getLogger(__name__)
 
 
-def notifier(*, destinataires: Iterable[str], sujet: str, gabarit: str, contexte: dict) -> None:
+def notifier(
+    *, destinataires: Iterable[str], sujet: str, gabarit: str, contexte: Mapping[str, object]
+) -> None:
     """Send `gabarit`.txt (and `gabarit`.html) to `destinataires` after the transaction commits.
 
     Nothing is sent if the transaction rolls back, or if no recipient has an address. A mail
@@ -24,9 +26,9 @@ def notifier(*, destinataires: Iterable[str], sujet: str, gabarit: str, contexte
     adresses = sorted({adresse for adresse in destinataires if adresse})
     if not adresses:
         return
-    contexte = {"PORTAIL_URL": settings.PORTAIL_URL, **contexte}
-    texte = render_to_string(f"{gabarit}.txt", contexte)
-    html = render_to_string(f"{gabarit}.html", contexte)
+    complet = {"PORTAIL_URL": settings.PORTAIL_URL, **contexte}
+    texte = render_to_string(f"{gabarit}.txt", complet)
+    html = render_to_string(f"{gabarit}.html", complet)
 
     def envoyer() -> None:
         message = EmailMultiAlternatives(

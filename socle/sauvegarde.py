@@ -4,7 +4,12 @@
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+# The connection of `DATABASES["default"]` (Django's `DBConfig`, or any mapping alike).
+Reglages = Mapping[str, Any]
 
 
 class SauvegardeImpossible(RuntimeError):
@@ -18,26 +23,26 @@ def _programme(nom: str) -> str:
     return chemin
 
 
-def _environnement(reglages: dict) -> dict[str, str]:
+def _environnement(reglages: Reglages) -> dict[str, str]:
     env = {**os.environ}
     if reglages.get("PASSWORD"):
         env["PGPASSWORD"] = str(reglages["PASSWORD"])
     return env
 
 
-def _connexion(reglages: dict, base: str | None = None) -> list[str]:
+def _connexion(reglages: Reglages, base: str | None = None) -> list[str]:
     arguments = ["--host", reglages.get("HOST") or "127.0.0.1"]
     arguments += ["--port", str(reglages.get("PORT") or 5432)]
     arguments += ["--username", reglages.get("USER") or "postgres"]
     return [*arguments, "--dbname", base or reglages["NAME"]]
 
 
-def _verifier_postgresql(reglages: dict) -> None:
+def _verifier_postgresql(reglages: Reglages) -> None:
     if reglages["ENGINE"] != "django.db.backends.postgresql":
         raise SauvegardeImpossible("La sauvegarde ne concerne que PostgreSQL (DATABASE_URL).")
 
 
-def base_sauvegarder(*, reglages: dict, fichier: Path) -> Path:
+def base_sauvegarder(*, reglages: Reglages, fichier: Path) -> Path:
     """`pg_dump -Fc` (compressed custom format, restorable table by table), without owners
     or privileges so that it restores under another role."""
     _verifier_postgresql(reglages)
@@ -58,7 +63,7 @@ def base_sauvegarder(*, reglages: dict, fichier: Path) -> Path:
     return fichier
 
 
-def base_restaurer(*, reglages: dict, fichier: Path, base: str) -> None:
+def base_restaurer(*, reglages: Reglages, fichier: Path, base: str) -> None:
     """`pg_restore` into `base`, which must exist and be empty: a restore never mixes two
     databases. Stops at the first error."""
     _verifier_postgresql(reglages)

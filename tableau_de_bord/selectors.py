@@ -1,23 +1,33 @@
-"""What each role sees first after logging in (reads only; each app's selectors do the work)."""
+"""What each role sees first after logging in (reads only: each app's selectors do the work,
+this module only arranges their answers into the blocks of the page)."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from axes.models import Signataire
-from comptes.models import Role
-from financement.models import Avenant, Enveloppe, LigneProgrammee, StatutAvenant
+from axes.models import Contrat
+from axes.selectors import nombre_signataires, signataire_de
+from comptes.models import Role, Utilisateur
 from financement.selectors import (
     SERIES_EXECUTION,
+    avenants_en_approbation,
+    enveloppe_du_signataire,
     execution_par_axe,
     execution_par_signataire,
     graphique_taux,
+    lignes_sans_engagement,
 )
-from gouvernance.models import EtatSeance, Membre, PointOrdreDuJour, RoleMembre, Seance, Vote
+from gouvernance.selectors import seances_a_venir_du_membre, seances_en_retard, votes_dus
 from projets.models import Projet, Statut
+from projets.selectors import (
+    depots_en_attente,
+    fins_depassees,
+    projets_a_instruire,
+    projets_recents_de,
+)
 from socle.graphiques import barres_horizontales
 
 PROCHAINE_ETAPE = {
@@ -34,25 +44,50 @@ PROCHAINE_ETAPE = {
 }
 
 
+@dataclass(frozen=True)
+class DossierDuPorteur:
+    projet: Projet
+    prochaine_etape: str
+
+
 @dataclass
 class TableauDeBord:
     role: str
     titre: str
-    blocs: dict = field(default_factory=dict)
+    blocs: dict[str, Any] = field(default_factory=dict)
+
+    # Which part of the page to show, as flags for the template (no role spelled there).
+    @property
+    def vue_agent(self) -> bool:
+        return self.role == Role.AGENT
+
+    @property
+    def vue_membre(self) -> bool:
+        return self.role == Role.MEMBRE_COMITE
+
+    @property
+    def vue_porteur(self) -> bool:
+        return self.role == Role.PORTEUR
+
+    @property
+    def vue_administrateur(self) -> bool:
+        return self.role == Role.ADMINISTRATEUR
+
+    @property
+    def vue_programme(self) -> bool:
+        """The programme's execution: the administrators' view, read-only for readers."""
+        return self.role in (Role.ADMINISTRATEUR, Role.LECTEUR)
 
 
-def pour_agent(utilisateur) -> TableauDeBord:
-    signataire = Signataire.objects.filter(organisation_id=utilisateur.organisation_id).first()
+def pour_agent(utilisateur: Utilisateur) -> TableauDeBord:
+    signataire = signataire_de(organisation_id=utilisateur.organisation_id)
     tableau = TableauDeBord(Role.AGENT, "Votre tableau de bord")
-    a_instruire = Projet.objects.filter(statut__in=[Statut.DEPOSE, Statut.EN_INSTRUCTION])
-    tableau.blocs["a_instruire"] = list(
-        a_instruire.select_related("mesure", "maitre_ouvrage").order_by("depose_le")[:10]
-    )
+    a_instruire = projets_a_instruire()
+    tableau.blocs["a_instruire"] = list(a_instruire[:10])
     tableau.blocs["nombre_a_instruire"] = a_instruire.count()
     if signataire is not None:
-        enveloppe = Enveloppe.objects.select_related("signataire").get(signataire=signataire)
         tableau.blocs["signataire"] = signataire
-        tableau.blocs["enveloppe"] = enveloppe
+        tableau.blocs["enveloppe"] = enveloppe_du_signataire(signataire=signataire)
         axes = execution_par_axe(contrat=signataire.contrat, signataire=signataire)
         tableau.blocs["graphique_axes"] = barres_horizontales(
             [(a.libelle[:60], [a.programme, a.engage, a.paye]) for a in axes],
@@ -60,56 +95,27 @@ def pour_agent(utilisateur) -> TableauDeBord:
             titre=f"Exécution de l'enveloppe de {signataire.nom} par axe",
             description="Programmé, engagé et payé par axe, en millions d'euros.",
         )
-        tableau.blocs["sans_engagement"] = list(
-            LigneProgrammee.objects.filter(signataire=signataire, montant_engage=0)
-            .select_related("projet")
-            .order_by("programme_le")[:10]
-        )
+        tableau.blocs["sans_engagement"] = list(lignes_sans_engagement(signataire=signataire)[:10])
     return tableau
 
 
-def pour_membre(utilisateur) -> TableauDeBord:
+def pour_membre(utilisateur: Utilisateur) -> TableauDeBord:
     tableau = TableauDeBord(Role.MEMBRE_COMITE, "Vos séances")
-    aujourd_hui = timezone.localdate()
-    mandats = Membre.objects.filter(utilisateur=utilisateur, debut__lte=aujourd_hui).exclude(
-        fin__lt=aujourd_hui
-    )
-    tableau.blocs["seances"] = list(
-        Seance.objects.filter(
-            comite__in=mandats.values("comite"),
-            etat__in=[EtatSeance.PLANIFIEE, EtatSeance.OUVERTE],
-        )
-        .select_related("comite")
-        .order_by("date")[:10]
-    )
-    votants = mandats.filter(
-        role__in=[RoleMembre.PRESIDENT, RoleMembre.CO_PRESIDENT, RoleMembre.VOTANT]
-    )
-    tableau.blocs["votes_dus"] = list(
-        PointOrdreDuJour.objects.filter(
-            seance__etat=EtatSeance.OUVERTE, seance__comite__in=votants.values("comite")
-        )
-        .exclude(Exists(Vote.objects.filter(point=OuterRef("pk"), membre__utilisateur=utilisateur)))
-        .select_related("seance__comite", "projet")
-        .order_by("seance__date", "ordre")[:20]
-    )
+    tableau.blocs["seances"] = list(seances_a_venir_du_membre(utilisateur=utilisateur)[:10])
+    tableau.blocs["votes_dus"] = list(votes_dus(utilisateur=utilisateur)[:20])
     return tableau
 
 
-def pour_porteur(utilisateur) -> TableauDeBord:
+def pour_porteur(utilisateur: Utilisateur) -> TableauDeBord:
     tableau = TableauDeBord(Role.PORTEUR, "Vos dossiers")
-    projets = list(
-        Projet.objects.visibles_par(utilisateur)
-        .select_related("mesure")
-        .order_by("-modifie_le")[:50]
-    )
-    for projet in projets:
-        projet.prochaine_etape = PROCHAINE_ETAPE.get(projet.statut, "")
-    tableau.blocs["projets"] = projets
+    tableau.blocs["projets"] = [
+        DossierDuPorteur(projet, PROCHAINE_ETAPE.get(Statut(projet.statut), ""))
+        for projet in projets_recents_de(utilisateur=utilisateur)[:50]
+    ]
     return tableau
 
 
-def pour_administrateur(utilisateur, contrat) -> TableauDeBord:
+def pour_administrateur(utilisateur: Utilisateur, contrat: Contrat) -> TableauDeBord:
     tableau = TableauDeBord(Role.ADMINISTRATEUR, "Le programme")
     lignes, total = execution_par_signataire(contrat=contrat)
     tableau.blocs["execution"] = lignes
@@ -120,28 +126,15 @@ def pour_administrateur(utilisateur, contrat) -> TableauDeBord:
     maintenant = timezone.now()
     delai = timedelta(days=settings.TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS)
     tableau.blocs["delai_instruction"] = settings.TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS
-    tableau.blocs["depots_en_attente"] = list(
-        Projet.objects.filter(statut=Statut.DEPOSE, depose_le__lt=maintenant - delai)
-        .select_related("maitre_ouvrage")
-        .order_by("depose_le")[:20]
-    )
-    tableau.blocs["seances_en_retard"] = list(
-        Seance.objects.filter(
-            date__lt=maintenant, etat__in=[EtatSeance.PLANIFIEE, EtatSeance.OUVERTE]
-        ).select_related("comite")[:20]
-    )
-    tableau.blocs["fins_depassees"] = list(
-        Projet.objects.filter(
-            date_fin__lt=timezone.localdate(), statut__in=[Statut.PROGRAMME, Statut.EN_COURS]
-        ).order_by("date_fin")[:20]
-    )
-    tableau.blocs["avenants"] = list(
-        Avenant.objects.filter(statut=StatutAvenant.EN_APPROBATION).prefetch_related("approbations")
-    )
+    tableau.blocs["depots_en_attente"] = list(depots_en_attente(avant=maintenant - delai)[:20])
+    tableau.blocs["seances_en_retard"] = list(seances_en_retard(maintenant=maintenant)[:20])
+    tableau.blocs["fins_depassees"] = list(fins_depassees(le=timezone.localdate())[:20])
+    tableau.blocs["avenants"] = avenants_en_approbation()
+    tableau.blocs["nombre_signataires"] = nombre_signataires(contrat=contrat)
     return tableau
 
 
-def tableau_de_bord(*, utilisateur, contrat) -> TableauDeBord:
+def tableau_de_bord(*, utilisateur: Utilisateur, contrat: Contrat) -> TableauDeBord:
     if utilisateur.est_administrateur:
         return pour_administrateur(utilisateur, contrat)
     if utilisateur.role == Role.AGENT:

@@ -1,5 +1,8 @@
 """`make run` must never rot: the embedded default (SQLite, Celery eager) migrates, loads the
-contract and serves the home page. This is the only test that touches SQLite."""
+contract, runs the ledger on its SQLite triggers and serves the home page. This is the only
+test that touches SQLite, so it is also the one that proves the SQLite copy of the ledger's
+triggers (financement migration 0003): the demo scenario programmes, commits and pays through
+the services, then `verifier_registre` recomputes every stored total from its rows."""
 
 import os
 import socket
@@ -7,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -51,6 +55,20 @@ def test_le_defaut_embarque_migre_charge_et_sert_l_accueil(tmp_path):
     assert "118 axes et mesures créé(e)s" in sortie
     assert "aucune modification" in manage("charger_cper").stdout
     assert "agent.mel" in manage("creer_comptes_demo").stdout
+
+    # The ledger on SQLite: the triggers keep every running total, the check finds no gap.
+    assert "12 dossiers « [Démo] »" in manage("charger_demo").stdout
+    verification = manage("verifier_registre", "--sans-courriel").stdout
+    assert "Registre cohérent : 44 totaux contrôlés, aucun écart." in verification
+    totaux = manage(
+        "shell",
+        "-c",
+        "from django.db.models import Sum; from financement.models import Enveloppe; "
+        "t = Enveloppe.objects.aggregate(p=Sum('montant_programme'), e=Sum('montant_engage'), "
+        "y=Sum('montant_paye')); print(t['p'], t['e'], t['y'])",
+    ).stdout.split()[-3:]
+    programme, engage, paye = (Decimal(total) for total in totaux)
+    assert (programme, engage, paye) == (Decimal("1740000"), Decimal("1740000"), Decimal("690000"))
 
     port = port_libre()
     serveur = subprocess.Popen(

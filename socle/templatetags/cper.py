@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 
 from socle import montants
@@ -6,15 +8,15 @@ register = template.Library()
 
 
 @register.filter
-def euros(valeur):
+def euros(valeur: Decimal | None) -> str:
     return montants.format_euros(valeur)
 
 
 @register.filter
-def meuros(valeur):
+def meuros(valeur: Decimal | None) -> str:
     return montants.format_meuros(valeur)
 
 
 @register.filter
-def pourcent(valeur):
+def pourcent(valeur: Decimal) -> str:
     return montants.format_taux(valeur)

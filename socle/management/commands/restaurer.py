@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from socle.sauvegarde import SauvegardeImpossible, base_restaurer
 
@@ -12,11 +12,13 @@ class Command(BaseCommand):
         "de DATABASE_URL."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("fichier", help="la sauvegarde à restaurer")
         parser.add_argument("--base", help="base cible, vide (par défaut celle des réglages)")
 
-    def handle(self, *args, fichier, base=None, **options):
+    def handle(
+        self, *args: object, fichier: str, base: str | None = None, **options: object
+    ) -> None:
         reglages = settings.DATABASES["default"]
         cible = base or reglages["NAME"]
         try:

@@ -12,8 +12,8 @@ from axes.models import Signataire
 from comptes.models import Role
 from financement.services import credits_ouvrir, engagement_enregistrer
 from projets.services import projet_creer, projet_transitionner
-from rapports.services import recapitulatifs_envoyer
-from rapports.tasks import recapitulatifs_envoyer_task
+from tableau_de_bord.recapitulatifs import recapitulatifs_envoyer
+from tableau_de_bord.tasks import recapitulatifs_envoyer_task
 
 LUNDI = date(2026, 11, 30)
 
@@ -150,7 +150,46 @@ def test_personne_n_est_prevenu_quand_rien_n_attend(
 
 def test_le_recapitulatif_est_planifie_le_lundi_matin(creer_utilisateur):
     entree = settings.CELERY_BEAT_SCHEDULE["recapitulatifs-envoyer"]
-    assert entree["task"] == "rapports.tasks.recapitulatifs_envoyer_task"
+    assert entree["task"] == "tableau_de_bord.tasks.recapitulatifs_envoyer_task"
     assert entree["schedule"] == crontab(day_of_week="mon", hour=7, minute=0)
     recapitulatifs_envoyer_task.apply()  # runs with today's date, nothing waits: no e-mail
     assert mail.outbox == []
+
+
+def test_le_tableau_de_bord_et_le_courriel_montrent_les_memes_lignes_sans_engagement(
+    client,
+    creer_utilisateur,
+    porteur,
+    administrateur,
+    donnees_completes,
+    retenir,
+    projet_programme,
+    django_capture_on_commit_callbacks,
+):
+    """One selector (`financement.selectors.lignes_sans_engagement`) feeds both: a line on a
+    dossier that can no longer be committed (here soldé) is in neither."""
+    from financement.selectors import lignes_sans_engagement
+    from projets.models import Projet, Statut
+    from tableau_de_bord.recapitulatifs import recapitulatif_pour
+    from tableau_de_bord.selectors import pour_agent
+
+    clos = retenir(projet_creer(donnees=donnees_completes(titre="Dossier clos"), par=porteur))
+    projet_transitionner(projet=clos, action="programmer", par=administrateur)
+    Projet.objects.filter(pk=clos.pk).update(statut=Statut.SOLDE)
+    agent = agent_de(creer_utilisateur, "etat", "agent.etat.meme")
+    etat = Signataire.objects.get(code="etat")
+
+    attendues = list(lignes_sans_engagement(signataire=etat))
+    assert [ligne.projet for ligne in attendues] == [projet_programme]
+    assert pour_agent(agent).blocs["sans_engagement"] == attendues
+    recap = recapitulatif_pour(organisation_id=etat.organisation_id, annee=LUNDI.year)
+    assert recap.lignes_sans_engagement == attendues
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        recapitulatifs_envoyer(aujourd_hui=LUNDI)
+    corps = courriel_de("agent.etat.meme@exemple.fr")
+    client.force_login(agent)
+    page = client.get("/tableau-de-bord/").content.decode()
+    assert projet_programme.reference in corps and projet_programme.reference in page
+    assert clos.reference not in corps and clos.reference not in page

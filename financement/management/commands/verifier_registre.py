@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rapports.services import registre_verifier
+from financement.verification import registre_verifier
 
 
 class Command(BaseCommand):

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projets.models import Projet
-from projets.services import projet_transitionner
+from tests.factories.comptes import UtilisateurFactory
+from tests.factories.projets import DossierFactory
 from tests.gouvernance.conftest import comitologie, instruire, nouveau_projet  # noqa: F401
 
 
@@ -17,35 +18,32 @@ def page(client, utilisateur):
     return reponse.content.decode()
 
 
-def test_l_agent_voit_la_jauge_de_son_enveloppe_et_les_dossiers_a_instruire(
-    client, agent, projet_programme, projet_brouillon, porteur
-):
-    projet_transitionner(projet=projet_brouillon, action="deposer", par=porteur)
+def test_l_agent_voit_la_jauge_de_son_enveloppe_et_les_dossiers_a_instruire(client):
+    agent = UtilisateurFactory(agent=True, signataire="region")
+    programme = DossierFactory(programme=True)
+    depose = DossierFactory(depose=True)
     html = page(client, agent)
     assert "L’enveloppe de Région Hauts-de-France" in html
     assert "400\u202f000,00\u00a0€" in html  # programmed by the Région
-    assert "Dossiers à instruire (1)" in html and projet_brouillon.reference in html
-    assert "Lignes programmées sans engagement" in html and projet_programme.reference in html
+    assert "Dossiers à instruire (1)" in html and depose.reference in html
+    assert "Lignes programmées sans engagement" in html and programme.reference in html
 
 
-def test_le_porteur_voit_ses_dossiers_et_leur_prochaine_etape(client, porteur, projet_brouillon):
-    html = page(client, porteur)
-    assert projet_brouillon.reference in html
+def test_le_porteur_voit_ses_dossiers_et_leur_prochaine_etape(client):
+    brouillon = DossierFactory()
+    html = page(client, brouillon.cree_par)
+    assert brouillon.reference in html
     assert "À compléter puis à déposer." in html
 
 
-def test_l_administrateur_voit_le_programme_et_ce_qui_est_en_retard(
-    client, administrateur, projet_brouillon, porteur
-):
-    projet_transitionner(projet=projet_brouillon, action="deposer", par=porteur)
-    Projet.objects.filter(pk=projet_brouillon.pk).update(
-        depose_le=timezone.now() - timedelta(days=45)
-    )
-    html = page(client, administrateur)
+def test_l_administrateur_voit_le_programme_et_ce_qui_est_en_retard(client):
+    depose = DossierFactory(depose=True)
+    Projet.objects.filter(pk=depose.pk).update(depose_le=timezone.now() - timedelta(days=45))
+    html = page(client, UtilisateurFactory(administrateur=True))
     assert "2\u202f759\u202f563\u202f000,00\u00a0€" in html
     assert "Consommation des enveloppes par signataire" in html
     assert "déposés depuis plus de 30 jours" in html
-    assert projet_brouillon.reference in html
+    assert depose.reference in html
 
 
 def test_le_membre_voit_ses_votes_dus(client, creer_utilisateur):

@@ -12,11 +12,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from comptes.models import Role
-from financement.models import MaquetteLigne
+from financement.models import MaquetteLigne, ResultatVerification, VerificationRegistre
 from financement.services import credits_ouvrir, engagement_enregistrer, paiement_enregistrer
-from rapports.models import ResultatVerification, VerificationRegistre
-from rapports.services import registre_verifier
-from rapports.tasks import registre_verifier_task
+from financement.tasks import registre_verifier_task
+from financement.verification import registre_verifier
 
 
 @pytest.fixture
@@ -158,7 +157,7 @@ def test_la_commande_affiche_le_resultat(registre):
 
 def test_la_tache_est_planifiee_chaque_nuit(registre):
     entree = settings.CELERY_BEAT_SCHEDULE["registre-verifier"]
-    assert entree["task"] == "rapports.tasks.registre_verifier_task"
+    assert entree["task"] == "financement.tasks.registre_verifier_task"
     assert entree["schedule"] == crontab(hour=2, minute=30)
     registre_verifier_task.apply()
     assert VerificationRegistre.objects.get().resultat == ResultatVerification.CONFORME

@@ -1,0 +1,236 @@
+"""The ledger's nightly invariant check: every stored running total recomputed from its rows.
+
+The triggers keep the totals (`financement.models`, migrations 0002-0003); this check proves
+that they still agree with the rows, keeps each run (`VerificationRegistre`) and, on any gap,
+e-mails the administrators (the CPER secretariat) the list in French.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from axes.models import code_couvre
+from comptes.models import Role, Utilisateur
+from financement.models import (
+    CreditsOuverts,
+    Engagement,
+    Enveloppe,
+    LigneProgrammee,
+    MaquetteLigne,
+    Paiement,
+    ResultatVerification,
+    VerificationRegistre,
+)
+from socle.montants import format_euros
+from socle.notifications import notifier
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Ecart:
+    """A stored running total that disagrees with the rows it sums."""
+
+    controle: str
+    objet: str
+    enregistre: Decimal
+    recalcule: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.enregistre - self.recalcule
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.controle} — {self.objet} : {format_euros(self.enregistre)} enregistrés, "
+            f"{format_euros(self.recalcule)} d'après les lignes (écart "
+            f"{format_euros(self.difference)})."
+        )
+
+    def en_json(self) -> dict[str, str]:
+        return {
+            "controle": self.controle,
+            "objet": self.objet,
+            "enregistre": str(self.enregistre),
+            "recalcule": str(self.recalcule),
+            "ecart": str(self.difference),
+            "message": self.message,
+        }
+
+
+def _comparer(
+    ecarts: list[Ecart],
+    controle: str,
+    objet: str,
+    enregistre: Decimal | None,
+    recalcule: Decimal | None,
+) -> None:
+    stocke, calcule = enregistre or ZERO, recalcule or ZERO
+    if stocke != calcule:
+        ecarts.append(Ecart(controle, objet, stocke, calcule))
+
+
+def registre_ecarts() -> tuple[list[Ecart], int]:
+    """Recompute every stored running total of the ledger from its rows; return the gaps and
+    the number of totals checked (craft R1: Σ Engagement == montant_engage, nightly).
+
+    - Enveloppe programmé / engagé / payé = Σ of the signatory's LigneProgrammee;
+    - LigneProgrammee engagé / payé = Σ of its Engagement (montant, montant_paye);
+    - Engagement payé = Σ of its Paiement;
+    - CreditsOuverts engagé = Σ Engagement of the signatory for that budget year;
+    - MaquetteLigne programmé = Σ LigneProgrammee of the signatory on the node or below it.
+    Read-only, a fixed number of queries whatever the size of the ledger.
+    """
+    ecarts: list[Ecart] = []
+    controles = 0
+
+    par_signataire = {
+        s["signataire_id"]: s
+        for s in LigneProgrammee.objects.values("signataire_id").annotate(
+            programme=Sum("montant_programme"),
+            engage=Sum("montant_engage"),
+            paye=Sum("montant_paye"),
+        )
+    }
+    for enveloppe in Enveloppe.objects.select_related("signataire").order_by("signataire__ordre"):
+        sommes = par_signataire.get(enveloppe.signataire_id, {})
+        objet = f"enveloppe de {enveloppe.signataire.nom}"
+        for champ, cle, libelle in (
+            ("montant_programme", "programme", "Programmé"),
+            ("montant_engage", "engage", "Engagé"),
+            ("montant_paye", "paye", "Payé"),
+        ):
+            controles += 1
+            _comparer(
+                ecarts,
+                f"{libelle} de l'enveloppe = Σ des lignes programmées",
+                objet,
+                getattr(enveloppe, champ),
+                sommes.get(cle),
+            )
+
+    par_ligne = {
+        s["ligne_id"]: s
+        for s in Engagement.objects.values("ligne_id").annotate(
+            engage=Sum("montant"), paye=Sum("montant_paye")
+        )
+    }
+    for ligne in LigneProgrammee.objects.select_related("projet", "signataire").order_by("pk"):
+        sommes = par_ligne.get(ligne.pk, {})
+        objet = f"ligne {ligne.projet.reference} – {ligne.signataire.nom}"
+        controles += 2
+        _comparer(
+            ecarts,
+            "Engagé de la ligne programmée = Σ des engagements",
+            objet,
+            ligne.montant_engage,
+            sommes.get("engage"),
+        )
+        _comparer(
+            ecarts,
+            "Payé de la ligne programmée = Σ des payés des engagements",
+            objet,
+            ligne.montant_paye,
+            sommes.get("paye"),
+        )
+
+    par_engagement = dict(
+        Paiement.objects.values_list("engagement_id").annotate(total=Sum("montant"))
+    )
+    for engagement in Engagement.objects.select_related("ligne__projet").order_by("pk"):
+        controles += 1
+        _comparer(
+            ecarts,
+            "Payé de l'engagement = Σ des paiements",
+            f"engagement {engagement.reference} ({engagement.ligne.projet.reference})",
+            engagement.montant_paye,
+            par_engagement.get(engagement.pk),
+        )
+
+    par_annee = {
+        (s["signataire_id"], s["annee_budgetaire"]): s["engage"]
+        for s in Engagement.objects.values("signataire_id", "annee_budgetaire").annotate(
+            engage=Sum("montant")
+        )
+    }
+    for credits in CreditsOuverts.objects.select_related("signataire").order_by("pk"):
+        controles += 1
+        _comparer(
+            ecarts,
+            "Engagé sur les crédits ouverts = Σ des engagements de l'année budgétaire",
+            f"crédits {credits.annee} de {credits.signataire.nom}",
+            credits.montant_engage,
+            par_annee.get((credits.signataire_id, credits.annee)),
+        )
+
+    programme_par_noeud = list(
+        LigneProgrammee.objects.values(
+            "signataire_id", "noeud__code", "noeud__contrat_id"
+        ).annotate(programme=Sum("montant_programme"))
+    )
+    for maquette in MaquetteLigne.objects.select_related("signataire", "noeud").order_by("pk"):
+        code = maquette.noeud.code
+        recalcule = sum(
+            (
+                s["programme"]
+                for s in programme_par_noeud
+                if s["signataire_id"] == maquette.signataire_id
+                and s["noeud__contrat_id"] == maquette.noeud.contrat_id
+                and code_couvre(code, s["noeud__code"])
+            ),
+            ZERO,
+        )
+        controles += 1
+        _comparer(
+            ecarts,
+            "Programmé de la maquette = Σ des lignes programmées du nœud et en dessous",
+            f"maquette {code} de {maquette.signataire.nom}",
+            maquette.montant_programme,
+            recalcule,
+        )
+    return ecarts, controles
+
+
+def _administrateurs() -> list[str]:
+    return list(
+        Utilisateur.objects.filter(
+            Q(role=Role.ADMINISTRATEUR) | Q(is_superuser=True), is_active=True
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+@transaction.atomic
+def registre_verifier(*, prevenir: bool = True) -> VerificationRegistre:
+    """Run the ledger check, record the run and, on any gap, e-mail the administrators (the
+    CPER secretariat) the list of gaps in French, after commit."""
+    debut = time.perf_counter()
+    ecarts, controles = registre_ecarts()
+    verification = VerificationRegistre.objects.create(
+        resultat=ResultatVerification.ECARTS if ecarts else ResultatVerification.CONFORME,
+        nombre_ecarts=len(ecarts),
+        ecarts=[ecart.en_json() for ecart in ecarts],
+        controles=controles,
+        duree=Decimal(str(round(time.perf_counter() - debut, 3))),
+    )
+    if ecarts:
+        logger.error("Registre financier : %s écart(s) détecté(s)", len(ecarts))
+        if prevenir:
+            notifier(
+                destinataires=_administrateurs(),
+                sujet=(
+                    f"Registre financier du CPER : {len(ecarts)} écart"
+                    f"{'s' if len(ecarts) > 1 else ''} détecté{'s' if len(ecarts) > 1 else ''}"
+                ),
+                gabarit="financement/courriels/registre_ecarts",
+                contexte={"verification": verification, "ecarts": ecarts},
+            )
+    return verification

@@ -1,0 +1,115 @@
+"""Dossiers, built through the services.
+
+DossierFactory()                      # a draft with a balanced plan (Région 400 000 €,
+                                      # État 350 000 €, own funds 250 000 € = 1 000 000 €)
+DossierFactory(depose=True)           # filed by its porteur
+DossierFactory(programme=True)        # retained and programmed: two LigneProgrammee
+DossierFactory(titre="Halle", cout_total_ht=Decimal("2000000.00"), lignes=[...])
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+
+from comptes.models import TypeOrganisation
+from projets.models import NatureFinancement, Projet, SourceFinancement, Statut
+from projets.services import (
+    DonneesProjet,
+    LigneSaisie,
+    PhaseSaisie,
+    projet_creer,
+    projet_transitionner,
+)
+from projets.workflow import Action
+from tests.factories.axes import departement, noeud, signataire
+from tests.factories.comptes import OrganisationFactory, UtilisateurFactory
+
+
+def plan_equilibre() -> list[LigneSaisie]:
+    """1 000 000,00 € : Région 400 000, État 350 000 (CPER) and 250 000 of own funds."""
+    return [
+        LigneSaisie(
+            Decimal("400000.00"), NatureFinancement.CPER, signataire_id=signataire("region").pk
+        ),
+        LigneSaisie(
+            Decimal("350000.00"), NatureFinancement.CPER, signataire_id=signataire("etat").pk
+        ),
+        LigneSaisie(
+            Decimal("250000.00"),
+            NatureFinancement.HORS_CPER,
+            source=SourceFinancement.FONDS_PROPRES,
+        ),
+    ]
+
+
+class DonneesProjetFactory(factory.Factory):
+    """What a porteur types in the form: a dossier that passes every filing rule."""
+
+    class Meta:
+        model = DonneesProjet
+
+    titre = factory.Sequence(lambda n: f"Réhabilitation du bâtiment {n}")
+    description = "Rénovation énergétique d'un bâtiment d'enseignement."
+    mesure = factory.LazyFunction(lambda: noeud("IV.2.1.a"))
+    departements = factory.LazyFunction(lambda: [departement("59")])
+    communes = factory.LazyFunction(lambda: [("59009", "Villeneuve-d'Ascq")])
+    date_debut = date(2026, 1, 1)
+    date_fin = date(2027, 6, 30)
+    cout_total_ht = Decimal("1000000.00")
+    decarbonation = "favorable"
+    decarbonation_justification = "Chauffage par pompe à chaleur."
+    impact_environnemental = "favorable"
+    impact_environnemental_justification = "Matériaux biosourcés."
+    egalite_femmes_hommes = "neutre"
+    egalite_femmes_hommes_justification = "Accès égal aux locaux."
+    lignes = factory.LazyFunction(plan_equilibre)
+    phases = factory.LazyFunction(
+        lambda: [PhaseSaisie("etudes", 2026, 2026), PhaseSaisie("travaux", 2026, 2027)]
+    )
+
+
+class DossierFactory(factory.Factory):
+    """A dossier created by its porteur through `projet_creer`, then moved by the services.
+
+    Any field of `DonneesProjetFactory` can be given; `par` is the porteur (one is made for a
+    test university otherwise)."""
+
+    class Meta:
+        model = Projet
+
+    class Params:
+        depose = factory.Trait(etape=Statut.DEPOSE)
+        programme = factory.Trait(etape=Statut.PROGRAMME)
+
+    etape = Statut.BROUILLON  # where the services leave the dossier (handed to `_create`)
+    par = factory.SubFactory(
+        UtilisateurFactory,
+        porteur=True,
+        username="porteur",
+        organisation=factory.SubFactory(
+            OrganisationFactory,
+            nom="Université de test",
+            type=TypeOrganisation.ENSEIGNEMENT_RECHERCHE,
+        ),
+    )
+
+    @classmethod
+    def _create(cls, model_class, *args, par, etape=Statut.BROUILLON, **champs):
+        projet = projet_creer(donnees=DonneesProjetFactory(**champs), par=par)
+        if etape == Statut.DEPOSE:
+            projet = projet_transitionner(projet=projet, action=Action.DEPOSER, par=par)
+        elif etape == Statut.PROGRAMME:
+            # The committee's decision is another test's business: the dossier is « retenu »
+            # as a committee would leave it, then programmed by the secretariat's service.
+            Projet.objects.filter(pk=projet.pk).update(statut=Statut.RETENU)
+            projet = projet_transitionner(
+                projet=Projet.objects.get(pk=projet.pk),
+                action=Action.PROGRAMMER,
+                par=UtilisateurFactory(administrateur=True, username="admin"),
+            )
+        return projet
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        raise NotImplementedError("Un dossier se crée par les services : utilisez create().")
