@@ -23,8 +23,7 @@ from financement.models import (
     StatutAvenant,
     VersionEnveloppe,
 )
-from projets.models import Projet
-from projets.permissions import voit_tous_les_projets
+from projets.models import Projet, voit_tous_les_projets
 from socle.graphiques import Graphique, Serie, barres_horizontales
 from socle.montants import format_taux, taux
 

@@ -242,6 +242,7 @@ def projet_programmer(
         commentaire=commentaire
         or ("Programmé sur décision du comité." if mandat is not None else ""),
         mandat=mandat,
+        par_le_registre=True,
     )
     _programmer_lignes(projet=projet, par=par)
     return projet
@@ -252,7 +253,7 @@ def projet_solder(*, projet: Projet, par: Utilisateur, commentaire: str = "") ->
     """Close a dossier under way (« soldé ») and release, in the same transaction, what it did
     not use: unpaid commitments and uncommitted programmed amounts go back to the envelopes."""
     projet = projet_transitionner(
-        projet=projet, action=Action.SOLDER, par=par, commentaire=commentaire
+        projet=projet, action=Action.SOLDER, par=par, commentaire=commentaire, par_le_registre=True
     )
     _degager(projet=projet, par=par, motif=projet.get_statut_display())
     return projet
@@ -264,7 +265,11 @@ def projet_abandonner(*, projet: Projet, par: Utilisateur, commentaire: str) -> 
     it did not use goes back to the envelopes in the same transaction."""
     depuis = Projet.objects.select_for_update().values_list("statut", flat=True).get(pk=projet.pk)
     projet = projet_transitionner(
-        projet=projet, action=Action.ABANDONNER, par=par, commentaire=commentaire
+        projet=projet,
+        action=Action.ABANDONNER,
+        par=par,
+        commentaire=commentaire,
+        par_le_registre=True,
     )
     if depuis in STATUTS_EXECUTABLES:
         _degager(projet=projet, par=par, motif=projet.get_statut_display())

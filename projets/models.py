@@ -9,12 +9,13 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from axes.models import Departement, Noeud, Signataire, TerritoireSpecial
-from comptes.models import Organisation
+from comptes.models import Organisation, Role, Utilisateur
 from socle.montants import MONTANT
 
 FIN_CONTRAT = date(2027, 12, 31)
@@ -51,11 +52,19 @@ class Appreciation(models.TextChoices):
     DEFAVORABLE = "defavorable", "Impact défavorable"
 
 
+def voit_tous_les_projets(utilisateur: Utilisateur | AnonymousUser) -> bool:
+    """Every role but the porteur sees every dossier; a porteur sees its organisation's.
+
+    The scoping rule of every list and page (`ProjetQuerySet.visibles_par`); the predicates of
+    `projets.permissions` ask it too."""
+    return isinstance(utilisateur, Utilisateur) and (
+        utilisateur.est_administrateur or utilisateur.role != Role.PORTEUR
+    )
+
+
 class ProjetQuerySet(models.QuerySet):
     def visibles_par(self, utilisateur) -> "ProjetQuerySet":
         """A porteur sees its own organisation's dossiers; every other role sees them all."""
-        from projets.permissions import voit_tous_les_projets
-
         if not utilisateur.is_authenticated:
             return self.none()
         if voit_tous_les_projets(utilisateur):

@@ -19,13 +19,6 @@ def est_instructeur(utilisateur: Utilisateur) -> bool:
     )
 
 
-def voit_tous_les_projets(utilisateur: Utilisateur) -> bool:
-    """Every role but the porteur sees every dossier; a porteur sees its organisation's."""
-    return utilisateur.is_authenticated and (
-        utilisateur.est_administrateur or utilisateur.role != Role.PORTEUR
-    )
-
-
 def est_porteur_du_projet(utilisateur: Utilisateur, projet: Projet) -> bool:
     return (
         utilisateur.is_authenticated

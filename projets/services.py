@@ -40,6 +40,7 @@ from projets.permissions import (
 from projets.signals import transition_effectuee
 from projets.workflow import (
     ACTEURS_MANDATES,
+    ACTIONS_FINANCIERES,
     TRANSITIONS,
     Acteur,
     Action,
@@ -503,6 +504,7 @@ def projet_transitionner(
     par: Utilisateur,
     commentaire: str = "",
     mandat: MandatComite | None = None,
+    par_le_registre: bool = False,
 ) -> Projet:
     """Take one step of the lifecycle, after checking who may take it and from which state.
 
@@ -511,10 +513,16 @@ def projet_transitionner(
     (`MandatComite`, built by `gouvernance` from its decision or session). The steps that move
     money (programmer, solder, abandonner) are taken through the ledger's use-cases
     (`financement.services`), which call this function and do the ledger's work in the same
-    transaction: nothing here moves money, and no signal receiver does either.
+    transaction: nothing here moves money, and no signal receiver does either. Only they pass
+    `par_le_registre=True`; any other caller asking for such a step is a programming error.
     """
     if action not in TRANSITIONS:
         raise RegleMetierError(erreurs={"action": [f"Action inconnue : {action}."]})
+    if action in ACTIONS_FINANCIERES and not par_le_registre:
+        raise ValueError(
+            f"« {action} » déplace de l'argent : appelez le cas d'usage de financement.services "
+            "(projet_programmer, projet_solder, projet_abandonner)."
+        )
     transition = TRANSITIONS[action]
     projet = Projet.objects.select_for_update().get(pk=projet.pk)
     _verifier_droit(projet=projet, action=action, transition=transition, par=par, mandat=mandat)

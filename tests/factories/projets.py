@@ -13,6 +13,7 @@ from decimal import Decimal
 import factory
 
 from comptes.models import TypeOrganisation
+from financement.services import projet_programmer
 from projets.models import NatureFinancement, Projet, SourceFinancement, Statut
 from projets.services import (
     DonneesProjet,
@@ -103,9 +104,8 @@ class DossierFactory(factory.Factory):
             # The committee's decision is another test's business: the dossier is « retenu »
             # as a committee would leave it, then programmed by the secretariat's service.
             Projet.objects.filter(pk=projet.pk).update(statut=Statut.RETENU)
-            projet = projet_transitionner(
+            projet = projet_programmer(
                 projet=Projet.objects.get(pk=projet.pk),
-                action=Action.PROGRAMMER,
                 par=UtilisateurFactory(administrateur=True, username="admin"),
             )
         return projet

@@ -3,6 +3,7 @@ illegal ones are refused with a clear message and change nothing."""
 
 import pytest
 
+from financement.services import projet_abandonner, projet_programmer, projet_solder
 from projets.models import Projet, Statut, TransitionProjet
 from projets.services import actions_possibles, projet_transitionner
 from projets.workflow import TRANSITIONS, Acteur, Action, MandatComite
@@ -21,6 +22,32 @@ def mettre_dans(projet, statut):
     return Projet.objects.get(pk=projet.pk)
 
 
+def transitionner(*, projet, action, par, commentaire="", mandat=None):
+    """A step as the portal takes it: those that move money through the ledger's use-cases."""
+    if action == Action.PROGRAMMER:
+        return projet_programmer(projet=projet, par=par, commentaire=commentaire, mandat=mandat)
+    if action == Action.SOLDER:
+        return projet_solder(projet=projet, par=par, commentaire=commentaire)
+    if action == Action.ABANDONNER:
+        return projet_abandonner(projet=projet, par=par, commentaire=commentaire)
+    return projet_transitionner(
+        projet=projet, action=action, par=par, commentaire=commentaire, mandat=mandat
+    )
+
+
+@pytest.mark.parametrize("action", [Action.PROGRAMMER, Action.SOLDER, Action.ABANDONNER])
+def test_une_etape_qui_deplace_de_l_argent_ne_se_prend_pas_hors_du_registre(
+    projet_brouillon, administrateur, action
+):
+    """Programming, closing and abandoning move money: `projets` alone refuses them, so that
+    no caller can change the state and forget the ledger."""
+    projet = mettre_dans(projet_brouillon, Statut.RETENU)
+    with pytest.raises(ValueError, match="déplace de l'argent"):
+        projet_transitionner(projet=projet, action=action, par=administrateur, commentaire="x")
+    assert Projet.objects.get(pk=projet.pk).statut == Statut.RETENU
+    assert not TransitionProjet.objects.filter(projet=projet).exists()
+
+
 @pytest.mark.parametrize(("statut", "action"), PAIRES)
 def test_chaque_paire_statut_action(projet_brouillon, administrateur, statut, action):
     projet = mettre_dans(projet_brouillon, statut)
@@ -28,7 +55,7 @@ def test_chaque_paire_statut_action(projet_brouillon, administrateur, statut, ac
     mandat = MANDAT if transition.acteur in (Acteur.COMITE, Acteur.SECRETARIAT) else None
     avant = TransitionProjet.objects.count()
     if statut in transition.depuis:
-        projet_transitionner(
+        transitionner(
             projet=projet,
             action=action,
             par=administrateur,
@@ -47,7 +74,7 @@ def test_chaque_paire_statut_action(projet_brouillon, administrateur, statut, ac
         assert ligne.par == administrateur
     else:
         with pytest.raises(EtatIncompatible) as erreur:
-            projet_transitionner(
+            transitionner(
                 projet=projet,
                 action=action,
                 par=administrateur,
@@ -64,7 +91,7 @@ def test_chaque_paire_statut_action(projet_brouillon, administrateur, statut, ac
 def test_seul_un_comite_retient_rejette_ou_ajourne(projet_brouillon, administrateur, action):
     projet = mettre_dans(projet_brouillon, Statut.INSCRIT_ORDRE_DU_JOUR)
     with pytest.raises(ActionNonAutorisee, match="Seule une décision de comité"):
-        projet_transitionner(projet=projet, action=action, par=administrateur)
+        transitionner(projet=projet, action=action, par=administrateur)
     assert Projet.objects.get(pk=projet.pk).statut == Statut.INSCRIT_ORDRE_DU_JOUR
     assert not TransitionProjet.objects.filter(projet=projet).exists()
 
@@ -89,9 +116,7 @@ def test_un_objet_qui_n_est_pas_un_mandat_est_refuse_sans_rien_ecrire(
     projet = mettre_dans(projet_brouillon, statut)
     avant = TransitionProjet.objects.count()
     with pytest.raises(ActionNonAutorisee, match="Seul un mandat de comité"):
-        projet_transitionner(
-            projet=projet, action=action, par=lecteur, commentaire="Motif", mandat=intrus
-        )
+        transitionner(projet=projet, action=action, par=lecteur, commentaire="Motif", mandat=intrus)
     assert Projet.objects.get(pk=projet.pk).statut == statut
     assert TransitionProjet.objects.count() == avant
 
@@ -101,7 +126,7 @@ def test_un_mandat_ne_donne_pas_les_actions_a_la_main(projet_brouillon, lecteur)
     others: a reader with a mandate still cannot start the instruction."""
     projet = mettre_dans(projet_brouillon, Statut.DEPOSE)
     with pytest.raises(ActionNonAutorisee, match="Vous ne pouvez pas commencer l'instruction"):
-        projet_transitionner(projet=projet, action=Action.INSTRUIRE, par=lecteur, mandat=MANDAT)
+        transitionner(projet=projet, action=Action.INSTRUIRE, par=lecteur, mandat=MANDAT)
     assert Projet.objects.get(pk=projet.pk).statut == Statut.DEPOSE
 
 
@@ -114,17 +139,17 @@ def test_le_mandat_d_une_seance_ne_vaut_pas_decision(projet_brouillon, lecteur, 
     projet = mettre_dans(projet_brouillon, statut)
     seance = MandatComite(comite="programmation", seance_id=1)
     with pytest.raises(ActionNonAutorisee, match="Seule une décision de comité"):
-        projet_transitionner(projet=projet, action=action, par=lecteur, mandat=seance)
+        transitionner(projet=projet, action=action, par=lecteur, mandat=seance)
     assert Projet.objects.get(pk=projet.pk).statut == statut
     assert not TransitionProjet.objects.filter(projet=projet).exists()
 
 
 def test_abandonner_exige_un_motif_qui_reste_au_dossier(projet_brouillon, porteur):
     with pytest.raises(RegleMetierError) as erreur:
-        projet_transitionner(projet=projet_brouillon, action=Action.ABANDONNER, par=porteur)
+        transitionner(projet=projet_brouillon, action=Action.ABANDONNER, par=porteur)
     assert "motif_abandon" in erreur.value.erreurs
     assert Projet.objects.get(pk=projet_brouillon.pk).statut == Statut.BROUILLON
-    projet_transitionner(
+    transitionner(
         projet=projet_brouillon,
         action=Action.ABANDONNER,
         par=porteur,
@@ -138,13 +163,13 @@ def test_abandonner_exige_un_motif_qui_reste_au_dossier(projet_brouillon, porteu
 def test_un_porteur_ne_peut_pas_instruire(projet_brouillon, porteur):
     projet = mettre_dans(projet_brouillon, Statut.DEPOSE)
     with pytest.raises(ActionNonAutorisee, match="Vous ne pouvez pas commencer l'instruction"):
-        projet_transitionner(projet=projet, action=Action.INSTRUIRE, par=porteur)
+        transitionner(projet=projet, action=Action.INSTRUIRE, par=porteur)
     assert Projet.objects.get(pk=projet.pk).statut == Statut.DEPOSE
 
 
 def test_un_lecteur_ne_peut_rien_declencher(projet_brouillon, lecteur):
     with pytest.raises(ActionNonAutorisee):
-        projet_transitionner(projet=projet_brouillon, action=Action.DEPOSER, par=lecteur)
+        transitionner(projet=projet_brouillon, action=Action.DEPOSER, par=lecteur)
     assert actions_possibles(projet_brouillon, lecteur) == []
 
 
@@ -154,7 +179,7 @@ def test_un_porteur_ne_peut_plus_abandonner_une_fois_l_instruction_commencee(
     projet = mettre_dans(projet_brouillon, Statut.EN_INSTRUCTION)
     assert Action.ABANDONNER not in actions_possibles(projet, porteur)
     with pytest.raises(ActionNonAutorisee):
-        projet_transitionner(
+        transitionner(
             projet=projet, action=Action.ABANDONNER, par=porteur, commentaire="Plus besoin."
         )
 
@@ -175,7 +200,7 @@ def test_les_boutons_proposes_suivent_le_role_et_le_statut(projet_brouillon, por
 def test_une_operation_inscrite_se_programme_quand_son_plan_est_complet(administrateur):
     operation = Projet.objects.get(identifiant_contrat="op-127")
     with pytest.raises(RegleMetierError) as erreur:
-        projet_transitionner(projet=operation, action=Action.PROGRAMMER, par=administrateur)
+        transitionner(projet=operation, action=Action.PROGRAMMER, par=administrateur)
     assert "plan de financement" in erreur.value.erreurs["lignes"][0]
     assert Projet.objects.get(pk=operation.pk).statut == Statut.INSCRIT_CONTRAT
 
@@ -191,7 +216,7 @@ def test_un_agent_complete_le_plan_d_une_operation_inscrite_puis_la_programme(
         donnees=donnees_completes(titre=operation.titre, mesure=operation.mesure),
         par=agent,
     )
-    projet_transitionner(projet=operation, action=Action.PROGRAMMER, par=agent)
+    transitionner(projet=operation, action=Action.PROGRAMMER, par=agent)
     operation.refresh_from_db()
     assert operation.statut == Statut.PROGRAMME
     assert operation.transitions.get().de_statut == Statut.INSCRIT_CONTRAT

@@ -36,7 +36,7 @@ from financement.services import (
 )
 from projets.models import LignePlanFinancement, Projet, Statut, TransitionProjet
 from projets.services import projet_creer, projet_modifier, projet_transitionner
-from projets.workflow import TRANSITIONS, Acteur, MandatComite
+from projets.workflow import ACTIONS_FINANCIERES, TRANSITIONS, Acteur, MandatComite
 
 
 class Annulation(Exception):
@@ -117,12 +117,14 @@ def test_chaque_transition_ecrit_son_journal_dans_la_meme_transaction(
     )
 
     def transitionner():
+        # The steps that move money go through the ledger's use-cases (which take the step).
         projet_transitionner(
             projet=projet_brouillon,
             action=action,
             par=administrateur,
             commentaire="Motif de test",
             mandat=mandat,
+            par_le_registre=action in ACTIONS_FINANCIERES,
         )
         ligne = TransitionProjet.objects.get(projet=projet_brouillon)
         assert (ligne.action, ligne.de_statut, ligne.vers_statut) == (

@@ -10,7 +10,7 @@ from django.core import mail
 
 from axes.models import Signataire
 from comptes.models import Role
-from financement.services import credits_ouvrir, engagement_enregistrer
+from financement.services import credits_ouvrir, engagement_enregistrer, projet_programmer
 from projets.services import projet_creer, projet_transitionner
 from tableau_de_bord.recapitulatifs import recapitulatifs_envoyer
 from tableau_de_bord.tasks import recapitulatifs_envoyer_task
@@ -174,7 +174,7 @@ def test_le_tableau_de_bord_et_le_courriel_montrent_les_memes_lignes_sans_engage
     from tableau_de_bord.selectors import pour_agent
 
     clos = retenir(projet_creer(donnees=donnees_completes(titre="Dossier clos"), par=porteur))
-    projet_transitionner(projet=clos, action="programmer", par=administrateur)
+    projet_programmer(projet=clos, par=administrateur)
     Projet.objects.filter(pk=clos.pk).update(statut=Statut.SOLDE)
     agent = agent_de(creer_utilisateur, "etat", "agent.etat.meme")
     etat = Signataire.objects.get(code="etat")
