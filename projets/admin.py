@@ -66,7 +66,7 @@ class ProjetAdmin(SimpleHistoryAdmin):
         champs = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.identifiant_contrat:
             # A listed operation's contractual fields change only through an avenant.
-            champs += list(CHAMPS_CONTRACTUELS) + ["identifiant_contrat"]
+            champs += [*CHAMPS_CONTRACTUELS, "identifiant_contrat"]
         return champs
 
     def has_delete_permission(self, request, obj=None):
