@@ -11,6 +11,7 @@ vote per member and item, one decision per item, one presence per member and ses
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from axes.models import Noeud
@@ -94,6 +95,22 @@ class Comite(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+    def clean(self) -> None:
+        """The power to programme does not change while a session with an agenda is not closed:
+        its dossiers were put on it (or not) as the power then stood."""
+        if self.pk is None:
+            return
+        avant = Comite.objects.filter(pk=self.pk).values_list("pouvoir_programmer", flat=True)
+        if avant.first() == self.pouvoir_programmer:
+            return
+        if self.seances.exclude(etat=EtatSeance.CLOSE).filter(points__isnull=False).exists():
+            raise ValidationError(
+                {
+                    "pouvoir_programmer": "Une séance de ce comité a un ordre du jour et n'est pas "
+                    "close : le pouvoir de programmer change une fois ses séances closes."
+                }
+            )
 
 
 class RoleMembre(models.TextChoices):

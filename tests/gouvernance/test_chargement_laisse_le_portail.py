@@ -14,6 +14,7 @@ from gouvernance.models import Comite, RegleMajorite
 from projets.models import Projet
 from projets.services import DonneesProjet, projet_modifier
 from socle.exceptions import RegleMetierError
+from tests.factories.comptes import UtilisateurFactory
 
 LAISSE = "laissé tel quel : modifié dans le portail"
 
@@ -108,3 +109,34 @@ def test_l_api_refuse_le_titre_d_une_operation_listee(client, agent):
     assert reponse.status_code == 400, reponse.content
     assert "modifié seulement par avenant" in reponse.content.decode()
     assert Projet.objects.get(pk=projet.pk).titre == projet.titre
+
+
+def test_l_agent_de_l_aisne_ne_reecrit_pas_une_operation_listee_et_le_chargement_ne_dit_rien(
+    client,
+):
+    """The audit's case: the Aisne agent rewrote op-041's title and measure through the
+    services; now refused (service and API), nothing written, and the loader has nothing to
+    put back."""
+    aisne = UtilisateurFactory(agent=True, signataire="aisne")
+    projet = Projet.objects.get(identifiant_contrat="op-041")
+    avant = (projet.titre, projet.mesure_id, projet.historique.count())
+    with pytest.raises(RegleMetierError) as refus:
+        projet_modifier(
+            projet=projet,
+            donnees=_donnees_de(
+                projet, titre="Autre opération", mesure=Noeud.objects.get(code="VI.1")
+            ),
+            par=aisne,
+        )
+    assert set(refus.value.erreurs) == {"titre", "mesure"}
+    client.force_login(aisne)
+    reponse = client.patch(
+        f"/api/v1/projets/{projet.reference}/",
+        {"mesure": "VI.1"},
+        content_type="application/json",
+    )
+    assert reponse.status_code == 400, reponse.content
+    assert "modifié seulement par avenant" in str(reponse.json()["mesure"])
+    projet.refresh_from_db()
+    assert (projet.titre, projet.mesure_id, projet.historique.count()) == avant
+    assert "aucune modification" in charger()

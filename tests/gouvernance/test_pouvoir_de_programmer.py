@@ -9,6 +9,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from axes.models import Noeud, Signataire
@@ -134,3 +135,32 @@ def test_le_comite_de_programmation_enregistre_le_quorum_calcule(comitologie):
     assert all(not d.avis for d in decisions)
     assert decisions[0].programme is True
     assert Decision.objects.filter(quorum_atteint=True).count() == 2
+
+
+def test_le_pouvoir_ne_change_pas_pendant_une_seance_avec_ordre_du_jour(comitologie):
+    comite = Comite.objects.get(code="programmation")
+    comite.pouvoir_programmer = False
+    with pytest.raises(ValidationError) as refus:
+        comite.full_clean()
+    assert "le pouvoir de programmer change une fois ses séances closes" in str(
+        refus.value.message_dict["pouvoir_programmer"]
+    )
+    assert Comite.objects.get(code="programmation").pouvoir_programmer is True
+    velo = Comite.objects.get(code="technique-velo")  # no session: the secretariat may set it
+    velo.pouvoir_programmer = True
+    velo.full_clean()
+
+
+def test_l_api_dit_le_pouvoir_et_l_avis(client, seance_technique, administrateur):
+    seance, point, votants, secretaire = seance_technique
+    for m in votants:
+        vote_enregistrer(point=point, choix="pour", par=m.utilisateur)
+    seance_clore(seance=seance, par=secretaire)
+    client.force_login(administrateur)
+    comite = client.get("/api/v1/comites/technique-velo/").json()
+    assert comite["pouvoir_programmer"] is False
+    assert client.get("/api/v1/comites/programmation/").json()["pouvoir_programmer"] is True
+    detail = client.get(f"/api/v1/seances/{seance.pk}/").json()
+    (decision,) = [p["decision"] for p in detail["ordre_du_jour"]]
+    assert decision["avis"] is True and decision["programme"] is False
+    assert decision["quorum_atteint"] is True
