@@ -32,6 +32,16 @@ class NoeudAdmin(admin.ModelAdmin):
     search_fields = ["code", "titre"]
     raw_id_fields = ["parent", "axe"]
 
+    # The programme tree is the contract's: it changes only through an avenant.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Departement)
 class DepartementAdmin(admin.ModelAdmin):

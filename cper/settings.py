@@ -312,6 +312,11 @@ FINANCEMENT_ANNEES_BUDGETAIRES = (
     int(os.environ.get("FINANCEMENT_DERNIERE_ANNEE_BUDGETAIRE", "2035")),
 )
 
+# No dossier is « instruit » without a filed analysis grid (VI.2): the bare « terminer
+# l'instruction » step is refused and filing the grid ends the instruction. On by default; the
+# grid's page shows the setting.
+GOUVERNANCE_GRILLE_OBLIGATOIRE = env_bool("GOUVERNANCE_GRILLE_OBLIGATOIRE", True)
+
 # A dossier filed this many days ago and still waiting for instruction shows as late on the
 # administrators' dashboard (a portal setting: the charter, absent from the text, would fix it).
 TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS = int(

@@ -33,9 +33,33 @@ M = TypeVar("M", bound=Model)
 
 @dataclass
 class LigneEnveloppe:
+    """An envelope in force; `avenant` is the number of the avenant that set its amount, None
+    while it is the signed one (Article 2)."""
+
     signataire: Signataire
     montant: Decimal
     part: Decimal
+    avenant: int | None = None
+
+
+class LignesEnveloppes(list[LigneEnveloppe]):
+    """The envelopes in force, and which avenants set some of them (none: all are Article 2's)."""
+
+    @property
+    def avenants(self) -> list[int]:
+        return sorted({ligne.avenant for ligne in self if ligne.avenant is not None})
+
+
+def avenants_des_enveloppes(*, contrat: Contrat, le: date | None = None) -> dict[int, int]:
+    """Signatory pk → number of the avenant in force that set its envelope's amount, for the
+    envelopes an avenant changed (the others stand at their Article 2 amount)."""
+    versions: dict[int, VersionEnveloppe] = {}
+    qs = VersionEnveloppe.objects.filter(signataire__contrat=contrat).select_related("avenant")
+    if le is not None:
+        qs = qs.filter(depuis__lte=le)
+    for version in qs.order_by("depuis", "pk"):
+        versions[version.signataire_id] = version
+    return {pk: v.avenant.numero for pk, v in versions.items() if v.avenant is not None}
 
 
 @dataclass
@@ -74,14 +98,17 @@ def signataires_avec_enveloppe(*, contrat: Contrat) -> QuerySet[Signataire]:
     )
 
 
-def tableau_enveloppes(*, contrat: Contrat) -> tuple[list[LigneEnveloppe], Decimal]:
-    """The nine envelopes in force, each with its share of the total, and the total."""
+def tableau_enveloppes(*, contrat: Contrat) -> tuple[LignesEnveloppes, Decimal]:
+    """The nine envelopes in force, each with its share of the total and the avenant that set
+    it (if any), and the total. A page calls a figure « article 2 » only when it is the signed
+    one."""
     signataires = list(signataires_avec_enveloppe(contrat=contrat))
+    avenants = avenants_des_enveloppes(contrat=contrat)
     total = sum((s.enveloppe.montant for s in signataires), ZERO)
-    lignes = [
-        LigneEnveloppe(s, s.enveloppe.montant, taux(s.enveloppe.montant, total))
+    lignes = LignesEnveloppes(
+        LigneEnveloppe(s, s.enveloppe.montant, taux(s.enveloppe.montant, total), avenants.get(s.pk))
         for s in signataires
-    ]
+    )
     return lignes, total
 
 

@@ -22,7 +22,15 @@ class MembreInline(admin.TabularInline):
 
 @admin.register(Comite)
 class ComiteAdmin(admin.ModelAdmin):
-    list_display = ["nom", "type", "regle_quorum", "regle_majorite", "regle_egalite", "ligne"]
+    list_display = [
+        "nom",
+        "type",
+        "pouvoir_programmer",
+        "regle_quorum",
+        "regle_majorite",
+        "regle_egalite",
+        "ligne",
+    ]
     list_filter = ["type"]
     filter_horizontal = ["mesures", "pilotes"]
     inlines = [MembreInline]

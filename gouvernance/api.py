@@ -73,6 +73,10 @@ class ComiteSortieSerializer(serializers.Serializer):
     )
     regle_majorite = serializers.CharField(help_text="Règle de majorité, paramétrable.")
     regle_egalite = serializers.CharField(help_text="Issue d'une égalité des voix, paramétrable.")
+    pouvoir_programmer = serializers.BooleanField(
+        help_text="Le comité retient et programme (sinon il rend des avis) ; réglage fixé par "
+        "le secrétariat."
+    )
 
     def get_pilotes(self, comite) -> list[str]:
         return [o.nom for o in comite.pilotes.all()]
@@ -98,6 +102,10 @@ class DecisionSortieSerializer(serializers.Serializer):
     contre = serializers.IntegerField(help_text="Voix contre.")
     abstention = serializers.IntegerField(help_text="Abstentions.")
     quorum_atteint = serializers.BooleanField(help_text="Le quorum était-il atteint à la clôture.")
+    avis = serializers.BooleanField(
+        help_text="Un avis d'un comité sans pouvoir de programmer : le dossier n'est ni retenu "
+        "ni programmé."
+    )
     motif = serializers.CharField(help_text="Décompte et règle appliquée.")
     programme = serializers.BooleanField(help_text="Programmé dans la foulée (dossier retenu).")
     motif_non_programmation = serializers.CharField(

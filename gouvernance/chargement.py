@@ -1,15 +1,18 @@
 """Loads the committees the contract names and the default analysis grid (VI.2).
 
-Idempotent. What the contract says (name, scope, source lines, measures covered) is brought back
-to the text on every load; what the charter would set (quorum and majority rules) and the
-grid's scale and weights are set only on creation, so that edits made on the portal stay.
+Idempotent. What the contract says (name, description, pilots, source lines) is brought back
+to the text on every load; what the secretariat configures (the measures covered, the quorum and
+majority rules, the power to programme, the members) and the grid's scale and weights are set
+only on creation, so that edits made on the portal stay: a load says what it left alone.
+Only the general programming committee (« comité de programmation », code `programmation`)
+has the power to programme on creation; the others give opinions.
 """
 
 from decimal import Decimal
 
 from axes.models import Contrat, Noeud, Signataire
 from comptes.models import Organisation
-from gouvernance.models import Comite, Critere, GrilleAnalyse
+from gouvernance.models import Comite, Critere, GrilleAnalyse, TypeComite
 from socle.chargement import Bilan, synchroniser, synchroniser_m2m
 
 
@@ -18,6 +21,17 @@ def _organisation_pilote(contrat: Contrat, code: str) -> Organisation:
     if signataire is not None:
         return signataire.organisation
     return Organisation.objects.get(nom=code)
+
+
+CODE_COMITE_DE_PROGRAMMATION = "programmation"
+
+
+def a_pouvoir_de_programmer(comite: dict) -> bool:
+    """The power to programme on creation: the general programming committee alone."""
+    return (
+        comite["code"] == CODE_COMITE_DE_PROGRAMMATION
+        and comite["type"] == TypeComite.PROGRAMMATION
+    )
 
 
 def charger_comites(*, contrat: Contrat, donnees: dict, bilan: Bilan) -> None:
@@ -45,8 +59,11 @@ def charger_comites(*, contrat: Contrat, donnees: dict, bilan: Bilan) -> None:
                 "note": c["note"],
                 "ordre": c["ordre"],
             },
+            creation_seule={"pouvoir_programmer": a_pouvoir_de_programmer(c)},
         )
-        synchroniser_m2m(comite.mesures, [noeuds[code] for code in c["mesures"]], bilan)
+        synchroniser_m2m(
+            comite.mesures, [noeuds[code] for code in c["mesures"]], bilan, protege=True
+        )
         synchroniser_m2m(
             comite.pilotes, [_organisation_pilote(contrat, code) for code in c["pilotes"]], bilan
         )

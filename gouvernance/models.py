@@ -11,6 +11,7 @@ vote per member and item, one decision per item, one presence per member and ses
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from axes.models import Noeud
@@ -78,6 +79,13 @@ class Comite(models.Model):
         choices=RegleEgalite.choices,
         default=RegleEgalite.AJOURNE,
     )
+    pouvoir_programmer = models.BooleanField(
+        "pouvoir de programmer",
+        default=False,
+        help_text="Un comité qui a ce pouvoir retient et programme les dossiers ; les autres "
+        "rendent des avis, sans toucher aux enveloppes. Réglage fixé par le secrétariat (par "
+        "défaut : le seul comité de programmation).",
+    )
     ordre = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
 
     class Meta:
@@ -87,6 +95,22 @@ class Comite(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+    def clean(self) -> None:
+        """The power to programme does not change while a session with an agenda is not closed:
+        its dossiers were put on it (or not) as the power then stood."""
+        if self.pk is None:
+            return
+        avant = Comite.objects.filter(pk=self.pk).values_list("pouvoir_programmer", flat=True)
+        if avant.first() == self.pouvoir_programmer:
+            return
+        if self.seances.exclude(etat=EtatSeance.CLOSE).filter(points__isnull=False).exists():
+            raise ValidationError(
+                {
+                    "pouvoir_programmer": "Une séance de ce comité a un ordre du jour et n'est pas "
+                    "close : le pouvoir de programmer change une fois ses séances closes."
+                }
+            )
 
 
 class RoleMembre(models.TextChoices):
@@ -436,6 +460,13 @@ class Resultat(models.TextChoices):
     AJOURNE = "ajourne", "Ajourné"
 
 
+LIBELLES_AVIS = {
+    Resultat.RETENU: "Avis favorable",
+    Resultat.REJETE: "Avis défavorable",
+    Resultat.AJOURNE: "Pas d'avis (examen ajourné)",
+}
+
+
 class Decision(models.Model):
     """The committee's decision on one item, computed when the session closes; read-only."""
 
@@ -447,6 +478,12 @@ class Decision(models.Model):
     contre = models.PositiveSmallIntegerField("contre")
     abstention = models.PositiveSmallIntegerField("abstentions")
     quorum_atteint = models.BooleanField("quorum atteint")
+    avis = models.BooleanField(
+        "avis seulement",
+        default=False,
+        help_text="Rendue par un comité sans pouvoir de programmer : un avis, qui ne retient ni "
+        "ne programme le dossier.",
+    )
     motif = models.TextField("motif")
     programme = models.BooleanField("programmé dans la foulée", default=False)
     motif_non_programmation = models.TextField("pourquoi il n'a pas été programmé", blank=True)
@@ -461,10 +498,22 @@ class Decision(models.Model):
                 condition=~models.Q(programme=True) | models.Q(resultat="retenu"),
                 name="decision_programme_si_retenu",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(programme=True) | models.Q(avis=False),
+                name="decision_avis_jamais_programme",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.point} : {self.get_resultat_display()}"
+        return f"{self.point} : {self.libelle}"
+
+    @property
+    def libelle(self) -> str:
+        """« Retenu », or for an opinion « Avis favorable » / « Avis défavorable » / « Pas
+        d'avis (ajourné) »."""
+        if not self.avis:
+            return self.get_resultat_display()
+        return LIBELLES_AVIS[Resultat(self.resultat)]
 
     def mandat(self) -> MandatComite:
         """What entitles the move of the dossier the committee decided on (and its programming,

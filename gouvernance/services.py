@@ -51,6 +51,7 @@ from gouvernance.permissions import (
 )
 from gouvernance.regles import issue_du_vote
 from gouvernance.selectors import (
+    Decompte,
     comite_couvre,
     decompte,
     etat_quorum,
@@ -63,9 +64,15 @@ from gouvernance.selectors import (
 from gouvernance.workflow import ETAPES, ActionSeance, verifier
 from projets.models import Projet, Statut
 from projets.services import projet_transitionner
-from projets.workflow import Action
+from projets.workflow import Action, MandatGrille
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.notifications import notifier
+
+MOTIF_AVIS = (
+    "C'est un avis : le {comite} n'a pas le pouvoir de programmer (réglage fixé par le "
+    "secrétariat) ; le dossier n'est ni retenu ni programmé et reste instruit, pour le comité "
+    "qui programme."
+)
 
 ACTION_PAR_RESULTAT = {
     Resultat.RETENU: Action.RETENIR,
@@ -146,13 +153,14 @@ def seance_inscrire_projet(*, seance: Seance, projet: Projet, par: Utilisateur) 
         )
     rang = (seance.points.aggregate(m=Max("ordre"))["m"] or 0) + 1
     point = PointOrdreDuJour.objects.create(seance=seance, projet=projet, ordre=rang)
-    projet_transitionner(
-        projet=projet,
-        action=Action.INSCRIRE_ORDRE_DU_JOUR,
-        par=par,
-        commentaire=f"{seance.comite.nom}, séance du {_date_fr(seance.date)}",
-        mandat=seance.mandat(),
-    )
+    if seance.comite.pouvoir_programmer:  # a committee giving opinions leaves it « instruit »
+        projet_transitionner(
+            projet=projet,
+            action=Action.INSCRIRE_ORDRE_DU_JOUR,
+            par=par,
+            commentaire=f"{seance.comite.nom}, séance du {_date_fr(seance.date)}",
+            mandat=seance.mandat(),
+        )
     _journal("seance_inscrire_projet", par, seance=seance, projet=projet, ordre=rang)
     return point
 
@@ -415,14 +423,15 @@ def seance_clore(*, seance: Seance, par: Utilisateur) -> list[Decision]:
     the dossiers, and programme the retained ones through the ledger
     (`financement.services.projet_programmer`, on the decision's mandate).
 
-    The quorum and the tally are those the pages and the API show (`etat_quorum`, `decompte`).
-    Without quorum nothing is written. A retained dossier that an envelope cannot take stays
-    « retenu »: its programming is rolled back alone (savepoint) and the decision says why.
+    The quorum and the tally are those the pages and the API show (`etat_quorum`, `decompte`);
+    each decision records the quorum as computed. Without quorum nothing is written. A retained
+    dossier that an envelope cannot take stays « retenu »: its programming is rolled back alone
+    (savepoint) and the decision says why. Only a committee with the power to programme
+    (`Comite.pouvoir_programmer`) moves dossiers and money; the others' decisions are opinions.
     """
     seance = _seance_verrouillee(seance)
     _verifier_gestionnaire(par, seance)
     verifier(seance, ActionSeance.CLORE)
-    comite = seance.comite
     quorum = etat_quorum(seance=seance)
     if not quorum.atteint:
         raise EtatIncompatible(
@@ -430,35 +439,10 @@ def seance_clore(*, seance: Seance, par: Utilisateur) -> list[Decision]:
             f"représenté(s) sur {quorum.votants}, il en faut au moins {quorum.requis} "
             f"({quorum.regle}). La séance reste ouverte ; rien n'a été décidé."
         )
-    decisions = []
-    for ligne in decompte(seance=seance):
-        point = ligne.point
-        issue = issue_du_vote(
-            majorite=comite.regle_majorite,
-            egalite=comite.regle_egalite,
-            pour=ligne.pour,
-            contre=ligne.contre,
-            abstention=ligne.abstention,
-        )
-        decision = Decision.objects.create(
-            point=point,
-            resultat=issue.resultat,
-            pour=ligne.pour,
-            contre=ligne.contre,
-            abstention=ligne.abstention,
-            quorum_atteint=True,
-            motif=issue.motif,
-        )
-        projet_transitionner(
-            projet=point.projet,
-            action=ACTION_PAR_RESULTAT[Resultat(issue.resultat)],
-            par=par,
-            commentaire=f"{comite.nom}, séance du {_date_fr(seance.date)} : {issue.motif}",
-            mandat=decision.mandat(),
-        )
-        if issue.resultat == Resultat.RETENU:
-            _programmer(decision, point.projet, par)
-        decisions.append(decision)
+    decisions = [
+        _decider(seance, ligne, quorum_atteint=quorum.atteint, par=par)
+        for ligne in decompte(seance=seance)
+    ]
     _changer_etat(seance, ActionSeance.CLORE)
     seance.close_le = timezone.now()
     seance.votants_attendus = quorum.votants
@@ -475,6 +459,50 @@ def seance_clore(*, seance: Seance, par: Utilisateur) -> list[Decision]:
     for decision in decisions:
         _notifier_decision(seance, decision)
     return decisions
+
+
+def _decider(
+    seance: Seance, ligne: Decompte, *, quorum_atteint: bool, par: Utilisateur
+) -> Decision:
+    """Decide one item by the committee's rules. A committee with the power to programme moves
+    the dossier (retenu, rejeté, ajourné) and programmes the retained one; any other committee
+    gives an opinion (`Decision.avis`): the dossier stays where it was (« instruit »), no ledger
+    line is written, and a programming committee takes it up."""
+    comite = seance.comite
+    point = ligne.point
+    issue = issue_du_vote(
+        majorite=comite.regle_majorite,
+        egalite=comite.regle_egalite,
+        pour=ligne.pour,
+        contre=ligne.contre,
+        abstention=ligne.abstention,
+    )
+    avis = not comite.pouvoir_programmer
+    motif = issue.motif
+    if avis:
+        motif = f"{motif} {MOTIF_AVIS.format(comite=comite.nom)}"
+    decision = Decision.objects.create(
+        point=point,
+        resultat=issue.resultat,
+        pour=ligne.pour,
+        contre=ligne.contre,
+        abstention=ligne.abstention,
+        quorum_atteint=quorum_atteint,
+        avis=avis,
+        motif=motif,
+    )
+    if avis:
+        return decision
+    projet_transitionner(
+        projet=point.projet,
+        action=ACTION_PAR_RESULTAT[Resultat(issue.resultat)],
+        par=par,
+        commentaire=f"{comite.nom}, séance du {_date_fr(seance.date)} : {issue.motif}",
+        mandat=decision.mandat(),
+    )
+    if issue.resultat == Resultat.RETENU:
+        _programmer(decision, point.projet, par)
+    return decision
 
 
 def _programmer(decision: Decision, projet: Projet, par: Utilisateur) -> None:
@@ -607,6 +635,7 @@ def _ecrire_evaluation(
             action=Action.TERMINER_INSTRUCTION,
             par=par,
             commentaire="Grille d'analyse déposée.",
+            grille=MandatGrille(evaluation_id=evaluation.pk),
         )
     _journal(
         "evaluation_deposer" if deposer else "evaluation_enregistrer",

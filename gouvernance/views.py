@@ -1,6 +1,7 @@
 """Pages of governance: committees, sessions (agenda, attendance, votes), tally, minutes, and the
 analysis grid. Thin: every write goes through `gouvernance.services`."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -398,7 +399,11 @@ def proces_verbal(request, pk):
 
 def grille(request):
     _exiger_gouvernance(request)
-    return render(request, "gouvernance/grille.html", {"grille": grille_active()})
+    return render(
+        request,
+        "gouvernance/grille.html",
+        {"grille": grille_active(), "grille_obligatoire": settings.GOUVERNANCE_GRILLE_OBLIGATOIRE},
+    )
 
 
 def _lignes_grille(form: EvaluationForm) -> list[dict]:

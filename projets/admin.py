@@ -46,6 +46,10 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+# What the contract states of a listed operation (Article 2 and the programme's lists).
+CHAMPS_CONTRACTUELS = ("titre", "mesure", "montant_mentionne")
+
+
 @admin.register(Projet)
 class ProjetAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "titre", "mesure", "statut", "maitre_ouvrage", "cout_total_ht"]
@@ -57,6 +61,13 @@ class ProjetAdmin(SimpleHistoryAdmin):
     # The lifecycle moves only through the services, which write the journal.
     readonly_fields = ["reference", "statut", "depose_le", "motif_abandon"]
     inlines = [LigneInline, PhaseInline, TransitionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        champs = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.identifiant_contrat:
+            # A listed operation's contractual fields change only through an avenant.
+            champs += [*CHAMPS_CONTRACTUELS, "identifiant_contrat"]
+        return champs
 
     def has_delete_permission(self, request, obj=None):
         # A dossier has a journal (PROTECT) and a history: it is abandoned, never deleted.

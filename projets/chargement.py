@@ -40,8 +40,12 @@ def charger_operations(*, contrat: Contrat, donnees: dict, bilan: Bilan) -> None
             Projet,
             bilan,
             {"identifiant_contrat": op["identifiant"]},
-            {
-                "reference": reference_operation(op["identifiant"]),
+            {"reference": reference_operation(op["identifiant"])},
+            # The lifecycle moves on after loading; a reload never resets it.
+            creation_seule={"statut": Statut.INSCRIT_CONTRAT},
+            # What the contract says of the operation is written on creation; a field that
+            # differs later was changed on the portal (an avenant, an edit): it is left alone.
+            proteges={
                 "titre": op["titre"],
                 "description": op["extrait"],
                 "mesure": mesures[op["mesure"]],
@@ -59,13 +63,12 @@ def charger_operations(*, contrat: Contrat, donnees: dict, bilan: Bilan) -> None
                 "ligne_contrat": op["ligne"],
                 "operation_parente": par_identifiant.get(op["parent"]) if op["parent"] else None,
             },
-            # The lifecycle moves on after loading; a reload never resets it.
-            creation_seule={"statut": Statut.INSCRIT_CONTRAT},
         )
         synchroniser_m2m(
             projet.departements,
             [departements[code] for code in op["departements"]],
             bilan,
+            protege=True,
         )
         par_identifiant[op["identifiant"]] = projet
 

@@ -45,6 +45,7 @@ from projets.workflow import (
     Acteur,
     Action,
     MandatComite,
+    MandatGrille,
     Transition,
 )
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
@@ -308,8 +309,26 @@ def projet_modifier(*, projet: Projet, donnees: DonneesProjet, par: Utilisateur)
             "il ne peut plus être modifié par vous."
         )
     _verifier_saisie(donnees)
+    _verifier_champs_contractuels(projet, donnees)
     _ecrire(projet, donnees, par)
     return projet
+
+
+def _verifier_champs_contractuels(projet: Projet, donnees: DonneesProjet) -> None:
+    """A listed operation's title and measure are the contract's: only an avenant changes them."""
+    if not projet.identifiant_contrat:
+        return
+    erreurs: dict[str, list[str]] = {}
+    if (donnees.titre or "").strip() != projet.titre.strip():
+        erreurs["titre"] = ["Titre inscrit au contrat : modifié seulement par avenant."]
+    if donnees.mesure is not None and donnees.mesure.pk != projet.mesure_id:
+        erreurs["mesure"] = ["Mesure inscrite au contrat : champ modifié seulement par avenant."]
+    if erreurs:
+        raise RegleMetierError(
+            "Opération inscrite au contrat : ses champs contractuels sont modifiés seulement "
+            "par avenant.",
+            erreurs=erreurs,
+        )
 
 
 def taux_autofinancement_minimum(projet: Projet) -> tuple[Decimal, str]:
@@ -496,6 +515,18 @@ def _verifier_etape(
             raise RegleMetierError(erreurs=erreurs)
 
 
+def _verifier_grille(action: str, grille: MandatGrille | None) -> None:
+    """With `GOUVERNANCE_GRILLE_OBLIGATOIRE` on, the instruction ends only by filing a grid
+    (`gouvernance.services.evaluation_deposer` passes its `MandatGrille`): taken by hand, 409."""
+    if action != Action.TERMINER_INSTRUCTION or not settings.GOUVERNANCE_GRILLE_OBLIGATOIRE:
+        return
+    if not isinstance(grille, MandatGrille):
+        raise EtatIncompatible(
+            "Aucune grille d'analyse déposée pour ce dossier : la grille d'analyse en vigueur "
+            "n'y a été déposée par aucun instructeur. L'instruction se termine en la déposant."
+        )
+
+
 @transaction.atomic
 def projet_transitionner(
     *,
@@ -505,6 +536,7 @@ def projet_transitionner(
     commentaire: str = "",
     mandat: MandatComite | None = None,
     par_le_registre: bool = False,
+    grille: MandatGrille | None = None,
 ) -> Projet:
     """Take one step of the lifecycle, after checking who may take it and from which state.
 
@@ -527,6 +559,7 @@ def projet_transitionner(
     projet = Projet.objects.select_for_update().get(pk=projet.pk)
     _verifier_droit(projet=projet, action=action, transition=transition, par=par, mandat=mandat)
     _verifier_etape(projet=projet, action=action, transition=transition, commentaire=commentaire)
+    _verifier_grille(action, grille)
 
     if action == Action.DEPOSER:
         projet.depose_le = timezone.now()

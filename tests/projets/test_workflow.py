@@ -6,7 +6,7 @@ import pytest
 from financement.services import projet_abandonner, projet_programmer, projet_solder
 from projets.models import Projet, Statut, TransitionProjet
 from projets.services import actions_possibles, projet_transitionner
-from projets.workflow import TRANSITIONS, Acteur, Action, MandatComite
+from projets.workflow import TRANSITIONS, Acteur, Action, MandatComite, MandatGrille
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 
 # What gouvernance passes for committee actions (built from its decision or session).
@@ -30,8 +30,10 @@ def transitionner(*, projet, action, par, commentaire="", mandat=None):
         return projet_solder(projet=projet, par=par, commentaire=commentaire)
     if action == Action.ABANDONNER:
         return projet_abandonner(projet=projet, par=par, commentaire=commentaire)
+    # What gouvernance passes when a grid is filed (a filed grid is required to end instruction).
+    grille = MandatGrille(evaluation_id=1) if action == Action.TERMINER_INSTRUCTION else None
     return projet_transitionner(
-        projet=projet, action=action, par=par, commentaire=commentaire, mandat=mandat
+        projet=projet, action=action, par=par, commentaire=commentaire, mandat=mandat, grille=grille
     )
 
 

@@ -36,7 +36,14 @@ from financement.services import (
 )
 from projets.models import LignePlanFinancement, Projet, Statut, TransitionProjet
 from projets.services import projet_creer, projet_modifier, projet_transitionner
-from projets.workflow import ACTIONS_FINANCIERES, TRANSITIONS, Acteur, MandatComite
+from projets.workflow import (
+    ACTIONS_FINANCIERES,
+    TRANSITIONS,
+    Acteur,
+    Action,
+    MandatComite,
+    MandatGrille,
+)
 
 
 class Annulation(Exception):
@@ -125,6 +132,8 @@ def test_chaque_transition_ecrit_son_journal_dans_la_meme_transaction(
             commentaire="Motif de test",
             mandat=mandat,
             par_le_registre=action in ACTIONS_FINANCIERES,
+            # A filed grid ends the instruction (GOUVERNANCE_GRILLE_OBLIGATOIRE).
+            grille=MandatGrille(evaluation_id=1) if action == Action.TERMINER_INSTRUCTION else None,
         )
         ligne = TransitionProjet.objects.get(projet=projet_brouillon)
         assert (ligne.action, ligne.de_statut, ligne.vers_statut) == (
