@@ -210,7 +210,7 @@ def modifier(request, reference):
     avis = verdict(request.user, projet, ActionDossier.MODIFIER)
     if not avis.permis:
         if not avis.etat:
-            raise PermissionDenied(avis.motif)
+            raise ActionNonAutorisee(avis.motif)  # the French 403 page (socle.middleware)
         messages.error(request, avis.motif)
         return redirect("projets:detail", reference=reference)
     return _formulaire(request, projet)
@@ -243,8 +243,8 @@ def document_ajouter(request, reference):
             document = document_deposer(
                 projet=projet, fichier=form.cleaned_data["fichier"], par=request.user
             )
-        except ActionNonAutorisee as erreur:
-            raise PermissionDenied(erreur.message) from erreur
+        except ActionNonAutorisee:
+            raise  # the French 403 page (socle.middleware)
         except RegleMetierError as erreur:
             messages.error(request, erreur.message)
         else:
