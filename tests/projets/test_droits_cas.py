@@ -402,3 +402,85 @@ def test_le_porteur_qui_abandonne_son_brouillon_ne_recoit_rien(
     with django_capture_on_commit_callbacks(execute=True):
         projet_abandonner(projet=projet_brouillon, par=porteur, commentaire="Doublon")
     assert mail.outbox == []
+
+
+def test_les_doublons_de_departement_ou_de_territoire_ne_font_pas_de_500(client, porteur):
+    """Siblings of the commune case: a département or a territory given twice is kept once."""
+    from axes.models import TerritoireSpecial
+
+    client.force_login(porteur)
+    territoire = TerritoireSpecial.objects.first()
+    reponse = client.post(
+        "/api/v1/projets/",
+        {
+            "titre": "Halle",
+            "mesure": "IV.2.1.a",
+            "departements": ["59", "59"],
+            "territoires_speciaux": [territoire.code, territoire.code],
+        },
+        content_type="application/json",
+    )
+    assert reponse.status_code == 201, reponse.content
+    projet = Projet.objects.get(reference=reponse.json()["reference"])
+    assert list(projet.departements.values_list("code_insee", flat=True)) == ["59"]
+    assert projet.territoires_speciaux.count() == 1
+
+
+# --- A representative subset of the table through the page and the API ---------------------
+
+SOUS_ENSEMBLE = [
+    # (who, state, action, expected status, words of the message)
+    ("agent_etat_", Statut.BROUILLON, Action.DEPOSER, 403, "il appartient à son porteur"),
+    ("agent_etat_", Statut.INCOMPLET, Action.ABANDONNER, 200, ""),
+    ("agent_somme", Statut.DEPOSE, Action.INSTRUIRE, 403, "ne le cofinance pas"),
+    ("agent_somme", Statut.DEPOSE, Action.DECLARER_INCOMPLET, 403, "ne le cofinance pas"),
+    ("agent", Statut.DEPOSE, Action.INSTRUIRE, 200, ""),
+    ("agent", Statut.EN_INSTRUCTION, Action.TERMINER_INSTRUCTION, 200, ""),
+    ("porteur", Statut.DEPOSE, Action.INSTRUIRE, 403, "votre rôle ne le permet pas"),
+    ("porteur", Statut.EN_INSTRUCTION, Action.ABANDONNER, 403, "le dossier est « En instruction »"),
+    ("lecteur", Statut.PROGRAMME, Action.DEMARRER, 403, "votre rôle ne le permet pas"),
+    ("agent_somme", Statut.EN_COURS, Action.SOLDER, 403, "ne le cofinance pas"),
+    ("agent", Statut.EN_COURS, Action.SOLDER, 200, ""),
+    ("administrateur", Statut.DEPOSE, Action.ABANDONNER, 200, ""),
+]
+
+
+@pytest.fixture
+def agent_somme(creer_utilisateur):
+    return agent_de(creer_utilisateur, "somme")
+
+
+@pytest.mark.parametrize("par", ["api", "page"])
+@pytest.mark.parametrize(
+    ("qui", "statut", "action", "code", "message"),
+    SOUS_ENSEMBLE,
+    ids=[f"{q}-{s}-{a}" for q, s, a, _, _ in SOUS_ENSEMBLE],
+)
+def test_la_table_par_la_page_et_par_l_api(
+    client, request, projet_brouillon, par, qui, statut, action, code, message
+):
+    personne = request.getfixturevalue(qui)
+    Projet.objects.filter(pk=projet_brouillon.pk).update(statut=statut)
+    projet = Projet.objects.get(pk=projet_brouillon.pk)
+    avant = empreinte(projet)
+    client.force_login(personne)
+    if par == "api":
+        reponse = client.post(
+            f"/api/v1/projets/{projet.reference}/{action}/",
+            {"commentaire": "Motif"},
+            content_type="application/json",
+        )
+        texte = reponse.json().get("detail", "") if code != 200 else ""
+    else:
+        reponse = client.post(
+            reverse("projet_action", args=[projet.reference, action]), {"commentaire": "Motif"}
+        )
+        texte = reponse.content.decode()
+    attendu = 302 if (par == "page" and code == 200) else code
+    assert reponse.status_code == attendu, (reponse.status_code, texte[:300])
+    if code == 200:
+        assert Projet.objects.get(pk=projet.pk).statut != statut
+        assert TransitionProjet.objects.filter(projet=projet).latest("pk").par == personne
+    else:
+        assert message in texte
+        assert empreinte(projet) == avant
