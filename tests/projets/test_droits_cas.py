@@ -484,3 +484,22 @@ def test_la_table_par_la_page_et_par_l_api(
     else:
         assert message in texte
         assert empreinte(projet) == avant
+
+
+def test_un_plan_desequilibre_n_entre_pas_a_l_ordre_du_jour_d_une_seance(desequilibre):
+    """Through the session's use-case (`gouvernance.services.seance_inscrire_projet`): refused
+    with the plan's message, no agenda item, the dossier still « instruit »."""
+    from gouvernance.models import PointOrdreDuJour, RoleMembre
+    from gouvernance.services import seance_inscrire_projet
+    from tests.factories.gouvernance import SeanceFactory
+
+    Projet.objects.filter(pk=desequilibre.pk).update(statut=Statut.INSTRUIT)
+    projet = Projet.objects.get(pk=desequilibre.pk)
+    seance = SeanceFactory()
+    par = seance.comite.membres.get(role=RoleMembre.SECRETARIAT).utilisateur
+    avant = empreinte(projet)
+    with pytest.raises(RegleMetierError) as erreur:
+        seance_inscrire_projet(seance=seance, projet=projet, par=par)
+    assert "n'est pas équilibré" in erreur.value.erreurs["lignes"][0]
+    assert not PointOrdreDuJour.objects.filter(projet=projet).exists()
+    assert empreinte(projet) == avant
