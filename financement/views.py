@@ -453,8 +453,8 @@ def projet_action(request, reference, action):
                 par=request.user,
                 commentaire=form.cleaned_data["commentaire"],
             )
-        except ActionNonAutorisee as erreur:
-            raise PermissionDenied(erreur.message) from erreur
+        except ActionNonAutorisee:
+            raise  # the French 403 page with the table's reason (socle.middleware)
         except EtatIncompatible as erreur:
             messages.error(request, erreur.message)
             return redirect("projets:detail", reference=reference)

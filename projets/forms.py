@@ -116,8 +116,8 @@ class SaisieProjetForm(DsfrBaseForm):
                     "(cinq caractères, par exemple 59350)."
                 ) from erreur
             communes.append((code.upper(), nom.strip()))
-        if len({c for c, _ in communes}) != len(communes):
-            raise forms.ValidationError("Une même commune figure deux fois.")
+        # A commune given twice is refused by the service (`projets.services._verifier_saisie`),
+        # for the form and the API alike.
         return communes
 
     def clean(self):

@@ -71,6 +71,25 @@ class ProjetQuerySet(models.QuerySet):
             return self
         return self.filter(maitre_ouvrage_id=utilisateur.organisation_id)
 
+    def publics(self) -> "ProjetQuerySet":
+        """What anyone may see, without an account: dossiers programmed and later, and the
+        operations the contract lists (`projets.workflow.PUBLICS`); never a draft nor a
+        dossier under instruction."""
+        from projets.workflow import PUBLICS  # the lifecycle table imports this module
+
+        return self.filter(
+            models.Q(statut__in=PUBLICS) | models.Q(identifiant_contrat__isnull=False)
+        )
+
+    def visibles_en_public_par(self, utilisateur) -> "ProjetQuerySet":
+        """On a public page: what is public, plus what the person may see once logged in."""
+        if voit_tous_les_projets(utilisateur):
+            return self
+        publics = self.publics()
+        if utilisateur.is_authenticated and utilisateur.role == Role.PORTEUR:
+            return publics | self.filter(maitre_ouvrage_id=utilisateur.organisation_id)
+        return publics
+
     def pour_liste(self) -> "ProjetQuerySet":
         return self.select_related("mesure", "maitre_ouvrage").prefetch_related(
             "departements",

@@ -1,15 +1,11 @@
-"""Who may see and do what on a dossier (pure predicates, no database writes)."""
+"""Who may see and do what on a dossier (pure predicates, no database writes).
+
+Every predicate on a dossier asks the permission table of `projets.droits`."""
 
 from comptes.models import Role, Utilisateur
+from projets.droits import ActionDossier, peut
 from projets.models import Projet
-from projets.workflow import (
-    ABANDON_PAR_PORTEUR,
-    MODIFIABLE_PAR_INSTRUCTEUR,
-    MODIFIABLE_PAR_PORTEUR,
-    TRANSITIONS,
-    Acteur,
-    Action,
-)
+from projets.workflow import ACTEURS_MANDATES, TRANSITIONS
 
 
 def est_instructeur(utilisateur: Utilisateur) -> bool:
@@ -20,6 +16,7 @@ def est_instructeur(utilisateur: Utilisateur) -> bool:
 
 
 def est_porteur_du_projet(utilisateur: Utilisateur, projet: Projet) -> bool:
+    """The porteur's users: role porteur in the organisation that is the maître d'ouvrage."""
     return (
         utilisateur.is_authenticated
         and utilisateur.role == Role.PORTEUR
@@ -29,32 +26,24 @@ def est_porteur_du_projet(utilisateur: Utilisateur, projet: Projet) -> bool:
 
 
 def peut_creer_projet(utilisateur: Utilisateur) -> bool:
+    """Porteurs, agents and the secretariat open a new dossier (a draft)."""
     return utilisateur.is_authenticated and (
         est_instructeur(utilisateur) or utilisateur.role == Role.PORTEUR
     )
 
 
 def peut_modifier_projet(utilisateur: Utilisateur, projet: Projet) -> bool:
-    if est_instructeur(utilisateur):
-        return projet.statut in MODIFIABLE_PAR_INSTRUCTEUR
-    return est_porteur_du_projet(utilisateur, projet) and projet.statut in MODIFIABLE_PAR_PORTEUR
+    """« Modifier le dossier » in the permission table (`projets.droits.DROITS`)."""
+    return peut(utilisateur, projet, ActionDossier.MODIFIER)
 
 
 def peut_deposer_document(utilisateur: Utilisateur, projet: Projet) -> bool:
-    return peut_modifier_projet(utilisateur, projet)
+    """« Joindre un document » in the permission table."""
+    return peut(utilisateur, projet, ActionDossier.JOINDRE_DOCUMENT)
 
 
 def peut_declencher(utilisateur: Utilisateur, projet: Projet, action: str) -> bool:
-    """Whether `utilisateur` may take `action` by hand (committee actions never are)."""
-    acteur = TRANSITIONS[action].acteur
-    if acteur == Acteur.INSTRUCTEUR:
-        return est_instructeur(utilisateur)
-    if acteur == Acteur.DEPOSANT:
-        if est_instructeur(utilisateur):
-            return True
-        if action == Action.ABANDONNER:
-            return est_porteur_du_projet(utilisateur, projet) and (
-                projet.statut in ABANDON_PAR_PORTEUR
-            )
-        return est_porteur_du_projet(utilisateur, projet)
-    return False
+    """Whether `utilisateur` may take `action` by hand now (committee actions never are)."""
+    if TRANSITIONS[action].acteur in ACTEURS_MANDATES:
+        return False
+    return peut(utilisateur, projet, action)

@@ -15,10 +15,20 @@ from projets.workflow import A_INSTRUIRE, EN_EXECUTION
 from socle.montants import format_euros
 
 
-def projets_du_noeud(*, noeud: Noeud) -> QuerySet[Projet]:
-    """Projects attached to a node or to any node below it (codes nest: `I.3` ⊃ `I.3.2.a`)."""
+def projets_publics(*, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[Projet]:
+    """The dossiers a public page (or public API) lists for this person: to an anonymous
+    visitor only what is public — programmed and later, and the contract's listed operations
+    (`projets.workflow.PUBLICS`) —, never a draft nor a dossier under instruction; to a
+    logged-in person, also what the portal lets them see."""
+    return Projet.objects.visibles_en_public_par(utilisateur)
+
+
+def projets_du_noeud(*, noeud: Noeud, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[Projet]:
+    """Projects attached to a node or to any node below it (codes nest: `I.3` ⊃ `I.3.2.a`),
+    among those the public page may show the person (`projets_publics`)."""
     return (
-        Projet.objects.filter(Noeud.q_sous(noeud, prefixe="mesure"))
+        projets_publics(utilisateur=utilisateur)
+        .filter(Noeud.q_sous(noeud, prefixe="mesure"))
         .select_related("mesure", "maitre_ouvrage")
         .order_by("mesure__position", "reference")
     )
@@ -120,7 +130,8 @@ def operations_inscrites_par_departement(*, contrat: Contrat) -> dict[str, Decim
     """Operations the contract names (status « inscrit au contrat »), counted per département
     they concern; an operation over several départements counts in each. One query."""
     lignes = (
-        Projet.objects.filter(
+        Projet.objects.publics()
+        .filter(
             mesure__contrat=contrat,
             statut=Statut.INSCRIT_CONTRAT,
             departements__isnull=False,

@@ -1,5 +1,6 @@
 """Write use-cases of dossiers: each is one transaction that ends with its journal row."""
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -12,9 +13,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 
-from axes.models import Noeud
+from axes.models import Noeud, Signataire
 from comptes.models import Organisation, Role, Utilisateur
 from projets import schema
+from projets.droits import ActionDossier, Relation, modifie_toutes_les_lignes, relations, verdict
 from projets.models import (
     FIN_CONTRAT,
     CommuneProjet,
@@ -29,18 +31,12 @@ from projets.models import (
     Statut,
     TransitionProjet,
 )
-from projets.permissions import (
-    est_instructeur,
-    est_porteur_du_projet,
-    peut_creer_projet,
-    peut_declencher,
-    peut_deposer_document,
-    peut_modifier_projet,
-)
-from projets.signals import transition_effectuee
+from projets.permissions import peut_creer_projet, peut_declencher
+from projets.signals import projet_modifie, transition_effectuee
 from projets.workflow import (
     ACTEURS_MANDATES,
     ACTIONS_FINANCIERES,
+    DEPOSES,
     TRANSITIONS,
     Acteur,
     Action,
@@ -53,6 +49,7 @@ from socle.fichiers import FichierRefuse, nom_sur, verifier_fichier
 from socle.montants import format_euros, format_nombre
 
 M = TypeVar("M", bound=models.Model)
+Erreurs = dict[str, list[str]]
 
 
 @dataclass
@@ -251,9 +248,7 @@ def _ecrire(projet: Projet, donnees: DonneesProjet, par: Utilisateur) -> None:
     )
 
 
-def _verifier_saisie(donnees: DonneesProjet) -> None:
-    """Rules that hold at every save (not only at filing): each line names one funder."""
-    erreurs: dict[str, list[str]] = {}
+def _erreurs_des_lignes(donnees: DonneesProjet, erreurs: Erreurs) -> None:
     for rang, ligne in enumerate(donnees.lignes, start=1):
         if ligne.montant is None or ligne.montant <= 0:
             erreurs.setdefault("lignes", []).append(
@@ -267,6 +262,17 @@ def _verifier_saisie(donnees: DonneesProjet) -> None:
             erreurs.setdefault("lignes", []).append(
                 f"Ligne {rang} : seule une ligne d'un signataire peut être de nature CPER."
             )
+
+
+def _verifier_saisie(donnees: DonneesProjet) -> None:
+    """Rules that hold at every save (not only at filing), for the form and the API alike:
+    each line names one funder, a commune appears once, dates and phases in order."""
+    erreurs: Erreurs = {}
+    _erreurs_des_lignes(donnees, erreurs)
+    codes = [code.upper() for code, _ in donnees.communes]
+    if len(set(codes)) != len(codes):
+        doublons = sorted({code for code in codes if codes.count(code) > 1})
+        erreurs["communes"] = [f"Une même commune figure deux fois ({', '.join(doublons)})."]
     if donnees.date_debut and donnees.date_fin and donnees.date_fin < donnees.date_debut:
         erreurs["date_fin"] = ["La date de fin doit suivre la date de début."]
     for rang, phase in enumerate(donnees.phases, start=1):
@@ -295,22 +301,79 @@ def projet_creer(*, donnees: DonneesProjet, par: Utilisateur) -> Projet:
     return projet
 
 
+Cle = tuple[object, ...]
+
+
+def _cle_ligne(ligne: LigneSaisie | LignePlanFinancement) -> Cle:
+    return (ligne.signataire_id or None, ligne.source or "", ligne.nature, ligne.montant)
+
+
+def _verifier_lignes_modifiables(projet: Projet, donnees: DonneesProjet, par: Utilisateur) -> None:
+    """A co-funder's agent changes only its own signatory's line: every other line (other
+    signatories, other sources) must come back as it was."""
+    if modifie_toutes_les_lignes(par, projet):
+        return
+    organisation = par.organisation_id
+    signataires = {
+        s.pk: s.organisation_id
+        for s in Signataire.objects.filter(
+            pk__in={ligne.signataire_id for ligne in donnees.lignes if ligne.signataire_id}
+            | set(projet.lignes_financement.values_list("signataire_id", flat=True))
+        )
+    }
+
+    def des_autres(
+        lignes: Iterable[LigneSaisie | LignePlanFinancement],
+    ) -> Counter[tuple[object, ...]]:
+        return Counter(
+            _cle_ligne(ligne)
+            for ligne in lignes
+            if signataires.get(ligne.signataire_id or 0) != organisation
+        )
+
+    if des_autres(projet.lignes_financement.all()) != des_autres(donnees.lignes):
+        raise RegleMetierError(
+            erreurs={
+                "lignes": [
+                    f"Vous ne pouvez modifier que la ligne de votre signataire "
+                    f"({par.organisation}) : les lignes des autres signataires et des autres "
+                    "sources doivent rester inchangées."
+                ]
+            }
+        )
+
+
+def _plan_en_clair(projet: Projet) -> list[str]:
+    return sorted(repr(_cle_ligne(ligne)) for ligne in projet.lignes_financement.all())
+
+
 @transaction.atomic
 def projet_modifier(*, projet: Projet, donnees: DonneesProjet, par: Utilisateur) -> Projet:
-    """Edit a dossier: a porteur while it is brouillon or incomplet, an instructor until it
-    is instructed. Every change is kept in the dossier's history."""
+    """Edit a dossier, as the permission table allows (`projets.droits`): its porteur while it
+    owns it (brouillon, incomplet), a co-funder's agent while it is instructed (and only its
+    own signatory's line of the plan), the secretariat in both. Every change is kept in the
+    dossier's history with the person; a plan changed after filing is checked again (balance,
+    own share, eligible cost) and refused, nothing written, if it no longer holds."""
     projet = Projet.objects.select_for_update().get(pk=projet.pk)
-    if not (est_instructeur(par) or est_porteur_du_projet(par, projet)):
-        # A reader (or a committee member) may see the dossier but never edit it: 403, not 409.
-        raise ActionNonAutorisee("Vous ne pouvez pas modifier ce dossier.")
-    if not peut_modifier_projet(par, projet):
-        raise EtatIncompatible(
-            f"Le dossier est « {projet.get_statut_display()} » : "
-            "il ne peut plus être modifié par vous."
-        )
+    avis = verdict(par, projet, ActionDossier.MODIFIER)
+    if not avis.permis:
+        if avis.etat:
+            raise EtatIncompatible(avis.motif)
+        raise ActionNonAutorisee(avis.motif)
     _verifier_saisie(donnees)
     _verifier_champs_contractuels(projet, donnees)
+    _verifier_lignes_modifiables(projet, donnees, par)
+    plan_avant = (projet.cout_total_ht, _plan_en_clair(projet))
     _ecrire(projet, donnees, par)
+    if projet.statut in DEPOSES and plan_avant != (projet.cout_total_ht, _plan_en_clair(projet)):
+        erreurs = verifier_plan(projet)
+        if erreurs:
+            raise RegleMetierError(
+                "Le plan de financement modifié ne tient plus : rien n'a été enregistré.",
+                erreurs=erreurs,
+            )
+    if Relation.PORTEUR not in relations(par, projet):
+        projet_modifie.send(sender=Projet, projet=projet, par=par)
     return projet
 
 
@@ -351,9 +414,6 @@ def taux_autofinancement_minimum(projet: Projet) -> tuple[Decimal, str]:
             return Decimal(0), f"maître d'ouvrage dispensé ({code})"
         return parametre.taux_autofinancement_minimum, f"paramètre de la mesure {code}"
     return Decimal(settings.PROJETS_TAUX_AUTOFINANCEMENT_MINIMUM), "valeur par défaut du portail"
-
-
-Erreurs = dict[str, list[str]]
 
 
 def _ajouter(erreurs: Erreurs, champ: str, message: str) -> None:
@@ -434,6 +494,15 @@ def _erreurs_calendrier(projet: Projet, erreurs: Erreurs) -> None:
         _ajouter(erreurs, "phases", "Décrivez au moins une phase du calendrier (études, travaux…).")
 
 
+def verifier_plan(projet: Projet) -> dict[str, list[str]]:
+    """The financing plan's rules, checked at filing and again whenever the plan changes after
+    it, before the dossier goes on an agenda and before it is programmed: an eligible cost,
+    lines that add up to it to the cent, the measure's minimum own share."""
+    erreurs: Erreurs = {}
+    _erreurs_plan(projet, erreurs)
+    return erreurs
+
+
 def verifier_depot(projet: Projet) -> dict[str, list[str]]:
     """The rules checked when a dossier is filed, each message keyed by its field: a
     description, a maître d'ouvrage, a territory; a balanced plan with the measure's minimum
@@ -470,7 +539,8 @@ def _verifier_droit(
 ) -> None:
     """Who may take the step: a committee's mandate for committee and secretariat actions (and
     for the programming a committee decided), the predicates of `projets.permissions` for the
-    rest. Anything but a `MandatComite` passed as a mandate is refused (403)."""
+    rest (the permission table of `projets.droits`). Anything but a `MandatComite` passed as a
+    mandate is refused (403)."""
     libelle = Action(action).label.lower()
     if mandat is not None and not isinstance(mandat, MandatComite):
         raise ActionNonAutorisee(
@@ -486,8 +556,10 @@ def _verifier_droit(
         raise ActionNonAutorisee(f"Seul le secrétariat d'un comité peut {libelle} un dossier.")
     if sur_decision or transition.acteur in ACTEURS_MANDATES:
         return
-    if not peut_declencher(par, projet, action):
-        raise ActionNonAutorisee(f"Vous ne pouvez pas {libelle} ce dossier.")
+    avis = verdict(par, projet, action)
+    if avis.permis or avis.etat:
+        return  # a state no one may take it from: `_verifier_etape` says so (409)
+    raise ActionNonAutorisee(avis.motif)
 
 
 def _verifier_etape(
@@ -513,6 +585,15 @@ def _verifier_etape(
         erreurs = verifier_programmation_operation(projet)
         if erreurs:
             raise RegleMetierError(erreurs=erreurs)
+    elif action in (Action.PROGRAMMER, Action.INSCRIRE_ORDRE_DU_JOUR):
+        # The plan may have changed since filing: it must still hold.
+        erreurs = verifier_plan(projet)
+        if erreurs:
+            raise RegleMetierError(
+                f"Le plan de financement du dossier {projet.reference} ne tient plus : "
+                f"impossible de {Action(action).label.lower()} ce dossier.",
+                erreurs=erreurs,
+            )
 
 
 def _verifier_grille(action: str, grille: MandatGrille | None) -> None:
@@ -604,11 +685,9 @@ def actions_possibles(projet: Projet, utilisateur: Utilisateur) -> list[str]:
 @transaction.atomic
 def document_deposer(*, projet: Projet, fichier: UploadedFile, par: Utilisateur) -> Document:
     """Attach a file to a dossier; its type is read from its content (20 Mo at most)."""
-    if not peut_deposer_document(par, projet):
-        raise EtatIncompatible(
-            f"Le dossier est « {projet.get_statut_display()} » : "
-            "vous ne pouvez plus y joindre de document."
-        )
+    avis = verdict(par, projet, ActionDossier.JOINDRE_DOCUMENT)
+    if not avis.permis:
+        raise (EtatIncompatible if avis.etat else ActionNonAutorisee)(avis.motif)
     try:
         type_mime = verifier_fichier(fichier)
     except FichierRefuse as erreur:

@@ -12,3 +12,6 @@ from django.dispatch import Signal
 
 # Arguments: projet, action, depuis, vers, par, mandat (a `MandatComite` or None).
 transition_effectuee = Signal()
+# Arguments: projet, par. Sent when someone other than the porteur edits a dossier, inside
+# the edit's transaction (the history row names the person).
+projet_modifie = Signal()

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from comptes.models import Role
+from projets.droits import ActionDossier, verdict
 from projets.filters import ProjetFilter
 from projets.forms import (
     DocumentForm,
@@ -206,11 +207,11 @@ def creer(request):
 
 def modifier(request, reference):
     projet = projet_pour(utilisateur=request.user, reference=reference)
-    if not peut_modifier_projet(request.user, projet):
-        messages.error(
-            request,
-            f"Le dossier est « {projet.get_statut_display()} » : vous ne pouvez pas le modifier.",
-        )
+    avis = verdict(request.user, projet, ActionDossier.MODIFIER)
+    if not avis.permis:
+        if not avis.etat:
+            raise ActionNonAutorisee(avis.motif)  # the French 403 page (socle.middleware)
+        messages.error(request, avis.motif)
         return redirect("projets:detail", reference=reference)
     return _formulaire(request, projet)
 
@@ -242,6 +243,8 @@ def document_ajouter(request, reference):
             document = document_deposer(
                 projet=projet, fichier=form.cleaned_data["fichier"], par=request.user
             )
+        except ActionNonAutorisee:
+            raise  # the French 403 page (socle.middleware)
         except RegleMetierError as erreur:
             messages.error(request, erreur.message)
         else:

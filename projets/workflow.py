@@ -29,7 +29,8 @@ class Action(models.TextChoices):
 
 
 class Acteur(models.TextChoices):
-    """Who may take a transition."""
+    """Who takes a transition: by hand (who exactly, in which state: the permission table of
+    `projets.droits`), or on a committee's mandate."""
 
     DEPOSANT = "deposant", "le porteur du dossier, un agent ou un administrateur"
     INSTRUCTEUR = "instructeur", "un agent d'un signataire ou un administrateur"
@@ -129,3 +130,8 @@ EN_EXECUTION = frozenset({Statut.PROGRAMME, Statut.EN_COURS})
 AVEC_SUIVI_FINANCIER = EN_EXECUTION | {Statut.SOLDE}
 # Dossiers the signatories' services have to instruct.
 A_INSTRUIRE = frozenset({Statut.DEPOSE, Statut.EN_INSTRUCTION})
+# Dossiers filed and not yet closed: their plan, when it changes, is checked again.
+DEPOSES = frozenset(AVANT_SOLDE - {Statut.BROUILLON, Statut.INCOMPLET, Statut.INSCRIT_CONTRAT})
+# What an anonymous visitor may see of the dossiers: programmed and later, and the contract's
+# listed operations (`projets.selectors.projets_publics`).
+PUBLICS = frozenset({Statut.PROGRAMME, Statut.EN_COURS, Statut.SOLDE, Statut.INSCRIT_CONTRAT})

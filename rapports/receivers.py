@@ -5,7 +5,9 @@ Who receives what:
   agent when it has none;
 - declared incomplete: the porteur's users (role porteur in the maître d'ouvrage's
   organisation), with the instructor's comment;
-- put on a committee's agenda: the porteur's users.
+- put on a committee's agenda: the porteur's users;
+- abandoned by someone other than its porteur: the porteur's users, naming who did it;
+- edited by the secretariat (`projets.signals.projet_modifie`): the porteur's users, naming who.
 A committee's decision (retained, rejected, adjourned) is told by `gouvernance` itself, with
 the session and the votes: it is not repeated here.
 
@@ -24,7 +26,8 @@ from django.urls import reverse
 
 from comptes.models import Role, Utilisateur
 from projets.models import NatureFinancement, Projet, Statut
-from projets.signals import transition_effectuee
+from projets.permissions import est_porteur_du_projet
+from projets.signals import projet_modifie, transition_effectuee
 from socle.notifications import notifier
 
 logger = logging.getLogger(__name__)
@@ -54,11 +57,19 @@ COURRIERS: dict[str, Courrier] = {
         libelle_commentaire="Ce qu'il manque",
         suite="Complétez-le puis déposez-le à nouveau.",
     ),
+    Statut.ABANDONNE: Courrier(
+        "Votre dossier a été abandonné",
+        f"Votre dossier déposé sur le portail du {CPER} a été abandonné :",
+    ),
     Statut.INSCRIT_ORDRE_DU_JOUR: Courrier(
         "Votre dossier est inscrit à l'ordre du jour d'un comité",
         f"Votre dossier est inscrit à l'ordre du jour d'un comité du {CPER} :",
     ),
 }
+
+
+# The e-mails that name who acted on the porteur's dossier.
+NOMMENT_L_AUTEUR = frozenset({Statut.INCOMPLET, Statut.ABANDONNE})
 
 
 def _actifs():
@@ -88,7 +99,12 @@ def porteurs_du_projet(projet: Projet) -> list[str]:
     )
 
 
-def _notifier(projet: Projet, vers: str) -> None:
+def _auteur(par: Utilisateur) -> str:
+    """Who acted, as the porteur reads it: the person and their organisation."""
+    return f"{par.get_full_name() or par.username} ({par.organisation})"
+
+
+def _notifier(projet: Projet, vers: str, par: Utilisateur) -> None:
     destinataires = (
         agents_concernes(projet) if vers == Statut.DEPOSE else porteurs_du_projet(projet)
     )
@@ -102,6 +118,8 @@ def _notifier(projet: Projet, vers: str) -> None:
             "projet": projet,
             "courrier": COURRIERS[vers],
             "commentaire": transition.commentaire if transition else "",
+            # Named when someone else acted on the porteur's dossier.
+            "auteur": _auteur(par) if vers in NOMMENT_L_AUTEUR else "",
             "adresse": settings.PORTAIL_URL + reverse("projets:detail", args=[projet.reference]),
         },
     )
@@ -111,9 +129,34 @@ def _notifier(projet: Projet, vers: str) -> None:
 def notifier_transition(sender, projet, action, depuis, vers, par, **kwargs):
     if vers not in COURRIERS:
         return
+    if vers == Statut.ABANDONNE and est_porteur_du_projet(par, projet):
+        return  # the porteur abandoned its own dossier: it knows
     try:
         # A savepoint: a failed query here must not break the transition's transaction.
         with transaction.atomic():
-            _notifier(projet, vers)
+            _notifier(projet, vers, par)
     except Exception:
         logger.exception("Notification de la transition %s de %s", action, projet.reference)
+
+
+@receiver(projet_modifie, sender=Projet, dispatch_uid="rapports_notifie_les_modifications")
+def notifier_modification(sender, projet, par, **kwargs):
+    """The porteur is told when the secretariat edits its dossier (an agent's edit is in the
+    dossier's history, on its own signatory's line only)."""
+    if not par.est_administrateur:
+        return
+    try:
+        with transaction.atomic():
+            notifier(
+                destinataires=porteurs_du_projet(projet),
+                sujet=f"Votre dossier a été modifié par le secrétariat : {projet.reference}",
+                gabarit="rapports/courriels/dossier_modifie",
+                contexte={
+                    "projet": projet,
+                    "auteur": _auteur(par),
+                    "adresse": settings.PORTAIL_URL
+                    + reverse("projets:detail", args=[projet.reference]),
+                },
+            )
+    except Exception:
+        logger.exception("Notification de la modification de %s", projet.reference)

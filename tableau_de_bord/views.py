@@ -85,6 +85,6 @@ def noeud_detail(request, code: str):
             "noeud": noeud,
             "ascendants": ascendants(noeud),
             "enfants": list(noeud.enfants.order_by("position")),
-            "projets": list(projets_du_noeud(noeud=noeud)),
+            "projets": list(projets_du_noeud(noeud=noeud, utilisateur=request.user)),
         },
     )

@@ -56,13 +56,15 @@ MATRICE = {
         "PATCH",
         "/api/v1/projets/{brouillon}/",
         {"titre": "Titre modifié"},
-        (401, 200, 404, 403, 200, 200, 200),
+        # Issue 13: the porteur's draft is its own; agents may not edit it.
+        (401, 200, 404, 403, 403, 403, 200),
     ),
     "projet_deposer": (
         "POST",
         "/api/v1/projets/{brouillon}/deposer/",
         {},
-        (401, 200, 404, 403, 200, 200, 200),
+        # Issue 13: nor file it.
+        (401, 200, 404, 403, 403, 403, 200),
     ),
     "projet_instruire_un_brouillon": (
         "POST",

@@ -36,10 +36,14 @@ def test_le_q_traverse_une_cle_etrangere(projet_brouillon):
     assert not dossier.filter(Noeud.q_sous(Noeud.objects.get(code="I"), prefixe="mesure")).exists()
     assert dossier.filter(Noeud.q_sous_code("IV.2", prefixe="mesure")).exists()
     assert not dossier.filter(Noeud.q_sous_code("IV.2.1.b", prefixe="mesure")).exists()
-    assert projet_brouillon in projets_du_noeud(noeud=Noeud.objects.get(code="IV.2"))
+    assert projet_brouillon in projets_du_noeud(
+        noeud=Noeud.objects.get(code="IV.2"), utilisateur=projet_brouillon.cree_par
+    )
     assert all(
         code_couvre("IV.2", p.mesure.code)
-        for p in projets_du_noeud(noeud=Noeud.objects.get(code="IV.2"))
+        for p in projets_du_noeud(
+            noeud=Noeud.objects.get(code="IV.2"), utilisateur=projet_brouillon.cree_par
+        )
     )
 
 

@@ -35,12 +35,13 @@ NOTES_FAVORABLES = [
 
 
 @pytest.fixture
-def instruire(agent):
-    """Take a dossier from its creation to « instruit » (filed, instructed, grid filed)."""
+def instruire(agent, porteur):
+    """Take a dossier from its creation to « instruit » (filed by its porteur, instructed,
+    grid filed)."""
 
     def faire(projet: Projet, par=None) -> Projet:
         par = par or agent
-        projet_transitionner(projet=projet, action=Action.DEPOSER, par=par)
+        projet_transitionner(projet=projet, action=Action.DEPOSER, par=porteur)
         projet_transitionner(projet=projet, action=Action.INSTRUIRE, par=par)
         evaluation_deposer(projet=projet, par=par, notes=NOTES_FAVORABLES, avis="favorable")
         projet.refresh_from_db()

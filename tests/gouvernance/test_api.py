@@ -38,7 +38,7 @@ def test_parcours_complet_par_l_api(comitologie, agent, nouveau_projet):
 
     # A third dossier instructed through the API, then put on the agenda.
     projet = nouveau_projet(titre="Maison de l'étudiant")
-    projet_transitionner(projet=projet, action=Action.DEPOSER, par=agent)
+    projet_transitionner(projet=projet, action=Action.DEPOSER, par=projet.cree_par)
     projet_transitionner(projet=projet, action=Action.INSTRUIRE, par=agent)
     reponse = api(agent).post(
         f"/api/v1/evaluations/{projet.reference}/",

@@ -90,7 +90,7 @@ def test_une_feuille_de_presence_invalide_n_enregistre_rien(comitologie):
 
 def test_une_note_hors_echelle_est_signalee_a_cote_du_critere(client, agent, nouveau_projet):
     projet = nouveau_projet()
-    projet_transitionner(projet=projet, action=Action.DEPOSER, par=agent)
+    projet_transitionner(projet=projet, action=Action.DEPOSER, par=projet.cree_par)
     projet_transitionner(projet=projet, action=Action.INSTRUIRE, par=agent)
     client.force_login(agent)
     url = reverse("gouvernance:evaluation", args=[projet.reference])

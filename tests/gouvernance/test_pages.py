@@ -23,7 +23,7 @@ def test_un_agent_remplit_puis_depose_la_grille_depuis_la_page_du_dossier(
     client, agent, nouveau_projet
 ):
     projet = nouveau_projet()
-    projet_transitionner(projet=projet, action=Action.DEPOSER, par=agent)
+    projet_transitionner(projet=projet, action=Action.DEPOSER, par=projet.cree_par)
     projet_transitionner(projet=projet, action=Action.INSTRUIRE, par=agent)
     client.force_login(agent)
     page = client.get(reverse("projets:detail", args=[projet.reference]))

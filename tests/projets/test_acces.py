@@ -98,7 +98,7 @@ def test_les_autres_roles_voient_tous_les_dossiers(client, request, role, projet
 def test_un_lecteur_voit_mais_ne_modifie_pas(client, lecteur, projet_brouillon):
     client.force_login(lecteur)
     reponse = client.get(reverse("projets:modifier", args=[projet_brouillon.reference]))
-    assert reponse.status_code == 302
+    assert reponse.status_code == 403  # issue 13: a refusal by the permission table is a 403
     reponse = client.post(
         f"/api/v1/projets/{projet_brouillon.reference}/deposer/",
         {},

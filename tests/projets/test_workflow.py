@@ -56,7 +56,13 @@ def test_chaque_paire_statut_action(projet_brouillon, administrateur, statut, ac
     transition = TRANSITIONS[action]
     mandat = MANDAT if transition.acteur in (Acteur.COMITE, Acteur.SECRETARIAT) else None
     avant = TransitionProjet.objects.count()
-    if statut in transition.depuis:
+    if (statut, action) == (Statut.INSCRIT_CONTRAT, Action.ABANDONNER):
+        # Issue 13: a listed operation of the contract is abandoned only by an avenant.
+        with pytest.raises(ActionNonAutorisee, match="Seul un avenant au contrat"):
+            transitionner(projet=projet, action=action, par=administrateur, commentaire="x")
+        assert Projet.objects.get(pk=projet.pk).statut == statut
+        assert TransitionProjet.objects.count() == avant
+    elif statut in transition.depuis:
         transitionner(
             projet=projet,
             action=action,
@@ -207,16 +213,19 @@ def test_une_operation_inscrite_se_programme_quand_son_plan_est_complet(administ
     assert Projet.objects.get(pk=operation.pk).statut == Statut.INSCRIT_CONTRAT
 
 
-def test_un_agent_complete_le_plan_d_une_operation_inscrite_puis_la_programme(
-    agent, donnees_completes
+def test_le_secretariat_complete_le_plan_d_une_operation_inscrite_qu_un_cofinanceur_programme(
+    agent, administrateur, donnees_completes
 ):
+    """Issue 13: the plan names other signatories than the agent's, so the secretariat writes
+    it (an agent changes only its own signatory's line); then the Région's agent, a CPER
+    co-funder, programmes the operation."""
     from projets.services import projet_modifier
 
     operation = Projet.objects.get(identifiant_contrat="op-127")
     projet_modifier(
         projet=operation,
         donnees=donnees_completes(titre=operation.titre, mesure=operation.mesure),
-        par=agent,
+        par=administrateur,
     )
     transitionner(projet=operation, action=Action.PROGRAMMER, par=agent)
     operation.refresh_from_db()
