@@ -672,12 +672,14 @@ def projet_transitionner(
 
 
 def actions_possibles(projet: Projet, utilisateur: Utilisateur) -> list[str]:
-    """Actions the person may take by hand now (for the buttons of the dossier page)."""
+    """Actions the person may take by hand now (for the buttons of the dossier page). With the
+    grid required, the instruction ends by filing the grid (its own page), not by a button."""
     return [
         action
         for action, transition in TRANSITIONS.items()
         if projet.statut in transition.depuis
         and transition.acteur not in ACTEURS_MANDATES
+        and not (action == Action.TERMINER_INSTRUCTION and settings.GOUVERNANCE_GRILLE_OBLIGATOIRE)
         and peut_declencher(utilisateur, projet, action)
     ]
 

@@ -44,7 +44,7 @@ from projets.services import (
     projet_modifier,
     projet_transitionner,
 )
-from projets.workflow import TRANSITIONS, Action
+from projets.workflow import TRANSITIONS, Action, MandatGrille
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -161,6 +161,15 @@ def tenter(scene: Scene, action: str, donnees_completes) -> None:
         )
     elif action == ActionDossier.JOINDRE_DOCUMENT:
         document_deposer(projet=projet, fichier=SimpleUploadedFile("devis.pdf", PDF), par=par)
+    elif action == Action.TERMINER_INSTRUCTION:
+        # The instruction ends by filing a grid (gouvernance passes its mandate), as a person does.
+        projet_transitionner(
+            projet=projet,
+            action=action,
+            par=par,
+            commentaire="Motif",
+            grille=MandatGrille(evaluation_id=1),
+        )
     else:
         projet_transitionner(projet=projet, action=action, par=par, commentaire="Motif")
 
