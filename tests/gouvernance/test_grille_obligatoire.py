@@ -19,7 +19,7 @@ REFUS = "Aucune grille d'analyse déposée pour ce dossier"
 @pytest.fixture
 def en_instruction(nouveau_projet, agent):
     projet = nouveau_projet()
-    projet_transitionner(projet=projet, action=Action.DEPOSER, par=agent)
+    projet_transitionner(projet=projet, action=Action.DEPOSER, par=projet.cree_par)
     projet_transitionner(projet=projet, action=Action.INSTRUIRE, par=agent)
     return Projet.objects.get(pk=projet.pk)
 

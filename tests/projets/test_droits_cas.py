@@ -435,7 +435,7 @@ SOUS_ENSEMBLE = [
     ("agent_somme", Statut.DEPOSE, Action.INSTRUIRE, 403, "ne le cofinance pas"),
     ("agent_somme", Statut.DEPOSE, Action.DECLARER_INCOMPLET, 403, "ne le cofinance pas"),
     ("agent", Statut.DEPOSE, Action.INSTRUIRE, 200, ""),
-    ("agent", Statut.EN_INSTRUCTION, Action.TERMINER_INSTRUCTION, 200, ""),
+    ("agent", Statut.PROGRAMME, Action.DEMARRER, 200, ""),
     ("porteur", Statut.DEPOSE, Action.INSTRUIRE, 403, "votre rôle ne le permet pas"),
     ("porteur", Statut.EN_INSTRUCTION, Action.ABANDONNER, 403, "le dossier est « En instruction »"),
     ("lecteur", Statut.PROGRAMME, Action.DEMARRER, 403, "votre rôle ne le permet pas"),
