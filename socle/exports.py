@@ -12,6 +12,7 @@ format and all alike, from `vue_export`. Nothing here knows a domain app.
 
 import csv
 import json
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -158,10 +159,17 @@ def _xlsx_cell(sheet: WriteOnlyWorksheet, value: object, column: Column) -> Writ
 
 class _TemporaryFileStream:
     """Chunks of an anonymous temporary file, closed (and so deleted) when the response is
-    closed, or when it is dropped without being read."""
+    closed, or when it is dropped without being read.
 
-    def __init__(self, fichier: IO[bytes], chunk_size: int = 64 * 1024) -> None:
-        self.fichier = fichier
+    The stream owns the file descriptor: the file object over it never closes it, so that a
+    response dropped unread (and collected with its file in any order) closes it here once,
+    without the interpreter's « unclosed file » warning."""
+
+    def __init__(self, chunk_size: int = 64 * 1024) -> None:
+        descripteur, chemin = tempfile.mkstemp(prefix="cper-export-")
+        os.unlink(chemin)  # anonymous: gone from the disk once the descriptor is closed
+        self.descripteur: int | None = descripteur
+        self.fichier: IO[bytes] = open(descripteur, "w+b", closefd=False)  # noqa: SIM115
         self.chunk_size = chunk_size
 
     def __iter__(self) -> Iterator[bytes]:
@@ -171,9 +179,12 @@ class _TemporaryFileStream:
 
     def close(self) -> None:
         self.fichier.close()
+        if self.descripteur is not None:
+            os.close(self.descripteur)
+            self.descripteur = None
 
     def __del__(self) -> None:
-        self.fichier.close()
+        self.close()
 
 
 def xlsx_response(
@@ -184,11 +195,11 @@ def xlsx_response(
     sheet.append([c.key for c in columns])
     for row in rows:
         sheet.append([_xlsx_cell(sheet, row[c.key], c) for c in columns])
-    fichier = tempfile.TemporaryFile()  # noqa: SIM115 — closed by _TemporaryFileStream
-    workbook.save(fichier)
-    taille = fichier.tell()
-    fichier.seek(0)
-    response = StreamingHttpResponse(_TemporaryFileStream(fichier), content_type=XLSX_CONTENT_TYPE)
+    flux = _TemporaryFileStream()
+    workbook.save(flux.fichier)
+    taille = flux.fichier.tell()
+    flux.fichier.seek(0)
+    response = StreamingHttpResponse(flux, content_type=XLSX_CONTENT_TYPE)
     response["Content-Length"] = str(taille)
     return _attachment(response, filename)
 

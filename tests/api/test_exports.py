@@ -145,3 +145,23 @@ def test_les_colonnes_partagees_disent_ce_que_dit_l_api():
     for colonne in projets_api.COLONNES_EXPORT_PROJETS:
         if colonne.key in sortie:
             assert colonne.description == sortie[colonne.key].help_text, colonne.key
+
+
+def test_un_classeur_abandonne_sans_lecture_ferme_son_fichier_sans_avertissement(
+    client, administrateur
+):
+    """A client that drops an XLSX response unread (a status check, a closed connection) leaves
+    no open descriptor and no « unclosed file » warning, whatever order the collector takes."""
+    import gc
+    import os
+    import warnings
+
+    client.force_login(administrateur)
+    reponse = client.get("/api/v1/exports/lignes.xlsx")
+    assert reponse.status_code == 200
+    ouverts_avant = len(os.listdir("/proc/self/fd"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        del reponse
+        gc.collect()
+    assert len(os.listdir("/proc/self/fd")) < ouverts_avant
