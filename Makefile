@@ -46,6 +46,7 @@ run: install
 # (Chromium at /usr/bin/chromium; screenshots under test-artefacts/e2e/).
 test: export DJANGO_SETTINGS_MODULE = cper.settings_test
 test: install
+	bash tools/paquets-systeme
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest

@@ -107,5 +107,6 @@ def _charger_noeuds(contrat: Contrat, donnees: dict, bilan: Bilan) -> None:
                 "titre": n["titre"],
                 "ligne": n["ligne"],
                 "ligne_fin": n["ligne_fin"],
+                "texte": n.get("texte", ""),
             },
         )

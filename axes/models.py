@@ -7,6 +7,7 @@ sous-mesure (I.3.1.a). Every node keeps the line of the signed text it comes fro
 from django.db import models
 
 from comptes.models import Organisation
+from socle.francais import de
 from socle.montants import MONTANT
 
 
@@ -100,6 +101,11 @@ class Signataire(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+    @property
+    def de_nom(self) -> str:
+        """« de l’État », « du Département du Nord »: the name as a sentence needs it."""
+        return de(self.nom)
 
 
 class Niveau(models.IntegerChoices):
@@ -202,6 +208,12 @@ class Noeud(models.Model):
     titre = models.TextField("titre")
     ligne = models.PositiveIntegerField("ligne du texte signé")
     ligne_fin = models.PositiveIntegerField("dernière ligne", null=True, blank=True)
+    texte = models.TextField(
+        "texte signé",
+        blank=True,
+        help_text="Les mots du contrat pour ce nœud : son titre et ce qui le suit jusqu'à son "
+        "premier enfant.",
+    )
 
     objects = NoeudQuerySet.as_manager()
 

@@ -240,6 +240,10 @@ PORTAIL_URL = os.environ.get("PORTAIL_URL", "http://127.0.0.1:8000").rstrip("/")
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- REST API -----------------------------------------------------------------------------
+# The filters' empty choice reads as words, not « --------- ».
+FILTERS_EMPTY_CHOICE_LABEL = "Tous"
+FILTERS_NULL_CHOICE_LABEL = "Aucun"
+
 REST_FRAMEWORK = {
     # The token scheme comes first: its `WWW-Authenticate` header makes a request without
     # credentials answer 401 (DRF answers 403 when the first class has no such header).
@@ -331,6 +335,7 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+CSRF_FAILURE_VIEW = "socle.erreurs.echec_csrf"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

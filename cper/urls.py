@@ -42,3 +42,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# French pages (and French JSON under /api/) instead of Django's bare English answers.
+handler400 = "socle.erreurs.page_400"
+handler403 = "socle.erreurs.page_403"
+handler404 = "socle.erreurs.page_404"
+handler500 = "socle.erreurs.page_500"

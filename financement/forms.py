@@ -7,6 +7,7 @@ from axes.models import Signataire
 from financement.models import TypeActe, TypePaiement
 from financement.regles import annees_budgetaires
 from socle.formulaires import MontantField
+from socle.montants import format_euros
 
 
 def choix_annees_budgetaires() -> list[tuple[int, str]]:
@@ -54,7 +55,9 @@ class AvenantForm(DsfrBaseForm):
         },
     )
     initie_par = forms.ModelChoiceField(
-        label="Partie qui demande la révision", queryset=Signataire.objects.order_by("ordre")
+        label="Partie qui demande la révision",
+        queryset=Signataire.objects.order_by("ordre"),
+        empty_label="Sélectionnez une partie",
     )
 
     def __init__(self, *args, **kwargs):
@@ -62,10 +65,10 @@ class AvenantForm(DsfrBaseForm):
         self.signataires = list(Signataire.objects.select_related("enveloppe").order_by("ordre"))
         for signataire in self.signataires:
             self.fields[f"enveloppe_{signataire.code}"] = MontantField(
-                label=f"Nouvelle enveloppe de {signataire.nom} (€)",
+                label=f"Nouvelle enveloppe {signataire.de_nom} (€)",
                 required=False,
-                help_text=f"Aujourd'hui : {signataire.enveloppe.montant} €. Laissez vide si "
-                "elle ne change pas.",
+                help_text=f"Aujourd’hui : {format_euros(signataire.enveloppe.montant)}. "
+                "Laissez vide si elle ne change pas.",
             )
 
     def enveloppes(self) -> dict:
@@ -77,7 +80,11 @@ class AvenantForm(DsfrBaseForm):
 
 
 class ApprobationForm(DsfrBaseForm):
-    signataire = forms.ModelChoiceField(label="Signataire", queryset=Signataire.objects.none())
+    signataire = forms.ModelChoiceField(
+        label="Signataire",
+        queryset=Signataire.objects.none(),
+        empty_label="Sélectionnez un signataire",
+    )
     date_acte = DateField(label="Date de la délibération ou de l'acte")
     reference = forms.CharField(label="Référence de la délibération ou de l'acte", max_length=150)
 

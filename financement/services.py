@@ -105,7 +105,7 @@ def _refus_des_enveloppes(demandes: dict[int, Decimal]) -> list[str]:
         enveloppe = enveloppes[signataire_id]
         if montant > enveloppe.disponible:
             erreurs.append(
-                f"L'enveloppe de {enveloppe.signataire} ne peut pas prendre "
+                f"L’enveloppe {enveloppe.signataire.de_nom} ne peut pas prendre "
                 f"{format_euros(montant)} : il reste {format_euros(enveloppe.disponible)} "
                 f"disponibles sur {format_euros(enveloppe.montant)}."
             )
@@ -126,8 +126,8 @@ def _refus_de_la_maquette(projet: Projet, demandes: dict[int, Decimal]) -> list[
         reste = ligne_maquette.montant - ligne_maquette.montant_programme
         if montant > reste:
             erreurs.append(
-                f"La maquette de {ligne_maquette.signataire} sur {ligne_maquette.noeud.code} ne "
-                f"peut pas prendre {format_euros(montant)} : il reste {format_euros(reste)} sur "
+                f"La maquette {ligne_maquette.signataire.de_nom} sur {ligne_maquette.noeud.code} "
+                f"ne peut pas prendre {format_euros(montant)} : il reste {format_euros(reste)} sur "
                 f"{format_euros(ligne_maquette.montant)}."
             )
     return erreurs
@@ -294,7 +294,7 @@ def projet_faire_avancer(
 def _verifier_executant(par: Utilisateur, signataire: Signataire) -> None:
     if not peut_executer(par, signataire):
         raise ActionNonAutorisee(
-            f"Seuls les agents de {signataire} enregistrent ses engagements et ses paiements "
+            f"Seuls les agents {signataire.de_nom} enregistrent ses engagements et ses paiements "
             "(article 5 : chacun exécute dans le cadre de ses engagements)."
         )
 
@@ -544,8 +544,8 @@ def _maquette_erreurs_d_enveloppe(signataires: dict[str, Signataire]) -> list[st
         )
         if total_axes > signataire.enveloppe.montant:
             erreurs.append(
-                f"La maquette de {signataire} par axe totalise {format_euros(total_axes)}, plus "
-                f"que son enveloppe de {format_euros(signataire.enveloppe.montant)}."
+                f"La maquette {signataire.de_nom} par axe totalise {format_euros(total_axes)}, "
+                f"plus que son enveloppe de {format_euros(signataire.enveloppe.montant)}."
             )
     return erreurs
 
@@ -606,7 +606,7 @@ def avenant_creer(
     for signataire, montant in enveloppes.items():
         if montant < signataire.enveloppe.montant_programme:
             erreurs.setdefault("enveloppes", []).append(
-                f"L'enveloppe de {signataire} ne peut pas descendre sous ce qui est déjà "
+                f"L’enveloppe {signataire.de_nom} ne peut pas descendre sous ce qui est déjà "
                 f"programmé ({format_euros(signataire.enveloppe.montant_programme)})."
             )
     if erreurs:
@@ -633,7 +633,9 @@ def avenant_approuver(
     """Record one signatory's approval, by its own procedure (délibération, arrêté, mandat)."""
     avenant = Avenant.objects.select_for_update().get(pk=avenant.pk)
     if not peut_approuver_pour(par, signataire):
-        raise ActionNonAutorisee(f"Seuls les agents de {signataire} enregistrent son approbation.")
+        raise ActionNonAutorisee(
+            f"Seuls les agents {signataire.de_nom} enregistrent son approbation."
+        )
     if avenant.statut != StatutAvenant.EN_APPROBATION:
         raise EtatIncompatible(f"L'avenant est « {avenant.get_statut_display()} ».")
     if avenant.approbations.filter(signataire=signataire).exists():
@@ -676,7 +678,7 @@ def avenant_mettre_en_vigueur(*, avenant: Avenant, par: Utilisateur, le: date) -
             raise EnveloppeInsuffisante(
                 erreurs={
                     "enveloppes": [
-                        f"L'enveloppe de {modification.signataire} ne peut pas descendre à "
+                        f"L’enveloppe {modification.signataire.de_nom} ne peut pas descendre à "
                         f"{format_euros(modification.nouveau_montant)} : "
                         f"{format_euros(enveloppe.montant_programme)} sont déjà programmés."
                     ]

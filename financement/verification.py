@@ -101,7 +101,7 @@ def registre_ecarts() -> tuple[list[Ecart], int]:
     }
     for enveloppe in Enveloppe.objects.select_related("signataire").order_by("signataire__ordre"):
         sommes = par_signataire.get(enveloppe.signataire_id, {})
-        objet = f"enveloppe de {enveloppe.signataire.nom}"
+        objet = f"enveloppe {enveloppe.signataire.de_nom}"
         for champ, cle, libelle in (
             ("montant_programme", "programme", "Programmé"),
             ("montant_engage", "engage", "Engagé"),
@@ -165,7 +165,7 @@ def registre_ecarts() -> tuple[list[Ecart], int]:
         _comparer(
             ecarts,
             "Engagé sur les crédits ouverts = Σ des engagements de l'année budgétaire",
-            f"crédits {credits.annee} de {credits.signataire.nom}",
+            f"crédits {credits.annee} {credits.signataire.de_nom}",
             credits.montant_engage,
             par_annee.get((credits.signataire_id, credits.annee)),
         )
@@ -191,7 +191,7 @@ def registre_ecarts() -> tuple[list[Ecart], int]:
         _comparer(
             ecarts,
             "Programmé de la maquette = Σ des lignes programmées du nœud et en dessous",
-            f"maquette {code} de {maquette.signataire.nom}",
+            f"maquette {code} {maquette.signataire.de_nom}",
             maquette.montant_programme,
             recalcule,
         )

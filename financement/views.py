@@ -51,7 +51,7 @@ from projets.forms import TransitionForm
 from projets.permissions import peut_modifier_projet
 from projets.selectors import projet_pour
 from projets.views import formulaire_refuse
-from projets.workflow import TRANSITIONS, Action
+from projets.workflow import APRES_ACTION, TRANSITIONS, Action
 from socle.carte import carte_departements
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.exports import table_schema
@@ -206,7 +206,9 @@ def ligne(request, pk):
 def engager(request, pk):
     lp = ligne_pour(utilisateur=request.user, pk=pk)
     if not peut_executer(request.user, lp.signataire):
-        raise PermissionDenied(f"Seuls les agents de {lp.signataire} enregistrent ses engagements.")
+        raise PermissionDenied(
+            f"Seuls les agents {lp.signataire.de_nom} enregistrent ses engagements."
+        )
     form = EngagementForm(request.POST)
     if form.is_valid():
         try:
@@ -227,7 +229,7 @@ def payer(request, pk):
     lp = engagement.ligne
     if not peut_executer(request.user, engagement.signataire):
         raise PermissionDenied(
-            f"Seuls les agents de {engagement.signataire} enregistrent ses paiements."
+            f"Seuls les agents {engagement.signataire.de_nom} enregistrent ses paiements."
         )
     form = PaiementForm(request.POST, prefix=f"paiement-{engagement.pk}")
     if form.is_valid():
@@ -465,7 +467,7 @@ def projet_action(request, reference, action):
                 for texte in textes:
                     form.add_error("commentaire", texte)
         else:
-            messages.success(request, f"{Action(action).label} : c'est fait.")
+            messages.success(request, APRES_ACTION[action])
             return redirect("projets:detail", reference=reference)
     return render(
         request,

@@ -246,6 +246,11 @@ def _motif_relation(relations_: frozenset[str]) -> str:
     return "votre rôle ne le permet pas"
 
 
+def faire(action: str) -> str:
+    """The action said as a French infinitive on this dossier (« déposer ce dossier »)."""
+    return _FAIRE[action]
+
+
 def verdict(utilisateur: Utilisateur, projet: Projet, action: str) -> Verdict:
     """What the table says of this person taking this action on this dossier now: 403 when
     it is who they are (with why), 409 when it is the dossier's state."""
@@ -277,7 +282,7 @@ def verdict(utilisateur: Utilisateur, projet: Projet, action: str) -> Verdict:
         return Verdict(False, f"Vous ne pouvez pas {faire} : {_motif_relation(relations_)}.")
     if action in TRANSITIONS and statut not in TRANSITIONS[action].depuis:
         # The lifecycle forbids it from this state for everyone: the transition says why.
-        return Verdict(False, f"Impossible de {faire} « {etat} ».", etat=True)
+        return Verdict(False, f"Impossible de {faire} : il est « {etat} ».", etat=True)
     if statut in EN_EXECUTION and action in ACTIONS_SUR_L_ARGENT:
         return Verdict(
             False,

@@ -95,13 +95,14 @@ class ProjetFilter(filters.FilterSet):
             ("date_debut", "debut"),
             ("modifie_le", "modification"),
         ),
+        # Keyed by the model's field (django-filter's rule), else the menu says « Cout ».
         field_labels={
             "reference": "Référence",
             "titre": "Titre",
             "statut": "Statut",
-            "cout": "Coût",
-            "debut": "Date de début",
-            "modification": "Dernière modification",
+            "cout_total_ht": "Coût",
+            "date_debut": "Date de début",
+            "modifie_le": "Dernière modification",
         },
     )
 

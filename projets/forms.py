@@ -60,7 +60,7 @@ def champ_de_formulaire(champ: Champ) -> forms.Field:
         commun["error_messages"] = {"required": champ.message_absent}
     if champ.genre is Genre.CLE:
         classe = CHOIX_PAR_MODELE.get(_modele_lie(colonne), forms.ModelChoiceField)
-        return classe(queryset=_choix(champ, colonne), **commun)
+        return classe(queryset=_choix(champ, colonne), empty_label="Sélectionnez", **commun)
     if champ.genre is Genre.PLUSIEURS:
         return forms.ModelMultipleChoiceField(
             queryset=_choix(champ, colonne), widget=forms.CheckboxSelectMultiple, **commun

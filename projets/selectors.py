@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -7,12 +7,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_date, parse_datetime
 
 from axes.models import Contrat, Noeud
 from comptes.models import Utilisateur
 from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
 from projets.workflow import A_INSTRUIRE, EN_EXECUTION
-from socle.montants import format_euros
+from socle.montants import format_euros, format_nombre
 
 
 def projets_publics(*, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[Projet]:
@@ -56,15 +59,37 @@ def projet_pour(*, utilisateur: Utilisateur | AnonymousUser, reference: str) -> 
 
 
 def _valeur_lisible(champ: "models.Field[Any, Any]", valeur: Any) -> object:
-    """A history value as people read it: names for relations, labels for choices."""
+    """A history value as people read it: names for relations, labels for choices, French
+    dates and amounts, « oui »/« non » — never « 2026-12-01 23:13:40.486256+00:00 »."""
     modele = champ.related_model if isinstance(champ.related_model, type) else None
+    if valeur is None or valeur == "":
+        return "—"
     if champ.many_to_many and modele is not None:
         ids = [ligne[modele._meta.model_name] for ligne in valeur or []]
         return ", ".join(str(o) for o in modele._default_manager.filter(pk__in=ids)) or "—"
-    if champ.choices and valeur:
+    if champ.choices:
         return dict(champ.flatchoices).get(valeur, valeur)
-    if modele is not None and valeur:
+    if modele is not None:
         return str(modele._default_manager.filter(pk=valeur).first() or valeur)
+    return _scalaire_lisible(champ, valeur)
+
+
+def _scalaire_lisible(champ: "models.Field[Any, Any]", valeur: Any) -> object:
+    if isinstance(champ, models.DateTimeField):
+        moment = valeur if isinstance(valeur, datetime) else parse_datetime(str(valeur))
+        if moment is None:
+            return valeur
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return date_format(moment, "j F Y à H:i")
+    if isinstance(champ, models.DateField):
+        jour = valeur if isinstance(valeur, date) else parse_date(str(valeur))
+        return date_format(jour, "j F Y") if jour else valeur
+    if isinstance(champ, models.BooleanField):
+        return "oui" if valeur else "non"
+    if isinstance(champ, models.DecimalField):
+        montant = Decimal(str(valeur))
+        return format_euros(montant) if champ.decimal_places == 2 else format_nombre(montant, 2)
     return valeur
 
 
@@ -102,6 +127,7 @@ def historique_projet(*, projet: Projet, limite: int = 50) -> list[dict[str, Any
                 "type": version.get_history_type_display(),
                 "motif": version.history_change_reason or "",
                 "changements": _changements(version, Projet),
+                "dossier": True,
             }
         )
     lignes = LignePlanFinancement.historique.filter(projet_id=projet.pk).select_related(
@@ -120,10 +146,42 @@ def historique_projet(*, projet: Projet, limite: int = 50) -> list[dict[str, Any
                 "changements": _changements(version, LignePlanFinancement)
                 if version.history_type == "~"
                 else [],
+                "dossier": False,
             }
         )
     entrees.sort(key=lambda e: e["le"], reverse=True)
-    return entrees[:limite]
+    return _par_evenement(entrees)[:limite]
+
+
+# Rows written by one save (the dossier and its plan lines) are one event for the reader.
+MEME_EVENEMENT = timedelta(seconds=2)
+
+
+def _par_evenement(entrees: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    evenements: list[dict[str, Any]] = []
+    for entree in entrees:
+        dernier = evenements[-1] if evenements else None
+        if (
+            dernier is not None
+            and dernier["par"] == entree["par"]
+            and dernier["le"] - entree["le"] <= MEME_EVENEMENT
+            and not (dernier["dossier"] and entree["dossier"])
+        ):
+            dernier["dossier"] = dernier["dossier"] or entree["dossier"]
+            dernier["changements"].extend(entree["changements"])
+            if entree["motif"] and entree["motif"] not in dernier["motifs"]:
+                dernier["motifs"].append(entree["motif"])
+            continue
+        evenements.append(
+            {**entree, "changements": list(entree["changements"]), "motifs": _motifs(entree)}
+        )
+    for evenement in evenements:
+        evenement["motif"] = " ; ".join(evenement.pop("motifs"))
+    return evenements
+
+
+def _motifs(entree: dict[str, Any]) -> list[str]:
+    return [entree["motif"]] if entree["motif"] else []
 
 
 def operations_inscrites_par_departement(*, contrat: Contrat) -> dict[str, Decimal]:

@@ -4,7 +4,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Protocol, TypeVar, cast
 
 from django.conf import settings
@@ -16,7 +16,14 @@ from django.utils import timezone
 from axes.models import Noeud, Signataire
 from comptes.models import Organisation, Role, Utilisateur
 from projets import schema
-from projets.droits import ActionDossier, Relation, modifie_toutes_les_lignes, relations, verdict
+from projets.droits import (
+    ActionDossier,
+    Relation,
+    faire,
+    modifie_toutes_les_lignes,
+    relations,
+    verdict,
+)
 from projets.models import (
     FIN_CONTRAT,
     CommuneProjet,
@@ -462,11 +469,14 @@ def _erreurs_autofinancement(
     )
     part = propres * 100 / cout
     if part < minimum:
+        # Rounded down: 19,999… % is said « 19,99 % », never « 20,0 % » beside a 20 % minimum.
+        affichee = part.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+        decimales = 0 if affichee == affichee.to_integral_value() else 2
         _ajouter(
             erreurs,
             "lignes",
-            f"La part du maître d'ouvrage ({format_nombre(part, 1)} %) est inférieure au "
-            f"minimum de {format_nombre(minimum, 0)} % ({fondement}) : il faut au moins "
+            f"La part du maître d'ouvrage ({format_nombre(affichee, decimales)} %) est inférieure "
+            f"au minimum de {format_nombre(minimum, 0)} % ({fondement}) : il faut au moins "
             f"{format_euros(cout * minimum / 100)} de fonds propres.",
         )
 
@@ -568,8 +578,7 @@ def _verifier_etape(
     """From which state, with which reason, and the rules checked at filing or programming."""
     if projet.statut not in transition.depuis:
         raise EtatIncompatible(
-            f"Impossible de {Action(action).label.lower()} un dossier "
-            f"« {projet.get_statut_display()} »."
+            f"Impossible de {faire(action)} : il est « {projet.get_statut_display()} »."
         )
     if transition.commentaire_obligatoire and not commentaire.strip():
         champ = "motif_abandon" if action == Action.ABANDONNER else "commentaire"

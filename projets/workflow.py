@@ -28,6 +28,39 @@ class Action(models.TextChoices):
     ABANDONNER = "abandonner", "Abandonner"
 
 
+# What a step did and what comes next, said to the person who took it (the page's message).
+APRES_ACTION: dict[str, str] = {
+    Action.DEPOSER: "Dossier déposé : il attend maintenant l’instruction de ses cofinanceurs.",
+    Action.DECLARER_INCOMPLET: (
+        "Dossier déclaré incomplet : son porteur en est averti par courriel ; il le complète "
+        "puis le dépose à nouveau."
+    ),
+    Action.INSTRUIRE: "Instruction commencée : chaque cofinanceur remplit sa grille d’analyse.",
+    Action.TERMINER_INSTRUCTION: (
+        "Instruction terminée : le dossier peut être inscrit à l’ordre du jour d’une séance."
+    ),
+    Action.INSCRIRE_ORDRE_DU_JOUR: "Dossier inscrit à l’ordre du jour : le comité l’examinera.",
+    Action.RETENIR: "Dossier retenu : il reste à programmer ses montants.",
+    Action.REJETER: "Dossier rejeté : son porteur en est averti par courriel.",
+    Action.AJOURNER: "Dossier ajourné : il pourra être inscrit à une prochaine séance.",
+    Action.PROGRAMMER: (
+        "Dossier programmé : ses montants sont inscrits au registre ; chaque cofinanceur peut "
+        "maintenant enregistrer ses engagements."
+    ),
+    Action.DEMARRER: (
+        "Opération déclarée en cours : les cofinanceurs enregistrent leurs paiements au fil "
+        "des dépenses."
+    ),
+    Action.SOLDER: (
+        "Dossier soldé : ce qui n’a pas été payé est rendu aux enveloppes de ses cofinanceurs."
+    ),
+    Action.ABANDONNER: (
+        "Dossier abandonné : ce qui n’avait pas été payé est rendu aux enveloppes ; son porteur "
+        "en est averti par courriel."
+    ),
+}
+
+
 class Acteur(models.TextChoices):
     """Who takes a transition: by hand (who exactly, in which state: the permission table of
     `projets.droits`), or on a committee's mandate."""

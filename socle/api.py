@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -46,6 +47,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         erreurs = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return Response(corps_erreur(erreurs), status=400)
+    if isinstance(exc, Http404):
+        # Django's own text names the model (« No Projet matches the given query. »).
+        return Response({"detail": "Ressource introuvable."}, status=404)
     return drf_exception_handler(exc, context)
 
 

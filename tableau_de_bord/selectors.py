@@ -37,10 +37,17 @@ PROCHAINE_ETAPE = {
     Statut.EN_INSTRUCTION: "En instruction par les services des signataires.",
     Statut.INSTRUIT: "Instruit : en attente d'inscription à un comité.",
     Statut.INSCRIT_ORDRE_DU_JOUR: "Inscrit à l'ordre du jour d'une séance de comité.",
-    Statut.RETENU: "Retenu par le comité : en attente de programmation.",
+    Statut.RETENU: (
+        "Retenu par le comité, pas encore programmé : le secrétariat du CPER programme ses "
+        "montants dès que les enveloppes de ses cofinanceurs le permettent, et vous écrit si "
+        "le plan de financement doit changer."
+    ),
     Statut.AJOURNE: "Ajourné : il reviendra devant un comité.",
     Statut.PROGRAMME: "Programmé : les engagements des financeurs vont suivre.",
-    Statut.EN_COURS: "En cours : déclarez l'avancement et les dépenses.",
+    Statut.EN_COURS: (
+        "En cours : chaque cofinanceur paie sa part au vu des dépenses ; adressez vos "
+        "justificatifs à son service instructeur."
+    ),
 }
 
 
@@ -92,7 +99,7 @@ def pour_agent(utilisateur: Utilisateur) -> TableauDeBord:
         tableau.blocs["graphique_axes"] = barres_horizontales(
             [(a.libelle[:60], [a.programme, a.engage, a.paye]) for a in axes],
             series=SERIES_EXECUTION[1:],
-            titre=f"Exécution de l'enveloppe de {signataire.nom} par axe",
+            titre=f"Exécution de l’enveloppe {signataire.de_nom} par axe",
             description="Programmé, engagé et payé par axe, en millions d'euros.",
         )
         tableau.blocs["sans_engagement"] = list(lignes_sans_engagement(signataire=signataire)[:10])

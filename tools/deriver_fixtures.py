@@ -331,7 +331,16 @@ def titre_lisible(noeud: dict) -> str:
     return noeud["title"].rstrip(" :.")
 
 
-def noeuds(reference: dict) -> list[dict]:
+def extrait(texte_signe: list[str], noeud: dict) -> str:
+    """The node's own words in the signed text: its heading and what follows, up to its first
+    child (a measure's whole text; an axis's or sub-axis's introduction)."""
+    enfants = noeud.get("children", [])
+    fin = enfants[0]["line"] - 1 if enfants else (noeud.get("end_line") or noeud["line"])
+    lignes = [ligne.rstrip() for ligne in texte_signe[noeud["line"] - 1 : fin]]
+    return "\n".join(lignes).strip()
+
+
+def noeuds(reference: dict, texte_signe: list[str]) -> list[dict]:
     resultat = []
 
     def parcourir(noeud, parent, ordre):
@@ -345,6 +354,7 @@ def noeuds(reference: dict) -> list[dict]:
                 "titre": titre_lisible(noeud),
                 "ligne": noeud["line"],
                 "ligne_fin": noeud.get("end_line"),
+                "texte": extrait(texte_signe, noeud),
             }
         )
         for rang, enfant in enumerate(noeud.get("children", []), start=1):
@@ -430,6 +440,9 @@ def comites(reference: dict) -> list[dict]:
 
 def main(chemin: str) -> None:
     reference = json.loads(Path(chemin).read_text(encoding="utf-8"))
+    # The signed text sits beside the extraction, in ../seed/, under the name it records.
+    source = Path(chemin).resolve().parent.parent / "seed" / reference["source"]
+    texte_signe = source.read_text(encoding="utf-8").splitlines()
     programme = reference["programme"]
     signataires = []
     for ordre, sig in enumerate(reference["signatories"], start=1):
@@ -476,7 +489,7 @@ def main(chemin: str) -> None:
         "signataires": signataires,
         "departements": DEPARTEMENTS,
         "territoires_speciaux": TERRITOIRES_SPECIAUX,
-        "noeuds": noeuds(reference),
+        "noeuds": noeuds(reference, texte_signe),
         "operations": operations(reference),
         "parametres_mesures": PARAMETRES_MESURES,
         "organisations_pilotes": list(ORGANISATIONS_PILOTES.values()),

@@ -22,3 +22,9 @@ def gouvernance_du_projet(context, projet):
             Decision.objects.filter(point__projet=projet).select_related("point__seance__comite")
         ),
     }
+
+
+@register.filter(name="voit_la_gouvernance")
+def filtre_voit_la_gouvernance(utilisateur: object) -> bool:
+    """The main menu offers « Gouvernance » only to whom the pages answer: the same rule."""
+    return voit_la_gouvernance(utilisateur)  # type: ignore[arg-type]

@@ -71,7 +71,7 @@ def test_403_pour_l_agent_d_un_autre_signataire_404_pour_un_autre_porteur(
     client.force_login(agent_etat)
     reponse = client.post(url, ENGAGEMENT, content_type="application/json")
     assert reponse.status_code == 403
-    assert "Seuls les agents de Région Hauts-de-France" in reponse.json()["detail"]
+    assert "Seuls les agents de la Région Hauts-de-France" in reponse.json()["detail"]
     client.force_login(porteur_autre)
     assert client.post(url, ENGAGEMENT, content_type="application/json").status_code == 404
     assert not Engagement.objects.exists()

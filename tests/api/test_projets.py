@@ -92,7 +92,7 @@ def test_un_statut_incompatible_repond_409(client, agent):
         f"/api/v1/projets/{reference}/solder/", {}, content_type="application/json"
     )
     assert reponse.status_code == 409
-    assert "Impossible de solder un dossier « Brouillon »" in reponse.json()["detail"]
+    assert "Impossible de solder ce dossier : il est « Brouillon »" in reponse.json()["detail"]
 
 
 def test_une_action_de_comite_n_est_pas_exposee(client, agent):

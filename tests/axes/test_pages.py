@@ -43,7 +43,11 @@ def test_la_page_d_une_mesure_liste_ses_sous_mesures(client):
     assert "Sous-mesures" in html
     for code in ("I.3.2.a", "I.3.2.b", "I.3.2.c", "I.3.2.d", "I.3.2.e"):
         assert reverse("noeud", args=[code]) in html
-    assert "ligne 556" in html
+    # the measure's own words from the signed text, folded; no line number of an extraction
+    assert 'id="texte-signe"' in html
+    assert "Texte signé" in html
+    assert "ligne 556" not in html
+    assert "solutions fondées sur la nature" in html
 
 
 def test_la_page_d_une_sous_mesure_liste_ses_operations(client):

@@ -73,7 +73,7 @@ def test_un_paiement_trop_gros_est_refuse_sans_rien_ecrire(client, agent, ligne_
 def test_l_agent_d_un_autre_signataire_recoit_403(client, agent_etat, ligne_region):
     client.force_login(agent_etat)
     page = client.get(reverse("financement:ligne", args=[ligne_region.pk])).content.decode()
-    assert "Seuls les agents de Région Hauts-de-France" in page
+    assert "Seuls les agents de la Région Hauts-de-France" in page
     reponse = client.post(
         reverse("financement:engager", args=[ligne_region.pk]), donnees_engagement()
     )

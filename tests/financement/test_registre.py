@@ -81,7 +81,7 @@ def test_une_enveloppe_insuffisante_refuse_la_programmation_et_n_ecrit_rien(
         projet_programmer(projet=projet, par=administrateur)
     message = erreur.value.erreurs["lignes"][0]
     assert (
-        "L'enveloppe de Région Hauts-de-France ne peut pas prendre 400\u202f000,00\u00a0€"
+        "L’enveloppe de la Région Hauts-de-France ne peut pas prendre 400\u202f000,00\u00a0€"
         in message
     )
     assert "il reste 300\u202f000,00\u00a0€ disponibles" in message
@@ -100,7 +100,7 @@ def test_la_maquette_plafonne_quand_elle_existe(
     avant = etat_registre()
     with pytest.raises(EnveloppeInsuffisante) as erreur:
         projet_programmer(projet=projet, par=administrateur)
-    assert "La maquette de Région Hauts-de-France sur IV" in erreur.value.erreurs["lignes"][0]
+    assert "La maquette de la Région Hauts-de-France sur IV" in erreur.value.erreurs["lignes"][0]
     assert "il reste 399\u202f999,99\u00a0€" in erreur.value.erreurs["lignes"][0]
     assert etat_registre() == avant
     MaquetteLigne.objects.filter(signataire=region).update(montant=Decimal("400000.00"))
@@ -179,7 +179,9 @@ def test_seul_un_agent_du_signataire_engage_ou_paie(
 ):
     avant = etat_registre()
     for intrus in (agent_etat, lecteur):
-        with pytest.raises(ActionNonAutorisee, match="Seuls les agents de Région Hauts-de-France"):
+        with pytest.raises(
+            ActionNonAutorisee, match="Seuls les agents de la Région Hauts-de-France"
+        ):
             engager(ligne_region, intrus, "1.00")
     assert etat_registre() == avant
     engager(ligne_region, administrateur, "1.00")

@@ -89,7 +89,7 @@ def test_un_paye_d_enveloppe_modifie_en_sql_est_trouve_et_envoye_aux_administrat
     assert verification.resultat == ResultatVerification.ECARTS
     (ecart,) = verification.ecarts
     assert ecart["controle"] == "Payé de l'enveloppe = Σ des lignes programmées"
-    assert ecart["objet"] == "enveloppe de Région Hauts-de-France"
+    assert ecart["objet"] == "enveloppe de la Région Hauts-de-France"
     assert (ecart["enregistre"], ecart["recalcule"], ecart["ecart"]) == (
         "99999.99",
         "100000.00",
@@ -102,8 +102,9 @@ def test_un_paye_d_enveloppe_modifie_en_sql_est_trouve_et_envoye_aux_administrat
     assert courriel.subject == "Registre financier du CPER : 1 écart détecté"
     corps = courriel.body.replace("\u202f", " ").replace("\u00a0", " ")
     assert (
-        "- Payé de l'enveloppe = Σ des lignes programmées — enveloppe de Région Hauts-de-France : "
-        "99 999,99 € enregistrés, 100 000,00 € d'après les lignes (écart -0,01 €)."
+        "- Payé de l'enveloppe = Σ des lignes programmées — enveloppe de la Région "
+        "Hauts-de-France : 99 999,99 € enregistrés, 100 000,00 € d'après les lignes "
+        "(écart -0,01 €)."
     ) in corps
     assert "manage.py verifier_registre" in corps
 

@@ -92,7 +92,7 @@ def test_une_enveloppe_trop_petite_est_dite_sur_la_decision_sans_ligne_au_regist
     retenu.refresh_from_db()
     assert retenu.resultat == "retenu" and retenu.programme is False
     assert retenu.motif_non_programmation == (
-        "L'enveloppe de Région Hauts-de-France ne peut pas prendre 400\u202f000,00\u00a0€ : "
+        "L’enveloppe de la Région Hauts-de-France ne peut pas prendre 400\u202f000,00\u00a0€ : "
         "il reste 399\u202f999,99\u00a0€ disponibles sur 399\u202f999,99\u00a0€."
     )
     projet = Projet.objects.get(pk=c.projets[0].pk)

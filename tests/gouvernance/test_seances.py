@@ -318,8 +318,9 @@ def test_une_enveloppe_insuffisante_laisse_le_dossier_retenu_et_la_decision_le_d
         vote_enregistrer(point=c.points[0], choix="pour", par=membre.utilisateur)
     decision = seance_clore(seance=c.seance, par=c.secretaire)[0]
     assert decision.resultat == "retenu" and not decision.programme
-    assert "L'enveloppe de Région Hauts-de-France ne peut pas prendre 400\u202f000,00\u00a0€" in (
-        decision.motif_non_programmation
+    assert (
+        "L’enveloppe de la Région Hauts-de-France ne peut pas prendre 400\u202f000,00\u00a0€"
+        in (decision.motif_non_programmation)
     )
     assert "il reste 100\u202f000,00\u00a0€ disponibles" in decision.motif_non_programmation
     c.projets[0].refresh_from_db()

@@ -82,10 +82,22 @@ def test_la_part_du_maitre_d_ouvrage_doit_atteindre_20_pour_cent_par_defaut(
     donnees.lignes[2].montant = Decimal("190000.00")  # fonds propres : 19 %
     projet = projet_creer(donnees=donnees, par=porteur)
     message = refus(projet, porteur)["lignes"][0]
-    assert "19,0 %" in message
+    assert "(19 %)" in message
     assert "minimum de 20 %" in message
     assert "valeur par défaut du portail" in message
     assert "200\u202f000,00\u00a0€" in message
+
+
+def test_une_part_tout_juste_sous_le_minimum_n_est_pas_arrondie_au_minimum(
+    porteur, donnees_completes
+):
+    donnees = donnees_completes()
+    donnees.lignes[0].montant = Decimal("450000.01")  # région
+    donnees.lignes[2].montant = Decimal("199999.99")  # fonds propres : 19,999999 %
+    projet = projet_creer(donnees=donnees, par=porteur)
+    message = refus(projet, porteur)["lignes"][0]
+    assert "(19,99 %)" in message
+    assert "20,0 %" not in message
 
 
 def test_le_taux_se_regle_par_mesure_et_s_applique_aux_sous_mesures(porteur, donnees_completes):

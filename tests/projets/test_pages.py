@@ -163,7 +163,7 @@ def test_une_transition_illegale_par_la_page_est_refusee(client, agent, projet_b
     reponse = client.post(
         reverse("projet_action", args=[projet_brouillon.reference, "solder"]), follow=True
     )
-    assert "Impossible de solder un dossier « Brouillon »" in reponse.content.decode()
+    assert "Impossible de solder ce dossier : il est « Brouillon »" in reponse.content.decode()
     assert Projet.objects.get(pk=projet_brouillon.pk).statut == Statut.BROUILLON
 
 

@@ -23,7 +23,7 @@ def test_l_agent_voit_la_jauge_de_son_enveloppe_et_les_dossiers_a_instruire(clie
     programme = DossierFactory(programme=True)
     depose = DossierFactory(depose=True)
     html = page(client, agent)
-    assert "L’enveloppe de Région Hauts-de-France" in html
+    assert "L’enveloppe de la Région Hauts-de-France" in html
     assert "400\u202f000,00\u00a0€" in html  # programmed by the Région
     assert "Dossiers à instruire (1)" in html and depose.reference in html
     assert "Lignes programmées sans engagement" in html and programme.reference in html
