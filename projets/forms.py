@@ -19,7 +19,7 @@ from projets.models import (
     TypePhase,
 )
 from projets.schema import Champ, Genre
-from projets.services import DonneesProjet, LigneSaisie, PhaseSaisie
+from projets.services import CHAMPS_REQUIS_AU_DEPOT, DonneesProjet, LigneSaisie, PhaseSaisie
 from socle.formulaires import MontantField
 
 ANNEES = [(a, str(a)) for a in range(2015, 2036)]
@@ -94,6 +94,12 @@ class SaisieProjetForm(DsfrBaseForm):
     def __init__(self, *args, porteur: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.porteur = porteur
+        # A field the filing asks for is marked like the DSFR marks a required one, though a
+        # draft may leave it empty (the required ones carry the DSFR's own marker).
+        for nom, champ in self.fields.items():
+            if nom in CHAMPS_REQUIS_AU_DEPOT and not champ.required:
+                champ.label = f"{champ.label}{schema.MARQUE_OBLIGATOIRE}"
+                self._bound_fields_cache.pop(nom, None)  # built with the old label
         if porteur:
             # A porteur files for its own organisation: the field is not offered.
             for champ in schema.CHAMPS:
@@ -147,7 +153,14 @@ def choix_financeurs():
 
 class LigneForm(DsfrBaseForm):
     financeur = forms.ChoiceField(label="Financeur")
-    nature = forms.ChoiceField(label="Nature", choices=NatureFinancement.choices)
+    # Left to « selon le financeur », the nature follows it: CPER for a signatory, hors CPER
+    # for the maître d'ouvrage's own funds or another source (a first porteur is not refused
+    # for a choice it did not know it had to make).
+    nature = forms.ChoiceField(
+        label="Nature",
+        choices=[("", "Selon le financeur"), *NatureFinancement.choices],
+        required=False,
+    )
     montant = MontantField(label="Montant (€)")
 
     def __init__(self, *args, financeurs=None, **kwargs):
@@ -157,6 +170,12 @@ class LigneForm(DsfrBaseForm):
     def clean(self):
         donnees = super().clean()
         financeur = donnees.get("financeur") or ""
+        if not donnees.get("nature"):
+            donnees["nature"] = (
+                NatureFinancement.HORS_CPER
+                if financeur.startswith("src:")
+                else NatureFinancement.CPER
+            )
         if financeur.startswith("src:") and donnees.get("nature") == NatureFinancement.CPER:
             self.add_error(
                 "nature",
@@ -210,6 +229,8 @@ class PhaseForm(DsfrBaseForm):
 
 
 class BaseLignesFormSet(forms.BaseFormSet):
+    libelle = "Plan de financement"  # how the error summary names the table
+
     def __init__(self, *args, **kwargs):
         self.financeurs = choix_financeurs()
         super().__init__(*args, **kwargs)
@@ -234,7 +255,15 @@ class BaseLignesFormSet(forms.BaseFormSet):
 LignesFormSet = forms.formset_factory(
     LigneForm, formset=BaseLignesFormSet, extra=0, can_delete=True, max_num=40
 )
-PhasesFormSet = forms.formset_factory(PhaseForm, extra=0, can_delete=True, max_num=20)
+
+
+class BasePhasesFormSet(forms.BaseFormSet):
+    libelle = "Phases du calendrier"
+
+
+PhasesFormSet = forms.formset_factory(
+    PhaseForm, formset=BasePhasesFormSet, extra=0, can_delete=True, max_num=20
+)
 
 # The nested lists of the schema the page types as tables of rows beside the form.
 FORMSETS: dict[str, type[forms.BaseFormSet]] = {"lignes": LignesFormSet, "phases": PhasesFormSet}

@@ -25,6 +25,9 @@ from axes.models import Noeud
 from comptes.models import Organisation
 from projets.models import Projet
 
+# What the form appends to the label of a field required at filing (« Description * »).
+MARQUE_OBLIGATOIRE = " *"
+
 
 class Genre(StrEnum):
     SIMPLE = "simple"  # a column of the dossier, copied as is
@@ -338,7 +341,11 @@ def ecarts(
 def decrits_formulaire(classe: type[forms.BaseForm]) -> dict[str, Decrit]:
     """What a Django form class says of each of its fields."""
     return {
-        nom: Decrit(str(f.label or ""), str(f.help_text or ""), bool(f.required))
+        nom: Decrit(
+            str(f.label or "").removesuffix(MARQUE_OBLIGATOIRE),
+            str(f.help_text or ""),
+            bool(f.required),
+        )
         for nom, f in classe().fields.items()
     }
 

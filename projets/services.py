@@ -513,6 +513,24 @@ def verifier_plan(projet: Projet) -> dict[str, list[str]]:
     return erreurs
 
 
+# The fields `verifier_depot` asks for: the form marks them as required (« * ») though a draft
+# may leave them empty; `tests/projets/test_depot.py` checks that both say the same.
+CHAMPS_REQUIS_AU_DEPOT = frozenset(
+    {
+        "description",
+        "maitre_ouvrage",
+        "departements",
+        "cout_total_ht",
+        "lignes",
+        "date_debut",
+        "date_fin",
+        "phases",
+        *(champ for champ, _ in PRINCIPES),
+        *(f"{champ}_justification" for champ, _ in PRINCIPES),
+    }
+)
+
+
 def verifier_depot(projet: Projet) -> dict[str, list[str]]:
     """The rules checked when a dossier is filed, each message keyed by its field: a
     description, a maître d'ouvrage, a territory; a balanced plan with the measure's minimum

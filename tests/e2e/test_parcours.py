@@ -40,12 +40,20 @@ def test_parcours_1_un_porteur_depose_un_dossier_a_trois_lignes(visite, creer_ut
     page.fill("#id_lignes-0-montant", "1 200 000,00")
     page.select_option("#id_lignes-1-financeur", f"sig:{etat.pk}")
     page.fill("#id_lignes-1-montant", "1 000 000,00")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Ajouter une ligne").click()
-    assert page.input_value("#id_lignes-0-montant") == "1 200 000,00"  # kept across the round trip
+    # The row is added in the page (no reload), the focus on its first field.
+    adresse = page.url
+    page.get_by_role("button", name="Ajouter une ligne").click()
+    page.wait_for_selector("#id_lignes-2-financeur")
+    assert page.url == adresse
+    assert page.evaluate("document.activeElement.id") == "id_lignes-2-financeur"
+    assert page.input_value("#id_lignes-0-montant") == "1 200 000,00"
     page.select_option("#id_lignes-2-financeur", "src:fonds_propres")
-    page.select_option("#id_lignes-2-nature", "hors_cper")
+    # the nature is left « selon le financeur »: own funds are hors CPER without asking
+    assert page.input_value("#id_lignes-2-nature") == ""
     page.fill("#id_lignes-2-montant", "700 000,00")  # 100 000,00 short
+    total = page.inner_text("#total-plan")
+    assert "Total du plan : 2 900 000,00 €" in total
+    assert "il manque 100 000,00 €" in total
     for principe in ("decarbonation", "impact_environnemental", "egalite_femmes_hommes"):
         page.select_option(f"#id_{principe}", "favorable")
         page.fill(f"#id_{principe}_justification", "Expliqué dans la note jointe.")
@@ -53,6 +61,9 @@ def test_parcours_1_un_porteur_depose_un_dossier_a_trois_lignes(visite, creer_ut
 
     with page.expect_navigation():
         page.get_by_role("button", name="Enregistrer et déposer").click()
+    # The error summary at the top, focused, links to the plan's table.
+    assert page.evaluate("document.activeElement.id") == "resume-erreurs"
+    assert page.locator('#resume-erreurs a[href="#table-lignes"]').count() == 1
     erreur = page.locator("#erreurs-lignes")
     assert erreur.is_visible()
     assert "n'est pas équilibré" in erreur.inner_text()
@@ -62,6 +73,7 @@ def test_parcours_1_un_porteur_depose_un_dossier_a_trois_lignes(visite, creer_ut
     verifier_accessibilite(page)
 
     page.fill("#id_lignes-2-montant", "800 000,00")
+    assert "le plan est équilibré" in page.inner_text("#total-plan")
     with page.expect_navigation():
         page.get_by_role("button", name="Enregistrer et déposer").click()
     assert "Déposé" in page.inner_text("main")
