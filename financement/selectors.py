@@ -353,8 +353,10 @@ def graphique_taux(lignes: list[Execution], titre: str) -> Graphique:
         series=SERIES_EXECUTION[1:],
         titre=titre,
         description="Pour chaque signataire : part de son enveloppe programmée, engagée et payée, "
-        "en pourcentage. Les montants figurent dans le tableau qui suit.",
+        "en pourcentage, sur une échelle de 0 à 100 %. Les montants figurent dans le tableau "
+        "qui suit.",
         formater=format_taux,
+        echelle=Decimal(100),
     )
 
 

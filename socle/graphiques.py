@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from socle.montants import format_meuros
+from socle.montants import format_meuros, format_taux, taux
 
 LARGEUR = 860
 LARGEUR_LIBELLES = 350
@@ -47,9 +47,21 @@ class Barre:
 
 @dataclass(frozen=True)
 class Groupe:
-    libelle: str
+    libelle: str  # as drawn: cut to fit the labels' column
     y_libelle: int
     barres: list[Barre]
+    libelle_complet: str = ""
+
+
+# What the labels' column holds at the chart's font size; a longer label is cut with « … »
+# (the full one stays in the bar's tooltip and in the data table).
+LONGUEUR_LIBELLE = 46
+
+
+def _libelle_court(libelle: str) -> str:
+    if len(libelle) <= LONGUEUR_LIBELLE:
+        return libelle
+    return libelle[: LONGUEUR_LIBELLE - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -70,11 +82,13 @@ def barres_horizontales(
     titre: str,
     description: str,
     formater: Callable[[Decimal], str] = format_meuros,
+    echelle: Decimal | None = None,
 ) -> Graphique:
-    """`lignes`: (label, one value per series). Bars share one scale, from zero to the
+    """`lignes`: (label, one value per series). Bars share one scale, from zero to `echelle`
+    (100 for shares in percent, an envelope for amounts taken from it), by default the
     largest value; a missing value (None) draws no bar."""
     valeurs = [Decimal(v) for _, vs in lignes for v in vs if v is not None]
-    maximum = max(valeurs, default=Decimal(0))
+    maximum = max([*valeurs, Decimal(echelle or 0)], default=Decimal(0))
     zone = LARGEUR - LARGEUR_LIBELLES - LARGEUR_VALEURS
     hauteur_groupe = len(series) * (HAUTEUR_BARRE + ECART_BARRES) - ECART_BARRES
     groupes = []
@@ -98,7 +112,9 @@ def barres_horizontales(
                     hauteur=HAUTEUR_BARRE,
                 )
             )
-        groupes.append(Groupe(libelle, y + hauteur_groupe // 2 + 5, barres))
+        groupes.append(
+            Groupe(_libelle_court(libelle), y + hauteur_groupe // 2 + 5, barres, libelle)
+        )
         y += hauteur_groupe + ECART_GROUPES
     return Graphique(
         titre=titre,
@@ -109,3 +125,30 @@ def barres_horizontales(
         hauteur=y - ECART_GROUPES + MARGE_HAUTE,
         x_axe=LARGEUR_LIBELLES,
     )
+
+
+# --- The envelope gauge: programmé, engagé and payé against the envelope, to scale ---------
+LARGEUR_JAUGE = 1000  # the SVG's own unit: a bar of 1000 is the whole envelope
+
+
+@dataclass(frozen=True)
+class BarreJauge:
+    serie: Serie
+    montant: Decimal
+    part: str  # « 12,5 % », « moins de 0,1 % »
+    largeur: int  # out of LARGEUR_JAUGE; a non-zero amount always shows
+
+
+def jauge(total: Decimal, valeurs: Sequence[tuple[Serie, Decimal]]) -> list[BarreJauge]:
+    """One bar per amount, each on the scale of `total` (the envelope in force): 0,1 % draws a
+    sliver, never a full bar; the share is written beside it."""
+    barres = []
+    for serie, montant in valeurs:
+        part = taux(montant, total)
+        if montant and part == 0:
+            texte = "moins de 0,1\u00a0%"
+        else:
+            texte = format_taux(part)
+        largeur = int(Decimal(montant) * LARGEUR_JAUGE / total) if total else 0
+        barres.append(BarreJauge(serie, Decimal(montant), texte, max(largeur, 2) if montant else 0))
+    return barres

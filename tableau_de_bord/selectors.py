@@ -96,11 +96,14 @@ def pour_agent(utilisateur: Utilisateur) -> TableauDeBord:
         tableau.blocs["signataire"] = signataire
         tableau.blocs["enveloppe"] = enveloppe_du_signataire(signataire=signataire)
         axes = execution_par_axe(contrat=signataire.contrat, signataire=signataire)
+        enveloppe = tableau.blocs["enveloppe"]
         tableau.blocs["graphique_axes"] = barres_horizontales(
-            [(a.libelle[:60], [a.programme, a.engage, a.paye]) for a in axes],
+            [(a.libelle, [a.programme, a.engage, a.paye]) for a in axes],
             series=SERIES_EXECUTION[1:],
             titre=f"Exécution de l’enveloppe {signataire.de_nom} par axe",
-            description="Programmé, engagé et payé par axe, en millions d'euros.",
+            description="Programmé, engagé et payé par axe, en millions d'euros, à l'échelle "
+            "de l'enveloppe entière (une barre pleine serait toute l'enveloppe).",
+            echelle=enveloppe.montant if enveloppe else None,
         )
         tableau.blocs["sans_engagement"] = list(lignes_sans_engagement(signataire=signataire)[:10])
     return tableau

@@ -4,7 +4,7 @@ from django import template
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms import BaseForm, BaseFormSet
 
-from socle import montants
+from socle import graphiques, montants
 
 register = template.Library()
 
@@ -73,3 +73,27 @@ def _erreurs_d_un_formulaire(form: BaseForm, rang: int | None) -> list[dict[str,
                 {"ancre": champ.id_for_label, "libelle": libelle, "message": str(message)}
             )
     return erreurs
+
+
+SERIES_JAUGE = (
+    graphiques.Serie("Programmé", "programme"),
+    graphiques.Serie("Engagé", "engage"),
+    graphiques.Serie("Payé", "paye"),
+)
+
+
+@register.inclusion_tag("components/jauge.html")
+def jauge_enveloppe(enveloppe: object) -> dict[str, object]:
+    """Programmé, engagé and payé of an envelope (anything with `montant`, `montant_programme`,
+    `montant_engage`, `montant_paye`), each drawn to the envelope's scale with its share."""
+    total = getattr(enveloppe, "montant", Decimal(0))
+    valeurs = [
+        getattr(enveloppe, "montant_programme", Decimal(0)),
+        getattr(enveloppe, "montant_engage", Decimal(0)),
+        getattr(enveloppe, "montant_paye", Decimal(0)),
+    ]
+    return {
+        "total": total,
+        "barres": graphiques.jauge(total, list(zip(SERIES_JAUGE, valeurs, strict=True))),
+        "largeur": graphiques.LARGEUR_JAUGE,
+    }

@@ -1,12 +1,16 @@
 """After log-in, each role lands on what waits for it."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
 
+from comptes.models import Utilisateur
+from financement.services import paiement_enregistrer
 from projets.models import Projet
 from tests.factories.comptes import UtilisateurFactory
+from tests.factories.financement import EngagementFactory, LigneProgrammeeFactory
 from tests.factories.projets import DossierFactory
 from tests.gouvernance.conftest import comitologie, instruire, nouveau_projet  # noqa: F401
 
@@ -71,3 +75,26 @@ def test_le_membre_voit_les_votes_qu_il_doit_et_ses_seances(client, comitologie)
     html = page(client, c.votants[0].utilisateur)
     assert c.projets[0].reference in html and c.projets[1].reference in html
     assert "Comité de programmation du CPER" in html
+
+
+def test_la_jauge_de_l_agent_bouge_avec_ses_engagements_et_ses_paiements(client):
+    ligne = LigneProgrammeeFactory()
+    engagement = EngagementFactory(ligne=ligne, montant=Decimal("200000.00"))
+    paiement_enregistrer(
+        engagement=engagement,
+        par=agent_de(engagement),
+        date_paiement=date(2026, 4, 1),
+        montant=Decimal("60000.00"),
+        type_="acompte",
+    )
+    html = page(client, agent_de(engagement))
+    jauge = html.split('id="jauge"', 1)[1].split("</ul>", 1)[0]
+    assert 'Programmé : <span class="montant">400\u202f000,00\u00a0€</span>' in jauge
+    assert 'Engagé : <span class="montant">200\u202f000,00\u00a0€</span>' in jauge
+    assert 'Payé : <span class="montant">60\u202f000,00\u00a0€</span>' in jauge
+    assert "soit <strong>moins de 0,1\u00a0%</strong> de l’enveloppe" in jauge
+    assert jauge.count("<rect") == 6  # a track and a bar for each amount
+
+
+def agent_de(engagement):
+    return Utilisateur.objects.get(username=f"agent.{engagement.ligne.signataire.code}")
