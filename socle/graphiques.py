@@ -145,10 +145,7 @@ def jauge(total: Decimal, valeurs: Sequence[tuple[Serie, Decimal]]) -> list[Barr
     barres = []
     for serie, montant in valeurs:
         part = taux(montant, total)
-        if montant and part == 0:
-            texte = "moins de 0,1\u00a0%"
-        else:
-            texte = format_taux(part)
+        texte = "moins de 0,1\u00a0%" if montant and part == 0 else format_taux(part)
         largeur = int(Decimal(montant) * LARGEUR_JAUGE / total) if total else 0
         barres.append(BarreJauge(serie, Decimal(montant), texte, max(largeur, 2) if montant else 0))
     return barres
