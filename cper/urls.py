@@ -14,6 +14,7 @@ urlpatterns = [
     path("tableau-de-bord/", views.tableau_de_bord, name="tableau_de_bord"),
     path("programme/", views.programme, name="programme"),
     path("programme/<str:code>/", views.noeud_detail, name="noeud"),
+    path("departements/<str:code>/", views.departement, name="departement"),
     path("", include("comptes.urls")),
     # A dossier's lifecycle step taken by hand: served by the ledger (its money-moving steps go
     # through `financement.services`), under the dossier's address.

@@ -37,6 +37,19 @@ def projets_du_noeud(*, noeud: Noeud, utilisateur: Utilisateur | AnonymousUser) 
     )
 
 
+def projets_du_departement(
+    *, code_insee: str, utilisateur: Utilisateur | AnonymousUser
+) -> QuerySet[Projet]:
+    """The operations and dossiers on a département, among those the public page may show the
+    person (`projets_publics`), in the programme's order."""
+    return (
+        projets_publics(utilisateur=utilisateur)
+        .filter(departements__code_insee=code_insee)
+        .select_related("mesure", "maitre_ouvrage")
+        .order_by("mesure__position", "reference")
+    )
+
+
 def projets_visibles(*, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[Projet]:
     """The dossiers the person may see (a porteur: its organisation's)."""
     return Projet.objects.visibles_par(utilisateur)

@@ -7,6 +7,8 @@ département is one of five classes of equal width between the smallest and larg
 """
 
 import json
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 
-from socle.montants import format_euros
+from socle.montants import format_euros, format_nombre
 
 NOMBRE_CLASSES = 5
 FICHIER_FORMES = Path(settings.BASE_DIR) / "static" / "carte" / "hauts-de-france.json"
@@ -32,6 +34,8 @@ class ZoneCarte:
     texte: str
     classe: int
     url: str
+    x_nom: float = 0.0  # where the name is drawn: the centre of the shape's largest part
+    y_nom: float = 0.0
 
     @property
     def titre(self) -> str:
@@ -59,6 +63,39 @@ def formes() -> dict[str, Any]:
     return donnees
 
 
+def _parties(trace: str) -> list[list[tuple[float, float]]]:
+    """The closed polygons of an SVG path written with absolute coordinates (« M x,y x,y … Z »)."""
+    parties = []
+    for morceau in re.split(r"[Mm]", trace):
+        points = [
+            (float(x), float(y))
+            for x, y in re.findall(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)", morceau)
+        ]
+        if len(points) >= 3:
+            parties.append(points)
+    return parties
+
+
+def _aire_et_centre(points: list[tuple[float, float]]) -> tuple[float, float, float]:
+    aire = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True):
+        croise = x0 * y1 - x1 * y0
+        aire += croise
+        cx += (x0 + x1) * croise
+        cy += (y0 + y1) * croise
+    if not aire:
+        xs, ys = zip(*points, strict=True)
+        return 0.0, sum(xs) / len(xs), sum(ys) / len(ys)
+    return abs(aire) / 2, cx / (3 * aire), cy / (3 * aire)
+
+
+@cache
+def centre(trace: str) -> tuple[float, float]:
+    """The centroid of the largest polygon of a shape: where its name reads best."""
+    _, x, y = max((_aire_et_centre(p) for p in _parties(trace)), default=(0.0, 0.0, 0.0))
+    return round(x, 2), round(y, 2)
+
+
 def classe_de(valeur: Decimal, minimum: Decimal, maximum: Decimal) -> int:
     """1 (lightest) to 5 (darkest), by equal intervals between the extreme values."""
     if maximum <= minimum:
@@ -73,6 +110,7 @@ def carte_departements(
     titre: str,
     url: Callable[[str], str] | str,
     formater: Callable[[Decimal], str] = format_euros,
+    entiers: bool = False,
 ) -> Carte:
     """Shade and figure of each département from `{code INSEE: value}` (a missing code counts
     as zero). `url` is the link of a zone: a string for all, or a function of the code."""
@@ -88,6 +126,8 @@ def carte_departements(
             texte=formater(montants[d["code"]]),
             classe=classe_de(montants[d["code"]], minimum, maximum),
             url=url(d["code"]) if callable(url) else url,
+            x_nom=centre(d["d"])[0],
+            y_nom=centre(d["d"])[1],
         )
         for d in donnees["departements"]
     ]
@@ -95,21 +135,37 @@ def carte_departements(
         titre=titre,
         viewbox=donnees["viewBox"],
         zones=zones,
-        legende=legende(minimum, maximum, formater),
+        legende=legende(minimum, maximum, formater, entiers=entiers),
     )
 
 
 def legende(
-    minimum: Decimal, maximum: Decimal, formater: Callable[[Decimal], str]
+    minimum: Decimal, maximum: Decimal, formater: Callable[[Decimal], str], *, entiers: bool = False
 ) -> list[ClasseLegende]:
+    """Classes that never overlap, as `classe_de` fills them: each from its bound up to *less
+    than* the next (« de 4 à moins de 9 »), the last one up to the largest value. Whole
+    counts read as whole ranges (« de 4 à 8 »), and a class no whole number falls in is left
+    out."""
     if maximum <= minimum:
         return [ClasseLegende(1, formater(minimum))]
     pas = (maximum - minimum) / NOMBRE_CLASSES
-    return [
-        ClasseLegende(
-            i + 1,
-            f"de {formater(minimum + pas * i)} à "
-            f"{formater(maximum if i == NOMBRE_CLASSES - 1 else minimum + pas * (i + 1))}",
-        )
-        for i in range(NOMBRE_CLASSES)
-    ]
+    bornes = [minimum + pas * i for i in range(NOMBRE_CLASSES)] + [maximum]
+    classes = []
+    for i in range(NOMBRE_CLASSES):
+        bas, haut, derniere = bornes[i], bornes[i + 1], i == NOMBRE_CLASSES - 1
+        if entiers:
+            premier = math.ceil(bas)
+            dernier = int(haut) if derniere else math.ceil(haut) - 1
+            if dernier < premier:
+                continue
+            texte = (
+                formater(Decimal(premier))
+                if premier == dernier
+                else f"de {format_nombre(Decimal(premier), 0)} à {formater(Decimal(dernier))}"
+            )
+        elif derniere:
+            texte = f"de {formater(bas)} à {formater(haut)}"
+        else:
+            texte = f"de {formater(bas)} à moins de {formater(haut)}"
+        classes.append(ClasseLegende(i + 1, texte))
+    return classes

@@ -1,12 +1,18 @@
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from axes.models import Departement
 from axes.selectors import arbre_programme, ascendants, contrat_courant, noeud_par_code
 from financement.selectors import tableau_enveloppes
-from projets.selectors import operations_inscrites_par_departement, projets_du_noeud
+from projets.selectors import (
+    operations_inscrites_par_departement,
+    projets_du_departement,
+    projets_du_noeud,
+)
 from socle.carte import carte_departements
 from socle.graphiques import Serie, barres_horizontales
 from socle.montants import format_nombre
@@ -28,8 +34,9 @@ def accueil(request):
     carte = carte_departements(
         operations_inscrites_par_departement(contrat=contrat),
         titre="Opérations inscrites au contrat, par département",
-        url=reverse("programme"),
+        url=lambda code: reverse("departement", args=[code]),
         formater=nombre_operations,
+        entiers=True,
     )
     graphique = barres_horizontales(
         [(ligne.signataire.nom, [ligne.montant]) for ligne in lignes],
@@ -87,4 +94,17 @@ def noeud_detail(request, code: str):
             "enfants": list(noeud.enfants.order_by("position")),
             "projets": list(projets_du_noeud(noeud=noeud, utilisateur=request.user)),
         },
+    )
+
+
+@login_not_required
+def departement(request, code: str):
+    """The operations and dossiers on one département (public): where each map zone leads."""
+    departement = get_object_or_404(Departement, code_insee=code)
+    projets = projets_du_departement(code_insee=code, utilisateur=request.user)
+    page = Paginator(projets, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "axes/departement.html",
+        {"departement": departement, "page": page, "projets": page.object_list},
     )
