@@ -41,7 +41,8 @@ def accueil(request):
     graphique = barres_horizontales(
         [(ligne.signataire.nom, [ligne.montant]) for ligne in lignes],
         series=[Serie("Enveloppe", "enveloppe")],
-        titre="Enveloppe de chaque signataire (article 2)",
+        titre="Enveloppe de chaque signataire "
+        + ("(en vigueur, article 2 modifié par avenant)" if lignes.avenants else "(article 2)"),
         description=(
             "Barres horizontales à la même échelle, en millions d’euros. Les montants exacts "
             "figurent dans le tableau « Enveloppes des signataires (article 2) » qui suit."

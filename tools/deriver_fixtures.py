@@ -160,9 +160,12 @@ COMITES = [
         "mesures": ["I", "II", "III", "IV", "V", "VI"],
         "pilotes": ["etat", "region"],
         "pilotage": "coprésidé par le préfet de région et le président du conseil régional",
-        "note": "Le texte renvoie la composition et la présidence des organes de gouvernance à "
-        "la charte, qui n'est pas reproduite ; la coprésidence reprend celle des arbitrages "
-        "(« le Préfet de région et le Président de région », l. 3537-3538).",
+        # Shown on the committee's page, for people: where each part of it comes from.
+        "note": "Le contrat confie la sélection des projets à ses « organes de gouvernance » et "
+        "renvoie leur composition à une charte de gouvernance. Le nom de ce comité, sa "
+        "composition et ses règles de vote sont des réglages fixés par le secrétariat ; sa "
+        "coprésidence reprend celle que le contrat prévoit pour les arbitrages (le préfet de "
+        "région et le président de région).",
     },
     {
         "code": "gestion-fratri",
@@ -245,7 +248,7 @@ COMITES = [
         "nom_reference": "comité technique fluvial et portuaire de suivi du CPER",
         "mesures": ["V.3.3"],
         "pilotes": ["etat"],
-        "pilotage": "piloté par l'État (DREAL)",
+        "pilotage": "piloté par l'État",
     },
     {
         "code": "technique-ports-maritimes",
@@ -262,7 +265,7 @@ COMITES = [
         "nom_reference": "comité technique routier de suivi du CPER",
         "mesures": ["V.3.5"],
         "pilotes": ["etat"],
-        "pilotage": "piloté par la DREAL (services de l'État)",
+        "pilotage": "piloté par la DREAL",
     },
 ]
 

@@ -27,6 +27,8 @@ def test_sans_avenant_les_enveloppes_sont_celles_de_l_article_2(client):
     assert lignes.avenants == [] and all(ligne.avenant is None for ligne in lignes)
     texte = client.get("/").content.decode()
     assert "(article 2)" in texte and "avenant n°" not in texte
+    # the total is the portal's sum: the signed text states no total
+    assert "(somme calculée des neuf montants de l’article 2)" in texte
 
 
 def test_une_enveloppe_changee_par_avenant_montre_le_montant_en_vigueur(client, administrateur):
@@ -41,6 +43,7 @@ def test_une_enveloppe_changee_par_avenant_montre_le_montant_en_vigueur(client, 
     assert "article 2 modifié par l’avenant n° 1" in accueil
     assert "(avenant n° 1)" in accueil
     assert "soit" in accueil and "(article 2)</p>" not in accueil
+    assert "Enveloppe de chaque signataire (en vigueur, article 2 modifié par avenant)" in accueil
 
     client.force_login(administrateur)
     page = client.get("/financement/signataires/etat/").content.decode()
