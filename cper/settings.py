@@ -321,6 +321,10 @@ FINANCEMENT_ANNEES_BUDGETAIRES = (
 # grid's page shows the setting.
 GOUVERNANCE_GRILLE_OBLIGATOIRE = env_bool("GOUVERNANCE_GRILLE_OBLIGATOIRE", True)
 
+# A session opened or closed more than this many hours before its planned date gets a warning
+# (it stays possible: a committee may meet early).
+GOUVERNANCE_AVANCE_TOLEREE_HEURES = int(os.environ.get("GOUVERNANCE_AVANCE_TOLEREE_HEURES", "12"))
+
 # A dossier filed this many days ago and still waiting for instruction shows as late on the
 # administrators' dashboard (a portal setting: the charter, absent from the text, would fix it).
 TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS = int(

@@ -1,13 +1,14 @@
 """Pages of governance: committees, sessions (agenda, attendance, votes), tally, minutes, and the
 analysis grid. Thin: every write goes through `gouvernance.services`."""
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gouvernance import services
@@ -57,7 +58,13 @@ from gouvernance.selectors import (
     resultats_grille,
     seance_pour,
 )
-from gouvernance.workflow import ActionSeance, est_close, permet, vote_en_cours
+from gouvernance.workflow import (
+    ActionSeance,
+    avance_sur_la_date,
+    est_close,
+    permet,
+    vote_en_cours,
+)
 from projets.models import Projet
 from projets.selectors import projet_pour
 from socle.exceptions import ActionNonAutorisee, RegleMetierError
@@ -94,7 +101,6 @@ def _page_comite(request, comite, form: SeanceForm) -> HttpResponse:
             "membres": list(membres_du_comite(comite=comite)),
             "seances": list(comite.seances.order_by("-date")),
             "peut_gerer": peut_gerer_seances(request.user, moi),
-            "maintenant": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "form": form,
         },
     )
@@ -181,6 +187,7 @@ def _contexte_seance(request, seance) -> dict:
         "peut_saisir_presences": gere and permet(seance.etat, ActionSeance.ENREGISTRER_PRESENCE),
         "peut_voter": permet(seance.etat, ActionSeance.VOTER),
         "proces_verbal_disponible": est_close(seance),
+        "avance_sur_la_date": avance_sur_la_date(seance) if not est_close(seance) else "",
         "choix": ChoixVote.choices,
         "statuts_presence": StatutPresence.choices,
     }
@@ -232,12 +239,15 @@ def seance_action(request, pk, action):
     if action not in ACTIONS_SEANCE:
         raise Http404
     service, message = ACTIONS_SEANCE[action]
+    avertissement = avance_sur_la_date(seance) if action == "ouvrir" else ""
     try:
         service(seance=seance, par=request.user)
     except RegleMetierError as erreur:
         _refus(request, erreur)
     else:
         messages.success(request, message)
+        if avertissement:
+            messages.warning(request, avertissement)
     return redirect("gouvernance:seance", pk=pk)
 
 
@@ -258,7 +268,12 @@ def seance_clore(request, pk):
     return render(
         request,
         "gouvernance/clore.html",
-        {"seance": seance, "quorum": etat_quorum(seance=seance), "lignes": decompte(seance=seance)},
+        {
+            "seance": seance,
+            "quorum": etat_quorum(seance=seance),
+            "lignes": decompte(seance=seance),
+            "avance_sur_la_date": avance_sur_la_date(seance),
+        },
     )
 
 
@@ -272,25 +287,70 @@ def presences(request, pk):
         presences=presences_de_seance(seance=seance),
     )
     if not form.is_valid():
-        messages.error(request, textes_erreurs(form))
-        messages.error(request, "La feuille de présence n'a pas été enregistrée.")
-        return redirect("gouvernance:seance", pk=pk)
-    try:
-        with transaction.atomic():
-            for ligne in form.lignes():
-                services.presence_enregistrer(
-                    seance=seance,
-                    membre=ligne.membre,
-                    statut=ligne.statut,
-                    mandataire=ligne.mandataire,
-                    par=request.user,
-                )
-    except RegleMetierError as erreur:
-        _refus(request, erreur)
-        messages.error(request, "La feuille de présence n'a pas été enregistrée.")
-    else:
-        messages.success(request, "Feuille de présence enregistrée.")
+        return _feuille_refusee(request, seance, _erreurs_du_formulaire(form))
+    erreurs: dict[int, list[str]] = {}
+    with transaction.atomic():
+        for ligne in form.lignes():
+            try:
+                with transaction.atomic():
+                    services.presence_enregistrer(
+                        seance=seance,
+                        membre=ligne.membre,
+                        statut=ligne.statut,
+                        mandataire=ligne.mandataire,
+                        par=request.user,
+                    )
+            except ActionNonAutorisee as erreur:
+                raise PermissionDenied(erreur.message) from erreur
+            except RegleMetierError as erreur:
+                erreurs[ligne.membre.pk] = [
+                    f"{ligne.membre.utilisateur} : {texte}" for texte in _textes(erreur)
+                ]
+        if erreurs:
+            transaction.set_rollback(True)  # the whole sheet or nothing
+    if erreurs:
+        return _feuille_refusee(request, seance, erreurs)
+    messages.success(request, "Feuille de présence enregistrée.")
     return redirect("gouvernance:seance", pk=pk)
+
+
+def _textes(erreur: RegleMetierError) -> list[str]:
+    return [texte for textes in erreur.erreurs.values() for texte in textes] or [erreur.message]
+
+
+def _erreurs_du_formulaire(form: PresencesForm) -> dict[int, list[str]]:
+    erreurs: dict[int, list[str]] = {}
+    for nom, textes in form.errors.items():
+        _, _, pk = nom.rpartition("_")
+        if pk.isdigit():
+            erreurs.setdefault(int(pk), []).extend(str(t) for t in textes)
+    return erreurs
+
+
+def _feuille_refusee(request, seance, erreurs: dict[int, list[str]]) -> HttpResponse:
+    """The session page again, with the sheet as it was typed (nothing lost) and each
+    refusal next to the member it concerns; nothing is recorded."""
+    contexte = _contexte_seance(request, seance)
+    contexte["membres"] = [
+        (
+            membre,
+            SimpleNamespace(
+                statut=request.POST.get(f"presence_{membre.pk}", ""),
+                mandataire_id=_entier(request.POST.get(f"mandataire_{membre.pk}")),
+                erreurs=erreurs.get(membre.pk, []),
+            ),
+        )
+        for membre, _ in contexte["membres"]
+    ]
+    contexte["erreurs_presences"] = [t for textes in erreurs.values() for t in textes]
+    contexte["form_inscription"] = InscriptionForm()
+    if contexte["peut_inscrire"]:
+        contexte["inscriptibles"] = list(projets_inscriptibles(seance=seance))
+    return render(request, "gouvernance/seance.html", contexte, status=400)
+
+
+def _entier(valeur: str | None) -> int | None:
+    return int(valeur) if valeur and valeur.isdigit() else None
 
 
 @require_POST

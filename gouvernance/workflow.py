@@ -11,8 +11,12 @@ asks this table (`permet`, `verifier`) or a named state set below; nothing else 
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from gouvernance.models import EtatSeance, Seance
 from socle.exceptions import EtatIncompatible
@@ -125,3 +129,21 @@ def est_close(seance: Seance) -> bool:
 def vote_en_cours(seance: Seance) -> bool:
     """Members may vote (and see their ballots); the secretariat follows the live tally."""
     return seance.etat in EN_COURS_DE_VOTE
+
+
+# --- The session's date -------------------------------------------------------------------
+def avance_sur_la_date(seance: Seance, maintenant: datetime | None = None) -> str:
+    """A warning when a session is opened or closed well before its planned date (allowed:
+    a session may be held early; a session that already took place may be entered late).
+    How early is « well before » is a setting (`GOUVERNANCE_AVANCE_TOLEREE_HEURES`)."""
+    maintenant = maintenant or timezone.now()
+    avance = seance.date - maintenant
+    if avance <= timedelta(hours=settings.GOUVERNANCE_AVANCE_TOLEREE_HEURES):
+        return ""
+    jours = avance.days
+    delai = f"{jours} jour{'s' if jours > 1 else ''}" if jours >= 1 else "quelques heures"
+    date = date_format(timezone.localtime(seance.date), "j F Y à H:i")
+    return (
+        f"Attention : cette séance est prévue le {date}, dans {delai}. Vérifiez qu’elle se "
+        "tient bien aujourd’hui avant d’ouvrir ou de clore ses votes."
+    )

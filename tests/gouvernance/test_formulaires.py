@@ -82,9 +82,11 @@ def test_une_feuille_de_presence_invalide_n_enregistre_rien(comitologie):
         },
         follow=True,
     )
+    assert reponse.status_code == 400
     page = reponse.content.decode()
     assert "le pouvoir va à un autre membre votant du comité" in page
-    assert "La feuille de présence n&#x27;a pas été enregistrée." in page
+    assert f"{c.votants[0].utilisateur} : le pouvoir va" in page  # the member is named
+    assert "La feuille de présence n’a pas été enregistrée" in page
     assert not Presence.objects.exists()
 
 
