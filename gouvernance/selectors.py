@@ -25,6 +25,7 @@ from gouvernance.models import (
     NoteCritere,
     PointOrdreDuJour,
     Presence,
+    Recusation,
     Seance,
     StatutPresence,
     Vote,
@@ -170,6 +171,8 @@ class Decompte:
     pour: int = 0
     contre: int = 0
     abstention: int = 0
+    # Voting members present or represented, not recused, who have not voted on the item yet.
+    en_attente: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -189,15 +192,61 @@ def decompte(*, seance: Seance) -> list[Decompte]:
             abstention=Count("votes", filter=Q(votes__choix=ChoixVote.ABSTENTION)),
         )
     }
+    attendus = _votants_attendus(seance)
+    ont_vote = _ont_vote(seance)
+    recuses = _recuses(seance)
     return [
         Decompte(
             point=p,
             pour=comptes.get(p.pk, {}).get("pour", 0),
             contre=comptes.get(p.pk, {}).get("contre", 0),
             abstention=comptes.get(p.pk, {}).get("abstention", 0),
+            en_attente=[
+                nom
+                for pk, nom in attendus.items()
+                if pk not in ont_vote.get(p.pk, set()) and pk not in recuses.get(p.pk, set())
+            ],
         )
         for p in points
     ]
+
+
+def nom_de_membre(membre: Membre) -> str:
+    """A member as the minutes and the tally name them: person and organisation, not a log-in."""
+    personne = membre.utilisateur.get_full_name() or membre.utilisateur.username
+    return f"{personne} ({membre.organisation})"
+
+
+def _votants_attendus(seance: Seance) -> dict[int, str]:
+    """Voting members in office who are present or represented, by name."""
+    presents = set(
+        seance.presences.filter(
+            statut__in=[StatutPresence.PRESENT, StatutPresence.REPRESENTE]
+        ).values_list("membre_id", flat=True)
+    )
+    return {
+        m.pk: nom_de_membre(m)
+        for m in membres_de_seance(seance=seance).votants()
+        if m.pk in presents
+    }
+
+
+def _ont_vote(seance: Seance) -> dict[int, set[int]]:
+    votes: dict[int, set[int]] = {}
+    for point_id, membre_id in Vote.objects.filter(point__seance=seance).values_list(
+        "point_id", "membre_id"
+    ):
+        votes.setdefault(point_id, set()).add(membre_id)
+    return votes
+
+
+def _recuses(seance: Seance) -> dict[int, set[int]]:
+    recuses: dict[int, set[int]] = {}
+    for point_id, membre_id in Recusation.objects.filter(point__seance=seance).values_list(
+        "point_id", "membre_id"
+    ):
+        recuses.setdefault(point_id, set()).add(membre_id)
+    return recuses
 
 
 # --- Analysis grid --------------------------------------------------------------------------

@@ -442,6 +442,7 @@ def decompte_json(request, pk):
                     "contre": ligne.contre,
                     "abstention": ligne.abstention,
                     "total": ligne.total,
+                    "en_attente": ligne.en_attente,
                 }
                 for ligne in decompte(seance=seance)
             ],

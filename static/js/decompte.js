@@ -17,6 +17,8 @@
       ["pour", "contre", "abstention", "total"].forEach(function (champ) {
         ligne.querySelector('[data-champ="' + champ + '"]').textContent = p[champ];
       });
+      var attente = ligne.querySelector('[data-champ="en_attente"]');
+      if (attente) { attente.textContent = p.en_attente.length ? p.en_attente.join(", ") : "personne"; }
     });
     statut.textContent = donnees.etat === "close" ? "Séance close." : "";
   }

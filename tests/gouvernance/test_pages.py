@@ -158,7 +158,12 @@ def test_parcours_complet_d_une_seance_par_le_web(
         "contre": 0,
         "abstention": 1,
         "total": 4,
+        "en_attente": [],
     }
+    # who has not voted yet on the second item: the Somme's elected member (its proxy voted
+    # only on the first); the recused member is not waited for
+    attente = decompte["points"][1]["en_attente"]
+    assert len(attente) == 1 and attente[0].startswith("elu.somme (")
     assert decompte["quorum"] == {"votants": 5, "presents": 5, "requis": 3, "atteint": True}
     assert associe.get(reverse("gouvernance:decompte_json", args=[c.seance.pk])).status_code == 403
     assert (
