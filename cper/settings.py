@@ -326,7 +326,9 @@ GOUVERNANCE_INSTRUCTION_TOUS_COFINANCEURS = env_bool(
 )
 # A co-funder whose grid is still missing on a dossier under instruction for more than this many
 # days is late: it shows on its agents' dashboard and in their weekly e-mail.
-GOUVERNANCE_INSTRUCTION_DELAI_JOURS = int(os.environ.get("GOUVERNANCE_INSTRUCTION_DELAI_JOURS", "30"))
+GOUVERNANCE_INSTRUCTION_DELAI_JOURS = int(
+    os.environ.get("GOUVERNANCE_INSTRUCTION_DELAI_JOURS", "30")
+)
 
 # A dossier filed this many days ago and still waiting for instruction shows as late on the
 # administrators' dashboard (a portal setting: the charter, absent from the text, would fix it).

@@ -458,7 +458,7 @@ def grilles_en_retard(
     for ligne in lignes:
         if ligne.signataire is None:  # a CPER line names its signatory (a CHECK says so)
             continue
-        cle = (ligne.projet_id, ligne.signataire_id)
+        cle = (ligne.projet_id, ligne.signataire.pk)
         if cle in retards:
             retards[cle].montant += ligne.montant
             continue

@@ -600,7 +600,9 @@ def _cofinanceur_instruit(
         c.signataire.pk: c.signataire for c in etat_instruction(projet=projet).cofinanceurs
     }
     if not par.est_administrateur:
-        propre = Signataire.objects.filter(organisation_id=par.organisation_id).first()
+        propre: Signataire | None = Signataire.objects.filter(
+            organisation_id=par.organisation_id
+        ).first()
         if propre is None or propre.pk not in cofinanceurs:
             raise ActionNonAutorisee(
                 "Vous ne pouvez pas remplir la grille d'analyse de ce dossier : votre signataire "

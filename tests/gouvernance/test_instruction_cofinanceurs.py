@@ -11,7 +11,9 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -348,3 +350,29 @@ def test_score_et_avis_dans_la_fiche_pdf(client, trio, django_capture_on_commit_
     assert "Score consolidé (calculé" in pdf and "58,3 %" in pdf
     assert "État 300 000,00 € 100,0 % Favorable L'État soutient." in pdf
     assert "Défavorable Hors priorités." in pdf
+
+
+def test_la_liste_dit_qui_manque_en_un_nombre_fixe_de_requetes(
+    client, administrateur, porteur, donnees_completes
+):
+    def en_instruction():
+        projet = projet_creer(donnees=donnees_completes(lignes=_lignes()), par=porteur)
+        projet_transitionner(projet=projet, action=Action.DEPOSER, par=porteur)
+        projet_transitionner(projet=projet, action=Action.INSTRUIRE, par=administrateur)
+        return projet
+
+    client.force_login(administrateur)
+
+    def requetes():
+        with CaptureQueriesContext(connection) as requetes_:
+            page = texte(client.get("/projets/?statut=en_instruction"))
+        return len(requetes_), page.count(f"Grilles manquantes : {ETAT}, {REGION}, {NORD}")
+
+    en_instruction()
+    avec_un = requetes()
+    for _ in range(4):
+        en_instruction()
+    avec_cinq = requetes()
+    print(f"liste des dossiers : {avec_un[0]} requêtes pour 1 dossier, {avec_cinq[0]} pour 5")
+    assert (avec_un[1], avec_cinq[1]) == (1, 5)
+    assert avec_cinq[0] == avec_un[0]
