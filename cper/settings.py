@@ -324,6 +324,18 @@ GOUVERNANCE_GRILLE_OBLIGATOIRE = env_bool("GOUVERNANCE_GRILLE_OBLIGATOIRE", True
 # A session opened or closed more than this many hours before its planned date gets a warning
 # (it stays possible: a committee may meet early).
 GOUVERNANCE_AVANCE_TOLEREE_HEURES = int(os.environ.get("GOUVERNANCE_AVANCE_TOLEREE_HEURES", "12"))
+# Each CPER co-funder of a dossier instructs it (its own grid and opinion on its line): the
+# dossier is « instruit » once every co-funder named in the plan has filed its grid (True), or
+# once at least one has (False). Read by `gouvernance.selectors.etat_instruction`; the dossier
+# page shows the rule in force as a setting.
+GOUVERNANCE_INSTRUCTION_TOUS_COFINANCEURS = env_bool(
+    "GOUVERNANCE_INSTRUCTION_TOUS_COFINANCEURS", True
+)
+# A co-funder whose grid is still missing on a dossier under instruction for more than this many
+# days is late: it shows on its agents' dashboard and in their weekly e-mail.
+GOUVERNANCE_INSTRUCTION_DELAI_JOURS = int(
+    os.environ.get("GOUVERNANCE_INSTRUCTION_DELAI_JOURS", "30")
+)
 
 # A dossier filed this many days ago and still waiting for instruction shows as late on the
 # administrators' dashboard (a portal setting: the charter, absent from the text, would fix it).

@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from axes.models import Signataire
 from gouvernance import services
 from gouvernance.models import (
     Avis,
@@ -262,8 +263,125 @@ class EvaluationEntreeSerializer(serializers.Serializer):
         required=False, allow_blank=True, help_text="Commentaire d'ensemble."
     )
     deposer = serializers.BooleanField(
-        default=False, help_text="Vrai pour déposer la grille (termine l'instruction)."
+        default=False,
+        help_text=(
+            "Vrai pour déposer la grille ; la grille qui complète la règle d'instruction "
+            "(chaque cofinanceur, ou au moins un : réglage fixé par le secrétariat) termine "
+            "l'instruction."
+        ),
     )
+    signataire = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Signataire.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Code du cofinanceur pour le compte duquel le secrétariat remplit la grille ; un "
+            "agent remplit toujours celle de son signataire."
+        ),
+    )
+
+
+class NoteSortieSerializer(serializers.Serializer):
+    critere = serializers.CharField(source="critere.code", help_text="Code du critère.")
+    note = serializers.IntegerField(help_text="Note donnée.")
+    commentaire = serializers.CharField(help_text="Commentaire sur ce critère.")
+
+
+class EvaluationSortieSerializer(serializers.Serializer):
+    cofinanceur = serializers.CharField(
+        source="evaluation.signataire.code", help_text="Code du signataire cofinanceur."
+    )
+    cofinanceur_nom = serializers.CharField(
+        source="evaluation.signataire.nom", help_text="Nom du signataire cofinanceur."
+    )
+    instructeur = serializers.CharField(
+        source="evaluation.instructeur.username",
+        help_text="Qui l'a déposée (un agent du cofinanceur, ou le secrétariat pour son compte).",
+    )
+    pour_le_compte_de = serializers.SerializerMethodField(
+        help_text="Vrai quand le secrétariat du CPER l'a déposée pour le compte du cofinanceur."
+    )
+    grille_version = serializers.IntegerField(
+        source="evaluation.grille.version", help_text="Version de la grille utilisée."
+    )
+    avis = serializers.ChoiceField(
+        source="evaluation.avis",
+        choices=Avis.choices,
+        help_text="Avis du cofinanceur sur sa ligne : favorable, reserve ou defavorable.",
+    )
+    commentaire = serializers.CharField(
+        source="evaluation.commentaire", help_text="Commentaire de l'avis."
+    )
+    score = serializers.DecimalField(
+        max_digits=5, decimal_places=1, help_text="Score pondéré, en % du maximum (calculé)."
+    )
+    deposee_le = serializers.DateTimeField(
+        source="evaluation.deposee_le", help_text="Date du dépôt."
+    )
+    notes = NoteSortieSerializer(many=True, help_text="Note par critère.")
+
+    def get_pour_le_compte_de(self, vue) -> bool:
+        return bool(vue.evaluation.instructeur.est_administrateur)
+
+
+class CofinanceurInstructionSerializer(serializers.Serializer):
+    code = serializers.CharField(source="signataire.code", help_text="Code du signataire.")
+    nom = serializers.CharField(source="signataire.nom", help_text="Nom du signataire.")
+    montant = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Ses lignes CPER du plan, en euros."
+    )
+    grille_deposee = serializers.BooleanField(
+        source="deposee", help_text="Vrai quand sa grille est déposée."
+    )
+    avis = serializers.SerializerMethodField(
+        help_text="Son avis sur sa ligne (vide tant que sa grille n'est pas déposée)."
+    )
+    score = serializers.DecimalField(
+        source="vue.score",
+        max_digits=5,
+        decimal_places=1,
+        allow_null=True,
+        help_text="Son score, en % (calculé ; vide tant que sa grille n'est pas déposée).",
+    )
+
+    def get_avis(self, cofinanceur) -> str:
+        return cofinanceur.vue.evaluation.avis if cofinanceur.vue else ""
+
+
+class ResultatsGrilleSerializer(serializers.Serializer):
+    score_consolide = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        allow_null=True,
+        help_text="Moyenne des scores des cofinanceurs ayant déposé, en % (calculé).",
+    )
+    instruction_complete = serializers.BooleanField(
+        source="instruction.complete",
+        help_text="Vrai quand la règle d'instruction est remplie.",
+    )
+    regle = serializers.CharField(
+        source="instruction.regle",
+        help_text="La règle d'instruction en vigueur (réglage fixé par le secrétariat).",
+    )
+    tous_cofinanceurs_requis = serializers.BooleanField(
+        source="instruction.tous_requis",
+        help_text="Vrai : chaque cofinanceur doit déposer ; faux : un seul suffit.",
+    )
+    cofinanceurs_manquants = serializers.SerializerMethodField(
+        help_text="Codes des cofinanceurs dont la grille manque."
+    )
+    motif = serializers.CharField(
+        source="instruction.motif",
+        help_text="Pourquoi le dossier n'est pas encore instruit (vide sinon).",
+    )
+    cofinanceurs = CofinanceurInstructionSerializer(
+        source="instruction.cofinanceurs", many=True, help_text="Chaque cofinanceur CPER."
+    )
+    evaluations = EvaluationSortieSerializer(many=True, help_text="Les grilles déposées.")
+
+    def get_cofinanceurs_manquants(self, resultats) -> list[str]:
+        return [s.code for s in resultats.instruction.manquants]
 
 
 # --- Vues ----------------------------------------------------------------------------------
@@ -525,38 +643,23 @@ class GrilleApi(APIView):
 
 class EvaluationApi(APIView):
     @extend_schema(
-        summary="Résultats de la grille pour un dossier",
-        description="Score consolidé (moyenne des instructeurs, en %) et avis de chacun.",
-        responses=dict,
+        summary="Instruction d'un dossier par ses cofinanceurs",
+        description=(
+            "Score consolidé (moyenne des cofinanceurs, en %), grille et avis de chaque "
+            "cofinanceur sur sa ligne, cofinanceurs dont la grille manque et règle en vigueur."
+        ),
+        responses=ResultatsGrilleSerializer,
         tags=["Gouvernance"],
     )
     def get(self, request, reference):
         _exiger(request)
         projet = projet_pour(utilisateur=request.user, reference=reference)
-        resultats = resultats_grille(projet=projet)
-        return Response(
-            {
-                "score_consolide": str(resultats.score_consolide)
-                if resultats.score_consolide is not None
-                else None,
-                "evaluations": [
-                    {
-                        "instructeur": v.evaluation.instructeur.username,
-                        "avis": v.evaluation.avis,
-                        "commentaire": v.evaluation.commentaire,
-                        "score": str(v.score),
-                        "deposee_le": v.evaluation.deposee_le,
-                        "notes": {n.critere.code: n.note for n in v.notes},
-                    }
-                    for v in resultats.evaluations
-                ],
-            }
-        )
+        return Response(ResultatsGrilleSerializer(resultats_grille(projet=projet)).data)
 
     @extend_schema(
-        summary="Remplir ou déposer sa grille pour un dossier (agents, administrateurs)",
+        summary="Remplir ou déposer la grille de son signataire cofinanceur (agents, secrétariat)",
         request=EvaluationEntreeSerializer,
-        responses=dict,
+        responses=ResultatsGrilleSerializer,
         tags=["Gouvernance"],
     )
     def post(self, request, reference):
@@ -577,5 +680,6 @@ class EvaluationApi(APIView):
             notes=notes,
             avis=d.get("avis", ""),
             commentaire=d.get("commentaire", ""),
+            signataire=d.get("signataire"),
         )
         return self.get(request, reference)

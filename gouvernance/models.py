@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from axes.models import Noeud
+from axes.models import Noeud, Signataire
 from comptes.models import Organisation
 from projets.models import Projet
 from projets.workflow import MandatComite
@@ -232,15 +232,25 @@ class Avis(models.TextChoices):
 
 
 class Evaluation(models.Model):
-    """One instructor's analysis of one dossier with one grid; filed once (`deposee_le`)."""
+    """One co-funder's instruction of one dossier with one grid: its marks and its opinion on
+    its own line of the plan, filled by an agent of that signatory (or by the secretariat on
+    its behalf); filed once (`deposee_le`). The agents of a signatory share its evaluation:
+    `instructeur` is the last person who wrote it."""
 
     projet = models.ForeignKey(Projet, on_delete=models.PROTECT, related_name="evaluations")
     grille = models.ForeignKey(GrilleAnalyse, on_delete=models.PROTECT, related_name="evaluations")
+    signataire = models.ForeignKey(
+        Signataire,
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+        verbose_name="cofinanceur",
+        help_text="Le signataire cofinanceur dont c'est l'instruction.",
+    )
     instructeur = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluations"
     )
-    avis = models.CharField("avis d'ensemble", max_length=20, choices=Avis.choices, blank=True)
-    commentaire = models.TextField("commentaire d'ensemble", blank=True)
+    avis = models.CharField("avis", max_length=20, choices=Avis.choices, blank=True)
+    commentaire = models.TextField("commentaire", blank=True)
     deposee_le = models.DateTimeField("déposée le", null=True, blank=True)
     modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
 
@@ -250,7 +260,7 @@ class Evaluation(models.Model):
         ordering = ["projet", "deposee_le", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["projet", "grille", "instructeur"], name="evaluation_une_par_instructeur"
+                fields=["projet", "grille", "signataire"], name="evaluation_une_par_cofinanceur"
             ),
             models.CheckConstraint(
                 condition=models.Q(deposee_le__isnull=True) | ~models.Q(avis=""),
@@ -259,7 +269,7 @@ class Evaluation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Évaluation de {self.projet.reference} par {self.instructeur}"
+        return f"Évaluation de {self.projet.reference} pour {self.signataire}"
 
 
 class NoteCritere(models.Model):

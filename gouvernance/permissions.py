@@ -20,11 +20,13 @@ from gouvernance.models import (
     RoleMembre,
     StatutPresence,
 )
-from projets.models import Projet, Statut
+from projets.droits import GRILLE
+from projets.models import Projet
 from projets.permissions import est_instructeur
 
-# The analysis grid is filled during the instruction (and until the dossier is on an agenda).
-STATUTS_GRILLE_OUVERTE = frozenset({Statut.EN_INSTRUCTION, Statut.INSTRUIT})
+# The analysis grid is filled during the instruction (and until the dossier is on an agenda);
+# who fills it is the dossier's permission table (`projets.droits`, « remplir_grille »).
+STATUTS_GRILLE_OUVERTE = GRILLE
 
 
 def peut_instruire(utilisateur: Utilisateur) -> bool:

@@ -1,16 +1,17 @@
 """Reads of governance: committees, sessions, tallies, minutes and grid results."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from axes.models import Noeud
+from axes.models import Noeud, Signataire
 from comptes.models import Utilisateur
 from gouvernance.models import (
     ROLES_VOTANTS,
@@ -32,7 +33,8 @@ from gouvernance.models import (
 )
 from gouvernance.permissions import voit_la_gouvernance
 from gouvernance.regles import quorum_atteint, quorum_requis
-from projets.models import Projet, Statut
+from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
+from projets.workflow import Action
 
 
 def comites_liste() -> QuerySet[Comite]:
@@ -266,11 +268,91 @@ class VueEvaluation:
 
 
 @dataclass
+class InstructionCofinanceur:
+    """One CPER co-funder of a dossier: its lines' amount and its filed grid, if any."""
+
+    signataire: Signataire
+    montant: Decimal  # its CPER lines in the plan
+    deposee: bool = False  # its grid is filed
+    vue: VueEvaluation | None = None  # its filed evaluation, when the marks were read
+
+
+@dataclass
+class EtatInstruction:
+    """Where the instruction by the co-funders stands — the one rule every edge asks: the
+    dossier is « instruit » once every CPER co-funder named in the plan has filed its grid
+    (`GOUVERNANCE_INSTRUCTION_TOUS_COFINANCEURS`, on by default), or at least one of them."""
+
+    cofinanceurs: list[InstructionCofinanceur]
+    tous_requis: bool
+
+    @property
+    def manquants(self) -> list[Signataire]:
+        return [c.signataire for c in self.cofinanceurs if not c.deposee]
+
+    @property
+    def deposees(self) -> int:
+        return sum(1 for c in self.cofinanceurs if c.deposee)
+
+    @property
+    def complete(self) -> bool:
+        if not self.cofinanceurs:
+            return False
+        return not self.manquants if self.tous_requis else self.deposees > 0
+
+    @property
+    def regle(self) -> str:
+        """The rule in force, in French, for the pages."""
+        if self.tous_requis:
+            return (
+                "le dossier est « instruit » quand chaque cofinanceur CPER nommé dans son plan de "
+                "financement a déposé sa grille d'analyse"
+            )
+        return (
+            "le dossier est « instruit » dès qu'un de ses cofinanceurs CPER a déposé sa grille "
+            "d'analyse"
+        )
+
+    @property
+    def motif(self) -> str:
+        """Why the dossier is not « instruit » yet (a French sentence), "" when it may be."""
+        if self.complete:
+            return ""
+        if not self.cofinanceurs:
+            return (
+                "Aucune grille d'analyse déposée pour ce dossier : son plan de financement ne "
+                "nomme aucun cofinanceur CPER, qui seul peut l'instruire."
+            )
+        noms = liste_fr([s.nom for s in self.manquants])
+        if not self.deposees:
+            debut = "Aucune grille d'analyse déposée pour ce dossier"
+        else:
+            debut = "L'instruction de ce dossier n'est pas terminée"
+        if self.tous_requis:
+            return (
+                f"{debut} : il manque la grille de {noms} ; chaque cofinanceur CPER dépose la "
+                "sienne (réglage fixé par le secrétariat)."
+            )
+        return (
+            f"{debut} : l'un de ses cofinanceurs CPER ({noms}) doit déposer sa grille "
+            "(réglage fixé par le secrétariat)."
+        )
+
+
+def liste_fr(noms: list[str]) -> str:
+    """« A », « A et B », « A, B et C »."""
+    if len(noms) <= 1:
+        return "".join(noms)
+    return f"{', '.join(noms[:-1])} et {noms[-1]}"
+
+
+@dataclass
 class ResultatsGrille:
     evaluations: list[VueEvaluation] = field(default_factory=list)
     score_consolide: Decimal | None = None
     moyennes: list[tuple[Critere, Decimal]] = field(default_factory=list)
     avis: dict[str, int] = field(default_factory=dict)
+    instruction: EtatInstruction | None = None
 
 
 def score_pondere(notes: list[NoteCritere]) -> Decimal:
@@ -282,34 +364,161 @@ def score_pondere(notes: list[NoteCritere]) -> Decimal:
     return _arrondi(obtenu * 100 / maximum)
 
 
-def resultats_grille(*, projet: Projet) -> ResultatsGrille:
-    """Each filed evaluation with its score, the consolidated score (mean of the instructors'
-    scores) and the mean mark per criterion."""
-    evaluations = list(
+def _evaluations_deposees(projet: Projet) -> list[Evaluation]:
+    return list(
         projet.evaluations.filter(deposee_le__isnull=False)
-        .select_related("instructeur", "instructeur__organisation", "grille")
+        .select_related("instructeur", "instructeur__organisation", "grille", "signataire")
         .prefetch_related(Prefetch("notes", queryset=NoteCritere.objects.select_related("critere")))
+        .order_by("signataire__ordre", "deposee_le", "pk")
     )
-    if not evaluations:
-        return ResultatsGrille()
-    vues = []
+
+
+def _vue(evaluation: Evaluation) -> VueEvaluation:
+    notes = sorted(evaluation.notes.all(), key=lambda n: n.critere.ordre)
+    return VueEvaluation(evaluation, notes, score_pondere(notes))
+
+
+def _etats_instruction(
+    projet_ids: list[int], vues: dict[tuple[int, int], VueEvaluation] | None = None
+) -> dict[int, EtatInstruction]:
+    """The instruction of several dossiers in two queries: their co-funders (the signatories
+    of their CPER lines) and which of them filed a grid (any version of the grid)."""
+    montants: dict[int, dict[Signataire, Decimal]] = {pk: {} for pk in projet_ids}
+    lignes = (
+        LignePlanFinancement.objects.filter(projet_id__in=projet_ids, nature=NatureFinancement.CPER)
+        .select_related("signataire")
+        .order_by("signataire__ordre", "pk")
+    )
+    for ligne in lignes:
+        if ligne.signataire is not None:
+            par_signataire = montants[ligne.projet_id]
+            par_signataire[ligne.signataire] = (
+                par_signataire.get(ligne.signataire, Decimal(0)) + ligne.montant
+            )
+    deposees = set(
+        Evaluation.objects.filter(projet_id__in=projet_ids, deposee_le__isnull=False).values_list(
+            "projet_id", "signataire_id"
+        )
+    )
+    vues = vues or {}
+    return {
+        pk: EtatInstruction(
+            cofinanceurs=[
+                InstructionCofinanceur(s, montant, (pk, s.pk) in deposees, vues.get((pk, s.pk)))
+                for s, montant in montants[pk].items()
+            ],
+            tous_requis=settings.GOUVERNANCE_INSTRUCTION_TOUS_COFINANCEURS,
+        )
+        for pk in projet_ids
+    }
+
+
+def _etat_instruction(projet: Projet, vues: list[VueEvaluation]) -> EtatInstruction:
+    par_cofinanceur = {(projet.pk, v.evaluation.signataire_id): v for v in vues}
+    return _etats_instruction([projet.pk], par_cofinanceur)[projet.pk]
+
+
+def etats_instruction(*, projets: list[Projet]) -> dict[int, EtatInstruction]:
+    """Where the instruction of each dossier « en instruction » of a list stands (the list of
+    dossiers shows who is still missing)."""
+    return _etats_instruction([p.pk for p in projets if p.statut == Statut.EN_INSTRUCTION])
+
+
+def etat_instruction(*, projet: Projet) -> EtatInstruction:
+    """Which co-funders have filed their grid, which are missing, and whether that suffices."""
+    return _etats_instruction([projet.pk])[projet.pk]
+
+
+def motif_instruction_incomplete(projet: Projet) -> str:
+    """The rule as `projets` asks it (registered at start-up): "" when the dossier may be
+    « instruit », else why not, naming the missing co-funders."""
+    return etat_instruction(projet=projet).motif
+
+
+def resultats_grille(*, projet: Projet) -> ResultatsGrille:
+    """Each filed evaluation (one per co-funder) with its score and opinion, the consolidated
+    score (mean of the co-funders' scores), the mean mark per criterion and where the
+    instruction by the co-funders stands."""
+    vues = [_vue(e) for e in _evaluations_deposees(projet)]
+    instruction = _etat_instruction(projet, vues)
+    if not vues:
+        return ResultatsGrille(instruction=instruction)
     par_critere: dict[int, list[int]] = {}
     criteres: dict[int, Critere] = {}
     avis: dict[str, int] = {}
-    for evaluation in evaluations:
-        notes = sorted(evaluation.notes.all(), key=lambda n: n.critere.ordre)
-        vues.append(VueEvaluation(evaluation, notes, score_pondere(notes)))
-        for note in notes:
+    for vue in vues:
+        for note in vue.notes:
             par_critere.setdefault(note.critere_id, []).append(note.note)
             criteres[note.critere_id] = note.critere
-        libelle = evaluation.get_avis_display()
+        libelle = vue.evaluation.get_avis_display()
         avis[libelle] = avis.get(libelle, 0) + 1
     consolide = _arrondi(sum((v.score for v in vues), Decimal(0)) / len(vues))
     moyennes = [
         (criteres[pk], _arrondi(Decimal(sum(valeurs)) / len(valeurs)))
         for pk, valeurs in sorted(par_critere.items(), key=lambda e: criteres[e[0]].ordre)
     ]
-    return ResultatsGrille(vues, consolide, moyennes, avis)
+    return ResultatsGrille(vues, consolide, moyennes, avis, instruction)
+
+
+@dataclass
+class GrilleEnRetard:
+    """A co-funder's grid still missing on a dossier under instruction for too long."""
+
+    projet: Projet
+    signataire: Signataire
+    instruction_depuis: datetime
+    jours: int
+    montant: Decimal  # the co-funder's CPER lines on the dossier
+
+
+def grilles_en_retard(
+    *, signataire: Signataire | None = None, maintenant: datetime | None = None
+) -> list[GrilleEnRetard]:
+    """Co-funders (one signatory, or all) whose grid is missing on a dossier « en instruction »
+    for more than `GOUVERNANCE_INSTRUCTION_DELAI_JOURS` days since its instruction began."""
+    maintenant = maintenant or timezone.now()
+    limite = maintenant - timedelta(days=settings.GOUVERNANCE_INSTRUCTION_DELAI_JOURS)
+    debut = (
+        Projet.objects.filter(pk=OuterRef("projet_id"))
+        .annotate(d=Max("transitions__le", filter=Q(transitions__action=Action.INSTRUIRE)))
+        .values("d")
+    )
+    lignes = (
+        LignePlanFinancement.objects.filter(
+            nature=NatureFinancement.CPER, projet__statut=Statut.EN_INSTRUCTION
+        )
+        .annotate(debut=Subquery(debut))
+        .filter(debut__lt=limite)
+        .exclude(
+            Exists(
+                Evaluation.objects.filter(
+                    projet_id=OuterRef("projet_id"),
+                    signataire_id=OuterRef("signataire_id"),
+                    deposee_le__isnull=False,
+                )
+            )
+        )
+        .select_related("projet", "signataire")
+        .order_by("debut", "projet__reference", "signataire__ordre")
+    )
+    if signataire is not None:
+        lignes = lignes.filter(signataire=signataire)
+    retards: dict[tuple[int, int], GrilleEnRetard] = {}
+    for ligne in lignes:
+        if ligne.signataire is None:  # a CPER line names its signatory (a CHECK says so)
+            continue
+        cle = (ligne.projet_id, ligne.signataire.pk)
+        if cle in retards:
+            retards[cle].montant += ligne.montant
+            continue
+        retards[cle] = GrilleEnRetard(
+            ligne.projet,
+            ligne.signataire,
+            ligne.debut,
+            (maintenant - ligne.debut).days,
+            ligne.montant,
+        )
+    return list(retards.values())
 
 
 def contexte_proces_verbal(*, seance: Seance) -> dict[str, Any]:

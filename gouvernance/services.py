@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from axes.models import Signataire
 from comptes.models import Role, Utilisateur
 from financement.services import projet_programmer
 from gouvernance.models import (
@@ -45,15 +46,14 @@ from gouvernance.permissions import (
     est_recuse,
     est_represente,
     est_secretariat,
-    grille_ouverte,
     peut_gerer_seances,
-    peut_instruire,
 )
 from gouvernance.regles import issue_du_vote
 from gouvernance.selectors import (
     Decompte,
     comite_couvre,
     decompte,
+    etat_instruction,
     etat_quorum,
     grille_active,
     jour_de,
@@ -62,9 +62,10 @@ from gouvernance.selectors import (
     siege_a_la_seance,
 )
 from gouvernance.workflow import ETAPES, ActionSeance, verifier
+from projets.droits import ActionDossier, verdict
 from projets.models import Projet, Statut
 from projets.services import projet_transitionner
-from projets.workflow import Action, MandatGrille
+from projets.workflow import Action
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.notifications import notifier
 
@@ -589,19 +590,56 @@ def _ecrire_notes(evaluation: Evaluation, grille: GrilleAnalyse, notes: list[Not
         )
 
 
-def _evaluation_ouverte(projet: Projet, par: Utilisateur) -> tuple[Evaluation, GrilleAnalyse]:
-    """The instructor's evaluation of the dossier with the grid in force, while it may change."""
-    if not grille_ouverte(projet):
-        raise EtatIncompatible(
-            f"Le dossier est « {projet.get_statut_display()} » : la grille d'analyse se remplit "
-            "pendant l'instruction."
+def _cofinanceur_instruit(
+    projet: Projet, par: Utilisateur, signataire: Signataire | None
+) -> Signataire:
+    """The co-funder whose instruction `par` writes: an agent's own signatory (the table of
+    `projets.droits` has checked that it co-funds the dossier); for the secretariat, the
+    co-funder it files for, which must be one of the dossier's."""
+    cofinanceurs = {
+        c.signataire.pk: c.signataire for c in etat_instruction(projet=projet).cofinanceurs
+    }
+    if not par.est_administrateur:
+        propre: Signataire | None = Signataire.objects.filter(
+            organisation_id=par.organisation_id
+        ).first()
+        if propre is None or propre.pk not in cofinanceurs:
+            raise ActionNonAutorisee(
+                "Vous ne pouvez pas remplir la grille d'analyse de ce dossier : votre signataire "
+                "ne le cofinance pas."
+            )
+        if signataire is not None and signataire.pk != propre.pk:
+            raise ActionNonAutorisee(
+                f"Vous instruisez pour {propre.nom} seulement : la grille de {signataire.nom} "
+                "revient à ses agents ou au secrétariat du CPER."
+            )
+        return propre
+    if signataire is None:
+        raise RegleMetierError(
+            "Choisissez le cofinanceur pour le compte duquel vous remplissez la grille.",
+            erreurs={"signataire": ["Choisissez le cofinanceur."]},
         )
+    if signataire.pk not in cofinanceurs:
+        raise RegleMetierError(
+            f"{signataire.nom} ne cofinance pas ce dossier au titre du CPER.",
+            erreurs={"signataire": [f"{signataire.nom} ne cofinance pas ce dossier."]},
+        )
+    return signataire
+
+
+def _evaluation_ouverte(
+    projet: Projet, par: Utilisateur, signataire: Signataire
+) -> tuple[Evaluation, GrilleAnalyse]:
+    """The co-funder's evaluation of the dossier with the grid in force, while it may change."""
     grille = grille_active()
     if grille is None:
         raise EtatIncompatible("Aucune grille d'analyse n'est en vigueur.")
-    evaluation, _ = Evaluation.objects.get_or_create(projet=projet, grille=grille, instructeur=par)
-    if evaluation.deposee_le is not None:
-        raise EtatIncompatible("Votre évaluation de ce dossier est déjà déposée.")
+    deja = projet.evaluations.filter(signataire=signataire, deposee_le__isnull=False).exists()
+    if deja:
+        raise EtatIncompatible(f"La grille de {signataire.nom} pour ce dossier est déjà déposée.")
+    evaluation, _ = Evaluation.objects.get_or_create(
+        projet=projet, grille=grille, signataire=signataire, defaults={"instructeur": par}
+    )
     return evaluation, grille
 
 
@@ -613,36 +651,51 @@ def _ecrire_evaluation(
     avis: str,
     commentaire: str,
     deposer: bool,
+    signataire: Signataire | None,
 ) -> Evaluation:
-    if not peut_instruire(par):
-        raise ActionNonAutorisee("Seuls les agents des signataires instruisent les dossiers.")
     projet = Projet.objects.select_for_update().get(pk=projet.pk)
-    evaluation, grille = _evaluation_ouverte(projet, par)
+    droit = verdict(par, projet, ActionDossier.REMPLIR_GRILLE)
+    if not droit.permis:
+        raise (EtatIncompatible if droit.etat else ActionNonAutorisee)(droit.motif)
+    cofinanceur = _cofinanceur_instruit(projet, par, signataire)
+    grille = grille_active()
+    if grille is None:
+        raise EtatIncompatible("Aucune grille d'analyse n'est en vigueur.")
     erreurs = _erreurs_de_la_grille(grille, notes, avis, deposer)
     if erreurs:
         raise RegleMetierError(
             "La grille n'a pas été enregistrée : corrigez les points signalés.", erreurs=erreurs
         )
+    evaluation, grille = _evaluation_ouverte(projet, par, cofinanceur)
+    evaluation.instructeur = par
     evaluation.avis = avis
     evaluation.commentaire = commentaire.strip()
     if deposer:
         evaluation.deposee_le = timezone.now()
     evaluation.save()
     _ecrire_notes(evaluation, grille, list({n.critere: n for n in notes}.values()))
-    if deposer and projet.statut == Statut.EN_INSTRUCTION:
-        projet_transitionner(
-            projet=projet,
-            action=Action.TERMINER_INSTRUCTION,
-            par=par,
-            commentaire="Grille d'analyse déposée.",
-            grille=MandatGrille(evaluation_id=evaluation.pk),
-        )
+    details: dict[str, Any] = {"avis": avis, "cofinanceur": cofinanceur.code}
+    if par.est_administrateur:
+        details["pour_le_compte_de"] = cofinanceur.nom
     _journal(
         "evaluation_deposer" if deposer else "evaluation_enregistrer",
         par,
         projet=projet,
-        avis=avis,
+        **details,
     )
+    if deposer and projet.statut == Statut.EN_INSTRUCTION:
+        instruction = etat_instruction(projet=projet)
+        if instruction.complete:
+            projet_transitionner(
+                projet=projet,
+                action=Action.TERMINER_INSTRUCTION,
+                par=par,
+                commentaire=(
+                    "Grilles d'analyse déposées par chaque cofinanceur."
+                    if instruction.tous_requis
+                    else f"Grille d'analyse déposée par {cofinanceur.nom}."
+                ),
+            )
     return evaluation
 
 
@@ -654,20 +707,42 @@ def evaluation_enregistrer(
     notes: list[NoteSaisie],
     avis: str = "",
     commentaire: str = "",
+    signataire: Signataire | None = None,
 ) -> Evaluation:
-    """Save an instructor's grid as a draft (partial marks allowed)."""
+    """Save a co-funder's grid as a draft (partial marks allowed). `signataire`: the co-funder
+    the secretariat files for (an agent files for its own signatory)."""
     return _ecrire_evaluation(
-        projet=projet, par=par, notes=notes, avis=avis, commentaire=commentaire, deposer=False
+        projet=projet,
+        par=par,
+        notes=notes,
+        avis=avis,
+        commentaire=commentaire,
+        deposer=False,
+        signataire=signataire,
     )
 
 
 @transaction.atomic
 def evaluation_deposer(
-    *, projet: Projet, par: Utilisateur, notes: list[NoteSaisie], avis: str, commentaire: str = ""
+    *,
+    projet: Projet,
+    par: Utilisateur,
+    notes: list[NoteSaisie],
+    avis: str,
+    commentaire: str = "",
+    signataire: Signataire | None = None,
 ) -> Evaluation:
-    """File an instructor's grid (every criterion marked, an overall opinion). The first grid
-    filed ends the instruction: the dossier goes from « en instruction » to « instruit »;
-    other instructors may still file theirs until it is on an agenda."""
+    """File a co-funder's grid (every criterion marked, its opinion on its line). The grid that
+    completes the instruction rule (`gouvernance.selectors.etat_instruction`: every co-funder,
+    or at least one under the relaxed setting) ends the instruction in the same transaction:
+    the dossier goes from « en instruction » to « instruit ». A co-funder may still file
+    once the dossier is « instruit », until it is on an agenda."""
     return _ecrire_evaluation(
-        projet=projet, par=par, notes=notes, avis=avis, commentaire=commentaire, deposer=True
+        projet=projet,
+        par=par,
+        notes=notes,
+        avis=avis,
+        commentaire=commentaire,
+        deposer=True,
+        signataire=signataire,
     )

@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from axes.models import Signataire
 from gouvernance import services
 from gouvernance.forms import (
     EvaluationForm,
@@ -42,10 +44,12 @@ from gouvernance.permissions import (
     voit_la_gouvernance,
 )
 from gouvernance.selectors import (
+    EtatInstruction,
     comite_pour,
     comites_liste,
     contexte_proces_verbal,
     decompte,
+    etat_instruction,
     etat_quorum,
     grille_active,
     jour_de,
@@ -65,7 +69,8 @@ from gouvernance.workflow import (
     permet,
     vote_en_cours,
 )
-from projets.models import Projet
+from projets.droits import ActionDossier, verdict
+from projets.models import Projet, Statut
 from projets.selectors import projet_pour
 from socle.exceptions import ActionNonAutorisee, RegleMetierError
 
@@ -463,7 +468,13 @@ def grille(request):
     return render(
         request,
         "gouvernance/grille.html",
-        {"grille": grille_active(), "grille_obligatoire": settings.GOUVERNANCE_GRILLE_OBLIGATOIRE},
+        {
+            "grille": grille_active(),
+            "grille_obligatoire": settings.GOUVERNANCE_GRILLE_OBLIGATOIRE,
+            "regle_instruction": EtatInstruction(
+                [], settings.GOUVERNANCE_INSTRUCTION_TOUS_COFINANCEURS
+            ).regle,
+        },
     )
 
 
@@ -491,8 +502,10 @@ def _initial_grille(existante: Evaluation | None) -> dict[str, object]:
     return initial
 
 
-def _enregistrer_grille(request, projet: Projet, form: EvaluationForm) -> HttpResponse | None:
-    """Save the draft or file the grid; None when refused (the errors are on the form)."""
+def _enregistrer_grille(
+    request, projet: Projet, form: EvaluationForm, cofinanceur: Signataire
+) -> HttpResponse | None:
+    """Save the draft or file the co-funder's grid; None when refused (errors on the form)."""
     deposer = "deposer" in request.POST
     service = services.evaluation_deposer if deposer else services.evaluation_enregistrer
     try:
@@ -502,6 +515,7 @@ def _enregistrer_grille(request, projet: Projet, form: EvaluationForm) -> HttpRe
             notes=form.notes(),
             avis=form.cleaned_data["avis"],
             commentaire=form.cleaned_data["commentaire"],
+            signataire=cofinanceur,
         )
     except ActionNonAutorisee as erreur:
         raise PermissionDenied(erreur.message) from erreur
@@ -510,10 +524,23 @@ def _enregistrer_grille(request, projet: Projet, form: EvaluationForm) -> HttpRe
         messages.error(request, erreur.message)
         return None
     if deposer:
-        messages.success(request, "Grille déposée : l'instruction du dossier est terminée.")
+        projet.refresh_from_db()
+        motif = etat_instruction(projet=projet).motif
+        if projet.statut == Statut.INSTRUIT and not motif:
+            messages.success(
+                request,
+                f"Grille de {cofinanceur.nom} déposée : l'instruction du dossier est terminée.",
+            )
+        else:
+            messages.success(request, f"Grille de {cofinanceur.nom} déposée. {motif}")
         return redirect("projets:detail", reference=projet.reference)
     messages.success(request, "Grille enregistrée (brouillon).")
-    return redirect("gouvernance:evaluation", reference=projet.reference)
+    return redirect(_url_grille(projet, cofinanceur, request.user))
+
+
+def _url_grille(projet: Projet, cofinanceur: Signataire, utilisateur) -> str:
+    url = reverse("gouvernance:evaluation", args=[projet.reference])
+    return f"{url}?signataire={cofinanceur.code}" if utilisateur.est_administrateur else url
 
 
 def _grille_de(request) -> GrilleAnalyse:
@@ -525,15 +552,43 @@ def _grille_de(request) -> GrilleAnalyse:
     return grille_
 
 
+def _cofinanceur_de_la_page(
+    request, projet: Projet, instruction: EtatInstruction
+) -> Signataire | None:
+    """Whose grid the page fills: an agent's own signatory, when it co-funds the dossier (else
+    403, with why); for the secretariat, the co-funder chosen (None until it chooses)."""
+    cofinanceurs = {c.signataire.code: c.signataire for c in instruction.cofinanceurs}
+    if request.user.est_administrateur:
+        code = request.POST.get("signataire") or request.GET.get("signataire") or ""
+        return cofinanceurs.get(code)
+    propre = Signataire.objects.filter(organisation_id=request.user.organisation_id).first()
+    if propre is None or propre.code not in cofinanceurs:
+        droit = verdict(request.user, projet, ActionDossier.REMPLIR_GRILLE)
+        raise PermissionDenied(
+            droit.motif
+            or "Vous ne pouvez pas remplir la grille d'analyse de ce dossier : votre signataire "
+            "ne le cofinance pas."
+        )
+    return propre
+
+
 def evaluation(request, reference):
-    """An instructor fills the grid for a dossier: saved as a draft, or filed."""
+    """A co-funder's agent (or the secretariat on its behalf) fills the co-funder's grid for a
+    dossier and its opinion on its line: saved as a draft, or filed."""
     projet = projet_pour(utilisateur=request.user, reference=reference)
     grille_ = _grille_de(request)
-    existante = projet.evaluations.filter(grille=grille_, instructeur=request.user).first()
+    instruction = etat_instruction(projet=projet)
+    cofinanceur = _cofinanceur_de_la_page(request, projet, instruction)
+    contexte = {"projet": projet, "grille": grille_, "instruction": instruction}
+    if cofinanceur is None:
+        # The secretariat chooses the co-funder it files for.
+        return render(request, "gouvernance/evaluation.html", contexte)
+    existante = projet.evaluations.filter(signataire=cofinanceur).order_by("-grille__version")
+    existante = existante.first()
     if request.method == "POST":
         form = EvaluationForm(request.POST, grille=grille_)
         if form.is_valid():
-            reponse = _enregistrer_grille(request, projet, form)
+            reponse = _enregistrer_grille(request, projet, form, cofinanceur)
             if reponse is not None:
                 return reponse
         else:
@@ -542,12 +597,12 @@ def evaluation(request, reference):
             )
     else:
         form = EvaluationForm(initial=_initial_grille(existante), grille=grille_)
-    return render(
-        request,
-        "gouvernance/evaluation.html",
+    ligne = next(c for c in instruction.cofinanceurs if c.signataire.pk == cofinanceur.pk)
+    contexte.update(
         {
-            "projet": projet,
-            "grille": grille_,
+            "cofinanceur": cofinanceur,
+            "montant_cofinanceur": ligne.montant,
+            "pour_le_compte_de": request.user.est_administrateur,
             "form": form,
             "criteres": _lignes_grille(form),
             "avis": form["avis"].value() or "",
@@ -556,5 +611,6 @@ def evaluation(request, reference):
             "deposee": bool(existante and existante.deposee_le),
             "modifiable": grille_ouverte(projet),
             "choix_avis": Avis.choices,
-        },
+        }
     )
+    return render(request, "gouvernance/evaluation.html", contexte)

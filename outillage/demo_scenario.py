@@ -22,6 +22,7 @@ from financement.services import (
     projet_faire_avancer,
 )
 from gouvernance.models import Comite, Critere, Membre, RoleMembre
+from gouvernance.selectors import etat_instruction
 from gouvernance.services import (
     NoteSaisie,
     evaluation_deposer,
@@ -121,7 +122,17 @@ def charger_scenario() -> dict[str, int]:
             par=porteur if projet.maitre_ouvrage == porteur.organisation else agent_region,
         )
         action(projet, "instruire")
-        evaluation_deposer(projet=projet, par=agent_region, notes=notes, avis="favorable")
+        # Each co-funder files its own grid, by its demo agent (or the secretariat for it).
+        for cofinanceur in etat_instruction(projet=projet).cofinanceurs:
+            agent = comptes.get(f"agent.{cofinanceur.signataire.code}")
+            evaluation_deposer(
+                projet=projet,
+                par=agent or admin,
+                notes=notes,
+                avis="favorable",
+                commentaire=f"Avis de {cofinanceur.signataire.nom} sur sa ligne.",
+                signataire=None if agent else cofinanceur.signataire,
+            )
         projet.refresh_from_db()
         return projet
 
@@ -134,6 +145,8 @@ def charger_scenario() -> dict[str, int]:
     enquete = nouveau("Maison des étudiants (en instruction)")
     action(enquete, "deposer", par=porteur)
     action(enquete, "instruire")
+    # The Région has filed its grid; the État's is still missing, so it stays in instruction.
+    evaluation_deposer(projet=enquete, par=agent_region, notes=notes, avis="reserve")
     instruit(nouveau("Learning center (instruit)", departement="62"))
 
     # A committee: the demo member and two agents vote, the administrator runs the sessions.

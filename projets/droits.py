@@ -14,6 +14,8 @@ The rules (Article 3 of the contract: each co-funder decides on its own money):
 - money that belongs to a signatory (a dossier programmé or en cours) is abandoned or closed
   only by an agent of one of its CPER co-funders or the secretariat;
 - the secretariat (administrator) may do everything anyone may, each step journaled;
+- each CPER co-funder instructs the dossier for itself (its analysis grid, its opinion on its
+  own line), by its agents; the secretariat may file on a co-funder's behalf;
 - readers and committee members act on no dossier by hand (a committee acts by its mandate);
 - a listed operation of the contract is never abandoned by hand: only an avenant can.
 """
@@ -40,6 +42,9 @@ class ActionDossier(models.TextChoices):
     MODIFIER = "modifier", "Modifier le dossier"
     MODIFIER_LIGNE = "modifier_ligne", "Modifier une ligne du plan de financement"
     JOINDRE_DOCUMENT = "joindre_document", "Joindre un document"
+    # Its co-funder's instruction: the analysis grid and the opinion on its own line
+    # (`gouvernance.services.evaluation_enregistrer` / `evaluation_deposer`).
+    REMPLIR_GRILLE = "remplir_grille", "Remplir la grille d'analyse de son signataire"
 
 
 class Relation(models.TextChoices):
@@ -61,6 +66,9 @@ BROUILLONS = MODIFIABLE_PAR_PORTEUR
 DEPOT = frozenset({Statut.DEPOSE})
 INSTRUCTION = frozenset({Statut.DEPOSE, Statut.EN_INSTRUCTION})
 CONTRAT = frozenset({Statut.INSCRIT_CONTRAT})
+# The analysis grid is filled during the instruction, and until the dossier is on an agenda
+# (a co-funder may still file once the others made it « instruit » under the relaxed rule).
+GRILLE = frozenset({Statut.EN_INSTRUCTION, Statut.INSTRUIT})
 # Relations that own a draft.
 PROPRIETAIRES = frozenset({Relation.PORTEUR, Relation.AUTEUR, Relation.SECRETARIAT})
 
@@ -100,6 +108,8 @@ _DROITS_SANS_SECRETARIAT: dict[str, dict[str, Etats]] = {
         Relation.AUTEUR: BROUILLONS,
         Relation.COFINANCEUR: INSTRUCTION | CONTRAT,
     },
+    # Each co-funder instructs for itself; the secretariat may file on a co-funder's behalf.
+    ActionDossier.REMPLIR_GRILLE: {Relation.COFINANCEUR: GRILLE},
 }
 
 
@@ -123,7 +133,15 @@ DROITS: dict[str, dict[str, Etats]] = _avec_le_secretariat(_DROITS_SANS_SECRETAR
 
 TOUTES_LES_ACTIONS: tuple[str, ...] = (*Action.values, *ActionDossier.values)
 # What the owner of a draft does with it (nobody else but the secretariat may).
-ACTIONS_DU_PROPRIETAIRE = frozenset({Action.DEPOSER, Action.ABANDONNER, *ActionDossier.values})
+ACTIONS_DU_PROPRIETAIRE = frozenset(
+    {
+        Action.DEPOSER,
+        Action.ABANDONNER,
+        ActionDossier.MODIFIER,
+        ActionDossier.MODIFIER_LIGNE,
+        ActionDossier.JOINDRE_DOCUMENT,
+    }
+)
 AGENTS = frozenset({Relation.COFINANCEUR, Relation.SANS_FINANCEUR, Relation.AUTRE_SIGNATAIRE})
 # Actions that move or release a signatory's money once programmed.
 ACTIONS_SUR_L_ARGENT = frozenset({Action.ABANDONNER, Action.SOLDER, Action.DEMARRER})
@@ -222,6 +240,7 @@ _FAIRE: dict[str, str] = {
     ActionDossier.MODIFIER: "modifier ce dossier",
     ActionDossier.MODIFIER_LIGNE: "modifier le plan de financement de ce dossier",
     ActionDossier.JOINDRE_DOCUMENT: "joindre un document à ce dossier",
+    ActionDossier.REMPLIR_GRILLE: "remplir la grille d'analyse de ce dossier",
 }
 
 # The same, once the state no longer allows it (« vous ne pouvez plus … »).
@@ -288,6 +307,12 @@ def verdict(utilisateur: Utilisateur, projet: Projet, action: str) -> Verdict:
             False,
             f"Vous ne pouvez pas {faire} : le dossier est « {etat} », son argent appartient à "
             "ses cofinanceurs ; seuls leurs agents et le secrétariat du CPER le peuvent.",
+        )
+    if action == ActionDossier.REMPLIR_GRILLE:
+        return Verdict(
+            False,
+            f"Le dossier est « {etat} » : la grille d'analyse se remplit pendant l'instruction.",
+            etat=True,
         )
     if action in ActionDossier.values:
         return Verdict(

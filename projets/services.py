@@ -24,6 +24,7 @@ from projets.droits import (
     relations,
     verdict,
 )
+from projets.instruction import motif_instruction_incomplete
 from projets.models import (
     FIN_CONTRAT,
     CommuneProjet,
@@ -48,7 +49,6 @@ from projets.workflow import (
     Acteur,
     Action,
     MandatComite,
-    MandatGrille,
     Transition,
 )
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
@@ -623,16 +623,15 @@ def _verifier_etape(
             )
 
 
-def _verifier_grille(action: str, grille: MandatGrille | None) -> None:
-    """With `GOUVERNANCE_GRILLE_OBLIGATOIRE` on, the instruction ends only by filing a grid
-    (`gouvernance.services.evaluation_deposer` passes its `MandatGrille`): taken by hand, 409."""
+def _verifier_grille(projet: Projet, action: str) -> None:
+    """With `GOUVERNANCE_GRILLE_OBLIGATOIRE` on, the instruction ends when the co-funders have
+    filed their grids (the rule of `gouvernance`, asked through `projets.instruction`); the bare
+    step taken before that is refused (409) with the missing co-funders named."""
     if action != Action.TERMINER_INSTRUCTION or not settings.GOUVERNANCE_GRILLE_OBLIGATOIRE:
         return
-    if not isinstance(grille, MandatGrille):
-        raise EtatIncompatible(
-            "Aucune grille d'analyse déposée pour ce dossier : la grille d'analyse en vigueur "
-            "n'y a été déposée par aucun instructeur. L'instruction se termine en la déposant."
-        )
+    motif = motif_instruction_incomplete(projet)
+    if motif:
+        raise EtatIncompatible(motif)
 
 
 @transaction.atomic
@@ -644,7 +643,6 @@ def projet_transitionner(
     commentaire: str = "",
     mandat: MandatComite | None = None,
     par_le_registre: bool = False,
-    grille: MandatGrille | None = None,
 ) -> Projet:
     """Take one step of the lifecycle, after checking who may take it and from which state.
 
@@ -667,7 +665,7 @@ def projet_transitionner(
     projet = Projet.objects.select_for_update().get(pk=projet.pk)
     _verifier_droit(projet=projet, action=action, transition=transition, par=par, mandat=mandat)
     _verifier_etape(projet=projet, action=action, transition=transition, commentaire=commentaire)
-    _verifier_grille(action, grille)
+    _verifier_grille(projet, action)
 
     if action == Action.DEPOSER:
         projet.depose_le = timezone.now()
@@ -700,13 +698,18 @@ def projet_transitionner(
 
 def actions_possibles(projet: Projet, utilisateur: Utilisateur) -> list[str]:
     """Actions the person may take by hand now (for the buttons of the dossier page). With the
-    grid required, the instruction ends by filing the grid (its own page), not by a button."""
+    grid required, the instruction ends when the co-funders file their grids (their own page);
+    the button shows only if the rule already holds (a plan changed after the last grid)."""
     return [
         action
         for action, transition in TRANSITIONS.items()
         if projet.statut in transition.depuis
         and transition.acteur not in ACTEURS_MANDATES
-        and not (action == Action.TERMINER_INSTRUCTION and settings.GOUVERNANCE_GRILLE_OBLIGATOIRE)
+        and not (
+            action == Action.TERMINER_INSTRUCTION
+            and settings.GOUVERNANCE_GRILLE_OBLIGATOIRE
+            and motif_instruction_incomplete(projet)
+        )
         and peut_declencher(utilisateur, projet, action)
     ]
 

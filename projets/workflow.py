@@ -83,15 +83,6 @@ class MandatComite:
 
 
 @dataclass(frozen=True)
-class MandatGrille:
-    """What ends an instruction when a filed analysis grid is required
-    (`GOUVERNANCE_GRILLE_OBLIGATOIRE`): the grid's evaluation, filed. Built only by `gouvernance`
-    when it files a grid; without it, « terminer l'instruction » taken by hand is refused."""
-
-    evaluation_id: int
-
-
-@dataclass(frozen=True)
 class Transition:
     depuis: frozenset[str]
     vers: str

@@ -31,6 +31,7 @@ from financement.selectors import (
     parite_csne,
     signataires_avec_enveloppe,
 )
+from gouvernance.selectors import ResultatsGrille, resultats_grille
 from projets.models import (
     CommuneProjet,
     LignePlanFinancement,
@@ -542,11 +543,14 @@ class DonneesFiche:
     transitions: list[TransitionProjet]
     lignes_programmees: list[LigneProgrammee]
     total_programme: Execution
+    # The co-funders' instruction (scores, opinions), for those who see the governance.
+    instruction: ResultatsGrille | None = None
 
 
-def donnees_fiche_projet(*, projet: Projet) -> DonneesFiche:
+def donnees_fiche_projet(*, projet: Projet, avec_instruction: bool = False) -> DonneesFiche:
     """The dossier, its financing plan, territory, calendar, cross-cutting principles, its
-    lifecycle journal and its programmed lines with their commitments and payments.
+    lifecycle journal and its programmed lines with their commitments and payments; with
+    `avec_instruction`, the consolidated score and each co-funder's grid and opinion.
 
     A fixed number of queries whatever the size of the dossier (prefetches)."""
     projet = (
@@ -596,6 +600,7 @@ def donnees_fiche_projet(*, projet: Projet) -> DonneesFiche:
         transitions=list(projet.transitions.select_related("par").order_by("le", "pk")),
         lignes_programmees=lignes_programmees,
         total_programme=total,
+        instruction=resultats_grille(projet=projet) if avec_instruction else None,
     )
 
 

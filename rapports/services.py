@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from axes.models import Signataire
 from axes.selectors import contrat_courant
 from comptes.models import Utilisateur
+from gouvernance.permissions import voit_la_gouvernance
 from gouvernance.selectors import contexte_proces_verbal, seance_pour
 from gouvernance.workflow import est_close
 from projets.selectors import projet_pour
@@ -119,7 +120,9 @@ def _construire_fiche_projet(travail: Travail) -> tuple[bytes, str]:
             "Ce dossier n'est plus accessible avec votre compte : la fiche n'a pas été produite."
         ) from exc
     with translation.override("fr"):
-        donnees = donnees_fiche_projet(projet=projet)
+        donnees = donnees_fiche_projet(
+            projet=projet, avec_instruction=voit_la_gouvernance(travail.demandeur)
+        )
         _progresser(travail.pk, 60)
         pdf = document_pdf(gabarit="rapports/fiche_projet.html", contexte={"fiche": donnees})
     date = timezone.localdate(donnees.genere_le).isoformat()

@@ -1,18 +1,21 @@
 """The weekly digest (beat, Monday morning): what waits for each agent, by e-mail.
 
 It reads the same selectors as the agent's dashboard, so that the page and the e-mail list the
-same lines with nothing committed (`financement.selectors.lignes_sans_engagement`).
+same lines with nothing committed (`financement.selectors.lignes_sans_engagement`) and the
+same grids its signatory is late with (`gouvernance.selectors.grilles_en_retard`).
 """
 
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.utils import timezone
 
 from axes.selectors import signataire_de
 from comptes.models import Role, Utilisateur
 from financement.models import LigneProgrammee
 from financement.selectors import CreditsTendus, credits_presque_consommes, lignes_sans_engagement
+from gouvernance.selectors import GrilleEnRetard, grilles_en_retard
 from projets.models import Projet
 from projets.selectors import dossiers_a_instruire_pour
 from socle.notifications import notifier
@@ -26,11 +29,13 @@ class Recapitulatif:
     en_instruction: list[Projet]
     lignes_sans_engagement: list[LigneProgrammee]
     credits_presque_consommes: list[CreditsTendus]
+    grilles_en_retard: list[GrilleEnRetard]
 
     @property
     def vide(self) -> bool:
         return not (
             self.deposes
+            or self.grilles_en_retard
             or self.en_instruction
             or self.lignes_sans_engagement
             or self.credits_presque_consommes
@@ -50,6 +55,7 @@ def recapitulatif_pour(*, organisation_id: int, annee: int) -> Recapitulatif:
         credits_presque_consommes=(
             credits_presque_consommes(signataire=signataire, annee=annee) if signataire else []
         ),
+        grilles_en_retard=grilles_en_retard(signataire=signataire) if signataire else [],
     )
 
 
@@ -76,7 +82,12 @@ def recapitulatifs_envoyer(*, aujourd_hui: date | None = None) -> int:
             destinataires=[agent.email],
             sujet=f"CPER : ce qui vous attend cette semaine ({aujourd_hui:%d/%m/%Y})",
             gabarit="tableau_de_bord/courriels/recapitulatif",
-            contexte={"agent": agent, "recap": recapitulatif, "annee": aujourd_hui.year},
+            contexte={
+                "agent": agent,
+                "recap": recapitulatif,
+                "annee": aujourd_hui.year,
+                "delai_grille": settings.GOUVERNANCE_INSTRUCTION_DELAI_JOURS,
+            },
         )
         envoyes += 1
     return envoyes

@@ -20,7 +20,12 @@ from financement.selectors import (
     graphique_taux,
     lignes_sans_engagement,
 )
-from gouvernance.selectors import seances_a_venir_du_membre, seances_en_retard, votes_dus
+from gouvernance.selectors import (
+    grilles_en_retard,
+    seances_a_venir_du_membre,
+    seances_en_retard,
+    votes_dus,
+)
 from projets.models import Projet, Statut
 from projets.selectors import (
     depots_en_attente,
@@ -106,6 +111,8 @@ def pour_agent(utilisateur: Utilisateur) -> TableauDeBord:
             echelle=enveloppe.montant if enveloppe else None,
         )
         tableau.blocs["sans_engagement"] = list(lignes_sans_engagement(signataire=signataire)[:10])
+        tableau.blocs["grilles_en_retard"] = grilles_en_retard(signataire=signataire)[:20]
+        tableau.blocs["delai_grille"] = settings.GOUVERNANCE_INSTRUCTION_DELAI_JOURS
     return tableau
 
 
@@ -138,6 +145,8 @@ def pour_administrateur(utilisateur: Utilisateur, contrat: Contrat) -> TableauDe
     tableau.blocs["delai_instruction"] = settings.TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS
     tableau.blocs["depots_en_attente"] = list(depots_en_attente(avant=maintenant - delai)[:20])
     tableau.blocs["seances_en_retard"] = list(seances_en_retard(maintenant=maintenant)[:20])
+    tableau.blocs["grilles_en_retard"] = grilles_en_retard(maintenant=maintenant)[:30]
+    tableau.blocs["delai_grille"] = settings.GOUVERNANCE_INSTRUCTION_DELAI_JOURS
     tableau.blocs["fins_depassees"] = list(fins_depassees(le=timezone.localdate())[:20])
     tableau.blocs["avenants"] = avenants_en_approbation()
     tableau.blocs["nombre_signataires"] = nombre_signataires(contrat=contrat)

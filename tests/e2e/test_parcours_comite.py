@@ -1,4 +1,5 @@
-"""Journey 2 of issue 8 in a real Chromium: an agent instructs a dossier with the grid; the
+"""Journey 2 of issue 8 in a real Chromium: each co-funder's agent instructs a dossier with its
+grid (issue 13); the
 secretariat plans a session, puts the dossier on the agenda, records attendance, convenes and
 opens it; two members vote; the secretariat closes it; the dossier is programmed and the
 signatory's dashboard shows the new programmed amount."""
@@ -56,17 +57,25 @@ def test_parcours_2_instruction_seance_votes_cloture_programmation(
     projet_transitionner(projet=projet, action="instruire", par=agent)
     page = visite.page
 
-    # 1. The agent fills the analysis grid and files it.
-    changer_d_utilisateur(visite, "agent.region")
-    visite.ouvrir(f"/gouvernance/evaluations/{projet.reference}/")
-    verifier_accessibilite(page)
-    for critere in Critere.objects.filter(grille__active=True):
-        page.locator(f"label[for=note_{critere.code}_3]").click()
-    page.locator("label[for=avis_favorable]").click()
-    visite.capture("grille-remplie")
-    cliquer(page, page.get_by_role("button", name="Déposer la grille"))
-    projet.refresh_from_db()
-    assert projet.statut == Statut.INSTRUIT
+    creer_utilisateur("agent.etat", role=Role.AGENT, organisation=organisations["etat"])
+
+    # 1. Each co-funder's agent fills its analysis grid and files it: the Région's first (the
+    # dossier stays under instruction, the État's grid missing), then the État's.
+    for identifiant, attendu in (
+        ("agent.region", Statut.EN_INSTRUCTION),
+        ("agent.etat", Statut.INSTRUIT),
+    ):
+        changer_d_utilisateur(visite, identifiant)
+        visite.ouvrir(f"/gouvernance/evaluations/{projet.reference}/")
+        verifier_accessibilite(page)
+        for critere in Critere.objects.filter(grille__active=True):
+            page.locator(f"label[for=note_{critere.code}_3]").click()
+        page.locator("label[for=avis_favorable]").click()
+        visite.capture(f"grille-remplie-{identifiant}")
+        cliquer(page, page.get_by_role("button", name="Déposer la grille"))
+        projet.refresh_from_db()
+        assert projet.statut == attendu
+    assert "Score consolidé" in page.inner_text("main")
 
     # 2. The secretariat plans, fills and opens the session.
     changer_d_utilisateur(visite, "sgar")

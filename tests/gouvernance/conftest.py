@@ -10,42 +10,26 @@ from axes.models import Signataire
 from comptes.models import Role
 from gouvernance.models import Comite, Membre, RoleMembre, Seance
 from gouvernance.services import (
-    NoteSaisie,
-    evaluation_deposer,
     presence_enregistrer,
     seance_creer,
     seance_inscrire_projet,
     seance_ouvrir,
 )
 from projets.models import Projet
-from projets.services import projet_creer, projet_transitionner
-from projets.workflow import Action
+from projets.services import projet_creer
+from tests.factories.gouvernance import instruire as instruire_par_tous
+from tests.factories.gouvernance import notes
 
-NOTES_FAVORABLES = [
-    NoteSaisie(code, 3, "Conforme.")
-    for code in (
-        "conformite-axes",
-        "ambitions",
-        "faisabilite",
-        "decarbonation",
-        "impact-environnemental",
-        "egalite-femmes-hommes",
-    )
-]
+NOTES_FAVORABLES = notes()
 
 
 @pytest.fixture
 def instruire(agent, porteur):
     """Take a dossier from its creation to « instruit » (filed by its porteur, instructed,
-    grid filed)."""
+    each co-funder's grid filed — `par`'s own, when it is a co-funder's agent)."""
 
     def faire(projet: Projet, par=None) -> Projet:
-        par = par or agent
-        projet_transitionner(projet=projet, action=Action.DEPOSER, par=porteur)
-        projet_transitionner(projet=projet, action=Action.INSTRUIRE, par=par)
-        evaluation_deposer(projet=projet, par=par, notes=NOTES_FAVORABLES, avis="favorable")
-        projet.refresh_from_db()
-        return projet
+        return instruire_par_tous(projet, par=par or agent)
 
     return faire
 

@@ -6,6 +6,7 @@ from gouvernance.models import Decision, Vote
 from projets.models import Statut
 from projets.services import projet_transitionner
 from projets.workflow import Action
+from tests.factories.gouvernance import agent_instructeur
 
 CRITERES = (
     "conformite-axes",
@@ -51,6 +52,20 @@ def test_parcours_complet_par_l_api(comitologie, agent, nouveau_projet):
     )
     assert reponse.status_code == 200, reponse.json()
     assert reponse.json()["score_consolide"] == "50.0"
+    assert reponse.json()["cofinanceurs_manquants"] == ["etat"]
+    # The État, the other co-funder, files its own grid: the dossier is instruit.
+    reponse = api(agent_instructeur("etat")).post(
+        f"/api/v1/evaluations/{projet.reference}/",
+        {
+            "notes": [{"critere": k, "note": 4} for k in CRITERES],
+            "avis": "favorable",
+            "deposer": True,
+        },
+        format="json",
+    )
+    assert reponse.status_code == 200, reponse.json()
+    assert reponse.json()["score_consolide"] == "75.0"
+    assert reponse.json()["instruction_complete"] is True
     reponse = secretariat.post(
         f"{base}/ordre-du-jour/", {"projet": projet.reference}, format="json"
     )

@@ -1,6 +1,7 @@
 """Issue 13: no dossier is « instruit » without a filed grid (`GOUVERNANCE_GRILLE_OBLIGATOIRE`,
 on by default). The bare « terminer l'instruction » is refused (409 in the API, the French
-message on the page), nothing written; filing the grid stays the way to « instruit »."""
+message on the page), nothing written; filing the co-funders' grids is the way to « instruit »
+(tests/gouvernance/test_instruction_cofinanceurs.py for the rule of every co-funder)."""
 
 import pytest
 from django.test import override_settings
@@ -11,6 +12,7 @@ from projets.models import Projet, Statut, TransitionProjet
 from projets.services import projet_transitionner
 from projets.workflow import Action
 from socle.exceptions import EtatIncompatible
+from tests.factories.gouvernance import agent_instructeur
 from tests.gouvernance.conftest import NOTES_FAVORABLES
 
 REFUS = "Aucune grille d'analyse déposée pour ce dossier"
@@ -65,8 +67,15 @@ def test_la_page_refuse_sans_grille(client, en_instruction, agent):
     _rien_n_a_change(en_instruction, avant)
 
 
-def test_deposer_la_grille_mene_a_instruit(en_instruction, agent):
+def test_deposer_les_grilles_des_cofinanceurs_mene_a_instruit(en_instruction, agent):
     evaluation_deposer(projet=en_instruction, par=agent, notes=NOTES_FAVORABLES, avis="favorable")
+    assert Projet.objects.get(pk=en_instruction.pk).statut == Statut.EN_INSTRUCTION
+    evaluation_deposer(
+        projet=en_instruction,
+        par=agent_instructeur("etat"),
+        notes=NOTES_FAVORABLES,
+        avis="favorable",
+    )
     assert Projet.objects.get(pk=en_instruction.pk).statut == Statut.INSTRUIT
 
 
@@ -79,5 +88,10 @@ def test_le_reglage_desactive_permet_de_terminer_sans_grille(en_instruction, age
 def test_la_page_de_la_grille_montre_le_reglage(client, agent):
     client.force_login(agent)
     texte = client.get("/gouvernance/grille/").content.decode()
-    assert "GOUVERNANCE_GRILLE_OBLIGATOIRE" in texte
-    assert "aucun dossier n’est « instruit » sans une grille déposée" in texte
+    # Said in French as a setting, without its name.
+    assert "GOUVERNANCE_GRILLE_OBLIGATOIRE" not in texte
+    assert (
+        "Réglage fixé par le secrétariat : aucun dossier n’est « instruit » sans une grille"
+        in texte
+    )
+    assert "Chaque cofinanceur CPER d’un dossier" in texte

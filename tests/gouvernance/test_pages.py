@@ -7,10 +7,11 @@ from django.test import Client
 from django.urls import reverse
 
 from gouvernance.models import Decision, EtatSeance, Evaluation, Seance, Vote
-from projets.models import Statut
+from projets.models import Projet, Statut
 from projets.services import projet_transitionner
 from projets.workflow import Action
 from tests.conftest import MOT_DE_PASSE
+from tests.factories.gouvernance import agent_instructeur
 
 
 def client_de(utilisateur):
@@ -46,13 +47,22 @@ def test_un_agent_remplit_puis_depose_la_grille_depuis_la_page_du_dossier(
         )
     }
     donnees["note_egalite-femmes-hommes"] = "2"
-    reponse = client.post(url, {**donnees, "avis": "reserve", "deposer": "1"})
-    assert reponse.status_code == 302
+    reponse = client.post(url, {**donnees, "avis": "reserve", "deposer": "1"}, follow=True)
+    assert reponse.redirect_chain[-1][0] == reverse("projets:detail", args=[projet.reference])
+    # The Région filed; the État, the other co-funder, has not: still under instruction.
+    assert "il manque la grille de État" in reponse.content.decode()
     projet.refresh_from_db()
-    assert projet.statut == Statut.INSTRUIT
+    assert projet.statut == Statut.EN_INSTRUCTION
     page = client.get(reverse("projets:detail", args=[projet.reference])).content.decode()
     assert "Score consolidé" in page
     assert "91,7&nbsp;%" in page  # (5 × 4 + 2) / 24
+    assert 'id="lien-grille"' not in page  # its own grid is filed
+    client.force_login(agent_instructeur("etat"))
+    reponse = client.post(url, {**donnees, "avis": "favorable", "deposer": "1"}, follow=True)
+    assert "Grille de État déposée : l'instruction du dossier est terminée." in (
+        reponse.content.decode().replace("&#x27;", "'")
+    )
+    assert Projet.objects.get(pk=projet.pk).statut == Statut.INSTRUIT
 
 
 def test_un_lecteur_ne_remplit_pas_la_grille_et_un_porteur_ne_voit_pas_la_gouvernance(

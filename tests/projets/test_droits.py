@@ -19,6 +19,8 @@ from axes.models import Signataire
 from comptes.models import Organisation, Role
 from financement.models import LigneProgrammee
 from financement.services import projet_abandonner, projet_programmer, projet_solder
+from gouvernance.models import Evaluation
+from gouvernance.services import evaluation_enregistrer
 from projets.droits import (
     DROITS,
     TOUTES_LES_ACTIONS,
@@ -44,8 +46,9 @@ from projets.services import (
     projet_modifier,
     projet_transitionner,
 )
-from projets.workflow import TRANSITIONS, Action, MandatGrille
+from projets.workflow import TRANSITIONS, Action
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
+from tests.factories.gouvernance import grilles_deja_deposees, notes
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
 
@@ -162,13 +165,12 @@ def tenter(scene: Scene, action: str, donnees_completes) -> None:
     elif action == ActionDossier.JOINDRE_DOCUMENT:
         document_deposer(projet=projet, fichier=SimpleUploadedFile("devis.pdf", PDF), par=par)
     elif action == Action.TERMINER_INSTRUCTION:
-        # The instruction ends by filing a grid (gouvernance passes its mandate), as a person does.
-        projet_transitionner(
-            projet=projet,
-            action=action,
-            par=par,
-            commentaire="Motif",
-            grille=MandatGrille(evaluation_id=1),
+        projet_transitionner(projet=projet, action=action, par=par, commentaire="Motif")
+    elif action == ActionDossier.REMPLIR_GRILLE:
+        # The secretariat files for a co-funder it names; an agent, for its own signatory.
+        pour = None if par.role == Role.AGENT else Signataire.objects.get(code="region")
+        evaluation_enregistrer(
+            projet=projet, par=par, notes=notes(), avis="favorable", signataire=pour
         )
     else:
         projet_transitionner(projet=projet, action=action, par=par, commentaire="Motif")
@@ -189,6 +191,7 @@ def empreinte(projet: Projet) -> tuple:
         ),
         Document.objects.filter(projet=projet).count(),
         LigneProgrammee.objects.filter(projet=projet).count(),
+        Evaluation.objects.filter(projet=projet).count(),
     )
 
 
@@ -201,7 +204,7 @@ CAS = [(r, s) for r in Relation.values for s in Statut.values]
 
 def test_la_table_couvre_chaque_action_et_ne_depasse_pas_le_cycle_de_vie():
     assert set(DROITS) == set(TOUTES_LES_ACTIONS)
-    assert len(TOUTES_LES_ACTIONS) == 15
+    assert len(TOUTES_LES_ACTIONS) == 16
     for action, par_relation in DROITS.items():
         assert set(par_relation) <= set(Relation.values)
         if action in TRANSITIONS:
@@ -233,9 +236,12 @@ def test_chaque_relation_chaque_etat_chaque_action(
         permis = statut in etats_permis(relations_, action)
         if action == Action.ABANDONNER and est_operation_du_contrat(projet):
             permis = False
-        avant = empreinte(projet)
         try:
             with transaction.atomic():
+                if action == Action.TERMINER_INSTRUCTION:
+                    # The co-funders' grids are filed (the grid rule holds): the table decides.
+                    grilles_deja_deposees(projet)
+                avant = empreinte(projet)
                 try:
                     tenter(scene, action, donnees_completes)
                 except RegleMetierError as erreur:

@@ -6,8 +6,9 @@ import pytest
 from financement.services import projet_abandonner, projet_programmer, projet_solder
 from projets.models import Projet, Statut, TransitionProjet
 from projets.services import actions_possibles, projet_transitionner
-from projets.workflow import TRANSITIONS, Acteur, Action, MandatComite, MandatGrille
+from projets.workflow import TRANSITIONS, Acteur, Action, MandatComite
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
+from tests.factories.gouvernance import grilles_deja_deposees
 
 # What gouvernance passes for committee actions (built from its decision or session).
 MANDAT = MandatComite(comite="programmation", seance_id=1, decision_id=1)
@@ -30,10 +31,11 @@ def transitionner(*, projet, action, par, commentaire="", mandat=None):
         return projet_solder(projet=projet, par=par, commentaire=commentaire)
     if action == Action.ABANDONNER:
         return projet_abandonner(projet=projet, par=par, commentaire=commentaire)
-    # What gouvernance passes when a grid is filed (a filed grid is required to end instruction).
-    grille = MandatGrille(evaluation_id=1) if action == Action.TERMINER_INSTRUCTION else None
+    if action == Action.TERMINER_INSTRUCTION:
+        # The co-funders' grids end the instruction (`GOUVERNANCE_GRILLE_OBLIGATOIRE`).
+        grilles_deja_deposees(projet)
     return projet_transitionner(
-        projet=projet, action=action, par=par, commentaire=commentaire, mandat=mandat, grille=grille
+        projet=projet, action=action, par=par, commentaire=commentaire, mandat=mandat
     )
 
 

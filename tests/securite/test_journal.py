@@ -42,8 +42,8 @@ from projets.workflow import (
     Acteur,
     Action,
     MandatComite,
-    MandatGrille,
 )
+from tests.factories.gouvernance import grilles_deja_deposees
 
 
 class Annulation(Exception):
@@ -123,6 +123,10 @@ def test_chaque_transition_ecrit_son_journal_dans_la_meme_transaction(
         else None
     )
 
+    if action == Action.TERMINER_INSTRUCTION:
+        # The co-funders' grids end the instruction (`GOUVERNANCE_GRILLE_OBLIGATOIRE`).
+        grilles_deja_deposees(projet_brouillon)
+
     def transitionner():
         # The steps that move money go through the ledger's use-cases (which take the step).
         projet_transitionner(
@@ -132,8 +136,6 @@ def test_chaque_transition_ecrit_son_journal_dans_la_meme_transaction(
             commentaire="Motif de test",
             mandat=mandat,
             par_le_registre=action in ACTIONS_FINANCIERES,
-            # A filed grid ends the instruction (GOUVERNANCE_GRILLE_OBLIGATOIRE).
-            grille=MandatGrille(evaluation_id=1) if action == Action.TERMINER_INSTRUCTION else None,
         )
         ligne = TransitionProjet.objects.get(projet=projet_brouillon)
         assert (ligne.action, ligne.de_statut, ligne.vers_statut) == (
