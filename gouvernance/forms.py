@@ -9,7 +9,16 @@ from typing import Any
 
 from django import forms
 
-from gouvernance.models import Avis, ChoixVote, GrilleAnalyse, Membre, Presence, StatutPresence
+from comptes.models import Organisation, Utilisateur
+from gouvernance.models import (
+    Avis,
+    ChoixVote,
+    GrilleAnalyse,
+    Membre,
+    Presence,
+    RoleMembre,
+    StatutPresence,
+)
 from gouvernance.permissions import a_voix_deliberative
 from gouvernance.services import NoteSaisie
 from socle.exceptions import RegleMetierError
@@ -171,3 +180,44 @@ class EvaluationForm(forms.Form):
             )
             for c in self.criteres
         ]
+
+
+class MembreForm(forms.Form):
+    """Appoint a member from the committee's page (the secretariat's)."""
+
+    utilisateur = forms.ModelChoiceField(
+        label="Personne",
+        queryset=Utilisateur.objects.none(),
+        empty_label="Sélectionnez une personne",
+        error_messages={"required": "Choisissez la personne à nommer."},
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation représentée",
+        queryset=Organisation.objects.order_by("nom"),
+        empty_label="Sélectionnez une organisation",
+        error_messages={"required": "Choisissez l'organisation que la personne représente."},
+    )
+    role = forms.ChoiceField(
+        label="Rôle",
+        choices=[("", "Sélectionnez un rôle"), *RoleMembre.choices],
+        error_messages={"required": "Choisissez le rôle du membre."},
+    )
+    debut = forms.DateField(
+        label="Début du mandat",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Indiquez le début du mandat.", "invalid": "Date invalide."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["utilisateur"].queryset = Utilisateur.objects.filter(is_active=True).order_by(
+            "last_name", "username"
+        )
+
+
+class FinMandatForm(forms.Form):
+    fin = forms.DateField(
+        label="Fin du mandat",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Indiquez la fin du mandat.", "invalid": "Date invalide."},
+    )

@@ -10,7 +10,7 @@ session. A retained dossier is programmed by the ledger's own use-case
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,7 +18,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from axes.models import Signataire
-from comptes.models import Role, Utilisateur
+from comptes.models import Organisation, Role, Utilisateur
 from financement.services import projet_programmer
 from gouvernance.models import (
     Avis,
@@ -34,6 +34,7 @@ from gouvernance.models import (
     Presence,
     Recusation,
     Resultat,
+    RoleMembre,
     Seance,
     StatutPresence,
     Vote,
@@ -746,3 +747,76 @@ def evaluation_deposer(
         deposer=True,
         signataire=signataire,
     )
+
+
+# --- Members of a committee ---------------------------------------------------------------
+@transaction.atomic
+def membre_nommer(
+    *,
+    comite: Comite,
+    utilisateur: Utilisateur,
+    organisation: Organisation,
+    role: str,
+    debut: date,
+    par: Utilisateur,
+    fin: date | None = None,
+) -> Membre:
+    """Appoint a person to a committee (its secretariat or an administrator), for the
+    organisation they represent; one open mandate per person and committee."""
+    _verifier_gestionnaire(par, comite)
+    erreurs: dict[str, list[str]] = {}
+    if role not in RoleMembre.values:
+        erreurs["role"] = ["Choisissez le rôle du membre."]
+    if not utilisateur.is_active:
+        erreurs["utilisateur"] = [f"Le compte de {utilisateur} est désactivé."]
+    if fin is not None and fin < debut:
+        erreurs["fin"] = ["La fin du mandat doit suivre son début."]
+    if fin is None and comite.membres.filter(utilisateur=utilisateur, fin__isnull=True).exists():
+        erreurs["utilisateur"] = [
+            f"{utilisateur} siège déjà à ce comité : mettez fin à son mandat en cours avant "
+            "de le nommer à nouveau."
+        ]
+    if erreurs:
+        raise RegleMetierError(erreurs=erreurs)
+    try:
+        with transaction.atomic():
+            membre = Membre.objects.create(
+                comite=comite,
+                utilisateur=utilisateur,
+                organisation=organisation,
+                role=role,
+                debut=debut,
+                fin=fin,
+            )
+    except IntegrityError as erreur:  # a concurrent appointment of the same person
+        raise RegleMetierError(
+            erreurs={"utilisateur": [f"{utilisateur} siège déjà à ce comité."]}
+        ) from erreur
+    _journal(
+        "membre_nommer",
+        par,
+        comite=comite.code,
+        membre=membre.pk,
+        utilisateur=utilisateur.pk,
+        role=role,
+        debut=debut.isoformat(),
+    )
+    return membre
+
+
+@transaction.atomic
+def membre_terminer(*, membre: Membre, fin: date, par: Utilisateur) -> Membre:
+    """End a member's mandate on `fin` (its secretariat or an administrator): the member
+    no longer sits at sessions held after that day; the past sessions keep their record."""
+    membre = Membre.objects.select_for_update().select_related("comite").get(pk=membre.pk)
+    _verifier_gestionnaire(par, membre.comite)
+    if fin < membre.debut:
+        raise RegleMetierError(
+            erreurs={"fin": ["La fin du mandat ne peut pas précéder son début."]}
+        )
+    membre.fin = fin
+    membre.save(update_fields=["fin"])
+    _journal(
+        "membre_terminer", par, comite=membre.comite.code, membre=membre.pk, fin=fin.isoformat()
+    )
+    return membre

@@ -9,6 +9,10 @@ urlpatterns = [
     path("grille/", views.grille, name="grille"),
     path("comites/<slug:code>/", views.comite, name="comite"),
     path("comites/<slug:code>/seances/", views.seance_creer, name="seance_creer"),
+    path("comites/<slug:code>/membres/", views.membre_nommer, name="membre_nommer"),
+    path(
+        "comites/<slug:code>/membres/<int:pk>/fin/", views.membre_terminer, name="membre_terminer"
+    ),
     path("seances/<int:pk>/", views.seance, name="seance"),
     path("seances/<int:pk>/inscrire/", views.seance_inscrire, name="seance_inscrire"),
     path("seances/<int:pk>/presences/", views.presences, name="presences"),

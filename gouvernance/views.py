@@ -10,13 +10,16 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from axes.models import Signataire
 from gouvernance import services
 from gouvernance.forms import (
     EvaluationForm,
+    FinMandatForm,
     InscriptionForm,
+    MembreForm,
     PresencesForm,
     SeanceForm,
     VoteForm,
@@ -96,7 +99,9 @@ def comites(request):
     return render(request, "gouvernance/comites.html", {"comites": list(comites_liste())})
 
 
-def _page_comite(request, comite, form: SeanceForm) -> HttpResponse:
+def _page_comite(
+    request, comite, form: SeanceForm, form_membre: MembreForm | None = None, statut: int = 200
+) -> HttpResponse:
     moi = membre_actif(utilisateur=request.user, comite=comite)
     return render(
         request,
@@ -107,8 +112,56 @@ def _page_comite(request, comite, form: SeanceForm) -> HttpResponse:
             "seances": list(comite.seances.order_by("-date")),
             "peut_gerer": peut_gerer_seances(request.user, moi),
             "form": form,
+            "form_membre": form_membre or MembreForm(initial={"debut": timezone.localdate()}),
+            "aujourd_hui": timezone.localdate(),
         },
+        status=statut,
     )
+
+
+@require_POST
+def membre_nommer(request, code):
+    """Appoint a member from the committee's page; refusals sit next to their field."""
+    comite = comite_pour(utilisateur=request.user, code=code)
+    form = MembreForm(request.POST)
+    if form.is_valid():
+        try:
+            membre = services.membre_nommer(comite=comite, par=request.user, **form.cleaned_data)
+        except ActionNonAutorisee as erreur:
+            raise PermissionDenied(erreur.message) from erreur
+        except RegleMetierError as erreur:
+            ajouter_erreurs(form, erreur)
+        else:
+            messages.success(
+                request,
+                f"{membre.utilisateur} est nommé(e) {membre.get_role_display().lower()} à compter "
+                f"du {membre.debut:%d/%m/%Y} : il ou elle siège aux séances tenues depuis.",
+            )
+            return redirect("gouvernance:comite", code=code)
+    return _page_comite(request, comite, SeanceForm(), form, statut=400)
+
+
+@require_POST
+def membre_terminer(request, code, pk):
+    comite = comite_pour(utilisateur=request.user, code=code)
+    membre = get_object_or_404(comite.membres.select_related("utilisateur"), pk=pk)
+    form = FinMandatForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, textes_erreurs(form))
+        return redirect("gouvernance:comite", code=code)
+    try:
+        services.membre_terminer(membre=membre, fin=form.cleaned_data["fin"], par=request.user)
+    except ActionNonAutorisee as erreur:
+        raise PermissionDenied(erreur.message) from erreur
+    except RegleMetierError as erreur:
+        messages.error(request, _texte(erreur))
+    else:
+        messages.success(
+            request,
+            f"Le mandat de {membre.utilisateur} prend fin le {form.cleaned_data['fin']:%d/%m/%Y} : "
+            "il ou elle ne siège plus aux séances tenues après cette date.",
+        )
+    return redirect("gouvernance:comite", code=code)
 
 
 def comite(request, code):

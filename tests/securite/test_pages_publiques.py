@@ -13,6 +13,8 @@ from tests.securite.test_urls import API_PUBLIQUES, PAGES_PUBLIQUES, TOUS, url_f
 # The programme's nodes above the test dossiers' measure, for the pages that take a code.
 CODES = ["IV", "IV.2", "IV.2.1", "IV.2.1.a"]
 AVEC_UN_CODE = {"noeud": "/programme/{}/", "api:mesure": "/api/v1/mesures/{}/"}
+# The départements' pages: the test dossiers are in the Nord (59).
+DEPARTEMENTS = ["02", "59", "60", "62", "80"]
 
 
 def urls_publiques() -> list[str]:
@@ -22,6 +24,8 @@ def urls_publiques() -> list[str]:
             continue
         if nom in AVEC_UN_CODE:
             urls += [AVEC_UN_CODE[nom].format(code) for code in CODES]
+        elif nom == "departement":
+            urls += [f"/departements/{code}/" for code in DEPARTEMENTS]
         else:
             url = url_factice(regex, callback)
             assert url is not None, nom

@@ -23,6 +23,7 @@ PAGES_PUBLIQUES = {
     "accueil",
     "programme",
     "noeud",
+    "departement",
     "connexion",
     "api-schema",
     "api-docs",
