@@ -109,6 +109,8 @@ class Grappe:
         for d in (self.journaux, self.partage, self.dossier / "sock", self.dossier / "nginx"):
             d.mkdir()
         self.processus: dict[str, subprocess.Popen[bytes]] = {}
+        self.groupes: set[int] = set()  # process groups started, for `restants()`
+        self.postmasters: set[int] = set()
         self.supplements = environnement or {}
         self.secret = secrets.token_urlsafe(40)
         self.donnees: dict[str, object] = {}  # what a scenario prepared (tests)
@@ -188,6 +190,7 @@ class Grappe:
                 start_new_session=True,  # its own process group: killed as a whole
                 **options,  # type: ignore[call-overload]
             )
+        self.groupes.add(self.processus[nom].pid)
 
     def _executer(self, commande: list[str], **options: object) -> None:
         subprocess.run(  # noqa: S603 - our own commands
@@ -226,6 +229,8 @@ class Grappe:
         else:
             commande += ["-m", "fast"]
         self._executer(en_postgres([*commande, action]))
+        if action == "start":
+            self.postmasters.add(int((donnees / "postmaster.pid").read_text().split()[0]))
 
     def _donnees_pg(self, nom: str) -> Path:
         donnees = self.dossier / nom
@@ -396,6 +401,20 @@ class Grappe:
                     self._pg_ctl(donnees, "stop")
         if not garder:
             shutil.rmtree(self.dossier, ignore_errors=True)
+
+    def restants(self) -> list[int]:
+        """Processes of this cluster still alive (none after `arreter()`)."""
+        vivants = []
+        for stat in glob.glob("/proc/[0-9]*/stat"):
+            try:
+                texte = Path(stat).read_text()
+            except OSError:
+                continue
+            pid = int(stat.split("/")[2])
+            champs = texte[texte.rfind(")") + 2 :].split()
+            if champs[0] != "Z" and (int(champs[2]) in self.groupes or pid in self.postmasters):
+                vivants.append(pid)
+        return vivants
 
     def _terminer(self, nom: str) -> None:
         processus = self.processus.pop(nom)
