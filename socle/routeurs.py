@@ -214,7 +214,8 @@ class LecturesMiddleware:
             return None
         journal.warning("Réplique tombée pendant %s : relu sur la base principale.", request.path)
         signaler_replique_tombee()
-        connections[ALIAS_REPLIQUE].close()
+        if ALIAS_REPLIQUE in settings.DATABASES:
+            connections[ALIAS_REPLIQUE].close()
         _sur_replique.set(False)
         correspondance = request.resolver_match
         if correspondance is None:

@@ -127,3 +127,31 @@ def test_la_page_d_etat_de_la_grappe_est_pour_les_administrateurs(client, creer_
     assert reponse.status_code == 200
     texte = reponse.content.decode()
     assert "Réplique de lecture" in texte and "Aucune réplique" in texte
+
+
+def test_une_page_dont_la_replique_tombe_en_cours_est_relue_sur_la_base_principale(replique):
+    """The view fails on the replica (connection lost): it is called again, on the primary."""
+    from django.db import OperationalError
+    from django.urls import ResolverMatch
+
+    lectures = []
+
+    def vue(request):
+        base = RouteurLectures().db_for_read(Projet)
+        lectures.append(base)
+        if base == "replica":
+            raise OperationalError("server closed the connection unexpectedly")
+        return HttpResponse(f"lu sur {base}")
+
+    demande = requete()
+    demande.resolver_match = ResolverMatch(vue, (), {})
+    middleware = LecturesMiddleware(lambda request: HttpResponse())
+    with lectures_sur_replique():
+        with pytest.raises(OperationalError):
+            vue(demande)
+        reponse = middleware.process_exception(demande, OperationalError("fermée"))
+    assert reponse is not None and reponse.content == b"lu sur default"
+    assert lectures == ["replica", "default"]
+    # Any other error is not the replica's: left to the usual handling.
+    with lectures_sur_replique():
+        assert middleware.process_exception(demande, ValueError("autre")) is None
