@@ -394,7 +394,10 @@ class Grappe:
     def arreter(self, *, garder: bool = False) -> None:
         """Reverse order; every process ends (SIGTERM, then SIGKILL after 15 s)."""
         for nom in reversed(list(self.processus)):
+            debut = time.monotonic()
             self._terminer(nom)
+            if time.monotonic() - debut > 2:
+                print(f"Arrêt lent : {nom} en {time.monotonic() - debut:.1f} s", flush=True)
         for donnees in (self.dossier / "pg-replique", self.dossier / "pg-primaire"):
             if (donnees / "postmaster.pid").exists():
                 with contextlib.suppress(subprocess.CalledProcessError):
