@@ -393,15 +393,18 @@ class Grappe:
     # --- Stop -------------------------------------------------------------------------
     def arreter(self, *, garder: bool = False) -> None:
         """Reverse order; every process ends (SIGTERM, then SIGKILL after 15 s)."""
-        for nom in reversed(list(self.processus)):
-            debut = time.monotonic()
-            self._terminer(nom)
-            if time.monotonic() - debut > 2:
-                print(f"Arrêt lent : {nom} en {time.monotonic() - debut:.1f} s", flush=True)
+        # The proxy first (no new request), then the nodes, workers and beat together (each
+        # finishes what it holds), then Redis; PostgreSQL last.
+        self._terminer([n for n in self.processus if n == "nginx"])
+        self._terminer([n for n in self.processus if n != "redis"])
+        self._terminer(list(self.processus))
         for donnees in (self.dossier / "pg-replique", self.dossier / "pg-primaire"):
             if (donnees / "postmaster.pid").exists():
+                debut = time.monotonic()
                 with contextlib.suppress(subprocess.CalledProcessError):
                     self._pg_ctl(donnees, "stop")
+                if time.monotonic() - debut > 2:
+                    print(f"Arrêt lent : {donnees.name} en {time.monotonic() - debut:.1f} s")
         if not garder:
             shutil.rmtree(self.dossier, ignore_errors=True)
 
@@ -419,18 +422,21 @@ class Grappe:
                 vivants.append(pid)
         return vivants
 
-    def _terminer(self, nom: str) -> None:
-        processus = self.processus.pop(nom)
-        if processus.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(processus.pid, signal.SIGTERM)
-        try:
-            processus.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(processus.pid, signal.SIGKILL)
-            processus.wait(timeout=10)
+    def _terminer(self, noms: list[str]) -> None:
+        """SIGTERM to each process group, then SIGKILL to those still there after 15 s."""
+        processus = [self.processus.pop(nom) for nom in noms]
+        for p in processus:
+            if p.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(p.pid, signal.SIGTERM)
+        fin = time.monotonic() + 15
+        for p in processus:
+            try:
+                p.wait(timeout=max(0.1, fin - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(p.pid, signal.SIGKILL)
+                p.wait(timeout=10)
 
     def journal(self, nom: str, fin: int = 3000) -> str:
         chemin = self.journaux / f"{nom}.log"
