@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint migrate charger demo worker clean sauvegarde restauration bench
+.PHONY: run test install lint migrate charger demo worker clean sauvegarde restauration bench grappe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,13 @@ test: install
 # port, measures, writes outillage/bench/results.json and resultats.md and prints the table.
 bench: install
 	$(BIN)/python -m outillage.bench.mesurer
+
+# The portal as a cluster on this machine's loopback (issue 20, deploiement/README.md): nginx in
+# front of two gunicorn nodes, two Celery workers (queues celery and pdf) and beat, Redis as
+# broker and shared cache, a PostgreSQL primary and its streaming replica, all under one
+# temporary directory. Serves until Ctrl-C, then stops everything and removes the directory.
+grappe: install
+	$(BIN)/python -m deploiement.grappe
 
 # Style and structure: ruff (with McCabe complexity at 10 on domain code), mypy (strict on the
 # modules that carry the rules), import-linter (the floors), djlint (templates).

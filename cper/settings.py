@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "socle.middleware.LimiteTailleRequeteMiddleware",
+    # Which database this request reads from (socle.routeurs; inert without a replica).
+    "socle.routeurs.LecturesMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -127,6 +129,55 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         f"-c statement_timeout={int(os.environ.get('PG_STATEMENT_TIMEOUT', '10000'))}"
         f" -c lock_timeout={int(os.environ.get('PG_LOCK_TIMEOUT', '5000'))}"
     )
+# --- Several nodes (deploiement/README.md) -------------------------------------------------
+# A streaming replica of PostgreSQL (`DATABASE_REPLICA_URL`): the read-only heavy pages (open
+# data, exports, public pages, the bilan's figures) read from it, everything else from the
+# primary; a user who has just written reads from the primary for `REPLIQUE_DELAI_APRES_ECRITURE`
+# seconds, and a replica late by more than `REPLIQUE_RETARD_MAX` seconds, or down, is skipped.
+# Without the variable everything runs on `default` (make run, the test suite).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": 2,
+            "options": DATABASES["default"].get("OPTIONS", {}).get("options", ""),
+        }
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["socle.routeurs.RouteurLectures"]
+REPLIQUE_DELAI_APRES_ECRITURE = int(os.environ.get("REPLIQUE_DELAI_APRES_ECRITURE", "10"))
+REPLIQUE_RETARD_MAX = float(os.environ.get("REPLIQUE_RETARD_MAX", "30"))
+# Paths whose GET/HEAD may read from the replica: the start of the path ("/" alone means the
+# home page only).
+REPLIQUE_CHEMINS = env_list(
+    "REPLIQUE_CHEMINS",
+    [
+        "/",
+        "/donnees/",
+        "/api/v1/donnees/",
+        "/api/v1/exports/",
+        "/programme/",
+        "/financement/etat/",
+        "/financement/maquette/",
+    ],
+)
+# A cache shared by every node (`CACHE_URL`, Redis): sessions, API throttling counters, the
+# replica's state. Without it each process keeps its own memory cache (one process only).
+if os.environ.get("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+            "KEY_PREFIX": "cper",
+            "TIMEOUT": 300,
+        }
+    }
+    # Sessions read from the cache, written through to the database (they survive a flush).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 ATOMIC_REQUESTS = False
 

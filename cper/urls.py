@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from financement import views as financement_views
+from socle import sante
 from tableau_de_bord import views
 
 admin.site.site_header = "Administration du portail CPER Hauts-de-France"
@@ -38,6 +39,9 @@ urlpatterns = [
         financement_views.schema_scdl,
         name="donnees-schema-scdl",
     ),
+    # Health of the node for the proxy, and the cluster's state for the administrators.
+    path("sante/", sante.sante, name="sante"),
+    path("sante/grappe/", sante.etat_grappe, name="etat_grappe"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("cper.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

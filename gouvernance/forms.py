@@ -210,7 +210,9 @@ class MembreForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["utilisateur"].queryset = Utilisateur.objects.filter(is_active=True).order_by(
+        champ = self.fields["utilisateur"]
+        assert isinstance(champ, forms.ModelChoiceField)
+        champ.queryset = Utilisateur.objects.filter(is_active=True).order_by(
             "last_name", "username"
         )
 

@@ -31,6 +31,8 @@ PAGES_PUBLIQUES = {
     "donnees",
     "donnees-schema-projets-programmes",
     "donnees-schema-scdl",
+    # The node's health for the proxy: states only, no data (deploiement/README.md).
+    "sante",
 }
 # The admin's own log-in and log-out pages (every other admin view redirects to its log-in).
 ADMIN_PUBLIQUES = {"admin:login", "admin:logout"}
