@@ -211,10 +211,10 @@ class MembreForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         champ = self.fields["utilisateur"]
-        assert isinstance(champ, forms.ModelChoiceField)
-        champ.queryset = Utilisateur.objects.filter(is_active=True).order_by(
-            "last_name", "username"
-        )
+        if isinstance(champ, forms.ModelChoiceField):  # it is: the class above declares it
+            champ.queryset = Utilisateur.objects.filter(is_active=True).order_by(
+                "last_name", "username"
+            )
 
 
 class FinMandatForm(forms.Form):
