@@ -336,6 +336,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "socle.api.decrire_parametres",
+        "socle.schema_erreurs.documenter_erreurs",
     ],
     # One name per choice set, so that the schema validates without warnings.
     "ENUM_NAME_OVERRIDES": {

@@ -55,3 +55,36 @@ def test_les_jeux_ouverts_et_les_exports_sont_publies_dans_le_schema(client):
         "text/csv"
         in chemins["/api/v1/donnees/subventions-scdl.csv"]["get"]["responses"]["200"]["content"]
     )
+
+
+def test_chaque_operation_documente_ses_refus_sous_deux_formes(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    composants = schema["components"]["schemas"]
+    assert composants["ErreurSimple"]["required"] == ["detail"]
+    assert "additionalProperties" in composants["ErreurDeSaisie"]
+    for chemin, operations in schema["paths"].items():
+        for methode, operation in operations.items():
+            reponses = operation["responses"]
+            assert "429" in reponses, (methode, chemin)
+            anonyme = {} in operation.get("security", [{}])
+            if not anonyme:
+                assert {"401", "403"} <= set(reponses), (methode, chemin)
+            if methode in ("post", "put", "patch", "delete"):
+                assert {"400", "409"} <= set(reponses), (methode, chemin)
+            if "{" in chemin:
+                assert "404" in reponses, (methode, chemin)
+    action = schema["paths"]["/api/v1/projets/{reference}/{action}/"]["post"]["responses"]
+    assert action["409"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErreurSimple"
+    }
+
+
+def test_un_refus_de_l_api_a_la_forme_documentee(client, agent):
+    """A 404 and a 400 as the schema says: `detail` alone, or fields with their messages."""
+    client.force_login(agent)
+    introuvable = client.get("/api/v1/projets/HDF-2099-0001/")
+    assert introuvable.status_code == 404
+    assert set(introuvable.json()) == {"detail"}
+    refus = client.get("/api/v1/projets/?annee=1800")
+    assert refus.status_code == 400
+    assert all(isinstance(v, list) for v in refus.json().values())
