@@ -31,7 +31,7 @@ ERREUR_DE_SAISIE = {
     "additionalProperties": {
         "type": "array",
         "items": {"type": "string"},
-        "description": "Les messages du champ (une liste de lignes est indexée : `lignes.0.montant`).",
+        "description": "Les messages en français du champ en erreur.",
     },
 }
 REPONSES = {
