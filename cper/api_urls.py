@@ -1,6 +1,7 @@
 from django.urls import path
 
 from axes import api as axes_api
+from comptes import api as comptes_api
 from financement import api as financement_api
 from financement import api_exports as financement_exports
 from gouvernance import api as gouvernance_api
@@ -38,6 +39,7 @@ urlpatterns = [
         financement_api.AvenantApprouverApi.as_view(),
         name="avenant-approuver",
     ),
+    path("organisations/", comptes_api.OrganisationListApi.as_view(), name="organisations"),
     path("projets/", projets_api.ProjetListApi.as_view(), name="projets"),
     path("projets/<str:reference>/", projets_api.ProjetDetailApi.as_view(), name="projet"),
     path(

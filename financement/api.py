@@ -374,4 +374,8 @@ class ProjetActionApi(APIView):
             par=request.user,
             commentaire=entree.validated_data.get("commentaire", ""),
         )
-        return Response(ProjetDetailSerializer(projet_detaille(request.user, reference)).data)
+        return Response(
+            ProjetDetailSerializer(
+                projet_detaille(request.user, reference), context={"request": request}
+            ).data
+        )

@@ -6,7 +6,7 @@ vote is public to those who may see the session.
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -385,13 +385,18 @@ class ResultatsGrilleSerializer(serializers.Serializer):
 
 
 # --- Vues ----------------------------------------------------------------------------------
-class ComiteListApi(APIView):
-    @extend_schema(
-        summary="Comités", responses=ComiteSortieSerializer(many=True), tags=["Gouvernance"]
-    )
-    def get(self, request):
-        _exiger(request)
-        return Response(ComiteSortieSerializer(comites_liste(), many=True).data)
+
+
+# Lists come in pages, like every list of the API (`socle.api.Pagination`).
+@extend_schema(summary="Comités", tags=["Gouvernance"])
+class ComiteListApi(generics.ListAPIView):
+    serializer_class = ComiteSortieSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation
+            return Comite.objects.none()
+        _exiger(self.request)
+        return comites_liste().order_by("ordre", "code")
 
 
 class ComiteDetailApi(APIView):
@@ -404,15 +409,22 @@ class ComiteDetailApi(APIView):
         )
 
 
-class SeanceListApi(APIView):
+class SeanceListApi(generics.ListAPIView):
+    serializer_class = SeanceSortieSerializer
+
     @extend_schema(
-        summary="Séances", responses=SeanceSortieSerializer(many=True), tags=["Gouvernance"]
+        summary="Séances",
+        parameters=[OpenApiParameter("comite", str, description="Code du comité.")],
+        tags=["Gouvernance"],
     )
-    def get(self, request):
-        seances = seances_visibles(utilisateur=request.user).order_by("-date")
-        if request.query_params.get("comite"):
-            seances = seances.filter(comite__code=request.query_params["comite"])
-        return Response(SeanceSortieSerializer(seances, many=True).data)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        seances = seances_visibles(utilisateur=self.request.user).order_by("-date")
+        if self.request.query_params.get("comite"):
+            seances = seances.filter(comite__code=self.request.query_params["comite"])
+        return seances
 
     @extend_schema(
         summary="Planifier une séance (secrétariat du comité)",

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from axes.models import Signataire
 from projets import schema
+from projets.droits import actions_possibles
 from projets.filters import ProjetFilter
 from projets.models import (
     NatureFinancement,
@@ -149,9 +150,24 @@ class _DetailProjet(ProjetListeSerializer):
     documents = DocumentSortieSerializer(
         source="documents.all", many=True, help_text="Pièces jointes au dossier."
     )
+    depose_le = serializers.DateTimeField(
+        allow_null=True,
+        help_text="Date et heure du dépôt (RFC 3339) ; vide tant que le dossier n'est pas déposé.",
+    )
+    actions_possibles = serializers.SerializerMethodField(
+        help_text="Les actions que l'appelant peut effectuer maintenant sur ce dossier : étapes "
+        "du cycle de vie (POST /api/v1/projets/{reference}/{action}/) et actions sur le dossier "
+        "(modifier, modifier_ligne, joindre_document, remplir_grille)."
+    )
 
     def get_territoires_speciaux(self, projet) -> list[str]:
         return [t.code for t in projet.territoires_speciaux.all()]
+
+    def get_actions_possibles(self, projet) -> list[str]:
+        requete = self.context.get("request")
+        if requete is None:
+            return []
+        return actions_possibles(requete.user, projet)
 
     def get_communes(self, projet) -> list[dict]:
         return [{"code_insee": c.code_insee, "nom": c.nom} for c in projet.communes.all()]
@@ -387,7 +403,9 @@ class ProjetListApi(generics.ListAPIView):
         entree.is_valid(raise_exception=True)
         projet = projet_creer(donnees=entree.donnees(), par=request.user)
         return Response(
-            ProjetDetailSerializer(projet_detaille(request.user, projet.reference)).data,
+            ProjetDetailSerializer(
+                projet_detaille(request.user, projet.reference), context={"request": request}
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -395,7 +413,11 @@ class ProjetListApi(generics.ListAPIView):
 class ProjetDetailApi(APIView):
     @extend_schema(summary="Un projet", responses=ProjetDetailSerializer, tags=["Projets"])
     def get(self, request, reference):
-        return Response(ProjetDetailSerializer(projet_detaille(request.user, reference)).data)
+        return Response(
+            ProjetDetailSerializer(
+                projet_detaille(request.user, reference), context={"request": request}
+            ).data
+        )
 
     @extend_schema(
         summary="Modifier un projet",
@@ -411,7 +433,11 @@ class ProjetDetailApi(APIView):
         projet_modifier(
             projet=projet, donnees=entree.donnees(base=etat_actuel(projet)), par=request.user
         )
-        return Response(ProjetDetailSerializer(projet_detaille(request.user, reference)).data)
+        return Response(
+            ProjetDetailSerializer(
+                projet_detaille(request.user, reference), context={"request": request}
+            ).data
+        )
 
 
 class DocumentEntreeSerializer(serializers.Serializer):

@@ -28,6 +28,7 @@ from comptes.models import Role, Utilisateur
 from projets.models import NatureFinancement, Projet, Statut
 from projets.workflow import (
     ABANDON_PAR_PORTEUR,
+    ACTEURS_MANDATES,
     AVANT_SOLDE,
     EN_EXECUTION,
     MODIFIABLE_PAR_PORTEUR,
@@ -331,3 +332,16 @@ def modifie_toutes_les_lignes(utilisateur: Utilisateur, projet: Projet) -> bool:
     co-funder's agent, only its own signatory's."""
     relations_ = relations(utilisateur, projet) & PROPRIETAIRES
     return projet.statut in etats_permis(relations_, ActionDossier.MODIFIER_LIGNE)
+
+
+def actions_possibles(utilisateur: Utilisateur, projet: Projet) -> list[str]:
+    """What the person may do on the dossier now, by the table: its lifecycle steps taken by
+    hand (a committee's steps come from its session) and the actions on the dossier."""
+    etapes = [
+        action
+        for action, transition in TRANSITIONS.items()
+        if transition.acteur not in ACTEURS_MANDATES and peut(utilisateur, projet, action)
+    ]
+    return [str(a) for a in etapes] + [
+        str(a) for a in ActionDossier if peut(utilisateur, projet, a)
+    ]

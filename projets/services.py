@@ -157,7 +157,19 @@ def _historise(ligne: models.Model) -> _Historise:
 
 def _maitre_ouvrage(donnees: DonneesProjet, par: Utilisateur) -> Organisation | None:
     if par.role == Role.PORTEUR and not par.est_administrateur:
-        # A porteur files for its own organisation, whatever it sent.
+        # A porteur files for its own organisation: another one sent is refused, not replaced.
+        autre = (
+            donnees.maitre_ouvrage is not None and donnees.maitre_ouvrage.pk != par.organisation_id
+        ) or bool(donnees.maitre_ouvrage_nom.strip())
+        if autre:
+            raise RegleMetierError(
+                erreurs={
+                    "maitre_ouvrage": [
+                        f"Un porteur dépose pour sa propre organisation ({par.organisation}) : "
+                        "n'indiquez pas d'autre maître d'ouvrage."
+                    ]
+                }
+            )
         return cast(Organisation | None, par.organisation)
     if donnees.maitre_ouvrage is not None:
         return donnees.maitre_ouvrage

@@ -106,7 +106,7 @@ def test_une_action_de_comite_n_est_pas_exposee(client, agent):
 
 def test_un_porteur_ne_peut_pas_instruire_par_l_api(client, porteur, agent):
     client.force_login(porteur)
-    reference = creer(client).json()["reference"]
+    reference = creer(client, maitre_ouvrage_nom="").json()["reference"]
     assert Projet.objects.get(reference=reference).maitre_ouvrage == porteur.organisation
     assert (
         client.post(
@@ -151,3 +151,39 @@ def test_le_schema_decrit_les_projets(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     assert "/api/v1/projets/{reference}/{action}/" in schema["paths"]
     assert "post" in schema["paths"]["/api/v1/projets/"]
+
+
+def test_un_porteur_qui_nomme_un_autre_maitre_d_ouvrage_est_refuse(client, porteur, commune):
+    client.force_login(porteur)
+    nombre = Projet.objects.count()
+    reponse = creer(client, maitre_ouvrage_nom="", maitre_ouvrage=commune.pk)
+    assert reponse.status_code == 400
+    assert "propre organisation" in reponse.json()["maitre_ouvrage"][0]
+    reponse = creer(client)  # a new maître d'ouvrage by name: refused too
+    assert reponse.status_code == 400 and "maitre_ouvrage" in reponse.json()
+    assert Projet.objects.count() == nombre
+
+
+def test_le_detail_donne_la_date_de_depot_et_les_actions_possibles(client, porteur, agent):
+    client.force_login(porteur)
+    reference = creer(client, maitre_ouvrage_nom="").json()["reference"]
+    detail = client.get(f"/api/v1/projets/{reference}/").json()
+    assert detail["depose_le"] is None
+    assert "deposer" in detail["actions_possibles"] and "modifier" in detail["actions_possibles"]
+    assert "instruire" not in detail["actions_possibles"]
+    client.post(f"/api/v1/projets/{reference}/deposer/", {}, content_type="application/json")
+    detail = client.get(f"/api/v1/projets/{reference}/").json()
+    assert detail["depose_le"] is not None and "T" in detail["depose_le"]
+    assert "deposer" not in detail["actions_possibles"]
+    client.force_login(agent)
+    assert "instruire" in client.get(f"/api/v1/projets/{reference}/").json()["actions_possibles"]
+
+
+def test_un_client_liste_les_organisations_a_referencer(client, agent, commune):
+    client.force_login(agent)
+    page = client.get("/api/v1/organisations/?q=" + commune.nom[:6]).json()
+    assert page["count"] >= 1
+    assert {"id", "nom", "sigle", "type", "siret"} == set(page["results"][0])
+    assert commune.pk in [o["id"] for o in page["results"]]
+    client.logout()
+    assert client.get("/api/v1/organisations/").status_code in (401, 403)

@@ -30,7 +30,8 @@ def test_parcours_complet_par_l_api(comitologie, agent, nouveau_projet):
     base = f"/api/v1/seances/{c.seance.pk}"
 
     comites = secretariat.get("/api/v1/comites/").json()
-    assert len(comites) == 13
+    assert comites["count"] == 13 and len(comites["results"]) == 13  # in pages, like every list
+    assert comites["results"][0]["code"] == "programmation"
     programmation = secretariat.get("/api/v1/comites/programmation/").json()
     assert programmation["regle_quorum"] == "moitie" and len(programmation["membres"]) == 7
     assert [c_["code"] for c_ in secretariat.get("/api/v1/grille/").json()["criteres"]] == list(
@@ -171,7 +172,7 @@ def test_un_porteur_ne_voit_ni_comites_ni_seances(comitologie, porteur):
     client = api(porteur)
     assert client.get("/api/v1/comites/").status_code == 404
     assert client.get(f"/api/v1/seances/{comitologie.seance.pk}/").status_code == 404
-    assert client.get("/api/v1/seances/").json() == []
+    assert client.get("/api/v1/seances/").json()["results"] == []
 
 
 def test_le_schema_openapi_decrit_la_gouvernance(client):
