@@ -37,7 +37,7 @@ from financement.permissions import peut_approuver_pour, peut_executer, peut_pre
 from financement.regles import verifier_annee_budgetaire
 from projets.models import LignePlanFinancement, NatureFinancement, Projet
 from projets.services import projet_transitionner
-from projets.workflow import Action, MandatComite
+from projets.workflow import Action, MandatComite, MandatReprise
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.montants import format_euros
 
@@ -241,6 +241,28 @@ def projet_programmer(
         par=par,
         commentaire=commentaire
         or ("Programmé sur décision du comité." if mandat is not None else ""),
+        mandat=mandat,
+        par_le_registre=True,
+    )
+    _programmer_lignes(projet=projet, par=par)
+    return projet
+
+
+@transaction.atomic
+def projet_reprendre(
+    *, projet: Projet, par: Utilisateur, mandat: MandatReprise, commentaire: str = ""
+) -> Projet:
+    """Record a dossier the partners programmed before the portal (« reprise de l'existant »):
+    it becomes « programmé » on the import's mandate and each of its CPER lines is taken on
+    its signatory's envelope (and maquette), with the same limits as `projet_programmer` — all
+    or nothing. Only the secretariat's import holds such a mandate (`reprise`)."""
+    numero = mandat.import_id if isinstance(mandat, MandatReprise) else "?"
+    projet = projet_transitionner(
+        projet=projet,
+        action=Action.REPRENDRE,
+        par=par,
+        commentaire=commentaire
+        or f"Reprise de l'existant (import n° {numero}) : programmé hors du portail.",
         mandat=mandat,
         par_le_registre=True,
     )

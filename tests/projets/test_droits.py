@@ -18,7 +18,12 @@ from django.db import transaction
 from axes.models import Signataire
 from comptes.models import Organisation, Role
 from financement.models import LigneProgrammee
-from financement.services import projet_abandonner, projet_programmer, projet_solder
+from financement.services import (
+    projet_abandonner,
+    projet_programmer,
+    projet_reprendre,
+    projet_solder,
+)
 from projets.droits import (
     DROITS,
     TOUTES_LES_ACTIONS,
@@ -141,6 +146,9 @@ def tenter(scene: Scene, action: str, donnees_completes) -> None:
         projet_solder(projet=projet, par=par, commentaire="Motif")
     elif action == Action.ABANDONNER:
         projet_abandonner(projet=projet, par=par, commentaire="Motif")
+    elif action == Action.REPRENDRE:
+        # By hand, without the import's mandate: always refused.
+        projet_reprendre(projet=projet, par=par, mandat=None)
     elif action == ActionDossier.MODIFIER:
         projet_modifier(
             projet=projet,
@@ -201,7 +209,7 @@ CAS = [(r, s) for r in Relation.values for s in Statut.values]
 
 def test_la_table_couvre_chaque_action_et_ne_depasse_pas_le_cycle_de_vie():
     assert set(DROITS) == set(TOUTES_LES_ACTIONS)
-    assert len(TOUTES_LES_ACTIONS) == 15
+    assert len(TOUTES_LES_ACTIONS) == 16
     for action, par_relation in DROITS.items():
         assert set(par_relation) <= set(Relation.values)
         if action in TRANSITIONS:
@@ -211,8 +219,14 @@ def test_la_table_couvre_chaque_action_et_ne_depasse_pas_le_cycle_de_vie():
     for par_relation in DROITS.values():
         tous = frozenset().union(*par_relation.values()) if par_relation else frozenset()
         assert par_relation.get(Relation.SECRETARIAT, frozenset()) == tous
-    # Nobody takes a committee's step by hand.
-    for action in (Action.RETENIR, Action.REJETER, Action.AJOURNER, Action.INSCRIRE_ORDRE_DU_JOUR):
+    # Nobody takes a committee's step, nor the import's, by hand.
+    for action in (
+        Action.RETENIR,
+        Action.REJETER,
+        Action.AJOURNER,
+        Action.INSCRIRE_ORDRE_DU_JOUR,
+        Action.REPRENDRE,
+    ):
         assert DROITS[action] == {}
 
 

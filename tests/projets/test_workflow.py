@@ -3,10 +3,22 @@ illegal ones are refused with a clear message and change nothing."""
 
 import pytest
 
-from financement.services import projet_abandonner, projet_programmer, projet_solder
+from financement.services import (
+    projet_abandonner,
+    projet_programmer,
+    projet_reprendre,
+    projet_solder,
+)
 from projets.models import Projet, Statut, TransitionProjet
 from projets.services import actions_possibles, projet_transitionner
-from projets.workflow import TRANSITIONS, Acteur, Action, MandatComite, MandatGrille
+from projets.workflow import (
+    TRANSITIONS,
+    Acteur,
+    Action,
+    MandatComite,
+    MandatGrille,
+    MandatReprise,
+)
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 
 # What gouvernance passes for committee actions (built from its decision or session).
@@ -30,6 +42,9 @@ def transitionner(*, projet, action, par, commentaire="", mandat=None):
         return projet_solder(projet=projet, par=par, commentaire=commentaire)
     if action == Action.ABANDONNER:
         return projet_abandonner(projet=projet, par=par, commentaire=commentaire)
+    if action == Action.REPRENDRE:
+        # What `reprise` passes when the secretariat applies an import of the existing programming.
+        return projet_reprendre(projet=projet, par=par, mandat=MandatReprise(import_id=1))
     # What gouvernance passes when a grid is filed (a filed grid is required to end instruction).
     grille = MandatGrille(evaluation_id=1) if action == Action.TERMINER_INSTRUCTION else None
     return projet_transitionner(
