@@ -250,11 +250,12 @@ def _appliquer(
     progression: Callable[[int], None],
 ) -> None:
     mandat = MandatReprise(import_id=import_.pk)
+    organisations = _Organisations()
     for rang, dossier in enumerate(resultat.dossiers, start=1):
         numero = dossier.numero
         try:
             if dossier.existant is None:
-                _creer_dossier(import_, dossier, par, mandat)
+                _creer_dossier(import_, dossier, par, mandat, organisations)
             else:
                 for ligne in dossier.lignes.values():
                     numero = ligne.numero
@@ -265,16 +266,35 @@ def _appliquer(
             progression(rang)
 
 
-def _maitre_ouvrage(dossier: DossierFichier) -> Organisation | None:
-    if dossier.siret:
-        trouvee = Organisation.objects.filter(siret=dossier.siret).first()
-        if trouvee is not None:
-            return trouvee
-    return Organisation.objects.filter(nom__iexact=dossier.maitre_ouvrage).first()
+class _Organisations:
+    """The maîtres d'ouvrage already known, by SIRET and by name, read once per application
+    (`projet_creer` creates the missing ones, found here for the next dossiers)."""
+
+    def __init__(self) -> None:
+        self.par_siret: dict[str, Organisation] = {}
+        self.par_nom: dict[str, Organisation] = {}
+        for organisation in Organisation.objects.all():
+            self.retenir(organisation)
+
+    def retenir(self, organisation: Organisation | None) -> None:
+        if organisation is None:
+            return
+        if organisation.siret:
+            self.par_siret.setdefault(organisation.siret, organisation)
+        self.par_nom.setdefault(organisation.nom.casefold(), organisation)
+
+    def de(self, dossier: DossierFichier) -> Organisation | None:
+        if dossier.siret and dossier.siret in self.par_siret:
+            return self.par_siret[dossier.siret]
+        return self.par_nom.get(dossier.maitre_ouvrage.casefold())
 
 
 def _creer_dossier(
-    import_: ImportProgrammation, dossier: DossierFichier, par: Utilisateur, mandat: MandatReprise
+    import_: ImportProgrammation,
+    dossier: DossierFichier,
+    par: Utilisateur,
+    mandat: MandatReprise,
+    organisations: _Organisations,
 ) -> None:
     lignes = list(dossier.lignes.values())
     projet = projet_creer(
@@ -285,7 +305,7 @@ def _creer_dossier(
                 f"Dossier repris de la programmation existante (identifiant d'origine "
                 f"« {dossier.identifiant} », import n° {import_.pk})."
             ),
-            maitre_ouvrage=_maitre_ouvrage(dossier),
+            maitre_ouvrage=organisations.de(dossier),
             maitre_ouvrage_nom=dossier.maitre_ouvrage,
             maitre_ouvrage_siret=dossier.siret,
             departements=dossier.departements,
@@ -303,6 +323,7 @@ def _creer_dossier(
         ),
         par=par,
     )
+    organisations.retenir(projet.maitre_ouvrage)
     DossierRepris.objects.create(
         identifiant_origine=dossier.identifiant, projet=projet, import_origine=import_
     )
