@@ -309,6 +309,12 @@ def projet_faire_avancer(
         return projet_solder(projet=projet, par=par, commentaire=commentaire)
     if action == Action.ABANDONNER:
         return projet_abandonner(projet=projet, par=par, commentaire=commentaire)
+    if action == Action.REPRENDRE:
+        # Taken only by the import of the existing programming, on its mandate (`reprise`).
+        raise ActionNonAutorisee(
+            "Seule la reprise de l'existant, importée par le secrétariat du CPER, enregistre un "
+            "dossier déjà programmé hors du portail."
+        )
     return projet_transitionner(projet=projet, action=action, par=par, commentaire=commentaire)
 
 

@@ -114,6 +114,15 @@ def test_le_mandat_de_reprise_n_est_qu_au_secretariat(projet_brouillon, agent):
     assert not LigneProgrammee.objects.filter(projet=projet_brouillon).exists()
 
 
+def test_l_etape_reprendre_ne_se_prend_pas_par_la_page_du_dossier(secretariat, projet_brouillon):
+    adresse = reverse("projet_action", args=[projet_brouillon.reference, "reprendre"])
+    reponse = secretariat.post(adresse, {"commentaire": "Essai"})
+    assert reponse.status_code == 403
+    assert "Seule la reprise de l&#x27;existant" in reponse.content.decode()
+    assert Projet.objects.get(pk=projet_brouillon.pk).statut == Statut.BROUILLON
+    assert not TransitionProjet.objects.filter(projet=projet_brouillon).exists()
+
+
 def test_le_menu_du_secretariat_mene_a_la_reprise(secretariat, client, agent):
     page = secretariat.get(reverse("tableau_de_bord")).content.decode()
     assert reverse("reprise:accueil") in page
@@ -327,6 +336,17 @@ def test_l_export_redonne_le_fichier_et_l_aller_retour_ne_change_rien(
     appliquer(secretariat, retour, django_capture_on_commit_callbacks)
     assert empreinte_du_registre() == avant
     assert cellules(gabarit.classeur(rangees_programmation())) == lignes
+
+
+def test_la_page_de_suivi_lit_l_etat_de_l_import(secretariat, django_capture_on_commit_callbacks):
+    import_ = deposer(secretariat, generer(8).contenu(), django_capture_on_commit_callbacks)
+    etat = secretariat.get(reverse("reprise:etat", args=[import_.pk])).json()
+    assert etat == {
+        "etat": "valide",
+        "libelle_etat": "fichier vérifié, prêt à être appliqué",
+        "progression": 100,
+        "termine": True,
+    }
 
 
 def test_le_service_refuse_qui_n_est_pas_du_secretariat(agent):
