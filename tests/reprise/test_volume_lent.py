@@ -4,10 +4,13 @@ valid file applied twice (the second changes nothing), the ledger equal to the f
 Marked `lent`: it takes about a minute. The durations of the check and of the application are
 printed (run with `-s`), not asserted (the bench measures speed, tests assert behaviour)."""
 
+import os
 import time
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from financement.models import Enveloppe
 from reprise import services
@@ -16,6 +19,27 @@ from tests.reprise.fabrique import generer, planter_erreurs
 from tests.reprise.test_import import XLSX, empreinte_du_registre
 
 pytestmark = pytest.mark.lent
+
+
+def _cpu_postgres() -> float:
+    """CPU seconds used so far by this test's PostgreSQL backend (the server is local)."""
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT pg_backend_pid()")
+        pid = curseur.fetchone()[0]
+    try:
+        champs = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(champs[11]) + int(champs[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _mesure(etiquette: str, debut: float, cpu: float, cpu_pg: float) -> None:
+    print(
+        f"{etiquette} : {time.monotonic() - debut:.1f} s écoulées ; "
+        f"CPU {time.process_time() - cpu:.1f} s "
+        f"(Python) + {_cpu_postgres() - cpu_pg:.1f} s (PostgreSQL) ; charge "
+        f"{os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs"
+    )
 
 
 def _verifier(contenu: bytes, par, capture):
@@ -50,9 +74,10 @@ def test_deux_mille_lignes(administrateur, django_capture_on_commit_callbacks):
     import_, duree = _verifier(fichier.contenu(), administrateur, capture)
     assert import_.etat == EtatImport.VALIDE, import_.erreurs[:3]
     print(f"Vérification de 2 000 lignes valides : {duree:.1f} s")
+    debut, cpu, cpu_pg = time.monotonic(), time.process_time(), _cpu_postgres()
     import_, duree = _appliquer(import_, administrateur, capture)
     assert import_.etat == EtatImport.APPLIQUE, import_.message_erreur
-    print(f"Application de 2 000 lignes (500 dossiers) : {duree:.1f} s")
+    _mesure("Application de 2 000 lignes (500 dossiers)", debut, cpu, cpu_pg)
     for code in ("region", "etat"):
         apres = Enveloppe.objects.get(signataire__code=code)
         assert apres.montant_programme - avant[code].montant_programme == fichier.programme[code]
