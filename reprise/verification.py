@@ -842,5 +842,10 @@ def verifier(
         _verifier_montants(dossier, verification)
     _verifier_enveloppes(verification.dossiers, verification)
     _verifier_credits(verification.dossiers, verification)
-    verification.erreurs.sort(key=lambda e: (e.ligne, list(TITRES.values()).index(e.colonne)))
+    if not rangees:
+        verification.erreurs.append(
+            Erreur(2, "", "Le fichier ne contient aucune ligne : remplissez le modèle.")
+        )
+    ordre = {titre: rang for rang, titre in enumerate(TITRES.values())}
+    verification.erreurs.sort(key=lambda e: (e.ligne, ordre.get(e.colonne, -1)))
     return verification

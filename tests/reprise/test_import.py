@@ -161,6 +161,15 @@ def test_un_fichier_qui_n_est_pas_le_modele_est_refuse_sans_rien_ecrire(
     import_ = deposer(secretariat, flux.getvalue(), django_capture_on_commit_callbacks)
     assert import_.etat == EtatImport.ERREURS
     assert "il manque « Référence du dossier »" in import_.erreurs[0]["message"]
+    vide = deposer(secretariat, gabarit.classeur([]), django_capture_on_commit_callbacks)
+    assert vide.etat == EtatImport.ERREURS
+    assert vide.erreurs == [
+        {
+            "ligne": 2,
+            "colonne": "",
+            "message": "Le fichier ne contient aucune ligne : remplissez le modèle.",
+        }
+    ]
     assert empreinte_du_registre() == avant
 
 
