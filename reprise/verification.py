@@ -169,12 +169,12 @@ class Verification:
         lignes = [ligne for d in self.dossiers for ligne in d.lignes.values()]
         engagements = [e for ligne in lignes for e in ligne.engagements.values()]
         paiements = [p for e in engagements for p in e.paiements.values()]
-        totaux: dict[str, dict[str, Decimal]] = {}
+        totaux: dict[Signataire, dict[str, Decimal]] = {}
         for ligne in lignes:
             if not ligne.est_cper or ligne.signataire is None:
                 continue
             total = totaux.setdefault(
-                ligne.signataire.nom,
+                ligne.signataire,
                 {"programme": Decimal("0.00"), "engage": Decimal("0.00"), "paye": Decimal("0.00")},
             )
             total["programme"] += ligne.montant
@@ -190,10 +190,12 @@ class Verification:
             "engagements_a_creer": sum(1 for e in engagements if e.existant is None),
             "paiements": len(paiements),
             "paiements_a_creer": sum(1 for p in paiements if p.existant is None),
-            "totaux": {
-                nom: {cle: str(montant) for cle, montant in valeurs.items()}
-                for nom, valeurs in totaux.items()
-            },
+            # A list, in the contract's order of the signatories (a JSON object keeps no order).
+            "totaux": [
+                {"signataire": signataire.nom}
+                | {cle: str(montant) for cle, montant in valeurs.items()}
+                for signataire, valeurs in sorted(totaux.items(), key=lambda t: t[0].ordre)
+            ],
         }
 
     @property

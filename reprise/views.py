@@ -82,8 +82,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "erreurs": import_.erreurs[:ERREURS_AFFICHEES],
             "erreurs_masquees": max(0, len(import_.erreurs) - ERREURS_AFFICHEES),
             "totaux": [
-                (nom, {cle: Decimal(montant) for cle, montant in montants.items()})
-                for nom, montants in sorted((import_.bilan.get("totaux") or {}).items())
+                {
+                    "signataire": total["signataire"],
+                    **{cle: Decimal(total[cle]) for cle in ("programme", "engage", "paye")},
+                }
+                for total in import_.bilan.get("totaux") or []
             ],
         },
     )

@@ -248,6 +248,11 @@ def test_un_fichier_valide_s_applique_une_fois_et_le_registre_suit_au_centime(
     assert import_.etat == EtatImport.VALIDE, import_.erreurs[:3]
     assert import_.bilan["dossiers_a_creer"] == 30
     assert not Projet.objects.filter(titre__startswith="Opération reprise").exists()
+    assert [t["signataire"] for t in import_.bilan["totaux"]] == [
+        "État",
+        "Région Hauts-de-France",
+    ]
+    assert import_.bilan["totaux"][1]["programme"] == str(fichier.programme["region"])
     page = secretariat.get(reverse("reprise:import", args=[import_.pk])).content.decode()
     assert "Le fichier est vérifié, sans erreur" in page
     assert "au titre de la reprise de l’existant" in page
