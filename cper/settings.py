@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "financement",
     "gouvernance",
     "rapports",
+    "reprise",
     "tableau_de_bord",
     "outillage",
 ]

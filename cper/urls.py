@@ -27,6 +27,7 @@ urlpatterns = [
     path("projets/", include("projets.urls")),
     path("financement/", include("financement.urls")),
     path("rapports/", include("rapports.urls")),
+    path("reprise/", include("reprise.urls")),
     path("gouvernance/", include("gouvernance.urls")),
     path("donnees/", financement_views.donnees_ouvertes, name="donnees"),
     path(

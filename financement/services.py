@@ -37,7 +37,7 @@ from financement.permissions import peut_approuver_pour, peut_executer, peut_pre
 from financement.regles import verifier_annee_budgetaire
 from projets.models import LignePlanFinancement, NatureFinancement, Projet
 from projets.services import projet_transitionner
-from projets.workflow import Action, MandatComite
+from projets.workflow import Action, MandatComite, MandatReprise
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.montants import format_euros
 
@@ -249,6 +249,28 @@ def projet_programmer(
 
 
 @transaction.atomic
+def projet_reprendre(
+    *, projet: Projet, par: Utilisateur, mandat: MandatReprise, commentaire: str = ""
+) -> Projet:
+    """Record a dossier the partners programmed before the portal (« reprise de l'existant »):
+    it becomes « programmé » on the import's mandate and each of its CPER lines is taken on
+    its signatory's envelope (and maquette), with the same limits as `projet_programmer` — all
+    or nothing. Only the secretariat's import holds such a mandate (`reprise`)."""
+    numero = mandat.import_id if isinstance(mandat, MandatReprise) else "?"
+    projet = projet_transitionner(
+        projet=projet,
+        action=Action.REPRENDRE,
+        par=par,
+        commentaire=commentaire
+        or f"Reprise de l'existant (import n° {numero}) : programmé hors du portail.",
+        mandat=mandat,
+        par_le_registre=True,
+    )
+    _programmer_lignes(projet=projet, par=par)
+    return projet
+
+
+@transaction.atomic
 def projet_solder(*, projet: Projet, par: Utilisateur, commentaire: str = "") -> Projet:
     """Close a dossier under way (« soldé ») and release, in the same transaction, what it did
     not use: unpaid commitments and uncommitted programmed amounts go back to the envelopes."""
@@ -287,6 +309,12 @@ def projet_faire_avancer(
         return projet_solder(projet=projet, par=par, commentaire=commentaire)
     if action == Action.ABANDONNER:
         return projet_abandonner(projet=projet, par=par, commentaire=commentaire)
+    if action == Action.REPRENDRE:
+        # Taken only by the import of the existing programming, on its mandate (`reprise`).
+        raise ActionNonAutorisee(
+            "Seule la reprise de l'existant, importée par le secrétariat du CPER, enregistre un "
+            "dossier déjà programmé hors du portail."
+        )
     return projet_transitionner(projet=projet, action=action, par=par, commentaire=commentaire)
 
 

@@ -85,6 +85,8 @@ _DROITS_SANS_SECRETARIAT: dict[str, dict[str, Etats]] = {
     Action.RETENIR: {},
     Action.REJETER: {},
     Action.AJOURNER: {},
+    # Taken only by the import of the existing programming (`projets.workflow.MandatReprise`).
+    Action.REPRENDRE: {},
     Action.PROGRAMMER: {Relation.COFINANCEUR: frozenset({Statut.RETENU, Statut.INSCRIT_CONTRAT})},
     Action.DEMARRER: {Relation.COFINANCEUR: frozenset({Statut.PROGRAMME})},
     Action.SOLDER: {Relation.COFINANCEUR: frozenset({Statut.EN_COURS})},

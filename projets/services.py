@@ -49,6 +49,7 @@ from projets.workflow import (
     Acteur,
     Action,
     MandatComite,
+    MandatReprise,
     Transition,
 )
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
@@ -575,13 +576,16 @@ def _verifier_droit(
     action: str,
     transition: Transition,
     par: Utilisateur,
-    mandat: MandatComite | None,
+    mandat: MandatComite | MandatReprise | None,
 ) -> None:
     """Who may take the step: a committee's mandate for committee and secretariat actions (and
-    for the programming a committee decided), the predicates of `projets.permissions` for the
-    rest (the permission table of `projets.droits`). Anything but a `MandatComite` passed as a
-    mandate is refused (403)."""
+    for the programming a committee decided), the import's mandate for the existing
+    programming, the predicates of `projets.permissions` for the rest (the permission table of
+    `projets.droits`). Anything but a `MandatComite` passed as a mandate is refused (403)."""
     libelle = Action(action).label.lower()
+    if transition.acteur == Acteur.REPRISE or isinstance(mandat, MandatReprise):
+        _verifier_reprise(action=action, par=par, mandat=mandat)
+        return
     if mandat is not None and not isinstance(mandat, MandatComite):
         raise ActionNonAutorisee(
             f"Seul un mandat de comité permet de {libelle} ce dossier sans en avoir le droit."
@@ -600,6 +604,20 @@ def _verifier_droit(
     if avis.permis or avis.etat:
         return  # a state no one may take it from: `_verifier_etape` says so (409)
     raise ActionNonAutorisee(avis.motif)
+
+
+def _verifier_reprise(
+    *, action: str, par: Utilisateur, mandat: MandatComite | MandatReprise | None
+) -> None:
+    """The import of the existing programming takes its own step only, on its own mandate,
+    for the CPER secretariat only."""
+    if action != Action.REPRENDRE or not isinstance(mandat, MandatReprise):
+        raise ActionNonAutorisee(
+            "Seule la reprise de l'existant, importée par le secrétariat du CPER, enregistre "
+            "un dossier déjà programmé hors du portail."
+        )
+    if not par.est_administrateur:
+        raise ActionNonAutorisee("Seul le secrétariat du CPER importe la programmation existante.")
 
 
 def _verifier_etape(
@@ -653,7 +671,7 @@ def projet_transitionner(
     action: str,
     par: Utilisateur,
     commentaire: str = "",
-    mandat: MandatComite | None = None,
+    mandat: MandatComite | MandatReprise | None = None,
     par_le_registre: bool = False,
 ) -> Projet:
     """Take one step of the lifecycle, after checking who may take it and from which state.

@@ -26,6 +26,7 @@ class Action(models.TextChoices):
     DEMARRER = "demarrer", "Déclarer l'opération en cours"
     SOLDER = "solder", "Solder"
     ABANDONNER = "abandonner", "Abandonner"
+    REPRENDRE = "reprendre", "Reprendre un dossier déjà programmé hors du portail"
 
 
 # What a step did and what comes next, said to the person who took it (the page's message).
@@ -69,6 +70,7 @@ class Acteur(models.TextChoices):
     INSTRUCTEUR = "instructeur", "un agent d'un signataire ou un administrateur"
     COMITE = "comite", "une décision de comité"
     SECRETARIAT = "secretariat", "le secrétariat d'un comité"
+    REPRISE = "reprise", "la reprise de l'existant par le secrétariat du CPER"
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,17 @@ class MandatComite:
     comite: str
     seance_id: int
     decision_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MandatReprise:
+    """What entitles the import of the existing programming (« reprise de l'existant »): a
+    dossier the partners programmed before the portal existed, in their own committees, is
+    recorded as programmed without going through the portal's committee again. Built only by
+    `reprise` from an import the secretariat validated and applies; the import's number is
+    written in the dossier's journal. Any other object passed as this mandate is refused."""
+
+    import_id: int
 
 
 @dataclass(frozen=True)
@@ -125,13 +138,19 @@ TRANSITIONS: dict[str, Transition] = {
     Action.DEMARRER: Transition(frozenset({Statut.PROGRAMME}), Statut.EN_COURS, Acteur.INSTRUCTEUR),
     Action.SOLDER: Transition(frozenset({Statut.EN_COURS}), Statut.SOLDE, Acteur.INSTRUCTEUR),
     Action.ABANDONNER: Transition(AVANT_SOLDE, Statut.ABANDONNE, Acteur.DEPOSANT, True),
+    # The import of the existing programming (`reprise`): a dossier created by the import is
+    # programmed on the import's mandate (`MandatReprise`), its lines taken on the envelopes.
+    Action.REPRENDRE: Transition(frozenset({Statut.BROUILLON}), Statut.PROGRAMME, Acteur.REPRISE),
 }
 
 # Actions that move money: the ledger takes them (`financement.services.projet_programmer`,
 # `projet_solder`, `projet_abandonner`), in the same transaction as the dossier's transition.
-ACTIONS_FINANCIERES = frozenset({Action.PROGRAMMER, Action.SOLDER, Action.ABANDONNER})
-# Actions taken only on a committee's mandate (a decision, or a session for its agenda).
-ACTEURS_MANDATES = frozenset({Acteur.COMITE, Acteur.SECRETARIAT})
+ACTIONS_FINANCIERES = frozenset(
+    {Action.PROGRAMMER, Action.SOLDER, Action.ABANDONNER, Action.REPRENDRE}
+)
+# Actions taken only on a mandate (a committee's decision, a session for its agenda, the
+# import of the existing programming), never by hand.
+ACTEURS_MANDATES = frozenset({Acteur.COMITE, Acteur.SECRETARIAT, Acteur.REPRISE})
 
 # States in which a dossier's content may still be edited, by kind of editor.
 MODIFIABLE_PAR_PORTEUR = frozenset({Statut.BROUILLON, Statut.INCOMPLET})

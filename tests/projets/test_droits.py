@@ -18,7 +18,12 @@ from django.db import transaction
 from axes.models import Signataire
 from comptes.models import Organisation, Role
 from financement.models import LigneProgrammee
-from financement.services import projet_abandonner, projet_programmer, projet_solder
+from financement.services import (
+    projet_abandonner,
+    projet_programmer,
+    projet_reprendre,
+    projet_solder,
+)
 from gouvernance.models import Evaluation
 from gouvernance.services import evaluation_enregistrer
 from projets.droits import (
@@ -144,6 +149,9 @@ def tenter(scene: Scene, action: str, donnees_completes) -> None:
         projet_solder(projet=projet, par=par, commentaire="Motif")
     elif action == Action.ABANDONNER:
         projet_abandonner(projet=projet, par=par, commentaire="Motif")
+    elif action == Action.REPRENDRE:
+        # By hand, without the import's mandate: always refused.
+        projet_reprendre(projet=projet, par=par, mandat=None)
     elif action == ActionDossier.MODIFIER:
         projet_modifier(
             projet=projet,
@@ -214,8 +222,14 @@ def test_la_table_couvre_chaque_action_et_ne_depasse_pas_le_cycle_de_vie():
     for par_relation in DROITS.values():
         tous = frozenset().union(*par_relation.values()) if par_relation else frozenset()
         assert par_relation.get(Relation.SECRETARIAT, frozenset()) == tous
-    # Nobody takes a committee's step by hand.
-    for action in (Action.RETENIR, Action.REJETER, Action.AJOURNER, Action.INSCRIRE_ORDRE_DU_JOUR):
+    # Nobody takes a committee's step, nor the import's, by hand.
+    for action in (
+        Action.RETENIR,
+        Action.REJETER,
+        Action.AJOURNER,
+        Action.INSCRIRE_ORDRE_DU_JOUR,
+        Action.REPRENDRE,
+    ):
         assert DROITS[action] == {}
 
 

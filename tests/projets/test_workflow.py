@@ -3,10 +3,15 @@ illegal ones are refused with a clear message and change nothing."""
 
 import pytest
 
-from financement.services import projet_abandonner, projet_programmer, projet_solder
+from financement.services import (
+    projet_abandonner,
+    projet_programmer,
+    projet_reprendre,
+    projet_solder,
+)
 from projets.models import Projet, Statut, TransitionProjet
 from projets.services import actions_possibles, projet_transitionner
-from projets.workflow import TRANSITIONS, Acteur, Action, MandatComite
+from projets.workflow import TRANSITIONS, Acteur, Action, MandatComite, MandatReprise
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from tests.factories.gouvernance import grilles_deja_deposees
 
@@ -34,6 +39,9 @@ def transitionner(*, projet, action, par, commentaire="", mandat=None):
     if action == Action.TERMINER_INSTRUCTION:
         # The co-funders' grids end the instruction (`GOUVERNANCE_GRILLE_OBLIGATOIRE`).
         grilles_deja_deposees(projet)
+    if action == Action.REPRENDRE:
+        # What `reprise` passes when the secretariat applies an import of the existing programming.
+        return projet_reprendre(projet=projet, par=par, mandat=MandatReprise(import_id=1))
     return projet_transitionner(
         projet=projet, action=action, par=par, commentaire=commentaire, mandat=mandat
     )

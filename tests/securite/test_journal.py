@@ -42,6 +42,7 @@ from projets.workflow import (
     Acteur,
     Action,
     MandatComite,
+    MandatReprise,
 )
 from tests.factories.gouvernance import grilles_deja_deposees
 
@@ -120,6 +121,9 @@ def test_chaque_transition_ecrit_son_journal_dans_la_meme_transaction(
     mandat = (
         MandatComite(comite="programmation", seance_id=1, decision_id=1)
         if transition.acteur in (Acteur.COMITE, Acteur.SECRETARIAT)
+        # What `reprise` passes when the secretariat applies an import of the programming.
+        else MandatReprise(import_id=1)
+        if transition.acteur == Acteur.REPRISE
         else None
     )
 
