@@ -30,6 +30,15 @@ PAGES_PUBLIQUES = {
     "donnees",
     "donnees-schema-projets-programmes",
     "donnees-schema-scdl",
+    # Log-in steps (issue 19): ProConnect (404 while off), its request-for-access page, the
+    # password reset.
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+    "demande_acces",
+    "reinitialisation",
+    "reinitialisation_envoyee",
+    "password_reset_confirm",
+    "reinitialisation_terminee",
 }
 # The admin's own log-in and log-out pages (every other admin view redirects to its log-in).
 ADMIN_PUBLIQUES = {"admin:login", "admin:logout"}
