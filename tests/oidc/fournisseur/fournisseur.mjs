@@ -2,8 +2,9 @@
 // It plays ProConnect: authorization code flow with PKCE required, ID tokens signed RS256 with
 // a key generated at start-up and published on its JWKS, RP-initiated logout. Its accounts
 // and its one client come from the environment; its own log-in page is minimal and asks
-// nothing from outside. Test-only: POST /__horloge?decalage=<seconds> moves its clock, so
-// that the tokens it then signs are already expired for the portal.
+// nothing from outside. Test-only: POST /__horloge?decalage=<seconds> moves the clock of its
+// token endpoint, so that the ID tokens it then signs are already expired for the portal (its
+// other pages keep the true time: their cookies must stay valid in the browser).
 import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
@@ -16,6 +17,7 @@ const portail = process.env.PORTAIL_URL;
 const comptes = JSON.parse(process.env.COMPTES || '{}');
 
 let decalage = 0;
+let decalageJetons = 0;
 const maintenantVrai = Date.now;
 Date.now = () => maintenantVrai() + decalage;
 
@@ -132,7 +134,7 @@ http.createServer(async (req, res) => {
   try {
     const url = new URL(req.url, issuer);
     if (url.pathname === '/__horloge' && req.method === 'POST') {
-      decalage = Number(url.searchParams.get('decalage') || '0') * 1000;
+      decalageJetons = Number(url.searchParams.get('decalage') || '0') * 1000;
       res.writeHead(204);
       res.end();
       return;
@@ -141,6 +143,10 @@ http.createServer(async (req, res) => {
     if (morceaux) {
       await interaction(req, res, morceaux[1]);
       return;
+    }
+    if (url.pathname === '/token' && decalageJetons) {
+      decalage = decalageJetons;
+      res.on('close', () => { decalage = 0; });
     }
     rappel(req, res);
   } catch (erreur) {
