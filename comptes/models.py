@@ -87,7 +87,7 @@ class UtilisateurManager(UserManager):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
-class Utilisateur(AbstractUser):
+class Utilisateur(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp is untyped
     organisation = models.ForeignKey(
         Organisation,
         verbose_name="organisation",

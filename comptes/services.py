@@ -126,7 +126,9 @@ def demande_refuser(*, demande: DemandeAcces, par: Utilisateur) -> DemandeAcces:
     return demande
 
 
-def compte_proconnect_creer(*, email, prenom, nom, organisation_id, role) -> Utilisateur:
+def compte_proconnect_creer(
+    *, email: str, prenom: str, nom: str, organisation_id: int, role: str
+) -> Utilisateur:
     """An account that logs in with ProConnect only (no usable password)."""
     base = email.split("@")[0][:140] or "agent"
     identifiant, n = base, 1

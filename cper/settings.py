@@ -422,8 +422,8 @@ if OIDC_ACTIVE:
     AUTHENTICATION_BACKENDS.append("comptes.oidc.ProConnectBackend")
     if OIDC_OP_LOGOUT_ENDPOINT:
         # The log-out form's answer redirects to the provider: the CSP must allow it.
-        _fournisseur = OIDC_OP_LOGOUT_ENDPOINT.split("/")
-        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(_fournisseur[:3]))
+        _fournisseur = "/".join(OIDC_OP_LOGOUT_ENDPOINT.split("/")[:3])
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = ["'self'", _fournisseur]
 
 # Second factor (django-otp, TOTP and recovery codes) for the roles listed, when they log in
 # with a password (the admin too); ProConnect does its own. Administrators and agents by

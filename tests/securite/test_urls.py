@@ -30,8 +30,10 @@ PAGES_PUBLIQUES = {
     "donnees",
     "donnees-schema-projets-programmes",
     "donnees-schema-scdl",
-    # Log-in steps (issue 19): ProConnect (404 while off), its request-for-access page, the
-    # password reset.
+}
+# The steps of a log-in (issue 19), public by nature: ProConnect (404 while it is off), its
+# request-for-access page, the password reset.
+PAGES_DE_CONNEXION = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
     "demande_acces",
@@ -124,7 +126,7 @@ def test_chaque_url_demande_une_connexion_ou_est_publique_par_choix(regex, nom, 
             # (to /admin/login/) stays behind it.
             assert statut == 302, (nom, statut)
             assert reponse["Location"].startswith(("/connexion/?next=", "/admin/login/")), nom
-    elif nom in PAGES_PUBLIQUES:
+    elif nom in PAGES_PUBLIQUES | PAGES_DE_CONNEXION:
         assert getattr(callback, "login_required", True) is False or url.startswith("/api/")
         assert statut in (200, 404), (nom, statut)
     else:
