@@ -84,8 +84,8 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "role", "organisation", "cree_le", "expire_le", "utilisee_le"]
     list_filter = ["role"]
     search_fields = ["email"]
-    autocomplete_fields = ["organisation"]
-    readonly_fields = ["invitee_par", "cree_le", "utilisee_le", "utilisateur"]
+    autocomplete_fields = ["organisation", "utilisateur"]
+    readonly_fields = ["invitee_par", "cree_le", "utilisee_le"]
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -28,10 +28,6 @@ class DoubleFacteurMiddleware:
 
     @staticmethod
     def _permis(chemin: str) -> bool:
-        permis = (
-            reverse("second_facteur"),
-            reverse("double_facteur"),
-            reverse("deconnexion"),
-            "/static/",
-        )
-        return chemin.startswith(permis)
+        # Exact pages only: the enrolment page's neighbours (new recovery codes) stay closed.
+        pages = {reverse("second_facteur"), reverse("double_facteur"), reverse("deconnexion")}
+        return chemin in pages or chemin.startswith("/static/")

@@ -37,6 +37,13 @@ class JetonRefuse(SuspiciousOperation):
 
 
 class ProConnectBackend(OIDCAuthenticationBackend):
+    _jeton_d_identite = False
+
+    def verify_token(self, token, **kwargs):
+        # The library passes `nonce` for the ID token only (not for a signed userinfo).
+        self._jeton_d_identite = "nonce" in kwargs
+        return super().verify_token(token, **kwargs)
+
     def _verify_jws(self, payload, key):
         entete = jwt.get_unverified_header(payload)
         if entete.get("alg") != self.OIDC_RP_SIGN_ALGO:
@@ -48,7 +55,7 @@ class ProConnectBackend(OIDCAuthenticationBackend):
                 algorithms=[self.OIDC_RP_SIGN_ALGO],
                 audience=self.OIDC_RP_CLIENT_ID,
                 issuer=settings.OIDC_OP_ISSUER,
-                options={"require": ["exp", "iat", "sub"]},
+                options={"require": ["exp", "iat", "sub"] if self._jeton_d_identite else []},
             )
         except jwt.ExpiredSignatureError as erreur:
             raise JetonRefuse("expire") from erreur
@@ -69,6 +76,9 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         )
         if isinstance(utilisateur, DemandeAcces):
             self.request.session[CLE_DEMANDE] = utilisateur.pk
+            return None
+        if not utilisateur.is_active:
+            journal.warning("Connexion ProConnect d'un compte désactivé : %s.", utilisateur)
             return None
         return utilisateur
 
@@ -107,7 +117,15 @@ def identite_rattacher(*, emetteur: str, sujet: str, infos: dict) -> Utilisateur
         )
         journal.info("Demande d'accès ProConnect de %s (%s).", email, sujet)
         return demande
-    utilisateur = invitation.utilisateur or Utilisateur.objects.filter(email__iexact=email).first()
+    utilisateur = invitation.utilisateur
+    if utilisateur is None:
+        homonymes = list(Utilisateur.objects.filter(email__iexact=email)[:2])
+        if len(homonymes) > 1:
+            # Two accounts share the address: the invitation must name one (in the admin).
+            raise JetonRefuse("Plusieurs comptes portent cette adresse.")
+        utilisateur = homonymes[0] if homonymes else None
+    if hasattr(utilisateur, "identite_proconnect"):
+        raise JetonRefuse("Ce compte est déjà lié à une autre identité ProConnect.")
     if utilisateur is None:
         utilisateur = compte_proconnect_creer(
             email=email,

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from mozilla_django_oidc import views as oidc_views
 from requests import RequestException
@@ -76,7 +76,7 @@ def second_facteur(request):
     if not double_facteur.session_en_attente(request):
         return redirect(_suite(request))
     if not double_facteur.a_un_second_facteur(request.user):
-        return redirect(f"{reverse('double_facteur')}?next={_suite(request)}")
+        return redirect(f"{reverse('double_facteur')}?{urlencode({'next': _suite(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         appareil = _code_verifie(
@@ -154,6 +154,9 @@ def _base32(octets: bytes) -> str:
 
 @require_POST
 def codes_secours_regenerer(request):
+    """New recovery codes, for a session that gave its second factor only."""
+    if double_facteur.session_en_attente(request):
+        return redirect("second_facteur")
     if not double_facteur.a_un_second_facteur(request.user):
         raise Http404
     codes = double_facteur.codes_secours_generer(utilisateur=request.user)

@@ -224,3 +224,13 @@ def test_sans_le_reglage_rien_ne_change_pour_le_personnel(client, settings, cree
     creer_utilisateur("admin.sans", role=Role.ADMINISTRATEUR)
     mot_de_passe(client, "admin.sans")
     assert client.get("/tableau-de-bord/").status_code == 200
+
+
+def test_une_session_en_attente_ne_peut_pas_se_faire_donner_des_codes_de_secours(client, agent):
+    _, anciens = enrole(agent)
+    mot_de_passe(client, "agent.region")
+    reponse = client.post("/compte/double-facteur/codes-de-secours/")
+    assert reponse.status_code == 302
+    assert reponse["Location"].startswith("/connexion/second-facteur/")
+    assert CodeSecours.objects.filter(dispositif__user=agent).count() == 10
+    assert code(client, anciens[0]).status_code == 302  # the old codes still work

@@ -17,7 +17,7 @@ from comptes.models import (
     StatutDemande,
     Utilisateur,
 )
-from comptes.oidc import identite_rattacher
+from comptes.oidc import JetonRefuse, identite_rattacher
 
 EMETTEUR = "https://proconnect.example"
 INFOS = {"email": "camille.agent@nord.example", "given_name": "Camille", "usual_name": "Martin"}
@@ -143,3 +143,17 @@ def test_sans_oidc_les_adresses_proconnect_n_existent_pas(client):
     assert "ProConnect" not in client.get("/connexion/").content.decode()
     assert client.get("/connexion/proconnect/").status_code == 404
     assert client.get("/oidc/callback/?code=x&state=y").status_code == 404
+
+
+def test_deux_comptes_de_meme_adresse_l_invitation_doit_nommer_le_compte(creer_utilisateur):
+    creer_utilisateur("c.martin", email="camille.agent@nord.example")
+    second = creer_utilisateur("c.martin2", email="CAMILLE.AGENT@nord.example")
+    invitation = Invitation.objects.create(
+        email="camille.agent@nord.example", organisation=organisation(), role=Role.AGENT
+    )
+    with pytest.raises(JetonRefuse):
+        identite_rattacher(emetteur=EMETTEUR, sujet="sub-5", infos=INFOS)
+    assert not IdentiteProConnect.objects.exists()
+    invitation.utilisateur = second
+    invitation.save()
+    assert identite_rattacher(emetteur=EMETTEUR, sujet="sub-5", infos=INFOS) == second
