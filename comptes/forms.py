@@ -131,6 +131,25 @@ class ReinitialisationForm(PasswordResetForm, DsfrBaseForm):
                 ) from verrou
         return email
 
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Django renders the message; a worker sends it, so that the answer takes the same
+        time whether an e-mail goes out or not."""
+        from django.template import loader
+
+        from comptes.tasks import courriel_reinitialisation_envoyer_task
+
+        sujet = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        corps = loader.render_to_string(email_template_name, context)
+        courriel_reinitialisation_envoyer_task.delay(sujet, corps, from_email, to_email)
+
 
 class NouveauMotDePasseForm(SetPasswordForm, DsfrBaseForm):
     new_password1 = forms.CharField(
