@@ -144,11 +144,11 @@ class ReinitialisationForm(PasswordResetForm, DsfrBaseForm):
         time whether an e-mail goes out or not."""
         from django.template import loader
 
-        from comptes.tasks import courriel_reinitialisation_envoyer_task
+        from comptes.tasks import courriel_envoyer_task
 
         sujet = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         corps = loader.render_to_string(email_template_name, context)
-        courriel_reinitialisation_envoyer_task.delay(sujet, corps, from_email, to_email)
+        courriel_envoyer_task.delay(sujet, corps, from_email, [to_email])
 
 
 class NouveauMotDePasseForm(SetPasswordForm, DsfrBaseForm):

@@ -15,6 +15,7 @@ import jwt
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -23,6 +24,7 @@ from comptes.models import (
     DemandeAcces,
     IdentiteProConnect,
     Invitation,
+    Role,
     StatutDemande,
     Utilisateur,
 )
@@ -104,7 +106,7 @@ def identite_rattacher(*, emetteur: str, sujet: str, infos: dict) -> Utilisateur
         .first()
     )
     if invitation is None:
-        demande, _ = DemandeAcces.objects.update_or_create(
+        demande, nouvelle = DemandeAcces.objects.update_or_create(
             emetteur=emetteur,
             sujet=sujet,
             statut=StatutDemande.EN_ATTENTE,
@@ -116,6 +118,8 @@ def identite_rattacher(*, emetteur: str, sujet: str, infos: dict) -> Utilisateur
             },
         )
         journal.info("Demande d'accès ProConnect de %s (%s).", email, sujet)
+        if nouvelle:
+            transaction.on_commit(lambda: _secretariat_prevenir(demande))
         return demande
     utilisateur = invitation.utilisateur
     if utilisateur is None:
@@ -145,6 +149,32 @@ def identite_rattacher(*, emetteur: str, sujet: str, infos: dict) -> Utilisateur
     invitation.save(update_fields=["utilisee_le", "utilisateur"])
     journal.info("Identité ProConnect %s liée au compte %s par invitation.", sujet, utilisateur)
     return utilisateur
+
+
+def _secretariat_prevenir(demande: DemandeAcces) -> None:
+    """One e-mail to the active administrators who have an address."""
+    from comptes.tasks import courriel_envoyer_task
+
+    destinataires = sorted(
+        {
+            u.email
+            for u in Utilisateur.objects.filter(
+                Q(role=Role.ADMINISTRATEUR) | Q(is_superuser=True), is_active=True
+            )
+            if u.email
+        }
+    )
+    if not destinataires:
+        return
+    lien = f"{settings.PORTAIL_URL}{reverse('demande_acces_traiter', args=[demande.pk])}"
+    corps = (
+        f"Bonjour,\n\n{demande.prenom} {demande.nom} ({demande.email}) s'est connecté(e) avec "
+        "ProConnect sans invitation et demande l'accès au portail CPER Hauts-de-France.\n\n"
+        f"Pour accorder l'accès (rôle et organisation) ou le refuser : {lien}\n"
+    )
+    courriel_envoyer_task.delay(
+        "Portail CPER : nouvelle demande d'accès", corps, None, destinataires
+    )
 
 
 def url_deconnexion_fournisseur(request) -> str:

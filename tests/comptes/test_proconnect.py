@@ -157,3 +157,20 @@ def test_deux_comptes_de_meme_adresse_l_invitation_doit_nommer_le_compte(creer_u
     invitation.utilisateur = second
     invitation.save()
     assert identite_rattacher(emetteur=EMETTEUR, sujet="sub-5", infos=INFOS) == second
+
+
+def test_le_secretariat_est_prevenu_d_une_nouvelle_demande_une_fois(
+    creer_utilisateur, django_capture_on_commit_callbacks, mailoutbox
+):
+    creer_utilisateur("secretariat", role=Role.ADMINISTRATEUR, email="secretariat@cper.example")
+    creer_utilisateur("agent.x", role=Role.AGENT, email="agent@cper.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        demande = identite_rattacher(emetteur=EMETTEUR, sujet="sub-6", infos=INFOS)
+    with django_capture_on_commit_callbacks(execute=True):
+        identite_rattacher(emetteur=EMETTEUR, sujet="sub-6", infos=INFOS)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["secretariat@cper.example"]
+    assert message.subject == "Portail CPER : nouvelle demande d'accès"
+    assert "Camille Martin (camille.agent@nord.example)" in message.body
+    assert f"/comptes/demandes-acces/{demande.pk}/" in message.body
