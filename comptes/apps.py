@@ -10,6 +10,6 @@ class ComptesConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         import comptes.schema  # noqa: F401
-        from comptes.double_facteur import oublier_decision
+        from comptes.double_facteur import decider_a_la_connexion
 
-        user_logged_in.connect(oublier_decision, dispatch_uid="comptes.second_facteur")
+        user_logged_in.connect(decider_a_la_connexion, dispatch_uid="comptes.second_facteur")

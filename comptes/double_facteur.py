@@ -44,8 +44,9 @@ CLE_SESSION = "comptes_second_facteur_attendu"
 
 
 def session_en_attente(request) -> bool:
-    """A password log-in that still owes its second factor. Decided once per log-in and kept
-    in the session (no query on the following pages), until the factor is given."""
+    """A password log-in that still owes its second factor. Decided at the log-in and kept in
+    the session (no query on the following pages), until the factor is given; a session opened
+    before this rule existed is decided at its first request."""
     utilisateur = request.user
     if not utilisateur.is_authenticated:
         return False
@@ -60,10 +61,14 @@ def session_en_attente(request) -> bool:
     return bool(attendu)
 
 
-def oublier_decision(sender, request, user, **kwargs) -> None:
-    """At each log-in (receiver of `user_logged_in`), the need is decided again."""
-    if request is not None and hasattr(request, "session"):
-        request.session.pop(CLE_SESSION, None)
+def decider_a_la_connexion(sender, request, user, **kwargs) -> None:
+    """At each log-in (receiver of `user_logged_in`), decide whether this session owes a
+    second factor, so that the following pages cost no query."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[CLE_SESSION] = request.session.get(
+        BACKEND_SESSION_KEY
+    ) != BACKEND_PROCONNECT and exige_second_facteur(user)
 
 
 def second_facteur_donne(request, appareil) -> None:
