@@ -451,3 +451,15 @@ def test_parcours_du_second_facteur_d_un_agent(visite, creer_utilisateur):
     assert "Code incorrect ou déjà utilisé" in page.inner_text("main")
     visite.ouvrir("/tableau-de-bord/")
     assert "/connexion/second-facteur/" in page.url
+
+
+def test_un_compte_desactive_est_refuse(visite, creer_utilisateur):
+    compte = agent_invite(creer_utilisateur)
+    compte.is_active = False
+    compte.save(update_fields=["is_active"])
+    page = visite.page
+    proconnect(visite, compte.email, "mdp-fournisseur-1")
+    assert urlsplit(page.url).path == "/connexion/"
+    assert "ce compte ProConnect n'a pas accès au portail" in page.inner_text("main")
+    visite.ouvrir("/tableau-de-bord/")
+    assert "/connexion/" in page.url
