@@ -25,4 +25,4 @@ SECURE_HSTS_SECONDS = 0
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 # The benchmark measures pages, not the log-in: its sessions are built by hand, without the
 # second factor that production asks of staff.
-COMPTES_DOUBLE_FACTEUR_ROLES: list[str] = []
+COMPTES_DOUBLE_FACTEUR_ROLES = []
