@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint migrate charger demo worker clean sauvegarde restauration bench grappe
+.PHONY: run test install lint migrate charger demo worker clean sauvegarde restauration bench grappe fournisseur-oidc
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,14 @@ $(STAMP): requirements.txt | $(BIN)/python
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The real OpenID Connect provider of the ProConnect browser tests (node-oidc-provider, pinned
+# by tests/oidc/fournisseur/package-lock.json), installed from the npm registry.
+FOURNISSEUR_OIDC := tests/oidc/fournisseur
+$(FOURNISSEUR_OIDC)/node_modules/.package-lock.json: $(FOURNISSEUR_OIDC)/package-lock.json
+	cd $(FOURNISSEUR_OIDC) && npm ci --no-audit --no-fund --loglevel=error
+
+fournisseur-oidc: $(FOURNISSEUR_OIDC)/node_modules/.package-lock.json
 
 # Serve the portal with the real contract loaded. Without DATABASE_URL it runs on an embedded
 # SQLite file and Celery runs tasks eagerly; with DATABASE_URL and CELERY_BROKER_URL it uses
@@ -47,6 +55,7 @@ run: install
 test: export DJANGO_SETTINGS_MODULE = cper.settings_test
 test: install
 	bash tools/paquets-systeme
+	$(MAKE) --no-print-directory fournisseur-oidc
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest

@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from comptes.forms import AdminConnexionForm
-from comptes.models import JetonApi, Organisation, TentativeConnexion, Utilisateur
+from comptes.models import (
+    CodesSecours,
+    DemandeAcces,
+    IdentiteProConnect,
+    Invitation,
+    JetonApi,
+    Organisation,
+    TentativeConnexion,
+    Utilisateur,
+)
 
 # The admin's log-in page is under the same brute-force lockout as the portal's.
 admin.site.login_form = AdminConnexionForm
@@ -62,6 +71,64 @@ class JetonApiAdmin(admin.ModelAdmin):
     list_select_related = ["utilisateur"]
     search_fields = ["nom", "utilisateur__username", "prefixe"]
     readonly_fields = ["utilisateur", "prefixe", "empreinte", "cree_le", "dernier_usage_le"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """The secretariat invites an address: its first ProConnect log-in links to the account of
+    that address, or creates one with this role and organisation."""
+
+    list_display = ["email", "role", "organisation", "cree_le", "expire_le", "utilisee_le"]
+    list_filter = ["role"]
+    search_fields = ["email"]
+    autocomplete_fields = ["organisation", "utilisateur"]
+    readonly_fields = ["invitee_par", "cree_le", "utilisee_le"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.invitee_par = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DemandeAcces)
+class DemandeAccesAdmin(admin.ModelAdmin):
+    """Read-only: requests are approved or refused on the portal's page (role and
+    organisation chosen there)."""
+
+    list_display = ["email", "prenom", "nom", "siret", "statut", "cree_le", "traitee_par"]
+    list_filter = ["statut"]
+    search_fields = ["email", "nom"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IdentiteProConnect)
+class IdentiteProConnectAdmin(admin.ModelAdmin):
+    """Deleting a link makes the next ProConnect log-in of that identity a new request."""
+
+    list_display = ["utilisateur", "sujet", "emetteur", "liee_le", "derniere_connexion_le"]
+    search_fields = ["utilisateur__username", "utilisateur__email", "sujet"]
+    readonly_fields = ["utilisateur", "emetteur", "sujet", "liee_le", "derniere_connexion_le"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CodesSecours)
+class CodesSecoursAdmin(admin.ModelAdmin):
+    """Deleting a person's recovery codes (with their TOTP device, under « TOTP devices »)
+    lets them enrol again; the codes themselves exist nowhere."""
+
+    list_display = ["user", "name"]
+    search_fields = ["user__username"]
+    readonly_fields = ["user", "name", "confirmed"]
 
     def has_add_permission(self, request):
         return False

@@ -64,11 +64,13 @@ def cle_de(request, identifiant: str) -> Cle:
 
 
 @transaction.atomic
-def tentative_commencer(*, cle: Cle) -> bool:
+def tentative_commencer(*, cle: Cle, maximum: int | None = None) -> bool:
     """Count one attempt before the password is checked, under a row lock, or refuse it with
     `ConnexionVerrouillee` while the pair is locked. Counting first means that N concurrent
     attempts are N attempts: none can slip between a check and a failure. Returns True when
-    this attempt is the last one allowed before the lock."""
+    this attempt is the last one allowed before the lock. `maximum` replaces
+    `CONNEXION_ECHECS_MAX` for other counted requests (password reset)."""
+    maximum = maximum or settings.CONNEXION_ECHECS_MAX
     maintenant = timezone.now()
     TentativeConnexion.objects.get_or_create(
         identifiant=cle.identifiant,
@@ -88,13 +90,13 @@ def tentative_commencer(*, cle: Cle) -> bool:
         tentative.verrouille_jusqu_au = None
     tentative.echecs += 1
     tentative.dernier_essai_le = maintenant
-    if tentative.echecs >= settings.CONNEXION_ECHECS_MAX:
+    if tentative.echecs >= maximum:
         # This attempt is the last one allowed: whatever its result, the next ones wait
         # (a success lifts the lock at once through `tentative_reussie`).
         tentative.verrouille_le = maintenant
         tentative.verrouille_jusqu_au = maintenant + settings.CONNEXION_DUREE_VERROU
     tentative.save()
-    return tentative.echecs >= settings.CONNEXION_ECHECS_MAX
+    return tentative.echecs >= maximum
 
 
 @transaction.atomic

@@ -4,9 +4,14 @@ Every user belongs to exactly one organisation: a signatory of the contract (Ét
 Départements, MEL, Amiens Métropole) or another body (university, commune, operator, …).
 """
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django_otp.models import Device
 
 
 def valider_siret(valeur: str) -> None:
@@ -82,7 +87,7 @@ class UtilisateurManager(UserManager):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
-class Utilisateur(AbstractUser):
+class Utilisateur(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp is untyped
     organisation = models.ForeignKey(
         Organisation,
         verbose_name="organisation",
@@ -174,3 +179,160 @@ class JetonApi(models.Model):
     @property
     def actif(self) -> bool:
         return self.revoque_le is None
+
+
+# --- ProConnect: invitations, identities, requests for access ------------------------------
+
+
+def invitation_expiration() -> datetime:
+    return timezone.now() + timedelta(days=settings.COMPTES_INVITATION_DUREE_JOURS)
+
+
+class Invitation(models.Model):
+    """The secretariat invites an e-mail address: the first ProConnect log-in with that
+    address links to the account of that address (or creates it with this role and this
+    organisation). Without an invitation, a first log-in only files a request for access."""
+
+    email = models.EmailField("adresse électronique")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="organisation", on_delete=models.PROTECT
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    invitee_par = models.ForeignKey(
+        Utilisateur,
+        verbose_name="invitée par",
+        on_delete=models.PROTECT,
+        related_name="invitations_envoyees",
+        null=True,
+        blank=True,
+    )
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    expire_le = models.DateTimeField("valable jusqu'au", default=invitation_expiration)
+    utilisee_le = models.DateTimeField("utilisée le", null=True, blank=True)
+    utilisateur = models.ForeignKey(
+        Utilisateur,
+        verbose_name="compte rattaché",
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+        ordering = ["-cree_le"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()})"
+
+
+class IdentiteProConnect(models.Model):
+    """The link between an account and a ProConnect identity (`sub` of the provider)."""
+
+    utilisateur = models.OneToOneField(
+        Utilisateur,
+        verbose_name="utilisateur",
+        on_delete=models.CASCADE,
+        related_name="identite_proconnect",
+    )
+    emetteur = models.CharField("fournisseur (issuer)", max_length=255)
+    sujet = models.CharField("identifiant chez le fournisseur (sub)", max_length=255)
+    liee_le = models.DateTimeField("liée le", auto_now_add=True)
+    derniere_connexion_le = models.DateTimeField("dernière connexion", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "identité ProConnect"
+        verbose_name_plural = "identités ProConnect"
+        constraints = [
+            models.UniqueConstraint(fields=["emetteur", "sujet"], name="identite_proconnect_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.utilisateur} ↔ {self.sujet}"
+
+
+class StatutDemande(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    APPROUVEE = "approuvee", "Approuvée"
+    REFUSEE = "refusee", "Refusée"
+
+
+class DemandeAcces(models.Model):
+    """A ProConnect identity that no invitation announced asks for an account; the secretariat
+    approves it (choosing the role and the organisation) or refuses it."""
+
+    emetteur = models.CharField("fournisseur (issuer)", max_length=255)
+    sujet = models.CharField("identifiant chez le fournisseur (sub)", max_length=255)
+    email = models.EmailField("adresse électronique")
+    prenom = models.CharField("prénom", max_length=150, blank=True)
+    nom = models.CharField("nom", max_length=150, blank=True)
+    siret = models.CharField("SIRET déclaré", max_length=14, blank=True)
+    statut = models.CharField(
+        "statut", max_length=12, choices=StatutDemande.choices, default=StatutDemande.EN_ATTENTE
+    )
+    cree_le = models.DateTimeField("demandée le", auto_now_add=True)
+    traitee_le = models.DateTimeField("traitée le", null=True, blank=True)
+    traitee_par = models.ForeignKey(
+        Utilisateur,
+        verbose_name="traitée par",
+        on_delete=models.PROTECT,
+        related_name="demandes_traitees",
+        null=True,
+        blank=True,
+    )
+    utilisateur = models.ForeignKey(
+        Utilisateur,
+        verbose_name="compte créé",
+        on_delete=models.SET_NULL,
+        related_name="demandes_acces",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "demande d'accès"
+        verbose_name_plural = "demandes d'accès"
+        ordering = ["-cree_le"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["emetteur", "sujet"],
+                condition=models.Q(statut="en_attente"),
+                name="demande_acces_une_en_attente",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_statut_display()})"
+
+
+# --- Second factor: recovery codes ---------------------------------------------------------
+
+
+class CodesSecours(Device):
+    """The recovery codes of one person, as a django-otp device: each code works once. Only a
+    keyed hash (HMAC-SHA256 with the SECRET_KEY) of each code is stored."""
+
+    class Meta:
+        verbose_name = "codes de secours"
+        verbose_name_plural = "codes de secours"
+
+    def verify_token(self, token) -> bool:
+        from comptes.double_facteur import code_secours_utiliser
+
+        return code_secours_utiliser(dispositif=self, code=str(token))
+
+
+class CodeSecours(models.Model):
+    dispositif = models.ForeignKey(
+        CodesSecours, on_delete=models.CASCADE, related_name="codes", verbose_name="dispositif"
+    )
+    empreinte = models.CharField("empreinte", max_length=64)
+    utilise_le = models.DateTimeField("utilisé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "code de secours"
+        verbose_name_plural = "codes de secours"
+
+    def __str__(self) -> str:
+        return f"code de secours de {self.dispositif.user}"

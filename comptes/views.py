@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from comptes.forms import ConnexionForm, JetonForm
+from comptes.oidc import url_deconnexion_fournisseur
 from comptes.services import jeton_creer, jeton_revoquer
 from socle.exceptions import RegleMetierError
 
@@ -16,9 +19,21 @@ class ConnexionView(auth_views.LoginView):
     authentication_form = ConnexionForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "proconnect": settings.OIDC_ACTIVE}
+
 
 class DeconnexionView(auth_views.LogoutView):
-    pass
+    """Log-out; a ProConnect session then ends at the provider too (which sends back home)."""
+
+    def post(self, request, *args, **kwargs):
+        chez_le_fournisseur = (
+            url_deconnexion_fournisseur(request) if request.session.get("oidc_id_token") else None
+        )
+        reponse = super().post(request, *args, **kwargs)
+        if chez_le_fournisseur:
+            return HttpResponseRedirect(chez_le_fournisseur)
+        return reponse
 
 
 def _page_compte(request, *, form=None, cle=None, jeton_cree=None):

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "socle",
     "comptes",
     "axes",
@@ -83,6 +85,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Second factor of staff logged in with a password (comptes.double_facteur).
+    "django_otp.middleware.OTPMiddleware",
+    "comptes.middleware.DoubleFacteurMiddleware",
     "socle.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -192,6 +197,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "connexion"
 LOGIN_REDIRECT_URL = "tableau_de_bord"
 LOGOUT_REDIRECT_URL = "accueil"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
 # --- Language and formats -----------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -444,6 +450,76 @@ CONTENT_SECURITY_POLICY = {
 CONNEXION_ECHECS_MAX = int(os.environ.get("CONNEXION_ECHECS_MAX", "5"))
 CONNEXION_DUREE_VERROU = timedelta(minutes=int(os.environ.get("CONNEXION_DUREE_VERROU", "15")))
 CONNEXION_PROXIES_DE_CONFIANCE = env_list("CONNEXION_PROXIES_DE_CONFIANCE", [])
+
+# --- Authentication: ProConnect, second factor, password reset (comptes) -----------------
+# ProConnect (OpenID Connect, mozilla-django-oidc), off unless OIDC_ACTIVE=1. The endpoints are
+# the provider's (its /.well-known/openid-configuration lists them); the client id and secret
+# come from the provider's partner space. Code flow with PKCE (S256), state and nonce checked,
+# ID token RS256 verified against the provider's JWKS (audience, issuer and expiry too).
+OIDC_ACTIVE = env_bool("OIDC_ACTIVE", False)
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email given_name usual_name siret")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint of the logout at the provider
+OIDC_CREATE_USER = False  # an account exists only by invitation or approved request
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+OIDC_OP_LOGOUT_URL_METHOD = "comptes.oidc.url_deconnexion_fournisseur"
+LOGIN_REDIRECT_URL_FAILURE = "connexion"
+# Days an invitation of the secretariat stays valid.
+COMPTES_INVITATION_DUREE_JOURS = int(os.environ.get("COMPTES_INVITATION_DUREE_JOURS", "30"))
+if OIDC_ACTIVE:
+    _manquants = [
+        nom
+        for nom in (
+            "OIDC_OP_ISSUER",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+            "OIDC_RP_CLIENT_ID",
+            "OIDC_RP_CLIENT_SECRET",
+        )
+        if not globals()[nom]
+    ]
+    if _manquants:
+        raise ImproperlyConfigured(f"OIDC_ACTIVE demande aussi : {', '.join(_manquants)}.")
+    AUTHENTICATION_BACKENDS.append("comptes.oidc.ProConnectBackend")
+    if OIDC_OP_LOGOUT_ENDPOINT:
+        # The log-out form's answer redirects to the provider: the CSP must allow it.
+        _fournisseur = "/".join(OIDC_OP_LOGOUT_ENDPOINT.split("/")[:3])
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = ["'self'", _fournisseur]
+
+# Second factor (django-otp, TOTP and recovery codes) for the roles listed, when they log in
+# with a password (the admin too); ProConnect does its own. Administrators and agents by
+# default in production; nobody on a DEBUG instance (`make run`), where anyone may still enrol
+# from « Mon compte ». `aucun` lists no role.
+COMPTES_DOUBLE_FACTEUR_ROLES = [
+    r
+    for r in env_list("COMPTES_DOUBLE_FACTEUR_ROLES", [] if DEBUG else ["administrateur", "agent"])
+    if r != "aucun"
+]
+OTP_TOTP_ISSUER = "Portail CPER Hauts-de-France"
+# A wrong code counts in the log-in lockout (comptes.connexion), the one limit of both steps.
+OTP_TOTP_THROTTLE_FACTOR = 0
+COMPTES_CODES_SECOURS_NOMBRE = 10
+
+# Password reset: per address and per client address, requests are counted like log-in
+# attempts (lock of CONNEXION_DUREE_VERROU); the link is valid PASSWORD_RESET_TIMEOUT seconds.
+COMPTES_REINITIALISATION_MAX = int(os.environ.get("COMPTES_REINITIALISATION_MAX", "3"))
+COMPTES_REINITIALISATION_MAX_PAR_IP = int(
+    os.environ.get("COMPTES_REINITIALISATION_MAX_PAR_IP", "20")
+)
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3600)))
 
 LOGGING = {
     "version": 1,

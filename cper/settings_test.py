@@ -35,3 +35,6 @@ STORAGES = {
 # (A worker started by a test gets its own CPER_VAR_DIR, and so its own documents folder.)
 if not os.environ.get("CPER_VAR_DIR"):
     MEDIA_ROOT = Path(tempfile.gettempdir()) / "cper-tests-documents"
+# Staff log in with a password and no second factor unless a test asks for it (the tests of
+# comptes and the browser tests of the second factor set the roles).
+COMPTES_DOUBLE_FACTEUR_ROLES = env_list("COMPTES_DOUBLE_FACTEUR_ROLES", [])  # noqa: F405

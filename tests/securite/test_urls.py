@@ -34,6 +34,17 @@ PAGES_PUBLIQUES = {
     # The node's health for the proxy: states only, no data (deploiement/README.md).
     "sante",
 }
+# The steps of a log-in (issue 19), public by nature: ProConnect (404 while it is off), its
+# request-for-access page, the password reset.
+PAGES_DE_CONNEXION = {
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+    "demande_acces",
+    "reinitialisation",
+    "reinitialisation_envoyee",
+    "password_reset_confirm",
+    "reinitialisation_terminee",
+}
 # The admin's own log-in and log-out pages (every other admin view redirects to its log-in).
 ADMIN_PUBLIQUES = {"admin:login", "admin:logout"}
 # The programme and its revisions (avenants), read-only, for REST clients without an account.
@@ -118,7 +129,7 @@ def test_chaque_url_demande_une_connexion_ou_est_publique_par_choix(regex, nom, 
             # (to /admin/login/) stays behind it.
             assert statut == 302, (nom, statut)
             assert reponse["Location"].startswith(("/connexion/?next=", "/admin/login/")), nom
-    elif nom in PAGES_PUBLIQUES:
+    elif nom in PAGES_PUBLIQUES | PAGES_DE_CONNEXION:
         assert getattr(callback, "login_required", True) is False or url.startswith("/api/")
         assert statut in (200, 404), (nom, statut)
     else:
