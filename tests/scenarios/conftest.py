@@ -1,8 +1,8 @@
 import pytest
 
 from comptes.models import Role
-from tests.factories.scenarios import parcours_velo, seance_velo
 from tests.factories.comptes import UtilisateurFactory
+from tests.factories.scenarios import parcours_velo, seance_velo
 
 
 @pytest.fixture

@@ -101,15 +101,13 @@ def test_ce_qui_n_est_pas_encore_accorde(velo, agent_de):
     assert b.ligne("somme").non_accorde == D("50000.00")
     assert b.ligne("region").non_accorde == D("0.00")
     assert b.ligne("etat").non_accorde == D("1749950.00")  # no position yet
-    assert b.non_accorde == D("50000.00") + D("1749950.00") + D("160000.00") + D(
-        "200000.00"
-    ) + D("120000.00")
+    assert b.non_accorde == D("50000.00") + D("1749950.00") + D("160000.00") + D("200000.00") + D(
+        "120000.00"
+    )
 
 
 def test_comparaison_cote_a_cote(velo):
-    comparaison = comparer(
-        [bilan(scenario_charge(velo.scenarios[c].pk)) for c in ("A", "B", "C")]
-    )
+    comparaison = comparer([bilan(scenario_charge(velo.scenarios[c].pk)) for c in ("A", "B", "C")])
     etat = next(ligne for ligne in comparaison.par_signataire if ligne.libelle == "État")
     assert etat.valeurs == [D("2440000.00"), D("1749950.00"), D("1650000.00")]
     assert etat.differe
