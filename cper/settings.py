@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "socle.context_processors.portail",
+                "scenarios.context_processors.menu",
             ],
         },
     },

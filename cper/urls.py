@@ -26,6 +26,7 @@ urlpatterns = [
     path("financement/", include("financement.urls")),
     path("rapports/", include("rapports.urls")),
     path("gouvernance/", include("gouvernance.urls")),
+    path("scenarios/", include("scenarios.urls")),
     path("donnees/", financement_views.donnees_ouvertes, name="donnees"),
     path(
         "donnees/projets-programmes.schema.json",

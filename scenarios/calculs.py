@@ -281,6 +281,10 @@ class LigneComparee:
         """Each value against the first scenario's."""
         return [v - self.valeurs[0] for v in self.valeurs]
 
+    @property
+    def paires(self) -> list[tuple[Decimal, Decimal]]:
+        return list(zip(self.valeurs, self.ecarts(), strict=True))
+
 
 @dataclass
 class Comparaison:
@@ -294,6 +298,16 @@ class Comparaison:
     @property
     def scenarios(self) -> list[Scenario]:
         return [b.scenario for b in self.bilans]
+
+    @property
+    def tableaux(self) -> list[tuple[str, str, list[LigneComparee]]]:
+        """The tables side by side: (title, identifier, lines)."""
+        return [
+            ("Par signataire", "compare-signataires", self.par_signataire),
+            ("Reste sur l'enveloppe en vigueur", "compare-restes", self.restes),
+            ("Par opération", "compare-operations", self.par_operation),
+            ("Par année", "compare-annees", self.par_annee),
+        ]
 
 
 MIN_COMPARES = 2
