@@ -162,4 +162,4 @@ urlpatterns += [
 # Co-financing scenarios (issue 17): list, detail, create, patch, positions, adoption, comparison.
 routeur = SimpleRouter()
 routeur.register("scenarios", scenarios_api.ScenarioViewSet, basename="scenario")
-urlpatterns += routeur.urls
+urlpatterns += routeur.urls  # type: ignore[arg-type]  # the list above holds paths only

@@ -47,7 +47,8 @@ class PartEntreeSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Code du signataire (etat, region, nord…) ; ou bien `source`.",
     )
-    source = serializers.ChoiceField(
+    # `source` as in the dossier's plan; DRF's metaclass takes it off the class attributes.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=SourceFinancement.choices,
         required=False,
         allow_blank=True,
