@@ -4,6 +4,8 @@ on a refusal; the comparison exported as XLSX and PDF."""
 import io
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -11,17 +13,10 @@ from axes.models import Signataire
 from financement.models import Avenant
 from projets.models import Projet
 from scenarios.models import Avis, OperationCandidate, Position, Scenario, StatutScenario
-from tests.conftest import MOT_DE_PASSE
-from tests.factories.comptes import MOT_DE_PASSE as MOT_DE_PASSE_FABRIQUE
+from scenarios.services import scenario_modifier
+from tests.factories.scenarios import SCENARIOS, candidates_velo, saisies
 
 D = Decimal
-
-
-def connecter(client, utilisateur):
-    assert client.login(username=utilisateur.username, password=MOT_DE_PASSE) or client.login(
-        username=utilisateur.username, password=MOT_DE_PASSE_FABRIQUE
-    )
-    return client
 
 
 def test_le_menu_mene_aux_scenarios_du_secretariat_et_des_agents(
@@ -227,3 +222,27 @@ def test_comparer_un_seul_scenario_est_refuse_avec_un_message(client, velo, agen
     client.force_login(agent)
     reponse = client.get(f"/scenarios/V.2.1/comparaison/?s={velo.scenarios['A'].pk}", follow=True)
     assert "Choisissez de 2 à 4 scénarios du sous-axe à comparer." in reponse.content.decode()
+
+
+def test_le_nombre_de_requetes_de_la_page_ne_croit_pas_avec_les_operations(
+    client, velo, administrateur
+):
+    client.force_login(administrateur)
+    url = f"/scenarios/scenario/{velo.scenarios['B'].pk}/"
+    with CaptureQueriesContext(connection) as cinq:
+        assert client.get(url).status_code == 200
+    nom, repartitions = SCENARIOS["B"]
+    encore = candidates_velo(administrateur, prefixe="Bis ")
+    scenario_modifier(
+        scenario=velo.scenarios["B"],
+        nom=nom,
+        operations=saisies(velo.candidates + encore, repartitions + repartitions),
+        par=administrateur,
+    )
+    with CaptureQueriesContext(connection) as dix:
+        reponse = client.get(url)
+    assert "Bis Liaison cyclable Amiens-Longueau" in reponse.content.decode()
+    # Session, user, scenario with its operations, shares and positions (prefetched),
+    # signatories, envelopes, credits, journal, the adoption form's choices: 15, whatever N.
+    assert len(cinq.captured_queries) == 15
+    assert len(dix.captured_queries) == len(cinq.captured_queries)
