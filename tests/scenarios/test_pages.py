@@ -246,3 +246,33 @@ def test_le_nombre_de_requetes_de_la_page_ne_croit_pas_avec_les_operations(
     # signatories, envelopes, credits, journal, the adoption form's choices: 15, whatever N.
     assert len(cinq.captured_queries) == 15
     assert len(dix.captured_queries) == len(cinq.captured_queries)
+
+
+def test_modifier_un_scenario_au_formulaire_prerempli(client, velo, administrateur):
+    client.force_login(administrateur)
+    scenario = velo.scenarios["C"]
+    url = f"/scenarios/scenario/{scenario.pk}/modifier/"
+    page = client.get(url).content.decode()
+    premiere = velo.candidates[0]
+    assert f'name="op{premiere.pk}_etat" value="700000,00"' in page
+    donnees = {"nom": "Sans Amiens, État renforcé"}
+    for c in velo.candidates[:4]:
+        ligne = scenario.operations.get(operation=c)
+        donnees |= {f"op{c.pk}_incluse": "on", f"op{c.pk}_debut": c.annee_debut}
+        donnees[f"op{c.pk}_fin"] = c.annee_fin
+        for part in ligne.parts.select_related("signataire"):
+            code = part.signataire.code if part.signataire else part.source
+            donnees[f"op{c.pk}_{code}"] = f"{part.montant:.2f}".replace(".", ",")
+    donnees[f"op{premiere.pk}_etat"] = "750 000,00"
+    donnees[f"op{premiere.pk}_region"] = "850 000,00"
+    donnees[f"op{velo.candidates[4].pk}_debut"] = 2025
+    donnees[f"op{velo.candidates[4].pk}_fin"] = 2027
+    assert client.post(url, donnees).status_code == 302
+    scenario.refresh_from_db()
+    assert scenario.nom == "Sans Amiens, État renforcé"
+    part = scenario.operations.get(operation=premiere).parts.get(signataire__code="etat")
+    assert part.montant == D("750000.00")
+    assert (
+        "Scénario « Sans Amiens, État renforcé » modifié"
+        in client.get(f"/scenarios/scenario/{scenario.pk}/").content.decode()
+    )
