@@ -51,6 +51,7 @@ class LigneSignataire:
     enveloppe: Decimal
     programme: Decimal
     position: Position | None
+    perimee: bool = False  # the position was given on an earlier version of the scenario
 
     @property
     def reste(self) -> Decimal:
@@ -63,8 +64,9 @@ class LigneSignataire:
 
     @property
     def non_accorde(self) -> Decimal:
-        """What the scenario asks that the signatory has not agreed to."""
-        if self.position is None or self.position.avis == Avis.REFUS:
+        """What the scenario asks that the signatory has not agreed to (an agreement given on
+        an earlier version of the scenario does not cover this one)."""
+        if self.position is None or self.position.avis == Avis.REFUS or self.perimee:
             return self.demande
         if self.position.avis == Avis.ACCORD_PLAFONNE and self.position.plafond is not None:
             return max(ZERO, self.demande - self.position.plafond)
@@ -222,6 +224,7 @@ def bilan(scenario: Scenario) -> Bilan:
             enveloppe=enveloppes[s.pk].montant,
             programme=enveloppes[s.pk].montant_programme,
             position=positions.get(s.pk),
+            perimee=s.pk in positions and positions[s.pk].le < scenario.version_du,
         )
         for s in signataires
     ]

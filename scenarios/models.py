@@ -13,6 +13,7 @@ moves money.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from axes.models import Departement, Noeud, Signataire
@@ -127,6 +128,9 @@ class Scenario(models.Model):
     )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
+    # When its name, operations or shares last changed: a position given before speaks for an
+    # earlier version (`scenarios.calculs.LigneSignataire.perimee`).
+    version_du = models.DateTimeField("version du", default=timezone.now)
 
     historique = HistoricalRecords(verbose_name="historique des scénarios")
 

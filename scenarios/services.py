@@ -344,6 +344,7 @@ def scenario_modifier(
     montants = _verifier_operations(scenario.sous_axe, operations)
     scenario.nom = nom.strip()
     scenario.description = description
+    scenario.version_du = timezone.now()
     _sauver(scenario, par)
     _ecrire_operations(scenario, operations, montants, par)
     _journal(scenario, "modifier", f"Scénario « {scenario.nom} » modifié", par)

@@ -9,7 +9,8 @@ from financement.models import Enveloppe
 from financement.services import credits_ouvrir
 from scenarios.calculs import bilan, comparer, repartition_annuelle, scenario_charge
 from scenarios.models import Avis
-from scenarios.services import position_enregistrer
+from scenarios.services import position_enregistrer, scenario_modifier
+from tests.factories.scenarios import SCENARIOS, saisies
 
 D = Decimal
 
@@ -118,3 +119,23 @@ def test_comparaison_cote_a_cote(velo):
     assert amiens.valeurs == [D("1500000.00"), D("1500000.00"), D("0.00")]
     assert [ligne.libelle for ligne in comparaison.par_annee] == ["2024", "2025", "2026", "2027"]
     assert etat.ecarts() == [D("0.00"), D("-690050.00"), D("-790000.00")]
+
+
+def test_un_accord_donne_avant_une_modification_ne_vaut_plus(velo, agent_de, administrateur):
+    scenario = velo.scenarios["B"]
+    position_enregistrer(
+        scenario=scenario,
+        signataire=Signataire.objects.get(code="region"),
+        avis=Avis.ACCORD,
+        par=agent_de("region"),
+    )
+    assert bilan(scenario_charge(scenario.pk)).ligne("region").non_accorde == D("0.00")
+    nom, repartitions = SCENARIOS["B"]
+    scenario_modifier(
+        scenario=scenario,
+        nom=nom,
+        operations=saisies(velo.candidates, repartitions),
+        par=administrateur,
+    )
+    region = bilan(scenario_charge(scenario.pk)).ligne("region")
+    assert region.perimee and region.non_accorde == D("2350000.00")
