@@ -413,7 +413,9 @@ def _verifier_seance(scenario: Scenario, seance: Seance | None) -> Seance:
 
 
 def _numero_avenant() -> int:
-    dernier = Avenant.objects.select_for_update().aggregate(n=Max("numero"))["n"]
+    """The next avenant number. Not locked: two adoptions at the same instant would ask for
+    the same number, and `avenant_creer` refuses the second (« existe déjà »), nothing written."""
+    dernier = Avenant.objects.aggregate(n=Max("numero"))["n"]
     return (dernier or 0) + 1
 
 
