@@ -413,8 +413,9 @@ def _verifier_seance(scenario: Scenario, seance: Seance | None) -> Seance:
 
 
 def _numero_avenant() -> int:
-    """The next avenant number. Not locked: two adoptions at the same instant would ask for
-    the same number, and `avenant_creer` refuses the second (« existe déjà »), nothing written."""
+    """The next avenant number. Not locked: of two adoptions at the same instant, the second
+    is refused by `avenant_creer` (« existe déjà ») or, if both pass its check, by the unique
+    number in the database (an error page); either way its transaction writes nothing."""
     dernier = Avenant.objects.aggregate(n=Max("numero"))["n"]
     return (dernier or 0) + 1
 
