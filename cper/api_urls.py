@@ -1,4 +1,5 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from axes import api as axes_api
 from comptes import api as comptes_api
@@ -6,6 +7,7 @@ from financement import api as financement_api
 from financement import api_exports as financement_exports
 from gouvernance import api as gouvernance_api
 from projets import api as projets_api
+from scenarios import api as scenarios_api
 
 urlpatterns = [
     path("contrat/", axes_api.ContratApi.as_view(), name="contrat"),
@@ -158,3 +160,8 @@ urlpatterns += [
         name="export-paiements-xlsx",
     ),
 ]
+
+# Co-financing scenarios (issue 17): list, detail, create, patch, positions, adoption, comparison.
+routeur = SimpleRouter()
+routeur.register("scenarios", scenarios_api.ScenarioViewSet, basename="scenario")
+urlpatterns += routeur.urls  # type: ignore[arg-type]  # the list above holds paths only

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "projets",
     "financement",
     "gouvernance",
+    "scenarios",
     "rapports",
     "reprise",
     "tableau_de_bord",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "socle.context_processors.portail",
+                "scenarios.context_processors.menu",
             ],
         },
     },
@@ -527,3 +529,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Co-financing scenarios (issue 17): the axes whose sub-axes are negotiated by scenarios (the
+# Mobilités volet, Article 4), and the sub-axes where the text asks the État and the Région to
+# tend towards parity (II.6, l. 1427; scenarios are open there too).
+SCENARIOS_AXES = tuple(os.environ.get("SCENARIOS_AXES", "V").split(","))
+SCENARIOS_SOUS_AXES_PARITE = tuple(os.environ.get("SCENARIOS_SOUS_AXES_PARITE", "II.6").split(","))

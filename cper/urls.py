@@ -29,6 +29,7 @@ urlpatterns = [
     path("rapports/", include("rapports.urls")),
     path("reprise/", include("reprise.urls")),
     path("gouvernance/", include("gouvernance.urls")),
+    path("scenarios/", include("scenarios.urls")),
     path("donnees/", financement_views.donnees_ouvertes, name="donnees"),
     path(
         "donnees/projets-programmes.schema.json",

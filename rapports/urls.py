@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapports import views
+from rapports import comparaison_scenarios, views
 
 app_name = "rapports"
 
@@ -11,4 +11,9 @@ urlpatterns = [
     path("<int:pk>/telecharger/", views.telecharger, name="telecharger"),
     path("fiche-projet/<str:reference>/", views.fiche_projet, name="fiche_projet"),
     path("proces-verbal/<int:pk>/", views.proces_verbal, name="proces_verbal"),
+    path(
+        "scenarios/<str:code>/comparaison.pdf",
+        comparaison_scenarios.comparaison_pdf,
+        name="comparaison_scenarios",
+    ),
 ]

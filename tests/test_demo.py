@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from financement.models import Enveloppe, Paiement
 from gouvernance.models import Decision, Vote
 from projets.models import Projet, Statut
+from scenarios.models import Scenario
 
 
 def test_le_scenario_de_demonstration_couvre_les_etats_et_reste_coherent(settings):
@@ -32,6 +33,7 @@ def test_le_scenario_de_demonstration_couvre_les_etats_et_reste_coherent(setting
     }
     assert Decision.objects.count() == 5 and Vote.objects.exists()
     assert Paiement.objects.exists()
+    assert Scenario.objects.filter(sous_axe__code="V.2.1").count() == 3
     region = Enveloppe.objects.get(signataire__code="region")
     assert region.montant_paye <= region.montant_engage <= region.montant_programme
     assert "déjà chargé" in (call_command("charger_demo", stdout=(s := StringIO())) or s.getvalue())

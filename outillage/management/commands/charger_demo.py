@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from comptes.models import Utilisateur
 from outillage.demo import creer_comptes_demo
-from outillage.demo_scenario import charger_scenario, deja_charge
+from outillage.demo_scenario import MARQUE, charger_scenario, deja_charge
+from outillage.demo_velo import parcours_velo
 
 
 class Command(BaseCommand):
@@ -21,6 +23,8 @@ class Command(BaseCommand):
             self.stdout.write("Le scénario de démonstration est déjà chargé : rien à faire.")
             return
         bilan = charger_scenario()
+        velo = parcours_velo(Utilisateur.objects.get(username="admin"), prefixe=f"{MARQUE} ")
         self.stdout.write(
-            f"Scénario de démonstration fictif chargé : {bilan['dossiers']} dossiers « [Démo] »."
+            f"Scénario de démonstration fictif chargé : {bilan['dossiers']} dossiers « [Démo] », "
+            f"{len(velo.scenarios)} scénarios de cofinancement pour la mesure vélo (V.2.1)."
         )
