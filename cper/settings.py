@@ -355,6 +355,7 @@ SPECTACULAR_SETTINGS = {
         "TypePaiementEnum": "financement.models.TypePaiement",
         "TypeActeEnum": "financement.models.TypeActe",
         "AppreciationEnum": "projets.models.Appreciation",
+        "AvisEnum": "gouvernance.models.Avis",
     },
 }
 

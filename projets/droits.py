@@ -239,6 +239,7 @@ _FAIRE: dict[str, str] = {
     Action.PROGRAMMER: "programmer ce dossier",
     Action.DEMARRER: "déclarer ce dossier en cours",
     Action.SOLDER: "solder ce dossier",
+    Action.REPRENDRE: "reprendre ce dossier déjà programmé hors du portail",
     Action.ABANDONNER: "abandonner ce dossier",
     ActionDossier.MODIFIER: "modifier ce dossier",
     ActionDossier.MODIFIER_LIGNE: "modifier le plan de financement de ce dossier",

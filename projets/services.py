@@ -629,8 +629,8 @@ def _verifier_etape(
             f"Impossible de {faire(action)} : il est « {projet.get_statut_display()} »."
         )
     if transition.commentaire_obligatoire and not commentaire.strip():
-        champ = "motif_abandon" if action == Action.ABANDONNER else "commentaire"
-        raise RegleMetierError(erreurs={champ: ["Indiquez le motif : il est obligatoire."]})
+        # Keyed by the field the page and the API send (`commentaire`), whatever column keeps it.
+        raise RegleMetierError(erreurs={"commentaire": ["Indiquez le motif : il est obligatoire."]})
     if action == Action.DEPOSER:
         erreurs = verifier_depot(projet)
         if erreurs:

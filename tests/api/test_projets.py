@@ -144,7 +144,7 @@ def test_abandonner_sans_motif_repond_400_sur_le_motif(client, agent):
         f"/api/v1/projets/{reference}/abandonner/", {}, content_type="application/json"
     )
     assert reponse.status_code == 400
-    assert "motif_abandon" in reponse.json()
+    assert reponse.json()["commentaire"] == ["Indiquez le motif : il est obligatoire."]
 
 
 def test_le_schema_decrit_les_projets(client):

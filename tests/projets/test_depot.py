@@ -209,8 +209,11 @@ def test_les_references_se_suivent_dans_l_annee(porteur, donnees_completes):
 
 
 def test_un_porteur_depose_pour_sa_propre_organisation(porteur, commune, donnees_completes):
-    projet = projet_creer(donnees=donnees_completes(maitre_ouvrage=commune), par=porteur)
+    projet = projet_creer(donnees=donnees_completes(), par=porteur)
     assert projet.maitre_ouvrage == porteur.organisation
+    # another organisation named by a porteur is refused, not silently replaced
+    with pytest.raises(RegleMetierError, match="propre organisation"):
+        projet_creer(donnees=donnees_completes(maitre_ouvrage=commune), par=porteur)
 
 
 def test_un_agent_cree_le_maitre_d_ouvrage_a_la_volee_avec_un_siret_verifie(

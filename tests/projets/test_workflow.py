@@ -165,7 +165,7 @@ def test_le_mandat_d_une_seance_ne_vaut_pas_decision(projet_brouillon, lecteur, 
 def test_abandonner_exige_un_motif_qui_reste_au_dossier(projet_brouillon, porteur):
     with pytest.raises(RegleMetierError) as erreur:
         transitionner(projet=projet_brouillon, action=Action.ABANDONNER, par=porteur)
-    assert "motif_abandon" in erreur.value.erreurs
+    assert "commentaire" in erreur.value.erreurs
     assert Projet.objects.get(pk=projet_brouillon.pk).statut == Statut.BROUILLON
     transitionner(
         projet=projet_brouillon,

@@ -319,7 +319,7 @@ def test_un_refus_en_cours_d_application_ne_laisse_rien(
     avant = empreinte_du_registre()
     import_ = appliquer(secretariat, import_, django_capture_on_commit_callbacks)
     assert import_.etat == EtatImport.ECHEC
-    assert import_.message_erreur.startswith("Ligne 18 : La maquette de Région Hauts-de-France")
+    assert import_.message_erreur.startswith("Ligne 18 : La maquette de la Région Hauts-de-France")
     assert import_.message_erreur.endswith(
         "Rien n'a été enregistré : corrigez le fichier et déposez-le de nouveau."
     )
