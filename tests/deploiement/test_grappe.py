@@ -178,6 +178,19 @@ def test_un_dossier_depose_sur_a_instruit_sur_b_programme_et_engage_des_deux_noe
         },
     )
     assert reponse.status_code == 200, reponse.text
+    # The dossier is « instruit » once every co-funder filed its grid: the État's, from the
+    # other node.
+    agent_etat = navigateurs(a, "agent.etat")
+    reponse = agent_etat.post(
+        f"{a}/api/v1/evaluations/{reference}/",
+        {
+            "notes": [{"critere": c, "note": 4} for c in CRITERES],
+            "avis": "favorable",
+            "deposer": True,
+        },
+    )
+    assert reponse.status_code == 200, reponse.text
+    assert porteur.get(f"{a}/api/v1/projets/{reference}/").json()["statut"] == "instruit"
 
     secretariat = navigateurs(a, "sgar")
     reponse = secretariat.post(f"{a}{seance}/ordre-du-jour/", {"projet": reference})

@@ -64,9 +64,10 @@ def test_le_plan_de_financement_se_remplit_au_clavier(visite, creer_utilisateur)
         if page.evaluate("document.activeElement.textContent.trim()") == "Ajouter une ligne":
             break
     assert page.evaluate("document.activeElement.textContent.trim()") == "Ajouter une ligne"
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    # Enter adds the row in the page (no reload) and puts the focus on its first cell.
+    page.keyboard.press("Enter")
     assert page.locator("#id_lignes-2-montant").count() == 1
+    assert page.evaluate("document.activeElement.id") == "id_lignes-2-financeur"
     assert page.input_value("#id_lignes-0-montant") == "120 000,00"
     page.focus("#id_titre")
     with page.expect_navigation():
