@@ -1,7 +1,9 @@
 """The error answers of the API, documented on every operation (drf-spectacular hook).
 
 Every refusal has one of two shapes, whatever the endpoint:
-- 400: the fields in error, each with its French messages (`{"montant": ["…"]}`), plus
+- 400: the fields in error, each with its French messages (`{"montant": ["…"]}`; a field made
+  of rows, such as a plan's lines, nests the errors of each row under its index:
+  `{"lignes": {"0": {"montant": ["…"]}}}`), plus
   `non_field_errors` for what concerns no single field and `detail` for a summary;
 - 401, 403, 404, 409, 429: `{"detail": "…"}`, one French sentence.
 """
@@ -29,9 +31,16 @@ ERREUR_DE_SAISIE = {
         },
     },
     "additionalProperties": {
-        "type": "array",
-        "items": {"type": "string"},
-        "description": "Les messages en français du champ en erreur.",
+        "description": (
+            "Les messages en français du champ en erreur ; pour un champ qui contient des "
+            "rangées (les lignes d'un plan de financement), les erreurs de chaque rangée, "
+            "par numéro de rangée à partir de 0."
+        ),
+        "anyOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "array", "items": {"$ref": "#/components/schemas/ErreurDeSaisie"}},
+            {"$ref": "#/components/schemas/ErreurDeSaisie"},
+        ],
     },
 }
 REPONSES = {
