@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class SocleConfig(AppConfig):
@@ -7,3 +7,8 @@ class SocleConfig(AppConfig):
 
     name = "socle"
     verbose_name = "Socle commun"
+
+    def ready(self) -> None:
+        from socle.validateurs import proteger_les_champs_texte
+
+        proteger_les_champs_texte(apps.get_models())

@@ -27,6 +27,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -148,6 +149,10 @@ def _xlsx_cell(sheet: WriteOnlyWorksheet, value: object, column: Column) -> Writ
         value = text_value(value)
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value).replace(tzinfo=None)  # spreadsheets have no zones
+    if isinstance(value, str):
+        # A control character stored before input refused them would make openpyxl fail on
+        # the whole file: it is left out of the cell, the rest of the text is kept.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         # Never a formula: a title starting with « = » stays text (spreadsheet injection).
