@@ -91,3 +91,16 @@ def test_annee_hors_periode_refusee(projet_programme, agent):
     assert "annee" in refus.value.erreurs
     assert agent.role == Role.AGENT
     assert not Echeance.objects.exists()
+
+
+def test_l_administration_montre_l_echeancier_sans_le_modifier(
+    client, creer_utilisateur, projet_programme, agent
+):
+    ligne = projet_programme.lignes_programmees.get(signataire__code="region")
+    echeancier_definir(ligne=ligne, echeances={2026: (D("10.00"), D("5.00"))}, par=agent)
+    superutilisateur = creer_utilisateur(
+        "super", role=Role.ADMINISTRATEUR, is_staff=True, is_superuser=True
+    )
+    client.force_login(superutilisateur)
+    assert client.get("/admin/suivi/echeance/").status_code == 200
+    assert client.get("/admin/suivi/echeance/add/").status_code == 403
