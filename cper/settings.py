@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "scenarios",
     "rapports",
     "reprise",
+    "suivi",
     "tableau_de_bord",
     "outillage",
 ]

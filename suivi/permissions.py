@@ -1,0 +1,16 @@
+"""Who may write a programmed line's schedule."""
+
+from comptes.models import Utilisateur
+from financement.models import LigneProgrammee
+from financement.permissions import peut_executer
+from projets.permissions import est_porteur_du_projet
+
+
+def peut_modifier_echeancier(utilisateur: Utilisateur, ligne: LigneProgrammee) -> bool:
+    """The dossier's porteur proposes the schedule; the agents of the line's signatory (or the
+    secretariat) adjust it. Nobody else, in particular no other signatory's agent."""
+    if not utilisateur.is_authenticated:
+        return False
+    return peut_executer(utilisateur, ligne.signataire) or est_porteur_du_projet(
+        utilisateur, ligne.projet
+    )
