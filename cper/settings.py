@@ -379,6 +379,15 @@ FINANCEMENT_ANNEES_BUDGETAIRES = (
     int(os.environ.get("FINANCEMENT_DERNIERE_ANNEE_BUDGETAIRE", "2035")),
 )
 
+# Payment requests of the porteur (issue 16), in percent of the funder's share (its line of the
+# financing plan): advances add up to at most this much (30 % by default), advances and
+# instalments together to at most that much (80 %) until the balance, which needs the final
+# statement of expenses. The contract sets none of these figures: the secretariat does.
+FINANCEMENT_AVANCE_TAUX_MAXIMUM = Decimal(os.environ.get("FINANCEMENT_AVANCE_TAUX_MAXIMUM", "30"))
+FINANCEMENT_ACOMPTES_TAUX_MAXIMUM = Decimal(
+    os.environ.get("FINANCEMENT_ACOMPTES_TAUX_MAXIMUM", "80")
+)
+
 # No dossier is « instruit » without a filed analysis grid (VI.2): the bare « terminer
 # l'instruction » step is refused and filing the grid ends the instruction. On by default; the
 # grid's page shows the setting.

@@ -4,8 +4,10 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from axes.models import Signataire
+from financement.execution import Decision, DepenseSaisie
 from financement.models import TypeActe, TypePaiement
 from financement.regles import annees_budgetaires
+from projets.models import EtapeRealisation
 from socle.formulaires import MontantField
 from socle.montants import format_euros
 
@@ -101,3 +103,86 @@ class MaquetteForm(DsfrBaseForm):
         help_text="Colonnes : signataire;noeud;montant (par exemple « region;IV;120000000,00 »), "
         "séparateur point-virgule, encodage UTF-8.",
     )
+
+
+# --- Execution by the porteur (issue 16) -------------------------------------------------------
+class AvancementForm(DsfrBaseForm):
+    etape = forms.ChoiceField(label="Étape atteinte", choices=EtapeRealisation.choices)
+    pourcentage_travaux = forms.IntegerField(
+        label="Avancement des travaux (%)", min_value=0, max_value=100
+    )
+    date_debut_reelle = DateField(label="Date réelle de début", required=False)
+    date_fin_prevue = DateField(label="Date de fin prévue", required=False)
+    commentaire = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DemandeForm(DsfrBaseForm):
+    type_ = forms.ChoiceField(label="Nature de la demande", choices=TypePaiement.choices)
+    montant_demande = MontantField(label="Montant demandé (€)")
+    etat_final = forms.BooleanField(
+        label="Cet état des dépenses est l'état récapitulatif final (obligatoire pour le solde)",
+        required=False,
+    )
+    commentaire = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    justificatif = forms.FileField(
+        label="Justificatif (état des dépenses signé, factures)",
+        required=False,
+        help_text="PDF, ODT, DOCX, ODS, XLSX, PNG ou JPEG, 20 Mo au plus.",
+    )
+
+
+class ComplementForm(DsfrBaseForm):
+    montant_demande = MontantField(
+        label="Montant demandé (€)", required=False, help_text="Laissez vide pour le garder."
+    )
+    commentaire = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    justificatif = forms.FileField(label="Justificatif", required=False, help_text="20 Mo au plus.")
+
+
+class DepenseForm(DsfrBaseForm):
+    fournisseur = forms.CharField(label="Fournisseur", max_length=200)
+    date_facture = DateField(label="Date de la facture")
+    reference = forms.CharField(label="N° de facture", max_length=100, required=False)
+    montant_ht = MontantField(label="Montant HT (€)")
+    montant_ttc = MontantField(label="Montant TTC (€)")
+    montant_eligible = MontantField(label="Montant éligible (€)")
+
+
+DepensesFormSet = forms.formset_factory(DepenseForm, extra=3, max_num=200, validate_max=True)
+
+
+def depenses_saisies(formset) -> list[DepenseSaisie]:
+    """The invoices typed in the statement's rows (empty rows left out)."""
+    return [
+        DepenseSaisie(
+            fournisseur=f.cleaned_data["fournisseur"],
+            date_facture=f.cleaned_data["date_facture"],
+            montant_ht=f.cleaned_data["montant_ht"],
+            montant_ttc=f.cleaned_data["montant_ttc"],
+            montant_eligible=f.cleaned_data["montant_eligible"],
+            reference=f.cleaned_data.get("reference") or "",
+        )
+        for f in formset.forms
+        if f.has_changed() and f.cleaned_data
+    ]
+
+
+class InstructionForm(DsfrBaseForm):
+    decision = forms.ChoiceField(label="Décision", choices=Decision.CHOIX, widget=forms.RadioSelect)
+    montant_accepte = MontantField(
+        label="Montant accepté (€)", required=False, help_text="Pour une acceptation."
+    )
+    motif = forms.CharField(
+        label="Motif",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Obligatoire pour une acceptation partielle, une demande de compléments ou "
+        "un refus ; le porteur le reçoit par courriel.",
+    )
+    reference = forms.CharField(label="Référence du mandat", max_length=100, required=False)

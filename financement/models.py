@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from axes.models import Noeud, Signataire
-from projets.models import LignePlanFinancement, Projet
+from projets.models import Document, LignePlanFinancement, Projet
 from projets.workflow import EN_EXECUTION
 from socle.montants import MONTANT
 
@@ -277,6 +277,164 @@ class Paiement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} du {self.date}"
+
+
+class StatutDemande(models.TextChoices):
+    DEPOSEE = "deposee", "Déposée, à instruire"
+    COMPLEMENTS = "complements", "Compléments demandés au porteur"
+    ACCEPTEE = "acceptee", "Acceptée"
+    REFUSEE = "refusee", "Refusée"
+
+
+# A request still waiting for someone: the funder's agent, or the porteur's complements.
+DEMANDES_OUVERTES = frozenset({StatutDemande.DEPOSEE, StatutDemande.COMPLEMENTS})
+
+
+class DemandePaiement(models.Model):
+    """A payment request of the porteur to one funder, on its programmed line (issue 16):
+    an advance, an instalment or the balance, with its statement of expenses and documents.
+
+    Instructed by the funder's agents (`financement.execution`); an accepted request becomes a
+    payment on the funder's commitments through `paiement_enregistrer`, and an accepted balance
+    closes the line (`cloture_ligne`)."""
+
+    ligne = models.ForeignKey(
+        LigneProgrammee, on_delete=models.PROTECT, related_name="demandes_paiement"
+    )
+    type = models.CharField("nature", max_length=10, choices=TypePaiement.choices)
+    statut = models.CharField(
+        "statut", max_length=20, choices=StatutDemande.choices, default=StatutDemande.DEPOSEE
+    )
+    montant_demande = models.DecimalField("montant demandé (€)", **MONTANT)
+    montant_accepte = models.DecimalField("montant accepté (€)", **MONTANT, null=True, blank=True)
+    etat_final = models.BooleanField("état récapitulatif final des dépenses", default=False)
+    commentaire = models.TextField("commentaire du porteur", blank=True)
+    motif = models.TextField("motif de la décision", blank=True)
+    documents = models.ManyToManyField(Document, blank=True, related_name="demandes_paiement")
+    paiements = models.ManyToManyField(Paiement, blank=True, related_name="demandes")
+    deposee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    deposee_le = models.DateTimeField("déposée le", auto_now_add=True)
+    instruite_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    instruite_le = models.DateTimeField("instruite le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande de paiement"
+        verbose_name_plural = "demandes de paiement"
+        ordering = ["ligne", "deposee_le", "pk"]
+        constraints = [
+            _positif("demande_montant_positif", "montant_demande"),
+            models.CheckConstraint(
+                condition=Q(montant_accepte__isnull=True)
+                | (Q(montant_accepte__gte=0) & Q(montant_accepte__lte=F("montant_demande"))),
+                name="demande_accepte_dans_le_demande",
+            ),
+            models.CheckConstraint(
+                condition=~Q(statut="acceptee") | Q(montant_accepte__isnull=False),
+                name="demande_acceptee_avec_montant",
+            ),
+            models.CheckConstraint(
+                condition=~Q(type="solde") | Q(etat_final=True),
+                name="demande_solde_avec_etat_final",
+            ),
+            # One balance accepted per line: it closes the line.
+            models.UniqueConstraint(
+                fields=["ligne"],
+                condition=Q(type="solde", statut="acceptee"),
+                name="demande_un_seul_solde_accepte",
+            ),
+            # One request at a time per funder line, waiting for its agent or the porteur.
+            models.UniqueConstraint(
+                fields=["ligne"],
+                condition=Q(statut__in=["deposee", "complements"]),
+                name="demande_une_seule_ouverte",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} n° {self.pk} – {self.ligne}"
+
+    @property
+    def est_ouverte(self) -> bool:
+        return self.statut in DEMANDES_OUVERTES
+
+    @property
+    def acceptee_en_partie(self) -> bool:
+        return (
+            self.statut == StatutDemande.ACCEPTEE
+            and self.montant_accepte is not None
+            and self.montant_accepte < self.montant_demande
+        )
+
+    @property
+    def libelle_statut(self) -> str:
+        if self.acceptee_en_partie:
+            return "Acceptée en partie"
+        return self.get_statut_display()
+
+
+class LigneDepense(models.Model):
+    """One invoice of a request's statement of expenses."""
+
+    demande = models.ForeignKey(DemandePaiement, on_delete=models.CASCADE, related_name="depenses")
+    fournisseur = models.CharField("fournisseur", max_length=200)
+    date_facture = models.DateField("date de la facture")
+    reference = models.CharField("numéro de facture", max_length=100, blank=True)
+    montant_ht = models.DecimalField("montant HT (€)", **MONTANT)
+    montant_ttc = models.DecimalField("montant TTC (€)", **MONTANT)
+    montant_eligible = models.DecimalField("montant éligible (€)", **MONTANT)
+
+    class Meta:
+        verbose_name = "dépense"
+        verbose_name_plural = "état des dépenses"
+        ordering = ["demande", "date_facture", "pk"]
+        constraints = [
+            _positif("depense_ht_positif", "montant_ht"),
+            _positif("depense_eligible_positif", "montant_eligible"),
+            models.CheckConstraint(
+                condition=Q(montant_ttc__gte=F("montant_ht")), name="depense_ttc_au_moins_ht"
+            ),
+            models.CheckConstraint(
+                condition=Q(montant_eligible__lte=F("montant_ttc")),
+                name="depense_eligible_dans_le_ttc",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fournisseur} du {self.date_facture}"
+
+
+class EtapeDemande(models.TextChoices):
+    DEPOSEE = "deposee", "Demande déposée"
+    COMPLEMENTS = "complements", "Compléments demandés"
+    COMPLETEE = "completee", "Demande complétée"
+    ACCEPTEE = "acceptee", "Demande acceptée"
+    REFUSEE = "refusee", "Demande refusée"
+    LIGNE_CLOTUREE = "ligne_cloturee", "Ligne soldée"
+
+
+class EvenementDemande(models.Model):
+    """The journal of a payment request: one row per step, who took it, with its amount."""
+
+    demande = models.ForeignKey(
+        DemandePaiement, on_delete=models.PROTECT, related_name="evenements"
+    )
+    etape = models.CharField("étape", max_length=20, choices=EtapeDemande.choices)
+    montant = models.DecimalField("montant (€)", **MONTANT, null=True, blank=True)
+    commentaire = models.TextField("commentaire", blank=True)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    le = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "étape d'une demande de paiement"
+        verbose_name_plural = "journal des demandes de paiement"
+        ordering = ["demande", "le", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_etape_display()} ({self.demande_id})"
 
 
 class StatutAvenant(models.TextChoices):

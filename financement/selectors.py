@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Model, QuerySet, Sum
+from django.db.models import Model, Prefetch, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 
@@ -16,6 +16,7 @@ from financement.models import (
     STATUTS_EXECUTABLES,
     Avenant,
     CreditsOuverts,
+    DemandePaiement,
     Engagement,
     Enveloppe,
     LigneProgrammee,
@@ -414,4 +415,30 @@ def avenants_en_approbation() -> list[Avenant]:
     """Avenants waiting for the signatories' approvals, with the approvals already given."""
     return list(
         Avenant.objects.filter(statut=StatutAvenant.EN_APPROBATION).prefetch_related("approbations")
+    )
+
+
+# --- Execution by the porteur (issue 16) -------------------------------------------------------
+def demandes_visibles(*, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[DemandePaiement]:
+    """Payment requests of the dossiers the person may see (a porteur: its own)."""
+    return des_projets_visibles(
+        DemandePaiement.objects.all(), utilisateur=utilisateur, chemin="ligne__projet"
+    ).select_related(
+        "ligne__projet", "ligne__signataire", "ligne__ligne_plan", "deposee_par", "instruite_par"
+    )
+
+
+def demande_pour(*, utilisateur: Utilisateur | AnonymousUser, pk: int) -> DemandePaiement:
+    return get_object_or_404(demandes_visibles(utilisateur=utilisateur), pk=pk)
+
+
+def lignes_en_execution(*, projet: Projet) -> list[LigneProgrammee]:
+    """The dossier's programmed lines, each with its payment requests (and their invoices)."""
+    return list(
+        projet.lignes_programmees.select_related("signataire", "ligne_plan").prefetch_related(
+            Prefetch(
+                "demandes_paiement",
+                queryset=DemandePaiement.objects.prefetch_related("depenses").order_by("pk"),
+            )
+        )
     )

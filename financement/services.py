@@ -186,36 +186,50 @@ def _programmer_lignes(*, projet: Projet, par: Utilisateur) -> list[LigneProgram
     return creees
 
 
+def degager_ligne(*, ligne: LigneProgrammee, par: Utilisateur, motif: str) -> Decimal:
+    """Release what one programmed line did not use: its unpaid commitments are reduced to what
+    was paid, its programmed amount to what was committed. Returns the amount released, journaled
+    as a dégagement. Locks the line and its commitments; a step of a closing use-case (a dossier
+    closed or abandoned, a funder's balance accepted: `financement.execution`), inside its
+    transaction."""
+    ligne = (
+        LigneProgrammee.objects.select_for_update()
+        .select_related("signataire", "projet")
+        .get(pk=ligne.pk)
+    )
+    for engagement in Engagement.objects.select_for_update().filter(ligne=ligne).order_by("pk"):
+        reste = engagement.montant - engagement.montant_paye
+        if reste > 0:
+            engagement.montant -= reste
+            engagement.montant_degage += reste
+            engagement.save(update_fields=["montant", "montant_degage"])
+    ligne.refresh_from_db()
+    reste = ligne.montant_programme - ligne.montant_engage
+    liberes = ligne.montant_programme - ligne.montant_paye
+    if reste > 0:
+        ligne.montant_programme -= reste
+    ligne.montant_degage += liberes
+    ligne.save(update_fields=["montant_programme", "montant_degage"])
+    if liberes > 0:
+        _journal(
+            TypeMouvement.DEGAGEMENT,
+            par=par,
+            montant=liberes,
+            signataire=ligne.signataire,
+            projet=ligne.projet,
+            motif=motif,
+        )
+    return liberes
+
+
 def _degager(*, projet: Projet, par: Utilisateur, motif: str) -> Decimal:
-    """Release what a closed or abandoned dossier did not use: unpaid commitments are reduced
-    to what was paid, programmed amounts to what was committed. Returns the amount released.
+    """Release what a closed or abandoned dossier did not use, line by line (`degager_ligne`).
+    Returns the amount released.
 
     A step of `projet_solder` and `projet_abandonner`, inside their transaction."""
     total = Decimal("0.00")
     for ligne in LigneProgrammee.objects.select_for_update().filter(projet=projet).order_by("pk"):
-        for engagement in Engagement.objects.select_for_update().filter(ligne=ligne).order_by("pk"):
-            reste = engagement.montant - engagement.montant_paye
-            if reste > 0:
-                engagement.montant -= reste
-                engagement.montant_degage += reste
-                engagement.save(update_fields=["montant", "montant_degage"])
-        ligne.refresh_from_db()
-        reste = ligne.montant_programme - ligne.montant_engage
-        liberes = ligne.montant_programme - ligne.montant_paye
-        if reste > 0:
-            ligne.montant_programme -= reste
-        ligne.montant_degage += liberes
-        ligne.save(update_fields=["montant_programme", "montant_degage"])
-        if liberes > 0:
-            total += liberes
-            _journal(
-                TypeMouvement.DEGAGEMENT,
-                par=par,
-                montant=liberes,
-                signataire=ligne.signataire,
-                projet=projet,
-                motif=motif,
-            )
+        total += degager_ligne(ligne=ligne, par=par, motif=motif)
     return total
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from financement import views
+from financement import execution_views, views
 
 app_name = "financement"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("lignes/<int:pk>/", views.ligne, name="ligne"),
     path("lignes/<int:pk>/engager/", views.engager, name="engager"),
     path("engagements/<int:pk>/payer/", views.payer, name="payer"),
+    path("projets/<str:reference>/execution/", execution_views.execution, name="execution"),
+    path("lignes/<int:pk>/demander/", execution_views.demander, name="demander"),
+    path("demandes/<int:pk>/", execution_views.demande, name="demande"),
+    path("demandes/<int:pk>/instruire/", execution_views.instruire, name="demande_instruire"),
+    path("demandes/<int:pk>/completer/", execution_views.completer, name="demande_completer"),
     path("avenants/", views.avenants, name="avenants"),
     path("avenants/nouveau/", views.avenant_nouveau, name="avenant_nouveau"),
     path("avenants/<int:numero>/", views.avenant, name="avenant"),

@@ -46,6 +46,12 @@ class ActionDossier(models.TextChoices):
     # Its co-funder's instruction: the analysis grid and the opinion on its own line
     # (`gouvernance.services.evaluation_enregistrer` / `evaluation_deposer`).
     REMPLIR_GRILLE = "remplir_grille", "Remplir la grille d'analyse de son signataire"
+    # Execution by the porteur (issue 16): its progress, its payment requests to each funder
+    # (`projets.execution`, `financement.execution`); each funder's agents instruct the
+    # requests made to their own signatory only (`financement.permissions.peut_executer`).
+    DECLARER_AVANCEMENT = "declarer_avancement", "Déclarer l'avancement de l'opération"
+    DEMANDER_PAIEMENT = "demander_paiement", "Demander un paiement à un cofinanceur"
+    INSTRUIRE_PAIEMENT = "instruire_paiement", "Instruire une demande de paiement"
 
 
 class Relation(models.TextChoices):
@@ -113,6 +119,9 @@ _DROITS_SANS_SECRETARIAT: dict[str, dict[str, Etats]] = {
     },
     # Each co-funder instructs for itself; the secretariat may file on a co-funder's behalf.
     ActionDossier.REMPLIR_GRILLE: {Relation.COFINANCEUR: GRILLE},
+    ActionDossier.DECLARER_AVANCEMENT: {Relation.PORTEUR: EN_EXECUTION},
+    ActionDossier.DEMANDER_PAIEMENT: {Relation.PORTEUR: EN_EXECUTION},
+    ActionDossier.INSTRUIRE_PAIEMENT: {Relation.COFINANCEUR: EN_EXECUTION},
 }
 
 
@@ -245,6 +254,9 @@ _FAIRE: dict[str, str] = {
     ActionDossier.MODIFIER_LIGNE: "modifier le plan de financement de ce dossier",
     ActionDossier.JOINDRE_DOCUMENT: "joindre un document à ce dossier",
     ActionDossier.REMPLIR_GRILLE: "remplir la grille d'analyse de ce dossier",
+    ActionDossier.DECLARER_AVANCEMENT: "déclarer l'avancement de ce dossier",
+    ActionDossier.DEMANDER_PAIEMENT: "demander un paiement sur ce dossier",
+    ActionDossier.INSTRUIRE_PAIEMENT: "instruire une demande de paiement de ce dossier",
 }
 
 # The same, once the state no longer allows it (« vous ne pouvez plus … »).
@@ -253,6 +265,14 @@ _PLUS: dict[str, str] = {
     ActionDossier.MODIFIER_LIGNE: "modifier son plan de financement",
     ActionDossier.JOINDRE_DOCUMENT: "y joindre de document",
 }
+# The execution's actions, once the state does not allow them (programmé or en cours only).
+_EXECUTION = frozenset(
+    {
+        ActionDossier.DECLARER_AVANCEMENT,
+        ActionDossier.DEMANDER_PAIEMENT,
+        ActionDossier.INSTRUIRE_PAIEMENT,
+    }
+)
 
 
 def _motif_relation(relations_: frozenset[str]) -> str:
@@ -316,6 +336,13 @@ def verdict(utilisateur: Utilisateur, projet: Projet, action: str) -> Verdict:
         return Verdict(
             False,
             f"Le dossier est « {etat} » : la grille d'analyse se remplit pendant l'instruction.",
+            etat=True,
+        )
+    if action in _EXECUTION:
+        return Verdict(
+            False,
+            f"Vous ne pouvez pas {faire} : le dossier est « {etat} » ; l'exécution se suit "
+            "quand il est programmé ou en cours.",
             etat=True,
         )
     if action in ActionDossier.values:

@@ -487,3 +487,48 @@ class CompteurReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.annee} : {self.dernier}"
+
+
+class EtapeRealisation(models.TextChoices):
+    """Where the works of a programmed dossier stand, as its porteur declares it."""
+
+    ETUDES = "etudes", "Études"
+    CONSULTATION = "consultation", "Consultation des entreprises"
+    TRAVAUX = "travaux", "Travaux en cours"
+    RECEPTION = "reception", "Réception des travaux"
+    ACHEVEE = "achevee", "Opération achevée"
+
+
+class DeclarationAvancement(models.Model):
+    """One declaration of progress by the porteur of a programmed dossier (issue 16).
+
+    Append-only: each declaration is a new row, so the rows are the journal of the progress."""
+
+    projet = models.ForeignKey(Projet, on_delete=models.PROTECT, related_name="avancements")
+    etape = models.CharField("étape atteinte", max_length=20, choices=EtapeRealisation.choices)
+    pourcentage_travaux = models.PositiveSmallIntegerField("avancement des travaux (%)")
+    date_debut_reelle = models.DateField("date réelle de début", null=True, blank=True)
+    date_fin_prevue = models.DateField("date de fin prévue", null=True, blank=True)
+    commentaire = models.TextField("commentaire", blank=True)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    le = models.DateTimeField("déclaré le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "déclaration d'avancement"
+        verbose_name_plural = "déclarations d'avancement"
+        ordering = ["projet", "-le", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pourcentage_travaux__lte=100),
+                name="avancement_pourcentage_au_plus_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(date_fin_prevue__gte=models.F("date_debut_reelle"))
+                | models.Q(date_debut_reelle=None)
+                | models.Q(date_fin_prevue=None),
+                name="avancement_dates_ordonnees",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.projet} : {self.get_etape_display()} ({self.pourcentage_travaux} %)"
