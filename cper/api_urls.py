@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 from axes import api as axes_api
 from comptes import api as comptes_api
 from financement import api as financement_api
+from financement import api_execution as execution_api
 from financement import api_exports as financement_exports
 from gouvernance import api as gouvernance_api
 from projets import api as projets_api
@@ -35,6 +36,27 @@ urlpatterns = [
         financement_api.PaiementCreerApi.as_view(),
         name="payer",
     ),
+    # Execution by the porteur (issue 16).
+    path(
+        "financement/lignes/<int:pk>/demandes-paiement/",
+        execution_api.DemandeListApi.as_view(),
+        name="demandes-paiement",
+    ),
+    path(
+        "financement/demandes-paiement/<int:pk>/",
+        execution_api.DemandeDetailApi.as_view(),
+        name="demande-paiement",
+    ),
+    path(
+        "financement/demandes-paiement/<int:pk>/instruction/",
+        execution_api.DemandeInstruireApi.as_view(),
+        name="demande-paiement-instruire",
+    ),
+    path(
+        "financement/demandes-paiement/<int:pk>/complements/",
+        execution_api.DemandeCompleterApi.as_view(),
+        name="demande-paiement-completer",
+    ),
     path("avenants/", financement_api.AvenantListApi.as_view(), name="avenants"),
     path(
         "avenants/<int:numero>/approbations/",
@@ -53,6 +75,11 @@ urlpatterns = [
         "projets/<str:reference>/documents/<int:pk>/",
         projets_api.DocumentApi.as_view(),
         name="projet-document",
+    ),
+    path(
+        "projets/<str:reference>/avancements/",
+        execution_api.AvancementListApi.as_view(),
+        name="projet-avancements",
     ),
     path(
         "projets/<str:reference>/<str:action>/",

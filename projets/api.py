@@ -157,7 +157,8 @@ class _DetailProjet(ProjetListeSerializer):
     actions_possibles = serializers.SerializerMethodField(
         help_text="Les actions que l'appelant peut effectuer maintenant sur ce dossier : étapes "
         "du cycle de vie (POST /api/v1/projets/{reference}/{action}/) et actions sur le dossier "
-        "(modifier, modifier_ligne, joindre_document, remplir_grille)."
+        "(modifier, modifier_ligne, joindre_document, remplir_grille, declarer_avancement, "
+        "demander_paiement, instruire_paiement)."
     )
 
     def get_territoires_speciaux(self, projet) -> list[str]:

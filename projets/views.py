@@ -82,6 +82,10 @@ def detail(request, reference):
                 for a in actions_possibles(projet, request.user)
             ],
             "a_un_suivi_financier": projet.statut in AVEC_SUIVI_FINANCIER,
+            # Issue 16: where the works stand, as the porteur last declared it.
+            "avancement": projet.avancements.select_related("par").first()
+            if projet.statut in AVEC_SUIVI_FINANCIER
+            else None,
             "peut_modifier": peut_modifier_projet(request.user, projet),
             "peut_joindre": peut_deposer_document(request.user, projet),
             "form_document": DocumentForm(),

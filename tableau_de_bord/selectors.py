@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from axes.models import Contrat
@@ -48,18 +49,25 @@ PROCHAINE_ETAPE = {
         "le plan de financement doit changer."
     ),
     Statut.AJOURNE: "Ajourné : il reviendra devant un comité.",
-    Statut.PROGRAMME: "Programmé : les engagements des financeurs vont suivre.",
+    Statut.PROGRAMME: (
+        "Programmé : déclarez l'avancement et les dépenses ; demandez l'avance ou les "
+        "acomptes à chaque financeur."
+    ),
     Statut.EN_COURS: (
-        "En cours : chaque cofinanceur paie sa part au vu des dépenses ; adressez vos "
-        "justificatifs à son service instructeur."
+        "En cours : déclarez l'avancement et les dépenses ; chaque cofinanceur paie sa part "
+        "au vu de votre état des dépenses, puis le solde avec l'état final."
     ),
 }
+# Where the next step is taken, for the states that have a page of their own.
+EN_EXECUTION_PORTEUR = frozenset({Statut.PROGRAMME, Statut.EN_COURS})
 
 
 @dataclass(frozen=True)
 class DossierDuPorteur:
     projet: Projet
     prochaine_etape: str
+    # The page where the porteur declares its progress and expenses (issue 16), if any.
+    lien_execution: str = ""
 
 
 @dataclass
@@ -126,7 +134,13 @@ def pour_membre(utilisateur: Utilisateur) -> TableauDeBord:
 def pour_porteur(utilisateur: Utilisateur) -> TableauDeBord:
     tableau = TableauDeBord(Role.PORTEUR, "Vos dossiers")
     tableau.blocs["projets"] = [
-        DossierDuPorteur(projet, PROCHAINE_ETAPE.get(Statut(projet.statut), ""))
+        DossierDuPorteur(
+            projet,
+            PROCHAINE_ETAPE.get(Statut(projet.statut), ""),
+            reverse("financement:execution", args=[projet.reference])
+            if projet.statut in EN_EXECUTION_PORTEUR
+            else "",
+        )
         for projet in projets_recents_de(utilisateur=utilisateur)[:50]
     ]
     return tableau

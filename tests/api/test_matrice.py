@@ -13,9 +13,11 @@ import pytest
 from django.test import Client
 
 from axes.models import Signataire
+from financement.execution import demande_deposer
 from financement.models import (
     ApprobationAvenant,
     Avenant,
+    DemandePaiement,
     Engagement,
     Enveloppe,
     JournalFinancier,
@@ -23,7 +25,13 @@ from financement.models import (
     Paiement,
 )
 from financement.services import avenant_creer, engagement_enregistrer
-from projets.models import Document, LignePlanFinancement, Projet, TransitionProjet
+from projets.models import (
+    DeclarationAvancement,
+    Document,
+    LignePlanFinancement,
+    Projet,
+    TransitionProjet,
+)
 
 ROLES = ["anonyme", "porteur", "porteur_autre", "lecteur", "agent", "agent_etat", "administrateur"]
 
@@ -103,6 +111,32 @@ MATRICE = {
         PAIEMENT,
         (401, 403, 404, 403, 201, 403, 201),
     ),
+    # Issue 16: the porteur asks (the État's line: the Région's has a request waiting), the
+    # line's signatory instructs (the État co-funds the dossier, not the Région's line).
+    "demandes_de_la_ligne": (
+        "GET",
+        "/api/v1/financement/lignes/{ligne}/demandes-paiement/",
+        None,
+        (401, 200, 404, 200, 200, 200, 200),
+    ),
+    "demander_paiement": (
+        "POST",
+        "/api/v1/financement/lignes/{ligne_etat}/demandes-paiement/",
+        {"type": "avance", "montant_demande": "1000.00"},
+        (401, 201, 404, 403, 403, 403, 201),
+    ),
+    "instruire_paiement": (
+        "POST",
+        "/api/v1/financement/demandes-paiement/{demande}/instruction/",
+        {"decision": "accepter", "montant_accepte": "10.00"},
+        (401, 403, 404, 403, 200, 403, 200),
+    ),
+    "declarer_avancement": (
+        "POST",
+        "/api/v1/projets/{programme}/avancements/",
+        {"etape": "travaux", "pourcentage_travaux": 10},
+        (401, 201, 404, 403, 403, 403, 201),
+    ),
     "avenants": ("GET", "/api/v1/avenants/", None, (200, 200, 200, 200, 200, 200, 200)),
     "avenant_approuver": (
         "POST",
@@ -161,6 +195,10 @@ def etat_de_la_base() -> dict:
             )
         ),
         "journal": JournalFinancier.objects.count(),
+        "demandes": list(
+            DemandePaiement.objects.order_by("pk").values_list("pk", "statut", "montant_accepte")
+        ),
+        "avancements": DeclarationAvancement.objects.count(),
     }
 
 
@@ -183,7 +221,16 @@ def objets(projet_brouillon, projet_programme, ligne_region, agent, administrate
         enveloppes={Signataire.objects.get(code="nord"): Decimal("1000000.00")},
         par=administrateur,
     )
+    demande = demande_deposer(
+        ligne=ligne_region,
+        par=projet_programme.cree_par,
+        type_="avance",
+        montant=Decimal("10.00"),
+        depenses=[],
+    )
     return {
+        "ligne_etat": projet_programme.lignes_programmees.get(signataire__code="etat").pk,
+        "demande": demande.pk,
         "brouillon": projet_brouillon.reference,
         "programme": projet_programme.reference,
         "ligne": ligne_region.pk,

@@ -17,7 +17,8 @@ from django.db import transaction
 
 from axes.models import Signataire
 from comptes.models import Organisation, Role
-from financement.models import LigneProgrammee
+from financement.execution import demande_deposer, demande_refuser
+from financement.models import DemandePaiement, LigneProgrammee
 from financement.services import (
     projet_abandonner,
     projet_programmer,
@@ -35,7 +36,9 @@ from projets.droits import (
     etats_permis,
     relations,
 )
+from projets.execution import AvancementSaisi, avancement_declarer, verifier_action
 from projets.models import (
+    DeclarationAvancement,
     Document,
     LignePlanFinancement,
     NatureFinancement,
@@ -51,7 +54,7 @@ from projets.services import (
     projet_modifier,
     projet_transitionner,
 )
-from projets.workflow import TRANSITIONS, Action
+from projets.workflow import AVEC_SUIVI_FINANCIER, TRANSITIONS, Action
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from tests.factories.gouvernance import grilles_deja_deposees, notes
 
@@ -174,6 +177,23 @@ def tenter(scene: Scene, action: str, donnees_completes) -> None:
         document_deposer(projet=projet, fichier=SimpleUploadedFile("devis.pdf", PDF), par=par)
     elif action == Action.TERMINER_INSTRUCTION:
         projet_transitionner(projet=projet, action=action, par=par, commentaire="Motif")
+    elif action == ActionDossier.DECLARER_AVANCEMENT:
+        avancement_declarer(
+            projet=projet, par=par, saisie=AvancementSaisi(etape="travaux", pourcentage_travaux=40)
+        )
+    elif action == ActionDossier.DEMANDER_PAIEMENT:
+        # The last line (the État's, or the only one) has no request waiting.
+        ligne = LigneProgrammee.objects.filter(projet=projet).order_by("pk").last()
+        if ligne is None:  # not programmed: the service's first check, the table, refuses
+            verifier_action(par=par, projet=projet, action=action)
+        demande_deposer(
+            ligne=ligne, par=par, type_="avance", montant=Decimal("1000.00"), depenses=[]
+        )
+    elif action == ActionDossier.INSTRUIRE_PAIEMENT:
+        demande = DemandePaiement.objects.filter(ligne__projet=projet, statut="deposee").first()
+        if demande is None:
+            verifier_action(par=par, projet=projet, action=action)
+        demande_refuser(demande=demande, par=par, motif="Motif")
     elif action == ActionDossier.REMPLIR_GRILLE:
         # The secretariat files for a co-funder it names; an agent, for its own signatory.
         pour = None if par.role == Role.AGENT else Signataire.objects.get(code="region")
@@ -200,6 +220,32 @@ def empreinte(projet: Projet) -> tuple:
         Document.objects.filter(projet=projet).count(),
         LigneProgrammee.objects.filter(projet=projet).count(),
         Evaluation.objects.filter(projet=projet).count(),
+        DeclarationAvancement.objects.filter(projet=projet).count(),
+        sorted(DemandePaiement.objects.filter(ligne__projet=projet).values_list("pk", "statut")),
+    )
+
+
+def lignes_executables(projet: Projet, porteur) -> None:
+    """A dossier the test put straight into an execution state has no programmed line: its
+    plan's lines are programmed as the ledger would (the Région's line with a request waiting
+    for its instruction); the State's line stays free for a new request."""
+    lignes = list(projet.lignes_financement.order_by("pk"))
+    cper = [ligne for ligne in lignes if ligne.signataire_id is not None] or lignes[:1]
+    region = Signataire.objects.get(code="region")
+    for ligne in cper:
+        LigneProgrammee.objects.create(
+            ligne_plan=ligne,
+            projet=projet,
+            signataire=ligne.signataire or region,
+            noeud=projet.mesure,
+            montant_programme=ligne.montant,
+            par=porteur,
+        )
+    DemandePaiement.objects.create(
+        ligne=LigneProgrammee.objects.filter(projet=projet).order_by("pk").first(),
+        type="avance",
+        montant_demande=Decimal("1000.00"),
+        deposee_par=porteur,
     )
 
 
@@ -212,7 +258,7 @@ CAS = [(r, s) for r in Relation.values for s in Statut.values]
 
 def test_la_table_couvre_chaque_action_et_ne_depasse_pas_le_cycle_de_vie():
     assert set(DROITS) == set(TOUTES_LES_ACTIONS)
-    assert len(TOUTES_LES_ACTIONS) == 17
+    assert len(TOUTES_LES_ACTIONS) == 20
     for action, par_relation in DROITS.items():
         assert set(par_relation) <= set(Relation.values)
         if action in TRANSITIONS:
@@ -242,6 +288,8 @@ def test_chaque_relation_chaque_etat_chaque_action(
         statut=statut, motif_abandon="Abandonné" if statut == Statut.ABANDONNE else ""
     )
     projet = Projet.objects.get(pk=scene.projet.pk)
+    if statut in AVEC_SUIVI_FINANCIER:
+        lignes_executables(projet, porteur)
     relations_ = relations(scene.personne, projet)
     attendues = {relation} | ({Relation.AUTRE_SIGNATAIRE} if relation == Relation.AUTEUR else set())
     assert relations_ == attendues
