@@ -11,8 +11,11 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
+from axes.selectors import contrat_courant
 from comptes.models import Role
+from financement.donnees_ouvertes import rangees_projets_programmes
 from financement.execution import (
     DepenseSaisie,
     demande_accepter,
@@ -34,6 +37,7 @@ from financement.models import (
 )
 from financement.services import engagement_enregistrer
 from projets.models import Document, Projet, Statut
+from rapports.selectors import donnees_bilan
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.montants import format_euros
 
@@ -100,7 +104,7 @@ def deposer_avance(ligne, porteur, montant="100000.00"):
 
 
 def test_le_parcours_avance_acceptee_a_80_pour_cent_puis_solde_qui_solde_le_dossier(
-    porteur, agent, agent_etat, ligne_etat, django_capture_on_commit_callbacks
+    client, porteur, agent, agent_etat, ligne_etat, django_capture_on_commit_callbacks
 ):
     porteur.email, agent_etat.email = "porteur@univ.test", "agent@etat.test"
     porteur.save(), agent_etat.save()
@@ -182,6 +186,29 @@ def test_le_parcours_avance_acceptee_a_80_pour_cent_puis_solde_qui_solde_le_doss
         "acceptee",
         "ligne_cloturee",
     ]
+
+    # The totals, to the cent: the signatory's page, the bilan and the open data.
+    enveloppe_etat.refresh_from_db()
+    assert enveloppe_etat.montant_paye - paye_avant == Decimal("315000.00")
+    client.force_login(agent_etat)
+    page = client.get(reverse("financement:signataire", args=["etat"])).content.decode()
+    assert f'id="montant-paye">{euros(str(enveloppe_etat.montant_paye))}<' in page
+    bilan = donnees_bilan(contrat=contrat_courant(), signataire_code="etat")
+    (execution_etat,) = [e for e in bilan.execution if e.code == "etat"]
+    assert execution_etat.paye == enveloppe_etat.montant_paye
+    rangees = {
+        r["code_financeur"]: r
+        for r in rangees_projets_programmes()
+        if r["reference_projet"] == projet.reference
+    }
+    assert (rangees["etat"]["montant_paye"], rangees["etat"]["montant_degage"]) == (
+        Decimal("315000.00"),
+        Decimal("35000.00"),
+    )
+    assert (rangees["region"]["montant_paye"], rangees["region"]["statut"]) == (
+        Decimal("360000.00"),
+        "solde",
+    )
 
 
 def test_l_avance_est_plafonnee_a_30_pour_cent_de_la_part(porteur, ligne_etat):
