@@ -9,9 +9,12 @@ from financement.models import (
     ApprobationAvenant,
     Avenant,
     CreditsOuverts,
+    DemandePaiement,
     Engagement,
     Enveloppe,
+    EvenementDemande,
     JournalFinancier,
+    LigneDepense,
     LigneProgrammee,
     MaquetteLigne,
     ModificationEnveloppe,
@@ -168,3 +171,31 @@ class VerificationRegistreAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# Payment requests (issue 16): decided only through `financement.execution`.
+class LigneDepenseInline(LectureSeuleInline):
+    model = LigneDepense
+    readonly_fields = [
+        "fournisseur",
+        "date_facture",
+        "reference",
+        "montant_ht",
+        "montant_ttc",
+        "montant_eligible",
+    ]
+
+
+class EvenementDemandeInline(LectureSeuleInline):
+    model = EvenementDemande
+    readonly_fields = ["etape", "montant", "commentaire", "par", "le"]
+
+
+@admin.register(DemandePaiement)
+class DemandePaiementAdmin(LectureSeuleAdmin):
+    list_display = ["pk", "ligne", "type", "statut", "montant_demande", "montant_accepte"]
+    list_filter = ["type", "statut"]
+    list_select_related = ["ligne__projet", "ligne__signataire"]
+    search_fields = ["ligne__projet__reference"]
+    exclude = ["documents", "paiements"]
+    inlines = [LigneDepenseInline, EvenementDemandeInline]

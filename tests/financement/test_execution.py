@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from axes.selectors import contrat_courant
@@ -36,7 +37,8 @@ from financement.models import (
     Paiement,
 )
 from financement.services import engagement_enregistrer
-from projets.models import Document, Projet, Statut
+from projets.execution import AvancementSaisi, avancement_declarer
+from projets.models import DeclarationAvancement, Document, Projet, Statut
 from rapports.selectors import donnees_bilan
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.montants import format_euros
@@ -397,3 +399,29 @@ def test_rien_apres_le_solde_de_la_ligne(porteur, agent_etat, ligne_etat):
     demande_accepter(demande=solde, par=agent_etat, montant=Decimal("3500.00"))
     with pytest.raises(EtatIncompatible, match="soldée"):
         deposer_avance(ligne_etat, porteur, "1000.00")
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        "UPDATE financement_evenementdemande SET commentaire = 'réécrit'",
+        "DELETE FROM financement_evenementdemande",
+        "UPDATE projets_declarationavancement SET pourcentage_travaux = 0",
+        "DELETE FROM projets_declarationavancement",
+    ],
+)
+def test_les_journaux_de_l_execution_sont_inalterables(instruction, porteur, ligne_etat):
+    deposer_avance(ligne_etat, porteur, "1000.00")
+    avancement_declarer(
+        projet=ligne_etat.projet,
+        par=porteur,
+        saisie=AvancementSaisi(etape="travaux", pourcentage_travaux=40),
+    )
+    with (
+        pytest.raises(DatabaseError, match="ne se modifie pas"),
+        transaction.atomic(),
+        connection.cursor() as curseur,
+    ):
+        curseur.execute(instruction)
+    assert EvenementDemande.objects.get().etape == "deposee"
+    assert DeclarationAvancement.objects.get().pourcentage_travaux == 40

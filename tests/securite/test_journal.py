@@ -16,6 +16,7 @@ from axes.models import Signataire
 from financement.models import (
     Avenant,
     CreditsOuverts,
+    DemandePaiement,
     Engagement,
     Enveloppe,
     JournalFinancier,
@@ -292,6 +293,7 @@ MODELES_EN_LECTURE_SEULE = [
     MaquetteLigne,
     Avenant,
     Enveloppe,
+    DemandePaiement,
 ]
 
 
