@@ -14,6 +14,7 @@ from gouvernance.models import (
     Avis,
     ChoixVote,
     GrilleAnalyse,
+    IssueLigne,
     Membre,
     Presence,
     RoleMembre,
@@ -22,6 +23,7 @@ from gouvernance.models import (
 from gouvernance.permissions import a_voix_deliberative
 from gouvernance.services import NoteSaisie
 from socle.exceptions import RegleMetierError
+from socle.formulaires import MontantField
 
 
 def ajouter_erreurs(form: forms.Form, erreur: RegleMetierError) -> None:
@@ -140,6 +142,29 @@ class VoteForm(forms.Form):
     pour_membre = forms.IntegerField(required=False)
     modifier = forms.BooleanField(required=False)
     retour = forms.ChoiceField(choices=[("", ""), ("point", "point")], required=False)
+
+
+class ArbitrageForm(forms.Form):
+    """A co-funder's proposal on its own line of a dossier on the agenda."""
+
+    issue = forms.ChoiceField(
+        label="Proposition au comité",
+        choices=IssueLigne.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez : programmée au montant demandé, réduite ou refusée.",
+            "invalid_choice": "Choisissez : programmée au montant demandé, réduite ou refusée.",
+        },
+    )
+    montant = MontantField(
+        label="Montant retenu (si réduite)", required=False, help_text="Par exemple 200 000,00"
+    )
+    motif = forms.CharField(
+        label="Motif (figurera au procès-verbal)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class EvaluationForm(forms.Form):

@@ -10,14 +10,17 @@ Written only by `gouvernance.services`; the database guards what concurrency cou
 vote per member and item, one decision per item, one presence per member and session).
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from axes.models import Noeud, Signataire
 from comptes.models import Organisation
-from projets.models import Projet
+from projets.models import LignePlanFinancement, Projet
 from projets.workflow import MandatComite
+from socle.montants import MONTANT
 
 
 class TypeComite(models.TextChoices):
@@ -530,6 +533,84 @@ class Decision(models.Model):
         when retained)."""
         seance = self.point.seance
         return MandatComite(comite=seance.comite.code, seance_id=seance.pk, decision_id=self.pk)
+
+
+class IssueLigne(models.TextChoices):
+    """What the committee decides on one co-funder's line of a retained dossier."""
+
+    PROGRAMMEE = "programmee", "Programmée au montant demandé"
+    REDUITE = "reduite", "Réduite"
+    REFUSEE = "refusee", "Refusée"
+
+
+class ArbitrageLigne(models.Model):
+    """A co-funder's proposal to the committee on its own line of a dossier on the agenda,
+    before the session closes: reduce it (to `montant`) or refuse it, with the reason. A line
+    with no proposal is programmed as asked. Read when the committee retains the dossier."""
+
+    point = models.ForeignKey(PointOrdreDuJour, on_delete=models.CASCADE, related_name="arbitrages")
+    ligne = models.ForeignKey(
+        LignePlanFinancement,
+        verbose_name="ligne du plan",
+        on_delete=models.CASCADE,
+        related_name="arbitrages",
+    )
+    issue = models.CharField(
+        "proposition",
+        max_length=20,
+        choices=[(c, lib) for c, lib in IssueLigne.choices if c != IssueLigne.PROGRAMMEE],
+    )
+    montant = models.DecimalField("montant retenu (€)", **MONTANT)
+    motif = models.TextField("motif")
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    le = models.DateTimeField("le", auto_now=True)
+
+    class Meta:
+        verbose_name = "proposition sur une ligne"
+        verbose_name_plural = "propositions sur les lignes"
+        ordering = ["point", "ligne__ordre", "ligne"]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "ligne"], name="arbitrage_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(issue="refusee") & models.Q(montant=0))
+                | (models.Q(issue="reduite") & models.Q(montant__gt=0)),
+                name="arbitrage_montant_coherent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point} : {self.ligne.financeur} {self.get_issue_display().lower()}"
+
+
+class DecisionLigne(models.Model):
+    """The committee's decision on one co-funder's line of the dossier it retained, written
+    when the session closes; read-only. The ledger programmes `montant_retenu`."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="lignes")
+    signataire = models.ForeignKey(Signataire, on_delete=models.PROTECT, related_name="+")
+    issue = models.CharField("décision", max_length=20, choices=IssueLigne.choices)
+    montant_demande = models.DecimalField("montant demandé (€)", **MONTANT)
+    montant_retenu = models.DecimalField("montant retenu (€)", **MONTANT)
+    motif = models.TextField("motif", blank=True)
+
+    class Meta:
+        verbose_name = "décision sur une ligne"
+        verbose_name_plural = "décisions sur les lignes"
+        ordering = ["decision", "signataire__ordre", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(montant_retenu__gte=0)
+                & models.Q(montant_retenu__lte=models.F("montant_demande")),
+                name="decision_ligne_dans_la_demande",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.point} : {self.signataire} {self.get_issue_display().lower()}"
+
+    @property
+    def montant_retire(self) -> Decimal:
+        return self.montant_demande - self.montant_retenu
 
 
 class JournalGouvernance(models.Model):

@@ -13,16 +13,19 @@ from collections.abc import Iterable
 from comptes.models import Role, Utilisateur
 from gouvernance.models import (
     ROLES_VOTANTS,
+    EtatSeance,
     Membre,
     PointOrdreDuJour,
     Presence,
     Recusation,
     RoleMembre,
+    Seance,
     StatutPresence,
 )
-from projets.droits import GRILLE
-from projets.models import Projet
+from projets.droits import GRILLE, ActionDossier, verdict
+from projets.models import LignePlanFinancement, NatureFinancement, Projet
 from projets.permissions import est_instructeur
+from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 
 # The analysis grid is filled during the instruction (and until the dossier is on an agenda);
 # who fills it is the dossier's permission table (`projets.droits`, « remplir_grille »).
@@ -94,3 +97,39 @@ def est_recuse(membre: Membre, point: PointOrdreDuJour, recusations: Iterable[Re
     return est_en_conflit(membre, point.projet) or any(
         r.membre_id == membre.pk for r in recusations
     )
+
+
+def refus_d_arbitrage(
+    utilisateur: Utilisateur, seance: Seance, projet: Projet, ligne: LignePlanFinancement
+) -> RegleMetierError | None:
+    """Why this person may not propose to the committee an outcome for this line (None when
+    they may): an agent of the line's own signatory or the secretariat of the CPER (each
+    co-funder decides on its own money), on a dossier on the agenda (the permission table,
+    « arbitrer_ligne »), before the session closes, and only before a committee with the
+    power to programme. The service raises it; the pages show the form only where it is None."""
+    avis = verdict(utilisateur, projet, ActionDossier.ARBITRER_LIGNE)
+    if not avis.permis:
+        return (EtatIncompatible if avis.etat else ActionNonAutorisee)(avis.motif)
+    if ligne.projet_id != projet.pk or ligne.nature != NatureFinancement.CPER:
+        return RegleMetierError(
+            erreurs={
+                "ligne": ["Cette ligne n'est pas une ligne CPER du dossier à l'ordre du jour."]
+            }
+        )
+    signataire = ligne.signataire
+    if not utilisateur.est_administrateur and (
+        signataire is None or signataire.organisation_id != utilisateur.organisation_id
+    ):
+        return ActionNonAutorisee(
+            f"Seuls les agents {signataire.de_nom if signataire else 'du signataire'} et le "
+            "secrétariat du CPER proposent une décision sur cette ligne : chaque cofinanceur "
+            "décide de son propre argent."
+        )
+    if seance.etat == EtatSeance.CLOSE:
+        return EtatIncompatible("La séance est close : ses décisions sont prises.")
+    if not seance.comite.pouvoir_programmer:
+        return EtatIncompatible(
+            f"Le {seance.comite.nom} donne un avis sans pouvoir de programmer (réglage fixé par "
+            "le secrétariat) : il ne décide pas des montants des lignes."
+        )
+    return None

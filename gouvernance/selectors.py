@@ -15,9 +15,12 @@ from axes.models import Noeud, Signataire
 from comptes.models import Utilisateur
 from gouvernance.models import (
     ROLES_VOTANTS,
+    ArbitrageLigne,
     ChoixVote,
     Comite,
     Critere,
+    Decision,
+    DecisionLigne,
     EtatSeance,
     Evaluation,
     GrilleAnalyse,
@@ -31,7 +34,7 @@ from gouvernance.models import (
     StatutPresence,
     Vote,
 )
-from gouvernance.permissions import voit_la_gouvernance
+from gouvernance.permissions import refus_d_arbitrage, voit_la_gouvernance
 from gouvernance.regles import quorum_atteint, quorum_requis
 from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
 from projets.workflow import Action
@@ -529,6 +532,13 @@ def contexte_proces_verbal(*, seance: Seance) -> dict[str, Any]:
         "membre__utilisateur", "membre__organisation", "exprime_par__utilisateur"
     ):
         votes.setdefault(vote.point_id, []).append(vote)
+    lignes: dict[int, list[DecisionLigne]] = {}
+    for ligne in DecisionLigne.objects.filter(decision__point__seance=seance).select_related(
+        "signataire", "decision"
+    ):
+        lignes.setdefault(ligne.decision.point_id, []).append(ligne)
+    for p in points:
+        p.lignes_decidees = lignes.get(p.pk, [])  # type: ignore[attr-defined]
     presences = presences_de_seance(seance=seance)
     return {
         "seance": seance,
@@ -576,3 +586,36 @@ def seances_en_retard(*, maintenant: datetime) -> QuerySet[Seance]:
     return Seance.objects.filter(
         date__lt=maintenant, etat__in=[EtatSeance.PLANIFIEE, EtatSeance.OUVERTE]
     ).select_related("comite")
+
+
+@dataclass
+class LigneArbitree:
+    """One CPER line of a dossier on an agenda, as the point's page shows it: the co-funder's
+    proposal (before the close), the committee's decision on it (after), and whether the
+    reader may propose on it now."""
+
+    ligne: LignePlanFinancement
+    arbitrage: ArbitrageLigne | None
+    peut_proposer: bool
+
+
+def lignes_arbitrees(
+    *, point: PointOrdreDuJour, utilisateur: Utilisateur, lignes: list[LignePlanFinancement]
+) -> list[LigneArbitree]:
+    """The CPER lines of the point's dossier with their proposals, in the plan's order."""
+    arbitrages = {a.ligne_id: a for a in point.arbitrages.select_related("par")}
+    seance = point.seance
+    return [
+        LigneArbitree(
+            ligne=ligne,
+            arbitrage=arbitrages.get(ligne.pk),
+            peut_proposer=refus_d_arbitrage(utilisateur, seance, point.projet, ligne) is None,
+        )
+        for ligne in lignes
+        if ligne.nature == NatureFinancement.CPER
+    ]
+
+
+def decisions_par_ligne(*, decision: Decision) -> list[DecisionLigne]:
+    """The committee's decision on each co-funder's line, in the signatories' order."""
+    return list(decision.lignes.select_related("signataire"))

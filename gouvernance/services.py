@@ -11,6 +11,7 @@ session. A retained dossier is programmed by the ledger's own use-case
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -21,12 +22,15 @@ from axes.models import Signataire
 from comptes.models import Organisation, Role, Utilisateur
 from financement.services import projet_programmer
 from gouvernance.models import (
+    ArbitrageLigne,
     Avis,
     ChoixVote,
     Comite,
     Decision,
+    DecisionLigne,
     Evaluation,
     GrilleAnalyse,
+    IssueLigne,
     JournalGouvernance,
     Membre,
     NoteCritere,
@@ -48,6 +52,7 @@ from gouvernance.permissions import (
     est_represente,
     est_secretariat,
     peut_gerer_seances,
+    refus_d_arbitrage,
 )
 from gouvernance.regles import issue_du_vote
 from gouvernance.selectors import (
@@ -64,10 +69,12 @@ from gouvernance.selectors import (
 )
 from gouvernance.workflow import ETAPES, ActionSeance, verifier
 from projets.droits import ActionDossier, verdict
-from projets.models import Projet, Statut
+from projets.models import LignePlanFinancement, Projet, Statut
+from projets.reequilibrage import plan_appliquer_decision
 from projets.services import projet_transitionner
 from projets.workflow import Action
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
+from socle.montants import format_euros
 from socle.notifications import notifier
 
 MOTIF_AVIS = (
@@ -503,8 +510,111 @@ def _decider(
         mandat=decision.mandat(),
     )
     if issue.resultat == Resultat.RETENU:
+        _decider_les_lignes(decision, point, par)
         _programmer(decision, point.projet, par)
     return decision
+
+
+def _decider_les_lignes(decision: Decision, point: PointOrdreDuJour, par: Utilisateur) -> None:
+    """Each co-funder's line of the retained dossier, as its co-funder proposed (reduced,
+    refused) or as asked: the plan takes the decision (`projets.reequilibrage`), each line's
+    outcome is written for the minutes, and the ledger then programmes what was granted."""
+    arbitrages = {a.ligne_id: a for a in point.arbitrages.all()}
+    issues = plan_appliquer_decision(
+        projet=point.projet,
+        retenus={ligne_id: a.montant for ligne_id, a in arbitrages.items()},
+        par=par,
+        mandat=decision.mandat(),
+    )
+    DecisionLigne.objects.bulk_create(
+        DecisionLigne(
+            decision=decision,
+            signataire_id=ligne.signataire_id,
+            issue=(
+                arbitrages[ligne.ligne_id].issue
+                if ligne.ligne_id in arbitrages
+                else IssueLigne.PROGRAMMEE
+            ),
+            montant_demande=ligne.montant_demande,
+            montant_retenu=ligne.montant_retenu,
+            motif=arbitrages[ligne.ligne_id].motif if ligne.ligne_id in arbitrages else "",
+        )
+        for ligne in issues
+    )
+
+
+# --- A co-funder's proposal on its own line -----------------------------------------------
+@transaction.atomic
+def arbitrage_enregistrer(
+    *,
+    point: PointOrdreDuJour,
+    ligne: LignePlanFinancement,
+    issue: str,
+    par: Utilisateur,
+    montant: Decimal | None = None,
+    motif: str = "",
+) -> ArbitrageLigne | None:
+    """Propose to the committee what to decide on one CPER line of a dossier on its agenda:
+    programmed as asked (the proposal is withdrawn), reduced to `montant`, or refused, with the
+    reason. By an agent of the line's own signatory or the secretariat of the CPER, while the
+    session is not closed and only before a committee with the power to programme; refused
+    with nothing written otherwise. Journaled."""
+    seance = _seance_verrouillee(point.seance)
+    point = PointOrdreDuJour.objects.select_related("projet").get(pk=point.pk)
+    projet = point.projet
+    refus = refus_d_arbitrage(par, seance, projet, ligne)
+    if refus is not None:
+        raise refus
+    existant = ArbitrageLigne.objects.filter(point=point, ligne=ligne).first()
+    if issue == IssueLigne.PROGRAMMEE:
+        if existant is not None:
+            existant.delete()
+        _journal("arbitrage_retirer", par, seance=seance, projet=projet, ligne=ligne.pk)
+        return None
+    retenu = _montant_propose(ligne, issue, montant, motif)
+    arbitrage = existant or ArbitrageLigne(point=point, ligne=ligne)
+    arbitrage.issue, arbitrage.montant, arbitrage.motif, arbitrage.par = (
+        issue,
+        retenu,
+        motif.strip(),
+        par,
+    )
+    arbitrage.save()
+    _journal(
+        "arbitrage_enregistrer",
+        par,
+        seance=seance,
+        projet=projet,
+        ligne=ligne.pk,
+        signataire=ligne.signataire.code if ligne.signataire else "",
+        issue=issue,
+        montant=str(retenu),
+    )
+    return arbitrage
+
+
+def _montant_propose(
+    ligne: LignePlanFinancement, issue: str, montant: Decimal | None, motif: str
+) -> Decimal:
+    erreurs: dict[str, list[str]] = {}
+    if issue not in (IssueLigne.REDUITE, IssueLigne.REFUSEE):
+        erreurs["issue"] = ["Choisissez : programmée au montant demandé, réduite ou refusée."]
+    if not motif.strip():
+        erreurs["motif"] = ["Indiquez le motif : il figurera au procès-verbal."]
+    retenu = Decimal("0.00")
+    if issue == IssueLigne.REDUITE:
+        if montant is None:
+            erreurs["montant"] = ["Indiquez le montant retenu."]
+        elif not Decimal("0") < montant < ligne.montant:
+            erreurs["montant"] = [
+                f"Le montant retenu doit être positif et inférieur au montant demandé "
+                f"({format_euros(ligne.montant)}) ; pour le refuser, choisissez « refusée »."
+            ]
+        else:
+            retenu = montant
+    if erreurs:
+        raise RegleMetierError(erreurs=erreurs)
+    return retenu
 
 
 def _programmer(decision: Decision, projet: Projet, par: Utilisateur) -> None:

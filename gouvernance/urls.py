@@ -22,6 +22,11 @@ urlpatterns = [
     path("seances/<int:pk>/proces-verbal/", views.proces_verbal, name="proces_verbal"),
     path("seances/<int:pk>/points/<int:point_pk>/", views.point, name="point"),
     path("seances/<int:pk>/points/<int:point_pk>/voter/", views.voter, name="voter"),
+    path(
+        "seances/<int:pk>/points/<int:point_pk>/lignes/<int:ligne_pk>/",
+        views.arbitrer,
+        name="arbitrer",
+    ),
     path("seances/<int:pk>/<str:action>/", views.seance_action, name="seance_action"),
     path("evaluations/<str:reference>/", views.evaluation, name="evaluation"),
 ]

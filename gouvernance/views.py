@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from axes.models import Signataire
 from gouvernance import services
 from gouvernance.forms import (
+    ArbitrageForm,
     EvaluationForm,
     FinMandatForm,
     InscriptionForm,
@@ -31,6 +32,7 @@ from gouvernance.models import (
     ChoixVote,
     Evaluation,
     GrilleAnalyse,
+    IssueLigne,
     Membre,
     PointOrdreDuJour,
     StatutPresence,
@@ -51,11 +53,13 @@ from gouvernance.selectors import (
     comite_pour,
     comites_liste,
     contexte_proces_verbal,
+    decisions_par_ligne,
     decompte,
     etat_instruction,
     etat_quorum,
     grille_active,
     jour_de,
+    lignes_arbitrees,
     membre_actif,
     membres_de_seance,
     membres_du_comite,
@@ -443,8 +447,10 @@ def voter(request, pk, point_pk):
     return redirect(f"{redirect('gouvernance:seance', pk=pk).url}#point-{point.ordre}")
 
 
-def point(request, pk, point_pk):
-    """What a member reads before voting: the dossier, its financing plan, the grid results."""
+def point(request, pk, point_pk, formulaires=None, status=200):
+    """What a member reads before voting: the dossier, its financing plan with each
+    co-funder's proposal on its line (and a form for the lines the reader may propose on), the
+    grid results; once decided, the decision line by line."""
     seance = seance_pour(utilisateur=request.user, pk=pk)
     point_ = get_object_or_404(seance.points.select_related("projet"), pk=point_pk)
     projet = projet_pour(utilisateur=request.user, reference=point_.projet.reference)
@@ -459,9 +465,67 @@ def point(request, pk, point_pk):
             "total_lignes": sum((lf.montant for lf in lignes), 0),
             "phases": list(projet.phases.all()),
             "resultats": resultats_grille(projet=projet),
+            "arbitrages": [
+                (
+                    la,
+                    (formulaires or {}).get(la.ligne.pk) or _formulaire_d_arbitrage(la)
+                    if la.peut_proposer
+                    else None,
+                )
+                for la in lignes_arbitrees(point=point_, utilisateur=request.user, lignes=lignes)
+            ],
+            "decision_lignes": (
+                decisions_par_ligne(decision=point_.decision) if hasattr(point_, "decision") else []
+            ),
         }
     )
-    return render(request, "gouvernance/point.html", contexte)
+    return render(request, "gouvernance/point.html", contexte, status=status)
+
+
+def _formulaire_d_arbitrage(la) -> ArbitrageForm:
+    a = la.arbitrage
+    initial = (
+        {"issue": a.issue, "montant": a.montant if a.montant else None, "motif": a.motif}
+        if a is not None
+        else {"issue": IssueLigne.PROGRAMMEE}
+    )
+    return ArbitrageForm(initial=initial, prefix=f"ligne-{la.ligne.pk}")
+
+
+@require_POST
+def arbitrer(request, pk, point_pk, ligne_pk):
+    """A co-funder's proposal on its own line (or the secretariat's, on its behalf)."""
+    seance = seance_pour(utilisateur=request.user, pk=pk)
+    point_ = get_object_or_404(seance.points.select_related("projet"), pk=point_pk)
+    ligne = get_object_or_404(point_.projet.lignes_financement, pk=ligne_pk)
+    form = ArbitrageForm(request.POST, prefix=f"ligne-{ligne.pk}")
+    if form.is_valid():
+        donnees = form.cleaned_data
+        try:
+            services.arbitrage_enregistrer(
+                point=point_,
+                ligne=ligne,
+                issue=donnees["issue"],
+                montant=donnees["montant"],
+                motif=donnees["motif"],
+                par=request.user,
+            )
+        except ActionNonAutorisee as erreur:
+            raise PermissionDenied(erreur.message) from erreur
+        except RegleMetierError as erreur:
+            if not erreur.erreurs or set(erreur.erreurs) <= {"__all__"}:
+                messages.error(request, erreur.message)
+                return redirect("gouvernance:point", pk=pk, point_pk=point_pk)
+            ajouter_erreurs(form, erreur)
+        else:
+            issue = IssueLigne(donnees["issue"])
+            messages.success(
+                request,
+                f"Proposition « {issue.label.lower()} » enregistrée sur la ligne "
+                f"{ligne.financeur} : le comité la décidera à la clôture de la séance.",
+            )
+            return redirect(f"{reverse('gouvernance:point', args=[pk, point_pk])}#ligne-{ligne.pk}")
+    return point(request, pk, point_pk, formulaires={ligne.pk: form}, status=400)
 
 
 def _visible_decompte(request, seance) -> None:

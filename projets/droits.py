@@ -52,6 +52,11 @@ class ActionDossier(models.TextChoices):
     DECLARER_AVANCEMENT = "declarer_avancement", "Déclarer l'avancement de l'opération"
     DEMANDER_PAIEMENT = "demander_paiement", "Demander un paiement à un cofinanceur"
     INSTRUIRE_PAIEMENT = "instruire_paiement", "Instruire une demande de paiement"
+    # A co-funder's proposal to the committee on its own line of a dossier on the agenda
+    # (programmed as asked, reduced, refused: `gouvernance.services.arbitrage_enregistrer`).
+    ARBITRER_LIGNE = "arbitrer_ligne", "Proposer au comité la décision sur sa ligne du plan"
+    # Covering what the committee took off the plan (`projets.reequilibrage`).
+    REEQUILIBRER = "reequilibrer", "Rééquilibrer le plan de financement après la décision"
 
 
 class Relation(models.TextChoices):
@@ -73,6 +78,8 @@ BROUILLONS = MODIFIABLE_PAR_PORTEUR
 DEPOT = frozenset({Statut.DEPOSE})
 INSTRUCTION = frozenset({Statut.DEPOSE, Statut.EN_INSTRUCTION})
 CONTRAT = frozenset({Statut.INSCRIT_CONTRAT})
+# After a committee's decision reduced or refused a line: until the balance.
+APRES_DECISION = frozenset({Statut.RETENU, Statut.PROGRAMME, Statut.EN_COURS})
 # The analysis grid is filled during the instruction, and until the dossier is on an agenda
 # (a co-funder may still file once the others made it « instruit » under the relaxed rule).
 GRILLE = frozenset({Statut.EN_INSTRUCTION, Statut.INSTRUIT})
@@ -122,6 +129,11 @@ _DROITS_SANS_SECRETARIAT: dict[str, dict[str, Etats]] = {
     ActionDossier.DECLARER_AVANCEMENT: {Relation.PORTEUR: EN_EXECUTION},
     ActionDossier.DEMANDER_PAIEMENT: {Relation.PORTEUR: EN_EXECUTION},
     ActionDossier.INSTRUIRE_PAIEMENT: {Relation.COFINANCEUR: EN_EXECUTION},
+    # Only on its own signatory's line (`gouvernance.services`), while the dossier is on an
+    # agenda; a committee with the power to programme decides.
+    ActionDossier.ARBITRER_LIGNE: {Relation.COFINANCEUR: frozenset({Statut.INSCRIT_ORDRE_DU_JOUR})},
+    # The porteur covers the gap with its own funds or another (non-signatory) funder.
+    ActionDossier.REEQUILIBRER: {Relation.PORTEUR: APRES_DECISION},
 }
 
 
@@ -257,6 +269,8 @@ _FAIRE: dict[str, str] = {
     ActionDossier.DECLARER_AVANCEMENT: "déclarer l'avancement de ce dossier",
     ActionDossier.DEMANDER_PAIEMENT: "demander un paiement sur ce dossier",
     ActionDossier.INSTRUIRE_PAIEMENT: "instruire une demande de paiement de ce dossier",
+    ActionDossier.ARBITRER_LIGNE: "proposer au comité une décision sur une ligne de ce dossier",
+    ActionDossier.REEQUILIBRER: "rééquilibrer le plan de financement de ce dossier",
 }
 
 # The same, once the state no longer allows it (« vous ne pouvez plus … »).
@@ -264,6 +278,13 @@ _PLUS: dict[str, str] = {
     ActionDossier.MODIFIER: "le modifier",
     ActionDossier.MODIFIER_LIGNE: "modifier son plan de financement",
     ActionDossier.JOINDRE_DOCUMENT: "y joindre de document",
+    ActionDossier.ARBITRER_LIGNE: (
+        "proposer de décision sur ses lignes : il n'est pas à l'ordre du jour d'une séance"
+    ),
+    ActionDossier.REEQUILIBRER: (
+        "rééquilibrer son plan : seul un dossier retenu, programmé ou en cours dont une ligne a "
+        "été réduite ou refusée par le comité se rééquilibre"
+    ),
 }
 # The execution's actions, once the state does not allow them (programmé or en cours only).
 _EXECUTION = frozenset(

@@ -202,6 +202,13 @@ class Projet(models.Model):
     ligne_contrat = models.PositiveIntegerField("ligne du texte signé", null=True, blank=True)
 
     motif_abandon = models.TextField("motif de l'abandon", blank=True)
+    montant_a_reequilibrer = models.DecimalField(
+        "montant à rééquilibrer (€)",
+        **MONTANT,
+        default=0,
+        help_text="Ce que la décision du comité a retiré du plan (lignes réduites ou refusées), "
+        "à couvrir par un autre financeur, les fonds propres ou un coût réduit.",
+    )
     depose_le = models.DateTimeField("déposé le", null=True, blank=True)
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -242,6 +249,10 @@ class Projet(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(statut="abandonne") | ~models.Q(motif_abandon=""),
                 name="projet_abandon_motive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(montant_a_reequilibrer__gte=0),
+                name="projet_reequilibrage_positif",
             ),
         ]
 

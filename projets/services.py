@@ -450,9 +450,14 @@ def _erreurs_identite(projet: Projet, erreurs: Erreurs) -> None:
 
 
 def _erreurs_plan(projet: Projet, erreurs: Erreurs) -> None:
-    """A cost, at least one line, lines that add up to the cost, enough own funds."""
+    """A cost, at least one line, lines that add up to the cost, enough own funds.
+
+    What a committee's decision took off the plan (a co-funder's line reduced or refused,
+    `montant_a_reequilibrer`) counts as covered until the porteur or the secretariat
+    re-balances the plan (`plan_reequilibrer`): the decision made that gap, not the porteur."""
     lignes = list(projet.lignes_financement.all())
     total_lignes = sum((ligne.montant for ligne in lignes), Decimal("0.00"))
+    total_lignes += projet.montant_a_reequilibrer
     cout = projet.cout_total_ht
     if cout is None or cout <= 0:
         _ajouter(erreurs, "cout_total_ht", "Indiquez le coût total éligible hors taxes.")

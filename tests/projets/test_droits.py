@@ -9,11 +9,13 @@ the draft; the secretariat; a reader; a committee member).
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from axes.models import Signataire
 from comptes.models import Organisation, Role
@@ -25,8 +27,8 @@ from financement.services import (
     projet_reprendre,
     projet_solder,
 )
-from gouvernance.models import Evaluation
-from gouvernance.services import evaluation_enregistrer
+from gouvernance.models import ArbitrageLigne, Comite, Evaluation, PointOrdreDuJour, Seance
+from gouvernance.services import arbitrage_enregistrer, evaluation_enregistrer
 from projets.droits import (
     DROITS,
     TOUTES_LES_ACTIONS,
@@ -47,6 +49,7 @@ from projets.models import (
     Statut,
     TransitionProjet,
 )
+from projets.reequilibrage import plan_reequilibrer
 from projets.services import (
     LigneSaisie,
     document_deposer,
@@ -194,6 +197,35 @@ def tenter(scene: Scene, action: str, donnees_completes) -> None:
         if demande is None:
             verifier_action(par=par, projet=projet, action=action)
         demande_refuser(demande=demande, par=par, motif="Motif")
+    elif action == ActionDossier.ARBITRER_LIGNE:
+        # On an agenda of the programming committee: its own signatory's line, or the first.
+        seance = Seance.objects.create(
+            comite=Comite.objects.get(code="programmation"),
+            date=timezone.now() + timedelta(days=1),
+            lieu="Lille",
+            cree_par=projet.cree_par,
+        )
+        point = PointOrdreDuJour.objects.create(seance=seance, projet=projet, ordre=1)
+        lignes = projet.lignes_financement.order_by("pk")
+        ligne = (
+            lignes.filter(signataire__organisation_id=par.organisation_id).first() or lignes.first()
+        )
+        arbitrage_enregistrer(point=point, ligne=ligne, issue="refusee", motif="Motif", par=par)
+    elif action == ActionDossier.REEQUILIBRER:
+        # As if the committee had taken 100 000,00 € off the plan: the own funds cover it.
+        Projet.objects.filter(pk=projet.pk).update(montant_a_reequilibrer=Decimal("100000.00"))
+        propres = sum(
+            (lf.montant for lf in projet.lignes_financement.filter(signataire=None)), Decimal(0)
+        )
+        plan_reequilibrer(
+            projet=projet,
+            lignes=[
+                LigneSaisie(
+                    propres, NatureFinancement.HORS_CPER, source=SourceFinancement.FONDS_PROPRES
+                )
+            ],
+            par=par,
+        )
     elif action == ActionDossier.REMPLIR_GRILLE:
         # The secretariat files for a co-funder it names; an agent, for its own signatory.
         pour = None if par.role == Role.AGENT else Signataire.objects.get(code="region")
@@ -222,6 +254,7 @@ def empreinte(projet: Projet) -> tuple:
         Evaluation.objects.filter(projet=projet).count(),
         DeclarationAvancement.objects.filter(projet=projet).count(),
         sorted(DemandePaiement.objects.filter(ligne__projet=projet).values_list("pk", "statut")),
+        ArbitrageLigne.objects.filter(point__projet=projet).count(),
     )
 
 
@@ -258,7 +291,7 @@ CAS = [(r, s) for r in Relation.values for s in Statut.values]
 
 def test_la_table_couvre_chaque_action_et_ne_depasse_pas_le_cycle_de_vie():
     assert set(DROITS) == set(TOUTES_LES_ACTIONS)
-    assert len(TOUTES_LES_ACTIONS) == 20
+    assert len(TOUTES_LES_ACTIONS) == 22
     for action, par_relation in DROITS.items():
         assert set(par_relation) <= set(Relation.values)
         if action in TRANSITIONS:

@@ -1,0 +1,355 @@
+"""Issue 13: at the committee, each co-funder decides on its own line of a retained dossier.
+
+A dossier co-funded by the État, the Région and the Nord reaches « instruit » after the three
+grids; each co-funder's agent proposes its own line's outcome (the État reduces by
+100 000,00 €, the Nord refuses); the committee retains the dossier: each envelope moves by
+exactly what was granted, the plan is short by what was not, the dossier shows the gap as the
+next step, the porteur re-balances it, and the minutes record the decision line by line.
+Nobody proposes on another signatory's line; nothing is written on a refusal.
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from axes.models import Signataire
+from financement.models import Enveloppe, JournalFinancier, LigneProgrammee
+from gouvernance.models import (
+    ArbitrageLigne,
+    Comite,
+    DecisionLigne,
+    IssueLigne,
+    JournalGouvernance,
+)
+from gouvernance.services import (
+    arbitrage_enregistrer,
+    presence_enregistrer,
+    seance_clore,
+    seance_inscrire_projet,
+    seance_ouvrir,
+    vote_enregistrer,
+)
+from projets.models import NatureFinancement, Projet, SourceFinancement, Statut
+from projets.reequilibrage import plan_reequilibrer
+from projets.services import LigneSaisie, projet_creer, projet_transitionner
+from projets.workflow import Action
+from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
+from tests.factories.gouvernance import SeanceFactory, agent_instructeur, deposer_grilles
+
+TRIO = ["etat", "region", "nord"]
+EUR = Decimal
+
+
+def _lignes() -> list[LigneSaisie]:
+    """1 000 000,00 €: Région 400 000, État 300 000, Nord 100 000 (CPER), own funds 200 000."""
+    s = {x.code: x.pk for x in Signataire.objects.filter(code__in=TRIO)}
+    return [
+        LigneSaisie(EUR("400000.00"), NatureFinancement.CPER, signataire_id=s["region"]),
+        LigneSaisie(EUR("300000.00"), NatureFinancement.CPER, signataire_id=s["etat"]),
+        LigneSaisie(EUR("100000.00"), NatureFinancement.CPER, signataire_id=s["nord"]),
+        LigneSaisie(
+            EUR("200000.00"), NatureFinancement.HORS_CPER, source=SourceFinancement.FONDS_PROPRES
+        ),
+    ]
+
+
+class Scene:
+    def __init__(self, projet, seance, point, secretaire):
+        self.projet, self.seance, self.point, self.secretaire = projet, seance, point, secretaire
+
+    def ligne(self, code):
+        return self.projet.lignes_financement.get(signataire__code=code)
+
+    def retenir(self):
+        membres = SeanceFactory.membres_de(self.seance)
+        for membre in membres:
+            presence_enregistrer(
+                seance=self.seance, membre=membre, statut="present", par=self.secretaire
+            )
+        seance_ouvrir(seance=self.seance, par=self.secretaire)
+        for membre in membres:
+            if membre.role == "votant" or membre.role == "co_president":
+                vote_enregistrer(point=self.point, choix="pour", par=membre.utilisateur)
+        return seance_clore(seance=self.seance, par=self.secretaire)
+
+
+@pytest.fixture
+def scene(porteur, donnees_completes):
+    projet = projet_creer(donnees=donnees_completes(lignes=_lignes()), par=porteur)
+    projet_transitionner(projet=projet, action=Action.DEPOSER, par=porteur)
+    projet_transitionner(projet=projet, action=Action.INSTRUIRE, par=agent_instructeur("etat"))
+    # Two grids of three: not yet « instruit ».
+    deposer_grilles(projet, cofinanceurs=["etat", "region"])
+    assert Projet.objects.get(pk=projet.pk).statut == Statut.EN_INSTRUCTION
+    projet = deposer_grilles(projet, cofinanceurs=["nord"])
+    assert projet.statut == Statut.INSTRUIT
+    seance = SeanceFactory()
+    secretaire = seance.comite.membres.get(role="secretariat").utilisateur
+    point = seance_inscrire_projet(seance=seance, projet=projet, par=secretaire)
+    return Scene(Projet.objects.get(pk=projet.pk), seance, point, secretaire)
+
+
+def _disponibles():
+    return {e.signataire.code: e.montant_programme for e in Enveloppe.objects.all()}
+
+
+def test_l_etat_reduit_le_nord_refuse_le_comite_retient(scene, porteur):
+    avant = _disponibles()
+    arbitrage_enregistrer(
+        point=scene.point,
+        ligne=scene.ligne("etat"),
+        issue=IssueLigne.REDUITE,
+        montant=EUR("200000.00"),
+        motif="Crédits 2025 limités.",
+        par=agent_instructeur("etat"),
+    )
+    arbitrage_enregistrer(
+        point=scene.point,
+        ligne=scene.ligne("nord"),
+        issue=IssueLigne.REFUSEE,
+        motif="Hors des priorités départementales.",
+        par=agent_instructeur("nord"),
+    )
+    (decision,) = scene.retenir()
+    assert decision.resultat == "retenu" and decision.programme
+
+    # Each envelope moved by exactly what its line was granted.
+    apres = _disponibles()
+    ecarts = {code: apres[code] - avant[code] for code in apres}
+    assert ecarts["region"] == EUR("400000.00")
+    assert ecarts["etat"] == EUR("200000.00")
+    assert ecarts["nord"] == EUR("0.00")
+    assert sum(ecarts.values()) == EUR("600000.00")
+    programmees = {
+        lp.signataire.code: lp.montant_programme
+        for lp in LigneProgrammee.objects.filter(projet=scene.projet)
+    }
+    assert programmees == {"region": EUR("400000.00"), "etat": EUR("200000.00")}
+    assert sorted(
+        JournalFinancier.objects.filter(projet=scene.projet, type="programmation").values_list(
+            "montant", flat=True
+        )
+    ) == [EUR("200000.00"), EUR("400000.00")]
+
+    # The plan took the decision: the gap to re-balance is what was not granted.
+    projet = Projet.objects.get(pk=scene.projet.pk)
+    assert projet.statut == Statut.PROGRAMME
+    assert projet.montant_a_reequilibrer == EUR("200000.00")
+    assert sorted((str(lf.montant), lf.financeur) for lf in projet.lignes_financement.all()) == [
+        ("200000.00", "Fonds propres du maître d'ouvrage"),
+        ("200000.00", "État"),
+        ("400000.00", "Région Hauts-de-France"),
+    ]
+
+    # The decision line by line, for the minutes.
+    lignes = {
+        dl.signataire.code: (dl.issue, dl.montant_demande, dl.montant_retenu, dl.motif)
+        for dl in DecisionLigne.objects.filter(decision=decision)
+    }
+    assert lignes == {
+        "region": (IssueLigne.PROGRAMMEE, EUR("400000.00"), EUR("400000.00"), ""),
+        "etat": (IssueLigne.REDUITE, EUR("300000.00"), EUR("200000.00"), "Crédits 2025 limités."),
+        "nord": (
+            IssueLigne.REFUSEE,
+            EUR("100000.00"),
+            EUR("0.00"),
+            "Hors des priorités départementales.",
+        ),
+    }
+
+    # The porteur re-balances with its own funds and a FEDER grant: the gap closes.
+    plan_reequilibrer(
+        projet=projet,
+        lignes=[
+            LigneSaisie(
+                EUR("300000.00"),
+                NatureFinancement.HORS_CPER,
+                source=SourceFinancement.FONDS_PROPRES,
+            ),
+            LigneSaisie(
+                EUR("100000.00"),
+                NatureFinancement.HORS_CPER,
+                source=SourceFinancement.FONDS_EUROPEENS,
+            ),
+        ],
+        par=porteur,
+    )
+    projet = Projet.objects.get(pk=projet.pk)
+    assert projet.montant_a_reequilibrer == EUR("0.00")
+    assert sum(lf.montant for lf in projet.lignes_financement.all()) == projet.cout_total_ht
+    # Nothing moved in the ledger by re-balancing.
+    assert _disponibles() == apres
+
+
+def test_un_cofinanceur_ne_propose_que_sur_sa_ligne(scene):
+    for qui, code in (("nord", "etat"), ("somme", "etat"), ("region", "nord")):
+        with pytest.raises(ActionNonAutorisee) as refus:
+            arbitrage_enregistrer(
+                point=scene.point,
+                ligne=scene.ligne(code),
+                issue=IssueLigne.REFUSEE,
+                motif="Non.",
+                par=agent_instructeur(qui),
+            )
+        assert "chaque cofinanceur" in refus.value.message or "ne le cofinance pas" in (
+            refus.value.message
+        )
+    assert not ArbitrageLigne.objects.exists()
+    assert not JournalGouvernance.objects.filter(action__startswith="arbitrage").exists()
+
+
+def test_le_secretariat_peut_proposer_pour_un_cofinanceur(scene, creer_utilisateur):
+    secretariat = creer_utilisateur("secretariat.cper", role="administrateur")
+    arbitrage_enregistrer(
+        point=scene.point,
+        ligne=scene.ligne("nord"),
+        issue=IssueLigne.REDUITE,
+        montant=EUR("50000.00"),
+        motif="Arbitrage du Département transmis par courrier.",
+        par=secretariat,
+    )
+    journal = JournalGouvernance.objects.get(action="arbitrage_enregistrer")
+    assert journal.par == secretariat
+    assert journal.details["signataire"] == "nord" and journal.details["montant"] == "50000.00"
+
+
+@pytest.mark.parametrize(
+    ("issue", "montant", "motif", "champ"),
+    [
+        (IssueLigne.REDUITE, None, "Motif", "montant"),
+        (IssueLigne.REDUITE, EUR("300000.00"), "Motif", "montant"),
+        (IssueLigne.REDUITE, EUR("300000.01"), "Motif", "montant"),
+        (IssueLigne.REDUITE, EUR("0.00"), "Motif", "montant"),
+        (IssueLigne.REDUITE, EUR("100.00"), "  ", "motif"),
+        (IssueLigne.REFUSEE, None, "", "motif"),
+        ("supprimee", None, "Motif", "issue"),
+    ],
+)
+def test_proposition_invalide_refusee_au_champ(scene, issue, montant, motif, champ):
+    with pytest.raises(RegleMetierError) as refus:
+        arbitrage_enregistrer(
+            point=scene.point,
+            ligne=scene.ligne("etat"),
+            issue=issue,
+            montant=montant,
+            motif=motif,
+            par=agent_instructeur("etat"),
+        )
+    assert champ in refus.value.erreurs
+    assert not ArbitrageLigne.objects.exists()
+
+
+def test_retirer_sa_proposition_revient_au_montant_demande(scene):
+    agent = agent_instructeur("etat")
+    arbitrage_enregistrer(
+        point=scene.point,
+        ligne=scene.ligne("etat"),
+        issue=IssueLigne.REFUSEE,
+        motif="Non.",
+        par=agent,
+    )
+    arbitrage_enregistrer(
+        point=scene.point, ligne=scene.ligne("etat"), issue=IssueLigne.PROGRAMMEE, par=agent
+    )
+    assert not ArbitrageLigne.objects.exists()
+    (decision,) = scene.retenir()
+    assert {dl.issue for dl in decision.lignes.all()} == {IssueLigne.PROGRAMMEE}
+    assert Projet.objects.get(pk=scene.projet.pk).montant_a_reequilibrer == EUR("0.00")
+
+
+def test_seance_close_refuse_toute_proposition(scene):
+    scene.retenir()
+    with pytest.raises(EtatIncompatible):
+        arbitrage_enregistrer(
+            point=scene.point,
+            ligne=scene.projet.lignes_financement.get(signataire__code="region"),
+            issue=IssueLigne.REFUSEE,
+            motif="Trop tard.",
+            par=agent_instructeur("region"),
+        )
+    assert not ArbitrageLigne.objects.exists()
+
+
+def test_un_comite_qui_donne_un_avis_n_arbitre_pas_les_montants(porteur, donnees_completes):
+    comite = Comite.objects.get(code="programmation")
+    Comite.objects.filter(pk=comite.pk).update(pouvoir_programmer=False)
+    projet = projet_creer(donnees=donnees_completes(lignes=_lignes()), par=porteur)
+    projet_transitionner(projet=projet, action=Action.DEPOSER, par=porteur)
+    projet_transitionner(projet=projet, action=Action.INSTRUIRE, par=agent_instructeur("etat"))
+    projet = deposer_grilles(projet)
+    seance = SeanceFactory()
+    secretaire = seance.comite.membres.get(role="secretariat").utilisateur
+    point = seance_inscrire_projet(seance=seance, projet=projet, par=secretaire)
+    with pytest.raises((EtatIncompatible, ActionNonAutorisee)):
+        arbitrage_enregistrer(
+            point=point,
+            ligne=projet.lignes_financement.get(signataire__code="etat"),
+            issue=IssueLigne.REFUSEE,
+            motif="Non.",
+            par=agent_instructeur("etat"),
+        )
+    assert not ArbitrageLigne.objects.exists()
+
+
+def test_reequilibrage_refuse_sans_rien_ecrire(scene, porteur, creer_utilisateur):
+    arbitrage_enregistrer(
+        point=scene.point,
+        ligne=scene.ligne("nord"),
+        issue=IssueLigne.REFUSEE,
+        motif="Non.",
+        par=agent_instructeur("nord"),
+    )
+    scene.retenir()
+    projet = Projet.objects.get(pk=scene.projet.pk)
+
+    def empreinte():
+        p = Projet.objects.get(pk=projet.pk)
+        return (
+            p.cout_total_ht,
+            p.montant_a_reequilibrer,
+            sorted((str(lf.montant), lf.financeur) for lf in p.lignes_financement.all()),
+            p.historique.count(),
+        )
+
+    avant = empreinte()
+    propres = SourceFinancement.FONDS_PROPRES
+    # Another signatory's money is never added by re-balancing.
+    somme = Signataire.objects.get(code="somme").pk
+    with pytest.raises(RegleMetierError) as refus:
+        plan_reequilibrer(
+            projet=projet,
+            lignes=[LigneSaisie(EUR("100000.00"), NatureFinancement.CPER, signataire_id=somme)],
+            par=porteur,
+        )
+    assert "seule une décision de son comité" in refus.value.erreurs["lignes"][0]
+    # Not enough: the plan is still short, nothing written.
+    with pytest.raises(RegleMetierError) as refus:
+        plan_reequilibrer(
+            projet=projet,
+            lignes=[LigneSaisie(EUR("250000.00"), NatureFinancement.HORS_CPER, source=propres)],
+            par=porteur,
+        )
+    message = refus.value.erreurs["lignes"][0].replace("\u202f", " ").replace("\xa0", " ")
+    assert "il manque 50 000,00 €" in message
+    # A cost raised, or an agent of a co-funder: refused.
+    with pytest.raises(RegleMetierError) as refus:
+        plan_reequilibrer(projet=projet, lignes=[], par=porteur, cout_total_ht=EUR("2000000.00"))
+    assert "cout_total_ht" in refus.value.erreurs
+    with pytest.raises(ActionNonAutorisee):
+        plan_reequilibrer(
+            projet=projet,
+            lignes=[LigneSaisie(EUR("300000.00"), NatureFinancement.HORS_CPER, source=propres)],
+            par=agent_instructeur("region"),
+        )
+    assert empreinte() == avant
+    # A lower cost is a re-balance too: 900 000,00 € with the 200 000,00 € own funds kept.
+    plan_reequilibrer(
+        projet=projet,
+        lignes=[LigneSaisie(EUR("200000.00"), NatureFinancement.HORS_CPER, source=propres)],
+        par=porteur,
+        cout_total_ht=EUR("900000.00"),
+    )
+    projet = Projet.objects.get(pk=projet.pk)
+    assert projet.cout_total_ht == EUR("900000.00") and projet.montant_a_reequilibrer == 0
+    with pytest.raises(EtatIncompatible):
+        plan_reequilibrer(projet=projet, lignes=[], par=porteur)
