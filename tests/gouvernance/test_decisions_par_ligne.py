@@ -11,6 +11,8 @@ Nobody proposes on another signatory's line; nothing is written on a refusal.
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
+from django.utils.html import strip_tags
 
 from axes.models import Signataire
 from financement.models import Enveloppe, JournalFinancier, LigneProgrammee
@@ -353,3 +355,154 @@ def test_reequilibrage_refuse_sans_rien_ecrire(scene, porteur, creer_utilisateur
     assert projet.cout_total_ht == EUR("900000.00") and projet.montant_a_reequilibrer == 0
     with pytest.raises(EtatIncompatible):
         plan_reequilibrer(projet=projet, lignes=[], par=porteur)
+
+
+# --- Through the pages: the session's agenda item, the minutes, the dossier page ---------------
+
+
+def _texte(reponse) -> str:
+    return reponse.content.decode().replace("\u202f", " ").replace("\xa0", " ")
+
+
+def _url_arbitrer(scene, code):
+    return reverse(
+        "gouvernance:arbitrer", args=[scene.seance.pk, scene.point.pk, scene.ligne(code).pk]
+    )
+
+
+def test_page_un_cofinanceur_propose_sur_sa_ligne_et_pas_sur_celle_d_un_autre(client, scene):
+    nord = agent_instructeur("nord")
+    client.force_login(nord)
+    page = client.get(reverse("gouvernance:point", args=[scene.seance.pk, scene.point.pk]))
+    assert page.status_code == 200
+    # The Nord's agent gets a form for its own line only.
+    assert _url_arbitrer(scene, "nord") in page.content.decode()
+    assert _url_arbitrer(scene, "etat") not in page.content.decode()
+
+    prefixe = f"ligne-{scene.ligne('etat').pk}"
+    refus = client.post(
+        _url_arbitrer(scene, "etat"),
+        {f"{prefixe}-issue": "refusee", f"{prefixe}-motif": "Pas nous."},
+    )
+    assert refus.status_code == 403
+    assert "ne le cofinance pas" in _texte(refus) or "chaque cofinanceur" in _texte(refus)
+    assert not ArbitrageLigne.objects.exists()
+    assert not JournalGouvernance.objects.filter(action__startswith="arbitrage").exists()
+
+    prefixe = f"ligne-{scene.ligne('nord').pk}"
+    ok = client.post(
+        _url_arbitrer(scene, "nord"),
+        {f"{prefixe}-issue": "refusee", f"{prefixe}-motif": "Hors priorités."},
+    )
+    assert ok.status_code == 302
+    arbitrage = ArbitrageLigne.objects.get()
+    assert (arbitrage.ligne.signataire.code, arbitrage.issue, arbitrage.par) == (
+        "nord",
+        IssueLigne.REFUSEE,
+        nord,
+    )
+
+
+def test_page_proposition_invalide_montre_l_erreur_au_champ(client, scene):
+    client.force_login(agent_instructeur("etat"))
+    prefixe = f"ligne-{scene.ligne('etat').pk}"
+    reponse = client.post(
+        _url_arbitrer(scene, "etat"),
+        {
+            f"{prefixe}-issue": "reduite",
+            f"{prefixe}-montant": "350 000,00",
+            f"{prefixe}-motif": "Crédits limités.",
+        },
+    )
+    assert reponse.status_code == 400
+    texte = _texte(reponse)
+    # The French reason sits under the amount field, which is marked invalid.
+    erreur = texte.index(f'id="id_{prefixe}-montant_error"')
+    assert "inférieur au montant demandé (300 000,00 €)" in texte[erreur : erreur + 300]
+    assert f'aria-describedby="id_{prefixe}-montant_helptext id_{prefixe}-montant_error"' in texte
+    assert not ArbitrageLigne.objects.exists()
+
+
+def test_proces_verbal_et_dossier_montrent_chaque_ligne(client, scene, porteur):
+    arbitrage_enregistrer(
+        point=scene.point,
+        ligne=scene.ligne("etat"),
+        issue=IssueLigne.REDUITE,
+        montant=EUR("200000.00"),
+        motif="Crédits 2025 limités.",
+        par=agent_instructeur("etat"),
+    )
+    arbitrage_enregistrer(
+        point=scene.point,
+        ligne=scene.ligne("nord"),
+        issue=IssueLigne.REFUSEE,
+        motif="Hors des priorités départementales.",
+        par=agent_instructeur("nord"),
+    )
+    scene.retenir()
+    client.force_login(scene.secretaire)
+    pv = _texte(client.get(reverse("gouvernance:proces_verbal", args=[scene.seance.pk])))
+    for attendu in (
+        "Décision du comité sur chaque ligne des cofinanceurs",
+        "Réduite",
+        "Refusée",
+        "300 000,00 €",
+        "200 000,00 €",
+        "Hors des priorités départementales.",
+    ):
+        assert attendu in pv, attendu
+
+    client.force_login(porteur)
+    dossier = client.get(reverse("projets:detail", args=[scene.projet.reference]))
+    texte = _texte(dossier)
+    assert "Prochaine étape : rééquilibrer le plan de financement" in texte
+    assert "il manque 200 000,00 €" in " ".join(strip_tags(texte).split())
+    assert reverse("projets:reequilibrer", args=[scene.projet.reference]) in texte
+
+
+def test_page_reequilibrage_par_le_porteur(client, scene, porteur):
+    arbitrage_enregistrer(
+        point=scene.point,
+        ligne=scene.ligne("nord"),
+        issue=IssueLigne.REFUSEE,
+        motif="Non.",
+        par=agent_instructeur("nord"),
+    )
+    scene.retenir()
+    url = reverse("projets:reequilibrer", args=[scene.projet.reference])
+
+    # A co-funder's agent may not re-balance: 403, nothing written.
+    client.force_login(agent_instructeur("region"))
+    assert client.get(url).status_code == 403
+
+    client.force_login(porteur)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "il manque 100 000,00 €" in " ".join(strip_tags(_texte(page)).split())
+    # Signatories are not offered as funders here.
+    assert "sig:" not in page.content.decode()
+
+    def saisie(montant):
+        return {
+            "lignes-TOTAL_FORMS": "1",
+            "lignes-INITIAL_FORMS": "1",
+            "lignes-MIN_NUM_FORMS": "0",
+            "lignes-MAX_NUM_FORMS": "20",
+            "lignes-0-financeur": "src:fonds_propres",
+            "lignes-0-nature": "",
+            "lignes-0-montant": montant,
+        }
+
+    court = client.post(url, saisie("250 000,00"))
+    assert court.status_code == 400
+    assert "il manque 50 000,00 €" in _texte(court)
+    assert Projet.objects.get(pk=scene.projet.pk).montant_a_reequilibrer == EUR("100000.00")
+
+    ok = client.post(url, saisie("300 000,00"))
+    assert ok.status_code == 302
+    projet = Projet.objects.get(pk=scene.projet.pk)
+    assert projet.montant_a_reequilibrer == EUR("0.00")
+    assert sum(lf.montant for lf in projet.lignes_financement.all()) == EUR("1000000.00")
+    assert "Prochaine étape" not in _texte(
+        client.get(reverse("projets:detail", args=[projet.reference]))
+    )
