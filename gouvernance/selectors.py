@@ -129,7 +129,7 @@ def points_de_seance(*, seance: Seance) -> list[PointOrdreDuJour]:
     return list(
         seance.points.select_related(
             "projet", "projet__mesure", "projet__maitre_ouvrage", "decision"
-        ).prefetch_related("recusations__membre__utilisateur")
+        ).prefetch_related("recusations__membre__utilisateur", "decision__lignes__signataire")
     )
 
 

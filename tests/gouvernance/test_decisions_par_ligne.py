@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
+from rest_framework.test import APIClient
 
 from axes.models import Signataire
 from financement.models import Enveloppe, JournalFinancier, LigneProgrammee
@@ -506,3 +507,101 @@ def test_page_reequilibrage_par_le_porteur(client, scene, porteur):
     assert "Prochaine étape" not in _texte(
         client.get(reverse("projets:detail", args=[projet.reference]))
     )
+
+
+# --- Through the API ---------------------------------------------------------------------------
+
+
+def _api(utilisateur):
+    client = APIClient()
+    client.force_authenticate(utilisateur)
+    return client
+
+
+def test_api_propositions_decision_et_reequilibrage(scene, porteur):
+    base = f"/api/v1/seances/{scene.seance.pk}/points/{scene.point.pk}/lignes"
+    etat, nord = agent_instructeur("etat"), agent_instructeur("nord")
+
+    lignes = _api(nord).get(f"{base}/").json()
+    assert [(x["signataire"], x["montant_demande"], x["peut_proposer"]) for x in lignes] == [
+        ("region", "400000.00", False),
+        ("etat", "300000.00", False),
+        ("nord", "100000.00", True),
+    ]
+
+    # Another signatory's line: 403, nothing written.
+    refus = _api(nord).put(
+        f"{base}/{scene.ligne('etat').pk}/", {"issue": "refusee", "motif": "Non."}, format="json"
+    )
+    assert refus.status_code == 403 and refus.json()["detail"]
+    # A reduced amount above what was asked: 400 keyed by the field.
+    trop = _api(etat).put(
+        f"{base}/{scene.ligne('etat').pk}/",
+        {"issue": "reduite", "montant": "300000.01", "motif": "Crédits."},
+        format="json",
+    )
+    assert trop.status_code == 400 and "montant" in trop.json()
+    assert not ArbitrageLigne.objects.exists()
+
+    ok = _api(etat).put(
+        f"{base}/{scene.ligne('etat').pk}/",
+        {"issue": "reduite", "montant": "200000.00", "motif": "Crédits 2025 limités."},
+        format="json",
+    )
+    assert ok.status_code == 200
+    assert ok.json()["proposition"]["montant"] == "200000.00"
+    assert ok.json()["proposition"]["par"] == etat.username
+    _api(nord).put(
+        f"{base}/{scene.ligne('nord').pk}/", {"issue": "refusee", "motif": "Non."}, format="json"
+    )
+    scene.retenir()
+
+    decisions = _api(scene.secretaire).get(f"/api/v1/seances/{scene.seance.pk}/decisions/").json()
+    (decision,) = decisions
+    assert {x["signataire"]: (x["issue"], x["montant_retenu"]) for x in decision["lignes"]} == {
+        "region": ("programmee", "400000.00"),
+        "etat": ("reduite", "200000.00"),
+        "nord": ("refusee", "0.00"),
+    }
+    # After the close, nobody proposes any more: 409.
+    tard = _api(etat).put(
+        f"{base}/{scene.ligne('etat').pk}/", {"issue": "refusee", "motif": "Non."}, format="json"
+    )
+    assert tard.status_code == 409
+
+    reference = scene.projet.reference
+    dossier = _api(porteur).get(f"/api/v1/projets/{reference}/").json()
+    assert dossier["montant_a_reequilibrer"] == "200000.00"
+    url = f"/api/v1/projets/{reference}/reequilibrer/"
+    # The Région's agent may not re-balance; a signatory's line is refused; too little is a 400.
+    assert (
+        _api(agent_instructeur("region"))
+        .post(url, {"lignes": [{"source": "fonds_propres", "montant": "400000.00"}]}, format="json")
+        .status_code
+        == 403
+    )
+    court = _api(porteur).post(
+        url, {"lignes": [{"source": "fonds_propres", "montant": "300000.00"}]}, format="json"
+    )
+    assert court.status_code == 400 and "lignes" in court.json()
+    cper = _api(porteur).post(
+        url,
+        {"lignes": [{"source": "fonds_propres", "nature": "cper", "montant": "400000.00"}]},
+        format="json",
+    )
+    assert cper.status_code == 400 and "lignes" in cper.json()
+    assert Projet.objects.get(pk=scene.projet.pk).montant_a_reequilibrer == EUR("200000.00")
+    fait = _api(porteur).post(
+        url,
+        {
+            "lignes": [
+                {"source": "fonds_propres", "montant": "300000.00"},
+                {"source": "fonds_europeens", "montant": "100000.00"},
+            ]
+        },
+        format="json",
+    )
+    assert fait.status_code == 200, fait.json()
+    assert fait.json()["montant_a_reequilibrer"] == "0.00"
+    again = _api(porteur).post(url, {"lignes": []}, format="json")
+    assert again.status_code == 409
