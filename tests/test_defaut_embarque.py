@@ -59,7 +59,7 @@ def test_le_defaut_embarque_migre_charge_et_sert_l_accueil(tmp_path):
     # The ledger on SQLite: the triggers keep every running total, the check finds no gap.
     assert "12 dossiers « [Démo] »" in manage("charger_demo").stdout
     verification = manage("verifier_registre", "--sans-courriel").stdout
-    assert "Registre cohérent : 44 totaux contrôlés, aucun écart." in verification
+    assert "Registre cohérent : 50 totaux contrôlés, aucun écart." in verification
     totaux = manage(
         "shell",
         "-c",
