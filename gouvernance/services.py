@@ -649,6 +649,11 @@ def _notifier_decision(seance: Seance, decision: Decision) -> None:
             "decision": decision,
             "projet": projet,
             "date": _date_fr(seance.date),
+            # The decision on each co-funder's line, and what the porteur must re-balance.
+            "lignes": list(decision.lignes.select_related("signataire")),
+            "a_reequilibrer": Projet.objects.values_list("montant_a_reequilibrer", flat=True).get(
+                pk=projet.pk
+            ),
         },
     )
 

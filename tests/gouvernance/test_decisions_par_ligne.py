@@ -605,3 +605,31 @@ def test_api_propositions_decision_et_reequilibrage(scene, porteur):
     assert fait.json()["montant_a_reequilibrer"] == "0.00"
     again = _api(porteur).post(url, {"lignes": []}, format="json")
     assert again.status_code == 409
+
+
+def test_le_porteur_recoit_la_decision_ligne_par_ligne_et_l_ecart(
+    scene, porteur, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    porteur.email = "porteur@univ-lille.fr"
+    porteur.save(update_fields=["email"])
+    arbitrage_enregistrer(
+        point=scene.point,
+        ligne=scene.ligne("nord"),
+        issue=IssueLigne.REFUSEE,
+        motif="Non.",
+        par=agent_instructeur("nord"),
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        scene.retenir()
+    (courriel,) = [m for m in mail.outbox if m.subject.startswith("Décision du")]
+    assert porteur.email in courriel.to
+    corps = courriel.body.replace("\u202f", " ").replace("\xa0", " ")
+    assert "- Région Hauts-de-France : programmée au montant demandé, 400 000,00 € retenus" in corps
+    assert "- Département du Nord : refusée, 0,00 € retenus sur 100 000,00 € demandés (Non.)" in (
+        corps
+    )
+    assert "Il manque 100 000,00 € pour couvrir le coût du projet" in corps
+    assert f"/projets/{scene.projet.reference}/reequilibrer/" in corps
