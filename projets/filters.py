@@ -2,12 +2,13 @@
 
 import django_filters as filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from axes.models import Departement, Noeud, Signataire
 from projets.models import LignePlanFinancement, Origine, Projet, Statut
+from projets.recherche import rechercher
 
 
 class AnneeFilter(filters.NumberFilter):
@@ -37,7 +38,10 @@ class ProjetFilter(filters.FilterSet):
     q = filters.CharFilter(
         label="Recherche",
         method="filtrer_texte",
-        help_text="Référence, titre, description ou maître d'ouvrage.",
+        help_text="Référence, titre, maître d'ouvrage, commune ou mesure, sans tenir compte des "
+        "accents, des majuscules ni des traits d'union ; chaque mot doit y figurer, même en "
+        "partie. Sans autre tri demandé, les résultats sont classés par pertinence : la "
+        "référence, puis les titres qui contiennent les mots dans cet ordre, puis les autres.",
     )
     axe = filters.ChoiceFilter(
         label="Axe",
@@ -111,14 +115,7 @@ class ProjetFilter(filters.FilterSet):
         fields = ["q", "axe", "mesure", "statut", "origine", "departement", "financeur", "annee"]
 
     def filtrer_texte(self, queryset, nom, valeur):
-        for mot in valeur.split():
-            queryset = queryset.filter(
-                Q(reference__icontains=mot)
-                | Q(titre__icontains=mot)
-                | Q(description__icontains=mot)
-                | Q(maitre_ouvrage__nom__icontains=mot)
-            )
-        return queryset
+        return rechercher(queryset, valeur)
 
     def filtrer_mesure(self, queryset, nom, valeur):
         return queryset.filter(Noeud.q_sous_code(valeur, prefixe="mesure"))
