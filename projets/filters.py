@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from axes.models import Departement, Noeud, Signataire
 from projets.models import LignePlanFinancement, Origine, Projet, Statut
 from projets.recherche import rechercher
+from socle.formulaires import ListeRapide
 
 
 class AnneeFilter(filters.NumberFilter):
@@ -44,6 +45,7 @@ class ProjetFilter(filters.FilterSet):
         "référence, puis les titres qui contiennent les mots dans cet ordre, puis les autres.",
     )
     axe = filters.ChoiceFilter(
+        widget=ListeRapide,
         label="Axe",
         choices=choix_axes,
         field_name="mesure__axe__code",
@@ -63,17 +65,20 @@ class ProjetFilter(filters.FilterSet):
         distinct=False,
     )
     origine = filters.ChoiceFilter(
+        widget=ListeRapide,
         label="Origine",
         choices=Origine.choices,
         help_text="contrat (opération inscrite au contrat) ou depot (projet déposé).",
     )
     departement = filters.ChoiceFilter(
+        widget=ListeRapide,
         label="Département",
         choices=choix_departements,
         method="filtrer_departement",
         help_text="Code INSEE du département.",
     )
     financeur = filters.ChoiceFilter(
+        widget=ListeRapide,
         label="Financeur",
         choices=choix_financeurs,
         method="filtrer_financeur",
@@ -90,6 +95,7 @@ class ProjetFilter(filters.FilterSet):
         help_text="Identifiant de l'organisation.",
     )
     tri = filters.OrderingFilter(
+        widget=ListeRapide,
         label="Trier par",
         fields=(
             ("reference", "reference"),

@@ -58,7 +58,7 @@ def test_les_reglages_de_production_compressent_et_le_developpement_non():
     code += "print(s.STORAGES['staticfiles']['BACKEND'])"
     for debug, attendu in (("0", PRODUCTION), ("1", "StaticFilesStorage")):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cper.settings", "DEBUG": debug}
-        env["SECRET_KEY"] = "test-seulement"  # noqa: S105
+        env["SECRET_KEY"] = "test-seulement"
         sortie = subprocess.run(
             [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
         ).stdout
