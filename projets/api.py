@@ -7,8 +7,10 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models, transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +25,7 @@ from projets.models import (
     Statut,
     TypePhase,
 )
+from projets.recherche import est_classe_par_pertinence
 from projets.reequilibrage import plan_reequilibrer
 from projets.schema import Champ, Genre
 from projets.selectors import projet_pour, projets_pour_liste
@@ -387,9 +390,22 @@ def projet_detaille(utilisateur, reference: str) -> Projet:
     return projet_pour(utilisateur=utilisateur, reference=reference)
 
 
+class OrdreOuPertinence(OrderingFilter):
+    """`?ordering=` when it is given; else, for a text search, the search's ranking
+    (`projets.recherche`); else the view's default order."""
+
+    def get_ordering(self, request, queryset, view):
+        if not request.query_params.get(self.ordering_param) and est_classe_par_pertinence(
+            queryset
+        ):
+            return ["pertinence", "reference"]
+        return super().get_ordering(request, queryset, view)
+
+
 class ProjetListApi(generics.ListAPIView):
     serializer_class = ProjetListeSerializer
     filterset_class = ProjetFilter
+    filter_backends = [DjangoFilterBackend, OrdreOuPertinence]
     ordering_fields = ["reference", "titre", "statut", "cout_total_ht", "date_debut"]
     ordering = ["reference"]
 

@@ -41,6 +41,7 @@ from projets.models import (
     TransitionProjet,
 )
 from projets.permissions import peut_creer_projet, peut_declencher
+from projets.recherche import actualiser_recherche
 from projets.signals import projet_modifie, transition_effectuee
 from projets.workflow import (
     ACTEURS_MANDATES,
@@ -239,6 +240,8 @@ def _ecrire(projet: Projet, donnees: DonneesProjet, par: Utilisateur) -> None:
     CommuneProjet.objects.bulk_create(
         CommuneProjet(projet=projet, code_insee=code, nom=nom) for code, nom in donnees.communes
     )
+    if donnees.communes or not creation:  # the search column repeats the communes' names
+        actualiser_recherche(Projet.objects.filter(pk=projet.pk))
     _synchroniser_lignes(
         list(projet.lignes_financement.order_by("ordre", "pk")),
         [

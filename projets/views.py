@@ -24,7 +24,7 @@ from projets.forms import (
 from projets.models import Projet
 from projets.permissions import peut_creer_projet, peut_deposer_document, peut_modifier_projet
 from projets.reequilibrage import plan_reequilibrer
-from projets.selectors import historique_projet, projet_pour, projets_pour_liste
+from projets.selectors import historique_projet, projet_pour, projets_pour_la_page_liste
 from projets.services import (
     actions_possibles,
     document_deposer,
@@ -42,7 +42,7 @@ TAILLE_PAGE = 50
 def liste(request):
     filtre = ProjetFilter(
         request.GET or None,
-        queryset=projets_pour_liste(utilisateur=request.user).order_by("reference"),
+        queryset=projets_pour_la_page_liste(utilisateur=request.user).order_by("reference"),
     )
     projets = filtre.qs if filtre.is_bound and filtre.is_valid() else filtre.queryset
     page = Paginator(projets, TAILLE_PAGE).get_page(request.GET.get("page"))

@@ -58,6 +58,7 @@ from projets.models import (
     Statut,
     TransitionProjet,
 )
+from projets.recherche import textes_du_projet
 
 LOT = 2000
 MOT_DE_PASSE = "cper-bench-2027"
@@ -306,6 +307,8 @@ class Command(BaseCommand):
                     cree_par=porteurs_utilisateurs.get(organisation.pk),
                 )
             )
+        for projet in projets:  # `bulk_create` bypasses `save`, which writes them
+            projet.recherche, projet.recherche_titre = textes_du_projet(projet)
         bulk_create_with_history(projets, Projet, batch_size=LOT, default_user=self.administrateur)
         for annee, dernier in compteurs.items():
             CompteurReference.objects.update_or_create(annee=annee, defaults={"dernier": dernier})
