@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rapports",
     "reprise",
     "suivi",
+    "territoires",
     "tableau_de_bord",
     "outillage",
 ]
@@ -546,3 +547,8 @@ LOGGING = {
 # tend towards parity (II.6, l. 1427; scenarios are open there too).
 SCENARIOS_AXES = tuple(os.environ.get("SCENARIOS_AXES", "V").split(","))
 SCENARIOS_SOUS_AXES_PARITE = tuple(os.environ.get("SCENARIOS_SOUS_AXES_PARITE", "II.6").split(","))
+
+# Territories (issue 18): how a dossier on several communes splits its amounts between them,
+# `egale` (equal shares, the default: the contract sets no key) or `population` (the communes'
+# legal populations). The territory pages state the key in force.
+TERRITOIRES_CLE_REPARTITION = os.environ.get("TERRITOIRES_CLE_REPARTITION", "egale")
