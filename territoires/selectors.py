@@ -506,6 +506,11 @@ class Bilan:
     par_commune: dict[str, Montants] = field(default_factory=dict)
     par_departement: dict[str, Montants] = field(default_factory=dict)
 
+    @property
+    def prive(self) -> Decimal:
+        """Private money in the plans (not in the public total)."""
+        return self.total.prevu - self.public.prevu
+
     def par_habitant(self, genre: str, *, publics: bool = True) -> Decimal | None:
         population = self.territoire.population
         if not population:
