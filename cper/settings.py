@@ -358,6 +358,8 @@ SPECTACULAR_SETTINGS = {
         "TypeActeEnum": "financement.models.TypeActe",
         "AppreciationEnum": "projets.models.Appreciation",
         "AvisEnum": "gouvernance.models.Avis",
+        "NatureEnum": "projets.models.NatureFinancement",
+        "NatureTerritoireEnum": "territoires.selectors.NATURES_CHOIX",
     },
 }
 

@@ -81,6 +81,7 @@ NATURES = {
     PRIVE: "Financement privé",
 }
 NATURES_PUBLIQUES = (CPER, VALORISE, HORS_CPER, AUTRES)
+NATURES_CHOIX = list(NATURES.items())  # the API's enum (`ENUM_NAME_OVERRIDES`)
 
 CLE_EGALE = "egale"
 CLE_POPULATION = "population"
