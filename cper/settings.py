@@ -554,3 +554,7 @@ SCENARIOS_SOUS_AXES_PARITE = tuple(os.environ.get("SCENARIOS_SOUS_AXES_PARITE", 
 # `egale` (equal shares, the default: the contract sets no key) or `population` (the communes'
 # legal populations). The territory pages state the key in force.
 TERRITOIRES_CLE_REPARTITION = os.environ.get("TERRITOIRES_CLE_REPARTITION", "egale")
+# How long the computed figures of a territory stay in the cache, in seconds (0: never cached).
+# They are dropped as soon as money, a dossier's places or a perimeter changes
+# (`territoires.fraicheur`); this only bounds the memory they hold.
+TERRITOIRES_CACHE_SECONDES = int(os.environ.get("TERRITOIRES_CACHE_SECONDES", "3600"))

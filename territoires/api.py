@@ -4,6 +4,8 @@ Anyone may read it; the figures count the dossiers the caller may see (anonymous
 ones), with the rules of `territoires.selectors`.
 """
 
+from decimal import Decimal
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -151,8 +153,39 @@ def _sous_territoires(bilan: selectors.Bilan) -> list[dict]:
     ]
 
 
+def _en_euros(centimes: int) -> str:
+    return f"{Decimal(centimes).scaleb(-2):.2f}"
+
+
+def _dossiers(bilan: selectors.Bilan) -> list[dict]:
+    """The dossiers in the serializer's shape (decimal strings), by reference."""
+    projets = {
+        pk: (reference, titre, statut)
+        for pk, reference, titre, statut in Projet.objects.filter(
+            pk__in=[d.projet_id for d in bilan.dossiers]
+        ).values_list("pk", "reference", "titre", "statut")
+    }
+    lignes = [
+        {
+            "reference": projets[d.projet_id][0],
+            "titre": projets[d.projet_id][1],
+            "statut": projets[d.projet_id][2],
+            "lieu": d.niveau,
+            "communes": list(d.communes),
+            "montants": dict(
+                zip(
+                    selectors.GENRES,
+                    (f"{Decimal(c).scaleb(-2):.2f}" for c in d.centimes),
+                    strict=True,
+                )
+            ),
+        }
+        for d in bilan.dossiers
+    ]
+    return sorted(lignes, key=lambda ligne: ligne["reference"])
+
+
 def donnees_bilan(bilan: selectors.Bilan) -> dict:
-    projets = Projet.objects.in_bulk([d.projet_id for d in bilan.dossiers])
     return {
         "territoire": _territoire(bilan.territoire),
         "cle_repartition": selectors.cle_repartition(),
@@ -179,17 +212,7 @@ def donnees_bilan(bilan: selectors.Bilan) -> dict:
         ],
         "par_annee": [{"annee": annee, "montants": m.en_dict()} for annee, m in bilan.par_annee],
         "sous_territoires": _sous_territoires(bilan),
-        "dossiers": [
-            {
-                "reference": projets[d.projet_id].reference,
-                "titre": projets[d.projet_id].titre,
-                "statut": projets[d.projet_id].statut,
-                "lieu": d.rattachement.niveau,
-                "communes": list(d.rattachement.communes),
-                "montants": d.montants.en_dict(),
-            }
-            for d in sorted(bilan.dossiers, key=lambda d: projets[d.projet_id].reference)
-        ],
+        "dossiers": [],  # built by `_dossiers`, thousands of rows past the serializer
         "regles": selectors.regles(),
     }
 
@@ -270,4 +293,6 @@ class TerritoireDetailApi(APIView):
     def get(self, request, cle: str):
         territoire = selectors.territoire_par_cle(cle)
         bilan = selectors.bilan(territoire, utilisateur=request.user)
-        return Response(BilanTerritoireSerializer(donnees_bilan(bilan)).data)
+        donnees = dict(BilanTerritoireSerializer(donnees_bilan(bilan)).data)
+        donnees["dossiers"] = _dossiers(bilan)
+        return Response(donnees)

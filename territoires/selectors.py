@@ -25,15 +25,17 @@ The rules, applied the same way on every page, file and API answer (`REGLES` say
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 
 from axes.models import Noeud, Signataire, TerritoireSpecial
-from comptes.models import Utilisateur
+from comptes.models import Role, Utilisateur
 from financement.models import Engagement, LigneProgrammee, Paiement
 from projets.models import (
     CommuneProjet,
@@ -42,8 +44,10 @@ from projets.models import (
     Projet,
     SourceFinancement,
     Statut,
+    voit_tous_les_projets,
 )
 from socle.montants import CENTIME
+from territoires.fraicheur import generation
 from territoires.models import PerimetreTerritoire
 from territoires.perimetres import PERIMETRES_DU_TEXTE
 from territoires.referentiel import referentiel
@@ -484,12 +488,32 @@ class LigneAxe:
     montants: Montants
 
 
-@dataclass
-class LigneDossier:
+class LigneDossier(NamedTuple):
+    """One dossier's share of a territory, compact (a plain tuple with amounts in cents: a
+    cached region holds thousands of them)."""
+
     projet_id: int
-    rattachement: Rattachement
-    montants: Montants
+    centimes: tuple[int, int, int, int]
+    niveau: str
+    communes: tuple[str, ...]
     communes_sur_place: int = 0
+
+    @property
+    def montants(self) -> Montants:
+        return Montants(*(Decimal(c).scaleb(-2) for c in self.centimes))
+
+    @property
+    def libelle(self) -> str:
+        return Rattachement(self.niveau, communes=self.communes).libelle
+
+
+def _centimes(montants: Montants) -> tuple[int, int, int, int]:
+    return (
+        int(montants.prevu * 100),
+        int(montants.programme * 100),
+        int(montants.engage * 100),
+        int(montants.paye * 100),
+    )
 
 
 @dataclass
@@ -534,8 +558,14 @@ def _libelles_financeurs() -> dict[str, str]:
     return libelles
 
 
-def _libelles_noeuds(codes: Iterable[str]) -> dict[str, str]:
-    return dict(Noeud.objects.filter(code__in=set(codes)).values_list("code", "titre"))
+def _noeuds(codes: Iterable[str]) -> dict[str, tuple[str, int]]:
+    """Title and position (the contract's reading order) of each node."""
+    return {
+        code: (titre, position)
+        for code, titre, position in Noeud.objects.filter(code__in=set(codes)).values_list(
+            "code", "titre", "position"
+        )
+    }
 
 
 def _axe_de(mesure: str) -> str:
@@ -600,12 +630,48 @@ def _cumuler(
     return cumul, lieux
 
 
+def perimetre_de(utilisateur: Utilisateur | AnonymousUser) -> str:
+    """Who sees the same figures: anonymous visitors (public), the roles that see every
+    dossier, each porteur's organisation."""
+    if voit_tous_les_projets(utilisateur):
+        return "tous"
+    if isinstance(utilisateur, Utilisateur) and utilisateur.role == Role.PORTEUR:
+        return f"porteur-{utilisateur.organisation_id}"
+    return "public"
+
+
 def bilan(territoire: Territoire, *, utilisateur: Utilisateur | AnonymousUser) -> Bilan:
-    """Every figure of a territory for this person (see the module's rules)."""
+    """Every figure of a territory for this person (see the module's rules), read from the
+    cache while no money, dossier or perimeter changed since it was computed
+    (`territoires.fraicheur`)."""
+    duree = int(getattr(settings, "TERRITOIRES_CACHE_SECONDES", 0))
+    numero = generation() if duree else None
+    if numero is None:
+        return calculer_bilan(territoire, utilisateur=utilisateur)
+    cle = (
+        f"territoires:bilan:{numero}:{cle_repartition()}:{perimetre_de(utilisateur)}:"
+        f"{territoire.cle}"
+    )
+    resultat = cache.get(cle)
+    if not isinstance(resultat, Bilan):
+        resultat = calculer_bilan(territoire, utilisateur=utilisateur)
+        cache.set(cle, resultat, duree)
+    return resultat
+
+
+def calculer_bilan(territoire: Territoire, *, utilisateur: Utilisateur | AnonymousUser) -> Bilan:
+    """Every figure of a territory for this person, computed from the rows."""
     projets = _projets_du_territoire(territoire, projets_comptes(utilisateur))
     cumul, lieux = _cumuler(territoire, projets)
     financeurs = _libelles_financeurs()
-    noeuds = _libelles_noeuds(list(cumul.mesures) + [_axe_de(m) for m in cumul.mesures])
+    noeuds = _noeuds(list(cumul.mesures) + [_axe_de(m) for m in cumul.mesures])
+
+    def ordre(code: str) -> int:
+        return noeuds.get(code, ("", 10**6))[1]
+
+    def titre(code: str) -> str:
+        return noeuds.get(code, ("", 0))[0]
+
     axes: dict[str, Montants] = {}
     for mesure, montants in cumul.mesures.items():
         axes[_axe_de(mesure)] = axes.get(_axe_de(mesure), Montants()).plus(montants)
@@ -632,19 +698,20 @@ def bilan(territoire: Territoire, *, utilisateur: Utilisateur | AnonymousUser) -
             key=lambda ligne: (ordre_natures.index(ligne.nature), -ligne.montants.prevu),
         ),
         par_axe=[
-            LigneAxe(code, f"Axe {code} – {noeuds.get(code, '')}", m)
-            for code, m in sorted(axes.items(), key=lambda x: _ordre_code(x[0]))
+            LigneAxe(code, f"Axe {code} – {titre(code)}", m)
+            for code, m in sorted(axes.items(), key=lambda x: ordre(x[0]))
         ],
         par_mesure=[
-            LigneAxe(code, f"{code} – {noeuds.get(code, '')}", m)
-            for code, m in sorted(cumul.mesures.items(), key=lambda x: _ordre_code(x[0]))
+            LigneAxe(code, f"{code} – {titre(code)}", m)
+            for code, m in sorted(cumul.mesures.items(), key=lambda x: ordre(x[0]))
         ],
         par_annee=sorted(cumul.annees.items()),
         dossiers=[
             LigneDossier(
                 pid,
-                lieux[pid],
-                m,
+                _centimes(m),
+                lieux[pid].niveau,
+                lieux[pid].communes,
                 sum(
                     1
                     for lieu in lieux[pid].lieux
@@ -653,15 +720,11 @@ def bilan(territoire: Territoire, *, utilisateur: Utilisateur | AnonymousUser) -
                     and lieu[1] in territoire.communes
                 ),
             )
-            for pid, m in cumul.dossiers.items()
+            for pid, m in sorted(
+                cumul.dossiers.items(), key=lambda x: (-x[1].prevu, -x[1].programme, x[0])
+            )
         ],
-        par_commune=cumul.communes,
+        # The region lists départements, not its thousands of communes (a lighter cache entry).
+        par_commune=cumul.communes if territoire.niveau != REGION else {},
         par_departement=cumul.departements,
     )
-
-
-ROMAINS = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7}
-
-
-def _ordre_code(code: str) -> tuple[int, str]:
-    return ROMAINS.get(_axe_de(code), 99), code

@@ -17,6 +17,8 @@ from territoires.referentiel import CREDIT, referentiel
 from territoires.selectors import Bilan, Montants, Territoire
 
 PAR_PAGE = 50
+# Communes listed on a page before the others are grouped in one row (`?communes=toutes`).
+COMMUNES_LISTEES = 30
 
 
 def url_territoire(territoire: Territoire) -> str:
@@ -39,22 +41,40 @@ class SousTerritoire:
         return (self.montants.prevu / self.population).quantize(Decimal("0.01"))
 
 
-def _sous_communes(bilan: Bilan, codes: list[str] | None = None) -> list[SousTerritoire]:
+def _sous_communes(bilan: Bilan, toutes: bool) -> list[SousTerritoire]:
+    """The communes with money, largest first; past `COMMUNES_LISTEES`, the others in one row
+    (so that the rows still add up to the total)."""
     ref = referentiel()
-    codes = sorted(bilan.par_commune) if codes is None else codes
-    return [
+    codes = sorted(
+        bilan.par_commune,
+        key=lambda c: (-bilan.par_commune[c].prevu, -bilan.par_commune[c].programme, c),
+    )
+    lignes = [
         SousTerritoire(
             f"{ref.communes[c].nom} ({c})",
             reverse("territoires:commune", args=[c]),
             ref.communes[c].population,
-            bilan.par_commune.get(c, Montants()),
+            bilan.par_commune[c],
         )
-        for c in codes
-        if c in ref.communes
+        for c in (codes if toutes else codes[:COMMUNES_LISTEES])
     ]
+    autres = codes[len(lignes) :]
+    if autres:
+        somme = Montants()
+        for c in autres:
+            somme = somme.plus(bilan.par_commune[c])
+        lignes.append(
+            SousTerritoire(
+                f"Les {len(autres)} autres communes",
+                "?communes=toutes#repartition",
+                sum(ref.communes[c].population for c in autres),
+                somme,
+            )
+        )
+    return lignes
 
 
-def _sous_territoires(bilan: Bilan) -> tuple[list[SousTerritoire], str]:
+def _sous_territoires(bilan: Bilan, toutes: bool) -> tuple[list[SousTerritoire], str]:
     """The rows below a territory (they add up to its total with what it holds itself)."""
     t = bilan.territoire
     ref = referentiel()
@@ -69,7 +89,7 @@ def _sous_territoires(bilan: Bilan) -> tuple[list[SousTerritoire], str]:
             for d in ref.departements.values()
         ], "Département"
     if t.niveau in (selectors.DEPARTEMENT, selectors.EPCI, selectors.SPECIAL):
-        return _sous_communes(bilan), "Commune"
+        return _sous_communes(bilan, toutes), "Commune"
     return [], ""
 
 
@@ -102,8 +122,8 @@ def _parents(territoire: Territoire) -> list[dict[str, str]]:
 
 
 def _dossiers(request, bilan: Bilan):
-    lignes = sorted(bilan.dossiers, key=lambda d: (-d.montants.prevu, -d.montants.programme))
-    page = Paginator(lignes, PAR_PAGE).get_page(request.GET.get("page"))
+    # Already in order: largest planned amount first.
+    page = Paginator(bilan.dossiers, PAR_PAGE).get_page(request.GET.get("page"))
     projets = Projet.objects.select_related("mesure").in_bulk([d.projet_id for d in page])
     return page, [(projets[d.projet_id], d) for d in page]
 
@@ -146,7 +166,7 @@ def _comparaison(request, territoire: Territoire) -> Bilan | None:
 
 def _page(request, territoire: Territoire):
     bilan = selectors.bilan(territoire, utilisateur=request.user)
-    sous, entete_sous = _sous_territoires(bilan)
+    sous, entete_sous = _sous_territoires(bilan, request.GET.get("communes") == "toutes")
     page, dossiers = _dossiers(request, bilan)
     par_habitant = request.GET.get("carte") == "habitant"
     comparaison = _comparaison(request, territoire)

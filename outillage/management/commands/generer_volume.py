@@ -59,6 +59,7 @@ from projets.models import (
     Statut,
     TransitionProjet,
 )
+from territoires.fraicheur import avancer
 from territoires.referentiel import referentiel
 
 LOT = 2000
@@ -201,6 +202,8 @@ class Command(BaseCommand):
         self._registre()
         with transaction.atomic():
             self._gouvernance()
+        # Bulk writes send no signal: the territories' cached figures are stale.
+        avancer()
         self.stdout.write(
             "Volume généré : " + ", ".join(f"{cle} {val}" for cle, val in self.tailles.items())
         )
