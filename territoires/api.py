@@ -6,6 +6,7 @@ ones), with the rules of `territoires.selectors`.
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -292,7 +293,12 @@ class TerritoireDetailApi(APIView):
     )
     def get(self, request, cle: str):
         territoire = selectors.territoire_par_cle(cle)
-        bilan = selectors.bilan(territoire, utilisateur=request.user)
-        donnees = dict(BilanTerritoireSerializer(donnees_bilan(bilan)).data)
-        donnees["dossiers"] = _dossiers(bilan)
+        cle_cache = selectors.cle_cache(territoire, utilisateur=request.user, quoi="api")
+        donnees = cache.get(cle_cache) if cle_cache else None
+        if not isinstance(donnees, dict):
+            bilan = selectors.bilan(territoire, utilisateur=request.user)
+            donnees = dict(BilanTerritoireSerializer(donnees_bilan(bilan)).data)
+            donnees["dossiers"] = _dossiers(bilan)
+            if cle_cache:
+                cache.set(cle_cache, donnees, selectors.duree_cache())
         return Response(donnees)

@@ -640,22 +640,33 @@ def perimetre_de(utilisateur: Utilisateur | AnonymousUser) -> str:
     return "public"
 
 
-def bilan(territoire: Territoire, *, utilisateur: Utilisateur | AnonymousUser) -> Bilan:
-    """Every figure of a territory for this person (see the module's rules), read from the
-    cache while no money, dossier or perimeter changed since it was computed
-    (`territoires.fraicheur`)."""
-    duree = int(getattr(settings, "TERRITOIRES_CACHE_SECONDES", 0))
-    numero = generation() if duree else None
+def duree_cache() -> int:
+    return int(getattr(settings, "TERRITOIRES_CACHE_SECONDES", 0))
+
+
+def cle_cache(
+    territoire: Territoire, *, utilisateur: Utilisateur | AnonymousUser, quoi: str
+) -> str | None:
+    """The cache key of something computed for this territory and audience, valid while no
+    money, dossier or perimeter changed (`territoires.fraicheur`); None: do not cache."""
+    numero = generation() if duree_cache() else None
     if numero is None:
-        return calculer_bilan(territoire, utilisateur=utilisateur)
-    cle = (
-        f"territoires:bilan:{numero}:{cle_repartition()}:{perimetre_de(utilisateur)}:"
+        return None
+    return (
+        f"territoires:{quoi}:{numero}:{cle_repartition()}:{perimetre_de(utilisateur)}:"
         f"{territoire.cle}"
     )
-    resultat = cache.get(cle)
+
+
+def bilan(territoire: Territoire, *, utilisateur: Utilisateur | AnonymousUser) -> Bilan:
+    """Every figure of a territory for this person (see the module's rules), read from the
+    cache while nothing it counts changed."""
+    cle = cle_cache(territoire, utilisateur=utilisateur, quoi="bilan")
+    resultat = cache.get(cle) if cle else None
     if not isinstance(resultat, Bilan):
         resultat = calculer_bilan(territoire, utilisateur=utilisateur)
-        cache.set(cle, resultat, duree)
+        if cle:
+            cache.set(cle, resultat, duree_cache())
     return resultat
 
 

@@ -4,10 +4,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from projets.models import Projet
 from socle.carte import carte_departements
@@ -19,6 +22,7 @@ from territoires.selectors import Bilan, Montants, Territoire
 PAR_PAGE = 50
 # Communes listed on a page before the others are grouped in one row (`?communes=toutes`).
 COMMUNES_LISTEES = 30
+PARAMETRES_DE_PAGE = {"page", "avec", "carte", "communes"}
 
 
 def url_territoire(territoire: Territoire) -> str:
@@ -165,40 +169,64 @@ def _comparaison(request, territoire: Territoire) -> Bilan | None:
 
 
 def _page(request, territoire: Territoire):
-    bilan = selectors.bilan(territoire, utilisateur=request.user)
-    sous, entete_sous = _sous_territoires(bilan, request.GET.get("communes") == "toutes")
-    page, dossiers = _dossiers(request, bilan)
-    par_habitant = request.GET.get("carte") == "habitant"
-    comparaison = _comparaison(request, territoire)
+    """The page's body is the same for everyone of one audience: cached whole, with the
+    figures, under the key of `selectors.cle_cache` and the page's parameters."""
+    cle = (
+        selectors.cle_cache(
+            territoire, utilisateur=request.user, quoi="page:" + request.GET.urlencode()
+        )
+        # Only the page's own parameters make a cache entry (no flood of odd addresses).
+        if set(request.GET) <= PARAMETRES_DE_PAGE and len(request.GET.urlencode()) < 100
+        else None
+    )
+    contenu = cache.get(cle) if cle else None
+    if not isinstance(contenu, str):
+        contenu = render_to_string(
+            "territoires/_contenu.html", _contexte(request, territoire), request
+        )
+        if cle:
+            cache.set(cle, contenu, selectors.duree_cache())
     return render(
         request,
         "territoires/territoire.html",
         {
             "territoire": territoire,
-            "bilan": bilan,
-            "sous_territoires": sous,
-            "entete_sous": entete_sous,
-            "epcis": _epcis(territoire),
-            "page": page,
-            "dossiers": dossiers,
-            "parametres": _parametres(request),
-            "regles": selectors.regles(),
-            "credit": CREDIT,
-            "source": referentiel().source,
-            "carte": _carte(bilan, par_habitant) if territoire.niveau == selectors.REGION else None,
-            "carte_par_habitant": par_habitant,
-            "comparaison": comparaison,
-            "choix_comparaison": _choix_comparaison(territoire),
+            "contenu": mark_safe(contenu),  # noqa: S308 - the portal's own template, escaped
             "fil_ariane_liens": _parents(territoire)
             if territoire.niveau != selectors.REGION
             else [],
-            "speciaux": selectors.territoires_speciaux()
-            if territoire.niveau == selectors.REGION
-            else [],
-            "url_csv": reverse("territoires:donnees", args=[territoire.cle, "csv"]),
-            "url_json": reverse("territoires:donnees", args=[territoire.cle, "json"]),
         },
     )
+
+
+def _contexte(request, territoire: Territoire) -> dict:
+    bilan = selectors.bilan(territoire, utilisateur=request.user)
+    sous, entete_sous = _sous_territoires(bilan, request.GET.get("communes") == "toutes")
+    page, dossiers = _dossiers(request, bilan)
+    par_habitant = request.GET.get("carte") == "habitant"
+    comparaison = _comparaison(request, territoire)
+    return {
+        "territoire": territoire,
+        "bilan": bilan,
+        "sous_territoires": sous,
+        "entete_sous": entete_sous,
+        "epcis": _epcis(territoire),
+        "page": page,
+        "dossiers": dossiers,
+        "parametres": _parametres(request),
+        "regles": selectors.regles(),
+        "credit": CREDIT,
+        "source": referentiel().source,
+        "carte": _carte(bilan, par_habitant) if territoire.niveau == selectors.REGION else None,
+        "carte_par_habitant": par_habitant,
+        "comparaison": comparaison,
+        "choix_comparaison": _choix_comparaison(territoire),
+        "speciaux": selectors.territoires_speciaux()
+        if territoire.niveau == selectors.REGION
+        else [],
+        "url_csv": reverse("territoires:donnees", args=[territoire.cle, "csv"]),
+        "url_json": reverse("territoires:donnees", args=[territoire.cle, "json"]),
+    }
 
 
 def _parametres(request) -> str:
