@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint migrate charger demo worker clean sauvegarde restauration bench grappe fournisseur-oidc
+.PHONY: run test install lint migrate charger demo worker clean sauvegarde restauration bench grappe fournisseur-oidc territoires-donnees
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ $(FOURNISSEUR_OIDC)/node_modules/.package-lock.json: $(FOURNISSEUR_OIDC)/package
 	cd $(FOURNISSEUR_OIDC) && npm ci --no-audit --no-fund --loglevel=error
 
 fournisseur-oidc: $(FOURNISSEUR_OIDC)/node_modules/.package-lock.json
+
+# The commune → EPCI → département table of the territory pages (issue 18), regenerated from
+# the npm package @etalab/decoupage-administratif pinned by tools/decoupage/package-lock.json
+# into territoires/donnees/hauts-de-france.json (committed: the portal never reads the package
+# nor fetches anything at run time). Bump the package's version there for a new year's geography.
+territoires-donnees: install
+	cd tools/decoupage && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python manage.py territoires_donnees
 
 # Serve the portal with the real contract loaded. Without DATABASE_URL it runs on an embedded
 # SQLite file and Celery runs tasks eagerly; with DATABASE_URL and CELERY_BROKER_URL it uses

@@ -9,8 +9,13 @@ from financement import api_exports as financement_exports
 from gouvernance import api as gouvernance_api
 from projets import api as projets_api
 from scenarios import api as scenarios_api
+from territoires import api as territoires_api
 
 urlpatterns = [
+    path("territoires/", territoires_api.TerritoireListApi.as_view(), name="territoires"),
+    path(
+        "territoires/<str:cle>/", territoires_api.TerritoireDetailApi.as_view(), name="territoire"
+    ),
     path("contrat/", axes_api.ContratApi.as_view(), name="contrat"),
     path("signataires/", financement_api.SignataireListApi.as_view(), name="signataires"),
     path("axes/", axes_api.AxesApi.as_view(), name="axes"),

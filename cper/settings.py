@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rapports",
     "reprise",
     "suivi",
+    "territoires",
     "tableau_de_bord",
     "outillage",
 ]
@@ -369,6 +370,8 @@ SPECTACULAR_SETTINGS = {
         "TypeActeEnum": "financement.models.TypeActe",
         "AppreciationEnum": "projets.models.Appreciation",
         "AvisEnum": "gouvernance.models.Avis",
+        "NatureEnum": "projets.models.NatureFinancement",
+        "NatureTerritoireEnum": "territoires.selectors.NATURES_CHOIX",
     },
 }
 
@@ -558,3 +561,12 @@ LOGGING = {
 # tend towards parity (II.6, l. 1427; scenarios are open there too).
 SCENARIOS_AXES = tuple(os.environ.get("SCENARIOS_AXES", "V").split(","))
 SCENARIOS_SOUS_AXES_PARITE = tuple(os.environ.get("SCENARIOS_SOUS_AXES_PARITE", "II.6").split(","))
+
+# Territories (issue 18): how a dossier on several communes splits its amounts between them,
+# `egale` (equal shares, the default: the contract sets no key) or `population` (the communes'
+# legal populations). The territory pages state the key in force.
+TERRITOIRES_CLE_REPARTITION = os.environ.get("TERRITOIRES_CLE_REPARTITION", "egale")
+# How long the computed figures of a territory stay in the cache, in seconds (0: never cached).
+# They are dropped as soon as money, a dossier's places or a perimeter changes
+# (`territoires.fraicheur`); this only bounds the memory they hold.
+TERRITOIRES_CACHE_SECONDES = int(os.environ.get("TERRITOIRES_CACHE_SECONDES", "3600"))

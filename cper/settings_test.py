@@ -38,3 +38,6 @@ if not os.environ.get("CPER_VAR_DIR"):
 # Staff log in with a password and no second factor unless a test asks for it (the tests of
 # comptes and the browser tests of the second factor set the roles).
 COMPTES_DOUBLE_FACTEUR_ROLES = env_list("COMPTES_DOUBLE_FACTEUR_ROLES", [])  # noqa: F405
+# The territories' figures are computed on every request in the tests (a test's data is rolled
+# back, not its cache); `tests/territoires/test_cache.py` turns the cache on.
+TERRITOIRES_CACHE_SECONDES = int(os.environ.get("TERRITOIRES_CACHE_SECONDES", "0"))

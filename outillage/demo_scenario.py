@@ -147,7 +147,7 @@ def charger_scenario() -> dict[str, int]:
     action(enquete, "instruire")
     # The Région has filed its grid; the État's is still missing, so it stays in instruction.
     evaluation_deposer(projet=enquete, par=agent_region, notes=notes, avis="reserve")
-    instruit(nouveau("Learning center (instruit)", departement="62"))
+    instruit(nouveau("Learning center (instruit)", departement="62", communes=[("62041", "Arras")]))
 
     # A committee: the demo member and two agents vote, the administrator runs the sessions.
     comite = Comite.objects.get(code="programmation")
@@ -184,18 +184,34 @@ def charger_scenario() -> dict[str, int]:
             cout="2000000.00",
             region="800000.00",
             etat="700000.00",
+            # On three communes: the territory pages split its amounts between them.
+            communes=[
+                ("59009", "Villeneuve-d'Ascq"),
+                ("59350", "Lille"),
+                ("59512", "Roubaix"),
+            ],
         )
     )
     rejete = instruit(nouveau("Parking silo (rejeté)", mesure="V.2.2", departement="80"))
     ajourne = instruit(
-        nouveau("Passerelle piétonne (ajourné)", mesure="V.2.1", departement="60", par=agent_region)
+        nouveau(
+            "Passerelle piétonne (ajourné)",
+            mesure="V.2.1",
+            departement="60",
+            par=agent_region,
+            communes=[("60057", "Beauvais")],
+        )
     )
     solde = instruit(
         nouveau(
             "Éclairage du campus (soldé)", cout="300000.00", region="120000.00", etat="120000.00"
         )
     )
-    abandonne = instruit(nouveau("Amphithéâtre modulaire (abandonné)", departement="02"))
+    abandonne = instruit(
+        nouveau(
+            "Amphithéâtre modulaire (abandonné)", departement="02", communes=[("02408", "Laon")]
+        )
+    )
     seance, points = seance_avec([retenu, rejete, ajourne, solde, abandonne], 1)
     choix = {retenu.pk: "pour", rejete.pk: "contre", solde.pk: "pour", abandonne.pk: "pour"}
     for point in points:
@@ -210,6 +226,7 @@ def charger_scenario() -> dict[str, int]:
             mesure="II.3.2",
             departement="80",
             par=agent_region,
+            communes=[("80021", "Amiens")],
         )
     )
     _, points = seance_avec([ouverte_projet], 8)

@@ -30,11 +30,11 @@ def accueil(request):
     contrat = contrat_courant()
     lignes, total = tableau_enveloppes(contrat=contrat)
     axes = arbre_programme(contrat=contrat)
-    # The project list with filters will come later; the zones link to the programme for now.
+    # Each zone leads to its département's territory page (all the money on it).
     carte = carte_departements(
         operations_inscrites_par_departement(contrat=contrat),
         titre="Opérations inscrites au contrat, par département",
-        url=lambda code: reverse("departement", args=[code]),
+        url=lambda code: reverse("territoires:departement", args=[code]),
         formater=nombre_operations,
         entiers=True,
     )

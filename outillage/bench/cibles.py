@@ -10,7 +10,7 @@ from django.db.models import Count
 
 from comptes.models import Role, Utilisateur
 from gouvernance.models import EtatSeance, Seance
-from projets.models import Origine, Projet, Statut
+from projets.models import CommuneProjet, Origine, Projet, Statut
 
 ROLES = {
     "administrateur": Role.ADMINISTRATEUR,
@@ -80,5 +80,18 @@ def cibles() -> list[Cible]:
         Cible("API engagements", "/api/v1/financement/engagements/", "agent"),
         Cible("API séances", "/api/v1/seances/", "membre"),
         Cible("API signataires", "/api/v1/signataires/", "lecteur"),
+    ]
+    # The territories (issue 18): the département and the commune with the most dossiers.
+    commune = (
+        CommuneProjet.objects.values("code_insee")
+        .annotate(n=Count("projet"))
+        .order_by("-n", "code_insee")
+        .values_list("code_insee", flat=True)
+        .first()
+    ) or "59350"
+    liste += [
+        Cible("territoires : région", "/territoires/", "lecteur"),
+        Cible("territoires : département", f"/territoires/departement/{commune[:2]}/", "lecteur"),
+        Cible("territoires : commune", f"/territoires/commune/{commune}/", "lecteur"),
     ]
     return liste

@@ -40,8 +40,8 @@ def test_la_carte_montre_le_chiffre_au_survol_et_mene_au_lien_au_clic(visite):
     assert chiffre in page.inner_text("#carte-operations table")
     with page.expect_navigation():
         nord.click()
-    # each département leads to its own operations and dossiers
-    assert page.url == f"{visite.url_base}/departements/59/"
+    # each département leads to its own territory page (all the money on it)
+    assert page.url == f"{visite.url_base}/territoires/departement/59/"
     assert page.inner_text("h1") == "Nord (59)"
     visite.capture("apres-clic")
 
@@ -59,7 +59,7 @@ def test_les_zones_de_la_carte_se_parcourent_au_clavier(visite):
     visite.capture("focus-somme")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.url.endswith("/departements/80/")
+    assert page.url.endswith("/territoires/departement/80/")
 
 
 def test_le_graphique_des_enveloppes_est_dessine_et_accessible(visite):

@@ -49,6 +49,7 @@ from gouvernance.models import (
     Vote,
 )
 from projets.models import (
+    CommuneProjet,
     CompteurReference,
     LignePlanFinancement,
     NatureFinancement,
@@ -58,7 +59,9 @@ from projets.models import (
     Statut,
     TransitionProjet,
 )
-from projets.recherche import textes_du_projet
+from projets.recherche import actualiser_recherche, textes_du_projet
+from territoires.fraicheur import avancer
+from territoires.referentiel import referentiel
 
 LOT = 2000
 MOT_DE_PASSE = "cper-bench-2027"
@@ -179,6 +182,9 @@ class Command(BaseCommand):
         if self.tailles["lignes"] < 2 * n:
             raise CommandError("Il faut au moins deux lignes de plan par dossier.")
         self.rng = random.Random(options["seed"])  # noqa: S311 - reproducible data, not secrets
+        # The communes of the dossiers draw from their own sequence, so that adding them left
+        # every other generated figure as it was for a given seed.
+        self.rng_communes = random.Random(options["seed"] + 1)  # noqa: S311 - as above
         self.contrat = Contrat.objects.first()
         if self.contrat is None:
             raise CommandError("Chargez d'abord le contrat : manage.py charger_cper.")
@@ -197,6 +203,8 @@ class Command(BaseCommand):
         self._registre()
         with transaction.atomic():
             self._gouvernance()
+        # Bulk writes send no signal: the territories' cached figures are stale.
+        avancer()
         self.stdout.write(
             "Volume généré : " + ", ".join(f"{cle} {val}" for cle, val in self.tailles.items())
         )
@@ -265,6 +273,19 @@ class Command(BaseCommand):
         self.administrateur = Utilisateur.objects.get(username="bench.administrateur")
 
     # --- Dossiers -------------------------------------------------------------------------
+    def _communes(self, projet, departements):
+        """Three dossiers in four name one to four communes of their départements (the
+        territory pages split them); the others none (held at département or regional level)."""
+        rng = self.rng_communes
+        if rng.random() >= 0.75:
+            return []
+        ref = referentiel()
+        codes = [c for d in departements for c in ref.departements[d.code_insee].communes]
+        return [
+            CommuneProjet(projet_id=projet.pk, code_insee=code, nom=ref.communes[code].nom)
+            for code in rng.sample(codes, rng.choice((1, 1, 2, 3, 4)))
+        ]
+
     def _dossiers(self):
         rng = self.rng
         mesures = list(
@@ -317,10 +338,16 @@ class Command(BaseCommand):
         )
         lien = Projet.departements.through
         liens = []
+        communes = []
         for projet in self.projets:
-            for departement in rng.sample(departements, rng.choice((1, 1, 1, 2))):
+            choisis = rng.sample(departements, rng.choice((1, 1, 1, 2)))
+            for departement in choisis:
                 liens.append(lien(projet_id=projet.pk, departement_id=departement.pk))
+            communes += self._communes(projet, choisis)
         lien.objects.bulk_create(liens, batch_size=LOT)
+        CommuneProjet.objects.bulk_create(communes, batch_size=LOT)
+        # The search finds a dossier by its communes too: rewrite the columns of those named.
+        actualiser_recherche(Projet.objects.filter(pk__in={c.projet_id for c in communes}))
         TransitionProjet.objects.bulk_create(
             [
                 TransitionProjet(

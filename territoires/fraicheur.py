@@ -1,0 +1,68 @@
+"""When the cached figures of the territories go stale: a generation number that every write
+touching money, a dossier's places or a perimeter moves on.
+
+The number is a PostgreSQL sequence (`territoires_generation`, migration 0002): `nextval` takes
+no lock and is not rolled back, so it is moved both inside the writing transaction (a test,
+whose transaction never commits, sees it move) and once more after the commit (a page computed
+between the two is not kept under the new number). Without PostgreSQL (the embedded SQLite
+default) there is no number and nothing is cached. The receivers are connected by
+`TerritoiresConfig.ready`; bulk writes that send no signal (the volume generator) call
+`avancer` themselves.
+"""
+
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+SEQUENCE = "territoires_generation"
+
+
+def generation() -> int | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as curseur:
+        curseur.execute(f"SELECT last_value FROM {SEQUENCE}")  # noqa: S608 - a constant
+        ligne = curseur.fetchone()
+    return int(ligne[0]) if ligne else None
+
+
+def _suivant() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as curseur:
+            curseur.execute("SELECT nextval(%s)", [SEQUENCE])
+
+
+def avancer() -> None:
+    """The cached figures are stale: now, and again once the transaction commits."""
+    _suivant()
+    if connection.in_atomic_block:
+        transaction.on_commit(_suivant)
+
+
+def _recepteur(sender: Any, **kwargs: Any) -> None:
+    if kwargs.get("raw"):  # fixtures loaded as they are
+        return
+    avancer()
+
+
+def connecter() -> None:
+    from financement.models import Engagement, LigneProgrammee, Paiement
+    from projets.models import CommuneProjet, LignePlanFinancement, Projet
+    from territoires.models import PerimetreTerritoire
+
+    for modele in (
+        Projet,
+        LignePlanFinancement,
+        CommuneProjet,
+        LigneProgrammee,
+        Engagement,
+        Paiement,
+        PerimetreTerritoire,
+    ):
+        post_save.connect(_recepteur, sender=modele, dispatch_uid=f"territoires-{modele.__name__}")
+        post_delete.connect(
+            _recepteur, sender=modele, dispatch_uid=f"territoires-suppr-{modele.__name__}"
+        )
+    for lien in (Projet.departements.through, Projet.territoires_speciaux.through):
+        m2m_changed.connect(_recepteur, sender=lien, dispatch_uid=f"territoires-{lien.__name__}")

@@ -1,0 +1,56 @@
+"""The territories' figures are cached per audience and dropped as soon as money, a dossier's
+places or a perimeter changes."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from axes.models import TerritoireSpecial
+from territoires.models import PerimetreTerritoire
+from tests.factories.comptes import UtilisateurFactory
+from tests.factories.projets import DossierFactory
+
+URL = "/territoires/commune/59009/"
+
+
+@pytest.fixture
+def avec_cache(settings):
+    settings.TERRITOIRES_CACHE_SECONDES = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _requetes(client, url):
+    with CaptureQueriesContext(connection) as requetes:
+        page = client.get(url).content.decode()
+    return page, len(requetes)
+
+
+def test_une_page_relue_vient_du_cache_et_suit_chaque_changement(client, avec_cache):
+    premier = DossierFactory(programme=True, titre="Premier dossier")
+    page, froid = _requetes(client, URL)
+    assert premier.reference in page
+    page, chaud = _requetes(client, URL)
+    assert premier.reference in page and chaud < froid
+    second = DossierFactory(programme=True, titre="Second dossier", par=premier.cree_par)
+    page, _ = _requetes(client, URL)
+    assert second.reference in page
+    # An agent sees more than an anonymous visitor: never the same cache entry.
+    depose = DossierFactory(depose=True, titre="Déposé", par=premier.cree_par)
+    assert depose.reference not in client.get(URL).content.decode()
+    client.force_login(UtilisateurFactory(username="agent.cache", role="agent"))
+    assert depose.reference in client.get(URL).content.decode()
+    client.logout()
+    assert depose.reference not in client.get(URL).content.decode()
+
+
+def test_un_perimetre_fixe_par_le_secretariat_se_voit_aussitot(client, avec_cache):
+    DossierFactory(programme=True)
+    url = "/territoires/specifique/littoral/"
+    assert "le secrétariat peut la fixer" in client.get(url).content.decode()
+    PerimetreTerritoire.objects.create(
+        territoire=TerritoireSpecial.objects.get(code="littoral"), codes_insee="59009"
+    )
+    assert "Périmètre fixé par le secrétariat" in client.get(url).content.decode()
