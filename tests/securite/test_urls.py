@@ -33,6 +33,15 @@ PAGES_PUBLIQUES = {
     "donnees-schema-scdl",
     # The node's health for the proxy: states only, no data (deploiement/README.md).
     "sante",
+    # All public money on a territory (issue 18): programmed and later dossiers only.
+    "territoires:region",
+    "territoires:departement",
+    "territoires:epci",
+    "territoires:commune",
+    "territoires:special",
+    "territoires:recherche",
+    "territoires:donnees",
+    "territoires:donnees-schema",
 }
 # The steps of a log-in (issue 19), public by nature: ProConnect (404 while it is off), its
 # request-for-access page, the password reset.
@@ -59,6 +68,8 @@ API_PUBLIQUES = {
     "api:donnees-projets-programmes-json",
     "api:donnees-projets-programmes-xlsx",
     "api:donnees-subventions-scdl",
+    "api:territoires",
+    "api:territoire",
 }
 VALEURS_FACTICES = ("1", "projets", "x")
 
