@@ -370,7 +370,10 @@ def verdict(utilisateur: Utilisateur, projet: Projet, action: str) -> Verdict:
         return Verdict(
             False, f"Le dossier est « {etat} » : vous ne pouvez plus {_PLUS[action]}.", etat=True
         )
-    return Verdict(False, f"Vous ne pouvez pas {faire} : le dossier est « {etat} ».")
+    # The person may take it at other steps of the dossier: the state is the cause (409).
+    return Verdict(
+        False, f"Vous ne pouvez pas {faire} à cette étape : le dossier est « {etat} ».", etat=True
+    )
 
 
 def peut(utilisateur: Utilisateur, projet: Projet, action: str) -> bool:

@@ -614,8 +614,12 @@ def _verifier_droit(
     if sur_decision or transition.acteur in ACTEURS_MANDATES:
         return
     avis = verdict(par, projet, action)
-    if avis.permis or avis.etat:
-        return  # a state no one may take it from: `_verifier_etape` says so (409)
+    if avis.permis:
+        return
+    if avis.etat:
+        if projet.statut not in transition.depuis:
+            return  # a state no one may take it from: `_verifier_etape` says so (409)
+        raise EtatIncompatible(avis.motif)  # others may, at this step; this person, at others
     raise ActionNonAutorisee(avis.motif)
 
 

@@ -30,7 +30,12 @@ from financement.services import (
 from gouvernance.models import ArbitrageLigne, Comite, Evaluation, PointOrdreDuJour, Seance
 from gouvernance.services import arbitrage_enregistrer, evaluation_enregistrer
 from projets.droits import (
+    ACTIONS_DU_PROPRIETAIRE,
+    ACTIONS_SUR_L_ARGENT,
+    AGENTS,
+    BROUILLONS,
     DROITS,
+    PROPRIETAIRES,
     TOUTES_LES_ACTIONS,
     ActionDossier,
     Relation,
@@ -57,7 +62,7 @@ from projets.services import (
     projet_modifier,
     projet_transitionner,
 )
-from projets.workflow import AVEC_SUIVI_FINANCIER, TRANSITIONS, Action
+from projets.workflow import AVEC_SUIVI_FINANCIER, EN_EXECUTION, TRANSITIONS, Action
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from tests.factories.gouvernance import grilles_deja_deposees, notes
 
@@ -350,10 +355,27 @@ def test_chaque_relation_chaque_etat_chaque_action(
                     assert not permis, f"{relation} refusé à tort : {action}/{statut}: {refus}"
                     assert empreinte(projet) == avant, (relation, statut, action)
                     assert refus.message and refus.message[0].isupper()
+                    # 403 when who they are is the cause: no right to it at any step, an agent
+                    # on the porteur's draft, another's money in execution; 409 when the
+                    # person may take it at other steps of the lifecycle.
                     sans_aucun_droit = not etats_permis(relations_, action)
+                    brouillon_d_autrui = (
+                        statut in BROUILLONS
+                        and action in ACTIONS_DU_PROPRIETAIRE
+                        and bool(relations_ & AGENTS)
+                        and not relations_ & PROPRIETAIRES
+                    )
+                    argent_d_autrui = statut in EN_EXECUTION and action in ACTIONS_SUR_L_ARGENT
+                    par_avenant = action == Action.ABANDONNER and est_operation_du_contrat(projet)
                     hors_cycle = action in TRANSITIONS and statut not in TRANSITIONS[action].depuis
-                    if sans_aucun_droit or (not hors_cycle and action in TRANSITIONS):
+                    if sans_aucun_droit or brouillon_d_autrui or par_avenant:
                         assert isinstance(refus, ActionNonAutorisee), (relation, statut, action)
+                    elif hors_cycle:
+                        assert isinstance(refus, EtatIncompatible), (relation, statut, action)
+                    elif argent_d_autrui:
+                        assert isinstance(refus, ActionNonAutorisee), (relation, statut, action)
+                    elif action in TRANSITIONS:
+                        assert isinstance(refus, EtatIncompatible), (relation, statut, action)
                 else:
                     # Another business rule (an envelope, a plan) may refuse an allowed step.
                     assert permis, f"{relation} {action}/{statut} : {refus}"
