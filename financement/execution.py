@@ -100,8 +100,21 @@ def prorata(ligne: LigneProgrammee, depenses_eligibles: Decimal) -> Decimal:
     return min(part, arrondi_euro(part * depenses_eligibles / assiette))
 
 
-def depenses_retenues(ligne: LigneProgrammee) -> Decimal:
-    """Eligible expenses of the line's accepted requests."""
+def depenses_retenues(
+    ligne: LigneProgrammee, demandes: "list[DemandePaiement] | None" = None
+) -> Decimal:
+    """Eligible expenses of the line's accepted requests; from `demandes` (the line's requests
+    with their expenses, already read by a page) when given, else from the base."""
+    if demandes is not None:
+        return sum(
+            (
+                depense.montant_eligible
+                for demande in demandes
+                if demande.statut == StatutDemande.ACCEPTEE
+                for depense in demande.depenses.all()
+            ),
+            ZERO,
+        )
     total = LigneDepense.objects.filter(
         demande__ligne=ligne, demande__statut=StatutDemande.ACCEPTEE
     ).aggregate(total=Sum("montant_eligible"))["total"]
@@ -115,8 +128,12 @@ def avances_versees(ligne: LigneProgrammee) -> Decimal:
     return total or ZERO
 
 
-def ligne_soldee(ligne: LigneProgrammee) -> bool:
-    """A funder's line is closed once its balance was accepted."""
+def ligne_soldee(ligne: LigneProgrammee, demandes: "list[DemandePaiement] | None" = None) -> bool:
+    """A funder's line is closed once its balance was accepted (`demandes`: as above)."""
+    if demandes is not None:
+        return any(
+            d.type == TypePaiement.SOLDE and d.statut == StatutDemande.ACCEPTEE for d in demandes
+        )
     return ligne.demandes_paiement.filter(
         type=TypePaiement.SOLDE, statut=StatutDemande.ACCEPTEE
     ).exists()
@@ -131,21 +148,28 @@ class Plafond:
 
 
 def plafond(
-    *, ligne: LigneProgrammee, type_: str, depenses_en_plus: Decimal = ZERO, a_l_acceptation=False
+    *,
+    ligne: LigneProgrammee,
+    type_: str,
+    depenses_en_plus: Decimal = ZERO,
+    a_l_acceptation=False,
+    demandes: "list[DemandePaiement] | None" = None,
 ) -> Plafond:
     """The ceiling of a request on the line: the rule of its nature (advance, instalment,
     balance), minus what was already paid. `depenses_en_plus` are the eligible expenses of the
-    request itself (not yet accepted). At acceptance, the funder's commitments cap it too."""
+    request itself (not yet accepted). At acceptance, the funder's commitments cap it too.
+    `demandes`: the line's requests with their expenses, when a page has read them already."""
     part = part_du_financeur(ligne)
     paye = ligne.montant_paye
-    depenses = depenses_retenues(ligne) + depenses_en_plus
+    depenses = depenses_retenues(ligne, demandes) + depenses_en_plus
     du = prorata(ligne, depenses)
     if type_ == TypePaiement.AVANCE:
         maximum = arrondi_euro(part * taux_avance() / 100)
-        montant = maximum - avances_versees(ligne)
+        versees = avances_versees(ligne)
+        montant = maximum - versees
         regle = (
             f"les avances sont plafonnées à {taux_avance():g} % de la part du financeur, soit "
-            f"{format_euros(maximum)} ; {format_euros(avances_versees(ligne))} déjà versés"
+            f"{format_euros(maximum)} ; {format_euros(versees)} déjà versés"
         )
     elif type_ == TypePaiement.ACOMPTE:
         maximum = arrondi_euro(part * taux_acomptes() / 100)

@@ -73,16 +73,18 @@ def execution(request, reference):
                 return redirect("financement:execution", reference=reference)
     lignes = lignes_en_execution(projet=projet)
     peut_demander = peut(request.user, projet, ActionDossier.DEMANDER_PAIEMENT)
+    peut_instruire = peut(request.user, projet, ActionDossier.INSTRUIRE_PAIEMENT)
     for ligne in lignes:
-        ligne.soldee = ligne_soldee(ligne)
-        ligne.ouverte = next((d for d in ligne.demandes_paiement.all() if d.est_ouverte), None)
+        # The requests and their expenses are read once, with the lines (issue 14).
+        demandes = list(ligne.demandes_paiement.all())
+        ligne.soldee = ligne_soldee(ligne, demandes)
+        ligne.ouverte = next((d for d in demandes if d.est_ouverte), None)
         ligne.peut_demander = peut_demander and not ligne.soldee and ligne.ouverte is None
-        ligne.peut_instruire = peut(
-            request.user, projet, ActionDossier.INSTRUIRE_PAIEMENT
-        ) and peut_executer(request.user, ligne.signataire)
+        ligne.peut_instruire = peut_instruire and peut_executer(request.user, ligne.signataire)
         if not ligne.soldee:
             ligne.plafonds = [
-                (TypePaiement(t).label, plafond(ligne=ligne, type_=t)) for t in TypePaiement.values
+                (TypePaiement(t).label, plafond(ligne=ligne, type_=t, demandes=demandes))
+                for t in TypePaiement.values
             ]
     return render(
         request,

@@ -435,7 +435,9 @@ def demande_pour(*, utilisateur: Utilisateur | AnonymousUser, pk: int) -> Demand
 def lignes_en_execution(*, projet: Projet) -> list[LigneProgrammee]:
     """The dossier's programmed lines, each with its payment requests (and their invoices)."""
     return list(
-        projet.lignes_programmees.select_related("signataire", "ligne_plan").prefetch_related(
+        projet.lignes_programmees.select_related(
+            "projet", "signataire", "ligne_plan"
+        ).prefetch_related(
             Prefetch(
                 "demandes_paiement",
                 queryset=DemandePaiement.objects.prefetch_related("depenses").order_by("pk"),

@@ -103,7 +103,48 @@ def champ_de_sortie(nom: str) -> serializers.Field:
     return serializers.CharField(**commun)
 
 
+class _ListeDeProjets(serializers.ListSerializer):
+    """The dossiers of the API list written directly, the very output of the fields that
+    `ProjetListeSerializer` declares (and the schema reads): DRF's walk over each declared
+    field of each dossier and of each line of its plan cost more than the queries of the
+    page (issue 14). `tests/api/test_projets.py` compares both ways, dossier by dossier."""
+
+    def to_representation(self, data):
+        projets = data.all() if isinstance(data, models.manager.BaseManager) else data
+        cout = self.child.fields["cout_total_ht"]
+        montant = self.child.fields["lignes"].child.fields["montant"]
+        return [
+            {
+                "reference": p.reference,
+                "titre": p.titre,
+                "statut": p.statut,
+                "statut_libelle": p.get_statut_display(),
+                "origine": p.origine,
+                "mesure": p.mesure.code,
+                "maitre_ouvrage": p.maitre_ouvrage.nom if p.maitre_ouvrage_id else None,
+                "departements": [d.code_insee for d in p.departements.all()],
+                "cout_total_ht": None
+                if p.cout_total_ht is None
+                else cout.to_representation(p.cout_total_ht),
+                "lignes": [
+                    {
+                        "financeur": ligne.financeur,
+                        "signataire": ligne.signataire.code if ligne.signataire_id else None,
+                        "source": ligne.source,
+                        "nature": ligne.nature,
+                        "montant": montant.to_representation(ligne.montant),
+                    }
+                    for ligne in p.lignes_financement.all()
+                ],
+            }
+            for p in projets
+        ]
+
+
 class ProjetListeSerializer(serializers.Serializer):
+    class Meta:
+        list_serializer_class = _ListeDeProjets
+
     reference = serializers.CharField(help_text="Référence du dossier, par exemple HDF-2026-0042.")
     titre = champ_de_sortie("titre")
     statut = serializers.ChoiceField(choices=Statut.choices, help_text="Statut du dossier.")
@@ -126,6 +167,9 @@ class ProjetListeSerializer(serializers.Serializer):
 
 
 class _DetailProjet(ProjetListeSerializer):
+    class Meta:
+        list_serializer_class = serializers.ListSerializer  # all of its fields, the DRF way
+
     description = champ_de_sortie("description")
     territoire_texte = serializers.CharField(help_text="Territoire tel que décrit.")
     territoires_speciaux = serializers.SerializerMethodField(help_text="Codes des territoires.")

@@ -1,6 +1,7 @@
 """The dossier through the API: same services, same rules, errors keyed by field."""
 
 from projets.models import Projet, Statut, TransitionProjet
+from projets.services import projet_creer
 
 DOSSIER = {
     "titre": "Pôle d'échanges de la gare d'Arras",
@@ -187,3 +188,32 @@ def test_un_client_liste_les_organisations_a_referencer(client, agent, commune):
     assert commune.pk in [o["id"] for o in page["results"]]
     client.logout()
     assert client.get("/api/v1/organisations/").status_code in (401, 403)
+
+
+def test_la_liste_ecrite_a_la_main_rend_ce_que_declarent_ses_champs(
+    client, agent, donnees_completes
+):
+    """The API list writes its dossiers directly (issue 14): the same output, to the cent and
+    the null, as DRF's generic walk over the declared fields, dossier by dossier."""
+    from rest_framework.renderers import JSONRenderer
+
+    from projets.api import ProjetListeSerializer
+    from projets.selectors import projets_pour_liste
+
+    sans_mo = projet_creer(
+        donnees=donnees_completes(titre="Sans maître d'ouvrage", cout_total_ht=None, lignes=[]),
+        par=agent,
+    )
+    Projet.objects.filter(pk=sans_mo.pk).update(maitre_ouvrage=None)
+    projet_creer(donnees=donnees_completes(titre="Avec son plan"), par=agent)
+    projets = list(projets_pour_liste(utilisateur=agent).order_by("reference"))
+    assert len(projets) >= 97
+    rapide = ProjetListeSerializer(projets, many=True).data
+    un_par_un = [ProjetListeSerializer(p).data for p in projets]
+    assert JSONRenderer().render(rapide) == JSONRenderer().render(un_par_un)
+    client.force_login(agent)
+    page = client.get("/api/v1/projets/", {"q": "sans maitre d'ouvrage"}).json()["results"]
+    assert page[0]["maitre_ouvrage"] is None and page[0]["cout_total_ht"] is None
+    plan = client.get("/api/v1/projets/", {"q": "avec son plan"}).json()["results"][0]
+    assert [ligne["montant"] for ligne in plan["lignes"]] == ["400000.00", "350000.00", "250000.00"]
+    assert plan["cout_total_ht"] == "1000000.00"

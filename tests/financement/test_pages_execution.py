@@ -189,3 +189,47 @@ def test_le_tableau_de_bord_du_porteur_mene_a_l_execution(client, porteur, proje
     page = client.get(reverse("tableau_de_bord")).content.decode()
     assert "déclarez l&#x27;avancement et les dépenses" in page
     assert reverse("financement:execution", args=[projet_programme.reference]) in page
+
+
+def requetes_de(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as requetes:
+        assert client.get(url).status_code == 200
+    return len(requetes)
+
+
+def test_la_page_d_execution_ne_fait_pas_une_requete_par_demande(
+    client, porteur, agent_etat, demande
+):
+    """The requests of each line and their invoices are read once, with the lines (issue 14):
+    accepting a request, then filing another, leaves the page's queries as they were, and the
+    page still shows what was paid."""
+    from financement.execution import demande_accepter
+
+    client.force_login(porteur)
+    url = reverse("financement:execution", args=[demande.ligne.projet.reference])
+    avant = requetes_de(client, url)
+    demande_accepter(demande=demande, par=agent_etat, montant=Decimal("80000.00"), motif="Lot 2.")
+    demande_deposer(
+        ligne=demande.ligne,
+        par=porteur,
+        type_="acompte",
+        montant=Decimal("5000.00"),
+        depenses=[
+            DepenseSaisie(
+                "Bâtiments du Nord",
+                date(2026, 6, 4),
+                Decimal("50000.00"),
+                Decimal("60000.00"),
+                Decimal("50000.00"),
+            )
+        ],
+    )
+    # 9 with two lines (19 when each line asked the base for its requests, its accepted
+    # expenses and its closing, three times over): the session, the person, the dossier, the
+    # lines with their requests and invoices, one sum of advances per line.
+    assert requetes_de(client, url) == avant <= 9
+    page = client.get(url).content.decode()
+    assert format_euros(Decimal("80000.00")) in page
