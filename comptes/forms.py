@@ -171,6 +171,7 @@ class DemandeApprouverForm(DsfrBaseForm):
     organisation = forms.ModelChoiceField(
         label="Organisation",
         queryset=Organisation.objects.order_by("nom"),
+        empty_label="Choisissez l'organisation",
         error_messages={"required": "Choisissez l'organisation de la personne."},
     )
     role = forms.ChoiceField(

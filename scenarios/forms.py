@@ -58,7 +58,9 @@ def criteres_du(noeud: Noeud) -> list[CritereComite]:
 class CandidateForm(forms.Form):
     intitule = forms.CharField(label="Intitulé de l'opération", max_length=255)
     maitre_ouvrage = forms.ModelChoiceField(
-        label="Maître d'ouvrage", queryset=Organisation.objects.order_by("nom")
+        label="Maître d'ouvrage",
+        queryset=Organisation.objects.order_by("nom"),
+        empty_label="Choisissez le maître d'ouvrage",
     )
     territoire = forms.CharField(label="Territoire", max_length=255, required=False)
     departements = forms.ModelMultipleChoiceField(

@@ -10,6 +10,7 @@ with Decimal arithmetic, never floats.
 """
 
 import json
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -441,6 +442,28 @@ def comites(reference: dict) -> list[dict]:
     return resultat
 
 
+# Line numbers of the extraction are for the team, not for the people who read the portal's
+# pages (issue 15): the derived texts quote the contract without them. Structured line fields
+# (`ligne`, `ligne_fin`) keep them, for provenance.
+_LIGNES = [
+    (re.compile(r"(\b[IVX]+\.\d+), l\. ?\d+(?:-\d+)? :"), r"Partie \1 :"),
+    (re.compile(r"(»), l\. ?\d+(?:-\d+)?\)"), r"\1)"),
+    (re.compile(r"\s*\(l\. ?\d+(?:-\d+)?\)"), ""),
+]
+
+
+def sans_numeros_de_ligne(valeur):
+    """The fixture's texts without « (l. 4451) » and the like, recursively."""
+    if isinstance(valeur, dict):
+        return {cle: sans_numeros_de_ligne(v) for cle, v in valeur.items()}
+    if isinstance(valeur, list):
+        return [sans_numeros_de_ligne(v) for v in valeur]
+    if isinstance(valeur, str):
+        for motif, remplacement in _LIGNES:
+            valeur = motif.sub(remplacement, valeur)
+    return valeur
+
+
 def main(chemin: str) -> None:
     reference = json.loads(Path(chemin).read_text(encoding="utf-8"))
     # The signed text sits beside the extraction, in ../seed/, under the name it records.
@@ -499,6 +522,7 @@ def main(chemin: str) -> None:
         "comites": comites(reference),
         "grille_analyse": GRILLE,
     }
+    fixture = sans_numeros_de_ligne(fixture)
     SORTIE.parent.mkdir(exist_ok=True)
     SORTIE.write_text(json.dumps(fixture, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"{SORTIE}: {len(fixture['noeuds'])} nœuds, {len(fixture['operations'])} opérations")
