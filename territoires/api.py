@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from projets.models import Projet
+from socle.api import Pagination
 from territoires import selectors
 from territoires.referentiel import referentiel
 
@@ -117,8 +118,9 @@ class BilanTerritoireSerializer(serializers.Serializer):
     sous_territoires = SousTerritoireSerializer(
         many=True, help_text="Départements (région) ou communes avec un dossier."
     )
-    dossiers = DossierTerritoireSerializer(
-        many=True, help_text="Dossiers et opérations, avec leur part."
+    nombre_dossiers = serializers.IntegerField(
+        help_text="Nombre de dossiers et d'opérations ayant une part sur le territoire "
+        "(leur liste : /api/v1/territoires/{cle}/dossiers/)."
     )
     regles = serializers.ListField(
         child=serializers.CharField(), help_text="Les règles de calcul, en français."
@@ -158,15 +160,15 @@ def _en_euros(centimes: int) -> str:
     return f"{Decimal(centimes).scaleb(-2):.2f}"
 
 
-def _dossiers(bilan: selectors.Bilan) -> list[dict]:
-    """The dossiers in the serializer's shape (decimal strings), by reference."""
+def _dossiers(lignes_dossiers: list[selectors.LigneDossier]) -> list[dict]:
+    """Dossiers in the serializer's shape (decimal strings)."""
     projets = {
         pk: (reference, titre, statut)
         for pk, reference, titre, statut in Projet.objects.filter(
-            pk__in=[d.projet_id for d in bilan.dossiers]
+            pk__in=[d.projet_id for d in lignes_dossiers]
         ).values_list("pk", "reference", "titre", "statut")
     }
-    lignes = [
+    return [
         {
             "reference": projets[d.projet_id][0],
             "titre": projets[d.projet_id][1],
@@ -181,9 +183,8 @@ def _dossiers(bilan: selectors.Bilan) -> list[dict]:
                 )
             ),
         }
-        for d in bilan.dossiers
+        for d in lignes_dossiers
     ]
-    return sorted(lignes, key=lambda ligne: ligne["reference"])
 
 
 def donnees_bilan(bilan: selectors.Bilan) -> dict:
@@ -213,7 +214,7 @@ def donnees_bilan(bilan: selectors.Bilan) -> dict:
         ],
         "par_annee": [{"annee": annee, "montants": m.en_dict()} for annee, m in bilan.par_annee],
         "sous_territoires": _sous_territoires(bilan),
-        "dossiers": [],  # built by `_dossiers`, thousands of rows past the serializer
+        "nombre_dossiers": len(bilan.dossiers),
         "regles": selectors.regles(),
     }
 
@@ -298,7 +299,38 @@ class TerritoireDetailApi(APIView):
         if not isinstance(donnees, dict):
             bilan = selectors.bilan(territoire, utilisateur=request.user)
             donnees = dict(BilanTerritoireSerializer(donnees_bilan(bilan)).data)
-            donnees["dossiers"] = _dossiers(bilan)
             if cle_cache:
                 cache.set(cle_cache, donnees, selectors.duree_cache())
         return Response(donnees)
+
+
+class TerritoireDossiersApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Les dossiers et opérations d'un territoire, avec leur part",
+        description="Par page de 50 (`taille` jusqu'à 500), les plus dotés d'abord : chaque "
+        "dossier avec ce qui lui revient sur le territoire (sa part quand il est réparti entre "
+        "plusieurs communes), où son argent est tenu et ses communes.",
+        parameters=[
+            OpenApiParameter(
+                "cle",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="Clé du territoire : region-32, departement-59, epci-<SIREN>, "
+                "commune-<code INSEE>, special-<code>.",
+            )
+        ],
+        responses=DossierTerritoireSerializer(many=True),
+        tags=[ETIQUETTE],
+    )
+    def get(self, request, cle: str):
+        territoire = selectors.territoire_par_cle(cle)
+        bilan = selectors.bilan(territoire, utilisateur=request.user)
+        pagination = Pagination()
+        # DRF pages any sequence; its stubs only name querysets.
+        page: list[selectors.LigneDossier] = (
+            pagination.paginate_queryset(bilan.dossiers, request, view=self)  # type: ignore[arg-type]
+            or []
+        )
+        return pagination.get_paginated_response(_dossiers(list(page)))
