@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -304,8 +304,14 @@ class TerritoireDetailApi(APIView):
         return Response(donnees)
 
 
-class TerritoireDossiersApi(APIView):
+class TerritoireDossiersApi(generics.ListAPIView):
+    """The dossiers of a territory, paginated like every list of the API."""
+
     permission_classes = [AllowAny]
+    pagination_class = Pagination
+    filter_backends: list = []
+    serializer_class = DossierTerritoireSerializer
+    queryset = Projet.objects.none()  # the schema's; the rows are the territory's dossiers
 
     @extend_schema(
         summary="Les dossiers et opérations d'un territoire, avec leur part",
@@ -321,16 +327,17 @@ class TerritoireDossiersApi(APIView):
                 "commune-<code INSEE>, special-<code>.",
             )
         ],
-        responses=DossierTerritoireSerializer(many=True),
         tags=[ETIQUETTE],
     )
-    def get(self, request, cle: str):
-        territoire = selectors.territoire_par_cle(cle)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        territoire = selectors.territoire_par_cle(self.kwargs["cle"])
         bilan = selectors.bilan(territoire, utilisateur=request.user)
-        pagination = Pagination()
         # DRF pages any sequence; its stubs only name querysets.
         page: list[selectors.LigneDossier] = (
-            pagination.paginate_queryset(bilan.dossiers, request, view=self)  # type: ignore[arg-type]
+            self.paginate_queryset(bilan.dossiers)  # type: ignore[arg-type]
             or []
         )
-        return pagination.get_paginated_response(_dossiers(list(page)))
+        return self.get_paginated_response(_dossiers(list(page)))

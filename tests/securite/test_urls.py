@@ -33,6 +33,16 @@ PAGES_PUBLIQUES = {
     "donnees-schema-scdl",
     # The node's health for the proxy: states only, no data (deploiement/README.md).
     "sante",
+    # All public money on a territory (issue 18): public dossiers only for an anonymous
+    # visitor, and its open data.
+    "territoires:region",
+    "territoires:departement",
+    "territoires:epci",
+    "territoires:commune",
+    "territoires:special",
+    "territoires:recherche",
+    "territoires:donnees",
+    "territoires:donnees-schema",
 }
 # The steps of a log-in (issue 19), public by nature: ProConnect (404 while it is off), its
 # request-for-access page, the password reset.
@@ -59,6 +69,10 @@ API_PUBLIQUES = {
     "api:donnees-projets-programmes-json",
     "api:donnees-projets-programmes-xlsx",
     "api:donnees-subventions-scdl",
+    # The territories (issue 18): the caller's visibility, public dossiers when anonymous.
+    "api:territoires",
+    "api:territoire",
+    "api:territoire-dossiers",
 }
 VALEURS_FACTICES = ("1", "projets", "x")
 
