@@ -775,3 +775,26 @@ def calculer_bilan(territoire: Territoire, *, utilisateur: Utilisateur | Anonymo
         else {},
         par_departement={k: _montants(v) for k, v in cumul.departements.items()},
     )
+
+
+MARQUE_PRECALCUL = "territoires:precalcule"
+
+
+def precalculer() -> int:
+    """Compute and cache, ahead of the visitors, the figures of the region, the départements
+    and the special territories for anonymous visitors and for the roles that see every
+    dossier, when something changed since the last run. Returns how many were computed (0:
+    nothing changed, or nothing is cached). Useful with a cache shared by the nodes
+    (`CACHE_URL`): the worker fills it for the web processes."""
+    numero = generation() if duree_cache() else None
+    if numero is None or cache.get(MARQUE_PRECALCUL) == numero:
+        return 0
+    territoires = [region()]
+    territoires += [departement(code) for code in referentiel().departements]
+    territoires += [special(t.code) for t in territoires_speciaux()]
+    tous = Utilisateur(role=Role.LECTEUR)  # an unsaved reader: sees every dossier
+    for territoire in territoires:
+        for utilisateur in (AnonymousUser(), tous):
+            bilan(territoire, utilisateur=utilisateur)
+    cache.set(MARQUE_PRECALCUL, numero, duree_cache())
+    return 2 * len(territoires)
