@@ -68,11 +68,12 @@ test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
-# The benchmark of issue 9: generates (or reuses) cper_bench_petit and cper_bench on the
-# PostgreSQL of BENCH_PG, serves the large one with gunicorn (2 workers) on a free loopback
-# port, measures, writes outillage/bench/results.json and resultats.md and prints the table.
+# The benchmark of issues 9 and 14: generates (or reuses) cper_bench_petit, cper_bench_2000 and
+# cper_bench on the PostgreSQL of BENCH_PG, serves the large one with gunicorn (2 workers) on a
+# free loopback port, measures, writes outillage/bench/results.json and resultats.md and prints
+# the table. `make bench TAILLE=100000` also builds a base of that size for the growth section.
 bench: install
-	$(BIN)/python -m outillage.bench.mesurer
+	TAILLE="$(TAILLE)" $(BIN)/python -m outillage.bench.mesurer
 
 # The portal as a cluster on this machine's loopback (issue 20, deploiement/README.md): nginx in
 # front of two gunicorn nodes, two Celery workers (queues celery and pdf) and beat, Redis as

@@ -92,6 +92,11 @@ urlpatterns = [
         name="projet-avancements",
     ),
     path(
+        "projets/<str:reference>/reequilibrer/",
+        projets_api.ReequilibrageApi.as_view(),
+        name="projet-reequilibrer",
+    ),
+    path(
         "projets/<str:reference>/<str:action>/",
         financement_api.ProjetActionApi.as_view(),
         name="projet-action",
@@ -121,6 +126,16 @@ urlpatterns = [
         "seances/<int:pk>/proces-verbal/",
         gouvernance_api.ProcesVerbalApi.as_view(),
         name="seance-proces-verbal",
+    ),
+    path(
+        "seances/<int:pk>/points/<int:point_pk>/lignes/",
+        gouvernance_api.ArbitrageListApi.as_view(),
+        name="seance-point-lignes",
+    ),
+    path(
+        "seances/<int:pk>/points/<int:point_pk>/lignes/<int:ligne_pk>/",
+        gouvernance_api.ArbitrageApi.as_view(),
+        name="seance-point-ligne",
     ),
     path(
         "seances/<int:pk>/points/<int:point_pk>/vote/",

@@ -55,6 +55,7 @@ from projets.services import projet_transitionner
 from projets.workflow import Action
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.fichiers import FichierRefuse, nom_sur, verifier_fichier
+from socle.francais import a
 from socle.montants import arrondi_euro, format_euros
 from socle.notifications import notifier
 
@@ -370,7 +371,7 @@ def demande_deposer(
     _verifier_ligne_ouverte(ligne)
     if ligne.demandes_paiement.filter(statut__in=DEMANDES_OUVERTES).exists():
         raise EtatIncompatible(
-            f"Une demande à {ligne.signataire.nom} attend déjà son instruction ou vos "
+            f"Une demande {a(ligne.signataire.nom)} attend déjà son instruction ou vos "
             "compléments : une seule demande à la fois par financeur."
         )
     _verifier_demande(

@@ -1,13 +1,16 @@
 from datetime import date
 
 from django import forms
+from django.db.models import Q
 from dsfr.forms import DsfrBaseForm
 
-from axes.models import Signataire
+from axes.models import Niveau, Noeud, Signataire
 from financement.execution import Decision, DepenseSaisie
-from financement.models import TypeActe, TypePaiement
+from financement.models import GenreModificationOperation, TypeActe, TypePaiement
 from financement.regles import annees_budgetaires
-from projets.models import EtapeRealisation
+from financement.services import OperationModifiee
+from projets.forms import ChoixMesure
+from projets.models import EtapeRealisation, Projet, Statut
 from socle.formulaires import MontantField
 from socle.montants import format_euros
 
@@ -73,12 +76,67 @@ class AvenantForm(DsfrBaseForm):
                 "Laissez vide si elle ne change pas.",
             )
 
+        self.fields["operation"] = OperationDuContrat(
+            label="Opération du contrat modifiée (facultatif)",
+            queryset=Projet.objects.filter(
+                ~Q(identifiant_contrat="") | Q(statut=Statut.INSCRIT_CONTRAT)
+            ).order_by("reference"),
+            required=False,
+            empty_label="Aucune",
+            help_text="Un avenant seul recadre ou abandonne une opération inscrite au contrat.",
+        )
+        self.fields["operation_genre"] = forms.ChoiceField(
+            label="Ce que l'avenant change à cette opération",
+            choices=[("", "—"), *GenreModificationOperation.choices],
+            required=False,
+        )
+        self.fields["operation_titre"] = forms.CharField(
+            label="Nouveau titre de l'opération", max_length=500, required=False
+        )
+        self.fields["operation_mesure"] = ChoixMesure(
+            label="Nouvelle mesure de l'opération",
+            queryset=Noeud.objects.filter(niveau__in=[Niveau.MESURE, Niveau.SOUS_MESURE]).order_by(
+                "position"
+            ),
+            required=False,
+            empty_label="Inchangée",
+            help_text="Ses lignes programmées passent sous la nouvelle mesure, avec leur argent.",
+        )
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("operation") and not donnees.get("operation_genre"):
+            self.add_error(
+                "operation_genre", "Dites si l'avenant recadre ou abandonne cette opération."
+            )
+        if donnees.get("operation_genre") and not donnees.get("operation"):
+            self.add_error("operation", "Choisissez l'opération du contrat que l'avenant modifie.")
+        return donnees
+
     def enveloppes(self) -> dict:
         return {
             s: self.cleaned_data[f"enveloppe_{s.code}"]
             for s in self.signataires
             if self.cleaned_data.get(f"enveloppe_{s.code}") is not None
         }
+
+    def operations(self) -> list[OperationModifiee]:
+        d = self.cleaned_data
+        if not d.get("operation"):
+            return []
+        return [
+            OperationModifiee(
+                projet=d["operation"],
+                genre=d["operation_genre"],
+                titre=d.get("operation_titre") or "",
+                mesure=d.get("operation_mesure"),
+            )
+        ]
+
+
+class OperationDuContrat(forms.ModelChoiceField):
+    def label_from_instance(self, projet):
+        return f"{projet.identifiant_contrat or projet.reference} – {projet.titre[:100]}"
 
 
 class ApprobationForm(DsfrBaseForm):

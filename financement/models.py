@@ -528,6 +528,54 @@ class ModificationMaquette(models.Model):
         return f"{self.signataire} × {self.noeud.code} → {self.nouveau_montant} €"
 
 
+class GenreModificationOperation(models.TextChoices):
+    RECADRAGE = "recadrage", "Recadrage (titre ou mesure)"
+    ABANDON = "abandon", "Abandon"
+
+
+class ModificationOperation(models.Model):
+    """What an avenant changes in an operation the contract lists: its title or its measure
+    (the programmed lines move with it), or its abandonment (what it did not use goes back to
+    the envelopes). Applied when the avenant enters into force, never before."""
+
+    avenant = models.ForeignKey(Avenant, on_delete=models.CASCADE, related_name="operations")
+    projet = models.ForeignKey(
+        Projet, verbose_name="opération", on_delete=models.PROTECT, related_name="+"
+    )
+    genre = models.CharField("modification", max_length=20, choices=GenreModificationOperation)
+    nouveau_titre = models.CharField("nouveau titre", max_length=500, blank=True)
+    nouvelle_mesure = models.ForeignKey(
+        Noeud,
+        verbose_name="nouvelle mesure",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    ancien_titre = models.CharField("titre avant l'avenant", max_length=500, blank=True)
+    ancienne_mesure = models.ForeignKey(
+        Noeud,
+        verbose_name="mesure avant l'avenant",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "modification d'opération"
+        verbose_name_plural = "modifications d'opérations"
+        ordering = ["avenant", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["avenant", "projet"], name="modification_operation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.projet} : {self.get_genre_display()}"
+
+
 class ApprobationAvenant(models.Model):
     """One signatory's approval, by its own procedure (délibération, arrêté, mandat)."""
 

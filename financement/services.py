@@ -9,13 +9,15 @@ The steps of a dossier's lifecycle that move money are use-cases of the ledger
 and the ledger's work in the same transaction. No signal receiver moves money.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
-from axes.models import Noeud, Signataire
+from axes.models import Niveau, Noeud, Signataire
 from comptes.models import Utilisateur
 from financement.models import (
     STATUTS_EXECUTABLES,
@@ -24,10 +26,12 @@ from financement.models import (
     CreditsOuverts,
     Engagement,
     Enveloppe,
+    GenreModificationOperation,
     JournalFinancier,
     LigneProgrammee,
     MaquetteLigne,
     ModificationEnveloppe,
+    ModificationOperation,
     Paiement,
     StatutAvenant,
     TypeMouvement,
@@ -35,9 +39,10 @@ from financement.models import (
 )
 from financement.permissions import peut_approuver_pour, peut_executer, peut_preparer_avenant
 from financement.regles import verifier_annee_budgetaire
-from projets.models import LignePlanFinancement, NatureFinancement, Projet
-from projets.services import projet_transitionner
-from projets.workflow import Action, MandatComite, MandatReprise
+from projets.droits import est_operation_du_contrat
+from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
+from projets.services import operation_recadrer, projet_transitionner
+from projets.workflow import Action, MandatAvenant, MandatComite, MandatReprise
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.montants import format_euros
 
@@ -296,15 +301,19 @@ def projet_solder(*, projet: Projet, par: Utilisateur, commentaire: str = "") ->
 
 
 @transaction.atomic
-def projet_abandonner(*, projet: Projet, par: Utilisateur, commentaire: str) -> Projet:
+def projet_abandonner(
+    *, projet: Projet, par: Utilisateur, commentaire: str, mandat: MandatAvenant | None = None
+) -> Projet:
     """Abandon a dossier (the reason is required). If it was « programmé » or « en cours », what
-    it did not use goes back to the envelopes in the same transaction."""
+    it did not use goes back to the envelopes in the same transaction. A listed operation is
+    abandoned only on the mandate of the avenant in force that decided it."""
     depuis = Projet.objects.select_for_update().values_list("statut", flat=True).get(pk=projet.pk)
     projet = projet_transitionner(
         projet=projet,
         action=Action.ABANDONNER,
         par=par,
         commentaire=commentaire,
+        mandat=mandat,
         par_le_registre=True,
     )
     if depuis in STATUTS_EXECUTABLES:
@@ -622,6 +631,58 @@ def maquette_importer(*, lignes: list[tuple[str, str, Decimal]], par: Utilisateu
 
 
 # --- Avenants (article 4) ------------------------------------------------------------------
+@dataclass(frozen=True)
+class OperationModifiee:
+    """What an avenant asks of one operation the contract lists: a new title or measure
+    (« recadrage »), or its abandonment."""
+
+    projet: Projet
+    genre: str
+    titre: str = ""
+    mesure: Noeud | None = None
+
+
+def _erreurs_operations(operations: Sequence[OperationModifiee]) -> list[str]:
+    erreurs: list[str] = []
+    vues: set[int] = set()
+    for op in operations:
+        projet = op.projet
+        nom = projet.identifiant_contrat or projet.reference
+        if not est_operation_du_contrat(projet):
+            erreurs.append(
+                f"{projet.reference} n'est pas une opération inscrite au contrat : un avenant "
+                "ne modifie que celles-là ; un autre dossier suit son propre cycle de vie."
+            )
+        elif projet.pk in vues:
+            erreurs.append(f"L'opération {nom} figure deux fois dans l'avenant.")
+        elif op.genre == GenreModificationOperation.ABANDON:
+            if projet.statut in (Statut.SOLDE, Statut.ABANDONNE):
+                erreurs.append(
+                    f"L'opération {nom} est « {projet.get_statut_display()} » : elle ne "
+                    "s'abandonne plus."
+                )
+        elif op.genre == GenreModificationOperation.RECADRAGE:
+            erreurs += _erreurs_recadrage(op, nom)
+        else:
+            erreurs.append(f"Modification inconnue pour l'opération {nom}.")
+        vues.add(projet.pk)
+    return erreurs
+
+
+def _erreurs_recadrage(op: OperationModifiee, nom: str) -> list[str]:
+    projet, mesure = op.projet, op.mesure
+    titre_change = bool(op.titre.strip()) and op.titre.strip() != projet.titre.strip()
+    mesure_change = mesure is not None and mesure.pk != projet.mesure_id
+    if not titre_change and not mesure_change:
+        return [f"Indiquez le nouveau titre ou la nouvelle mesure de l'opération {nom}."]
+    if mesure is not None and (
+        mesure.niveau not in (Niveau.MESURE, Niveau.SOUS_MESURE)
+        or mesure.contrat_id != projet.mesure.contrat_id
+    ):
+        return [f"La nouvelle mesure de l'opération {nom} doit être une mesure du contrat."]
+    return []
+
+
 @transaction.atomic
 def avenant_creer(
     *,
@@ -631,8 +692,11 @@ def avenant_creer(
     initie_par: Signataire,
     enveloppes: dict[Signataire, Decimal],
     par: Utilisateur,
+    operations: Sequence[OperationModifiee] = (),
 ) -> Avenant:
-    """Draft an avenant: its reasons are required (Article 4), its envelope changes listed."""
+    """Draft an avenant: its reasons are required (Article 4), its envelope changes and its
+    changes to listed operations (re-scoping, abandonment) listed; nothing applies before it
+    is in force."""
     if not peut_preparer_avenant(par):
         raise ActionNonAutorisee("Seul le secrétariat du CPER prépare les avenants.")
     erreurs = {}
@@ -643,8 +707,12 @@ def avenant_creer(
         ]
     if Avenant.objects.filter(numero=numero).exists():
         erreurs["numero"] = [f"L'avenant n° {numero} existe déjà."]
-    if not enveloppes:
-        erreurs["enveloppes"] = ["Indiquez au moins une enveloppe modifiée."]
+    if not enveloppes and not operations:
+        erreurs["enveloppes"] = [
+            "Indiquez au moins une enveloppe modifiée ou une opération du contrat modifiée."
+        ]
+    if operations and (erreurs_operations := _erreurs_operations(operations)):
+        erreurs["operations"] = erreurs_operations
     for signataire, montant in enveloppes.items():
         if montant < signataire.enveloppe.montant_programme:
             erreurs.setdefault("enveloppes", []).append(
@@ -664,6 +732,18 @@ def avenant_creer(
     ModificationEnveloppe.objects.bulk_create(
         ModificationEnveloppe(avenant=avenant, signataire=s, nouveau_montant=m)
         for s, m in enveloppes.items()
+    )
+    ModificationOperation.objects.bulk_create(
+        ModificationOperation(
+            avenant=avenant,
+            projet=op.projet,
+            genre=op.genre,
+            nouveau_titre=op.titre.strip(),
+            nouvelle_mesure=op.mesure,
+            ancien_titre=op.projet.titre,
+            ancienne_mesure_id=op.projet.mesure_id,
+        )
+        for op in operations
     )
     return avenant
 
@@ -746,7 +826,66 @@ def avenant_mettre_en_vigueur(*, avenant: Avenant, par: Utilisateur, le: date) -
             avant=ancien,
             apres=modification.nouveau_montant,
         )
+    for operation in avenant.operations.select_related("projet", "nouvelle_mesure"):
+        _appliquer_operation(operation, avenant=avenant, par=par)
     avenant.statut = StatutAvenant.EN_VIGUEUR
     avenant.entre_en_vigueur_le = le
     avenant.save(update_fields=["statut", "entre_en_vigueur_le"])
     return avenant
+
+
+def _appliquer_operation(
+    operation: ModificationOperation, *, avenant: Avenant, par: Utilisateur
+) -> None:
+    """One listed operation changed by the avenant coming into force: abandoned through the
+    ledger (what it did not use goes back to the envelopes), or re-scoped, its programmed
+    lines moving to the new measure with their money (the maquette lines follow, and refuse a
+    measure whose maquette would be exceeded)."""
+    mandat = MandatAvenant(numero=avenant.numero)
+    projet = operation.projet
+    if operation.genre == GenreModificationOperation.ABANDON:
+        projet_abandonner(
+            projet=projet,
+            par=par,
+            commentaire=f"Avenant n° {avenant.numero} : {avenant.justification}",
+            mandat=mandat,
+        )
+        return
+    projet = operation_recadrer(
+        projet=projet,
+        par=par,
+        mandat=mandat,
+        titre=operation.nouveau_titre,
+        mesure=operation.nouvelle_mesure,
+    )
+    if operation.nouvelle_mesure is None:
+        return
+    lignes = LigneProgrammee.objects.select_for_update().filter(projet=projet)
+    for ligne in lignes.exclude(noeud=operation.nouvelle_mesure).select_related("noeud"):
+        ancien = ligne.noeud.code
+        ligne.noeud = operation.nouvelle_mesure
+        try:
+            with transaction.atomic():
+                ligne.save(update_fields=["noeud"])
+        except IntegrityError as erreur:
+            raise EnveloppeInsuffisante(
+                erreurs={
+                    "operations": [
+                        f"La maquette {ligne.signataire.de_nom} sur la mesure "
+                        f"{operation.nouvelle_mesure.code} ne peut pas recevoir les "
+                        f"{format_euros(ligne.montant_programme)} programmés de l'opération "
+                        f"{projet.identifiant_contrat or projet.reference}."
+                    ]
+                }
+            ) from erreur
+        _journal(
+            TypeMouvement.AVENANT,
+            par=par,
+            montant=Decimal(0),
+            signataire=ligne.signataire,
+            projet=projet,
+            avenant=avenant.numero,
+            avant=ancien,
+            apres=operation.nouvelle_mesure.code,
+            programme=ligne.montant_programme,
+        )

@@ -41,6 +41,9 @@ class Ecart:
     objet: str
     enregistre: Decimal
     recalcule: Decimal
+    # A gap that is not a sum (a line counted under another measure than its dossier's) says
+    # itself what is wrong.
+    texte: str = ""
 
     @property
     def difference(self) -> Decimal:
@@ -48,6 +51,8 @@ class Ecart:
 
     @property
     def message(self) -> str:
+        if self.texte:
+            return f"{self.controle} — {self.objet} : {self.texte}"
         return (
             f"{self.controle} — {self.objet} : {format_euros(self.enregistre)} enregistrés, "
             f"{format_euros(self.recalcule)} d'après les lignes (écart "
@@ -122,10 +127,28 @@ def registre_ecarts() -> tuple[list[Ecart], int]:
             engage=Sum("montant"), paye=Sum("montant_paye")
         )
     }
-    for ligne in LigneProgrammee.objects.select_related("projet", "signataire").order_by("pk"):
+    for ligne in LigneProgrammee.objects.select_related(
+        "projet__mesure", "signataire", "noeud"
+    ).order_by("pk"):
         sommes = par_ligne.get(ligne.pk, {})
         objet = f"ligne {ligne.projet.reference} – {ligne.signataire.nom}"
-        controles += 2
+        controles += 3
+        if ligne.noeud_id != ligne.projet.mesure_id:
+            # The envelope and the maquette count the line under its node: a dossier moved to
+            # another measure (outside an avenant) would leave its money under the old one.
+            ecarts.append(
+                Ecart(
+                    "Mesure de la ligne programmée = mesure du dossier",
+                    objet,
+                    ligne.montant_programme,
+                    ZERO,
+                    texte=(
+                        f"{format_euros(ligne.montant_programme)} comptés sous la mesure "
+                        f"{ligne.noeud.code}, alors que le dossier relève de la mesure "
+                        f"{ligne.projet.mesure.code}."
+                    ),
+                )
+            )
         _comparer(
             ecarts,
             "Engagé de la ligne programmée = Σ des engagements",

@@ -271,10 +271,14 @@ def avenant_nouveau(request):
                 justification=form.cleaned_data["justification"],
                 initie_par=form.cleaned_data["initie_par"],
                 enveloppes=form.enveloppes(),
+                operations=form.operations(),
                 par=request.user,
             )
         except RegleMetierError as erreur:
-            _erreurs_vers_formulaire(erreur, form)
+            erreurs = dict(erreur.erreurs)
+            if "operations" in erreurs:
+                erreurs["operation"] = erreurs.pop("operations")
+            _erreurs_vers_formulaire(RegleMetierError(erreurs=erreurs), form)
         else:
             messages.success(request, f"Avenant n° {avenant.numero} soumis aux signataires.")
             return redirect("financement:avenant", numero=avenant.numero)
@@ -311,6 +315,9 @@ def avenant(request, numero):
         {
             "avenant": av,
             "modifications": list(av.modifications.select_related("signataire__enveloppe")),
+            "operations": list(
+                av.operations.select_related("projet", "nouvelle_mesure", "ancienne_mesure")
+            ),
             "approbations": list(av.approbations.select_related("signataire", "par")),
             "manquants": list(Signataire.objects.exclude(pk__in=approuves).order_by("ordre")),
             "form": form if approuvables.exists() and av.est_en_approbation else None,

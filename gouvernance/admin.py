@@ -4,9 +4,11 @@ only by the services and shown read-only."""
 from django.contrib import admin
 
 from gouvernance.models import (
+    ArbitrageLigne,
     Comite,
     Critere,
     Decision,
+    DecisionLigne,
     GrilleAnalyse,
     JournalGouvernance,
     Membre,
@@ -64,9 +66,26 @@ class SeanceAdmin(LectureSeule):
     list_filter = ["etat", "comite"]
 
 
+class DecisionLigneInline(admin.TabularInline):
+    model = DecisionLigne
+    extra = 0
+    can_delete = False
+    fields = ("signataire", "issue", "montant_demande", "montant_retenu", "motif")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Decision)
 class DecisionAdmin(LectureSeule):
     list_display = ["point", "resultat", "pour", "contre", "abstention", "programme"]
+    inlines = [DecisionLigneInline]
+
+
+@admin.register(ArbitrageLigne)
+class ArbitrageLigneAdmin(LectureSeule):
+    list_display = ["point", "ligne", "issue", "montant", "par", "le"]
 
 
 @admin.register(JournalGouvernance)

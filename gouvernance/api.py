@@ -18,6 +18,7 @@ from gouvernance.models import (
     ChoixVote,
     Comite,
     EtatSeance,
+    IssueLigne,
     Membre,
     StatutPresence,
     Vote,
@@ -29,6 +30,7 @@ from gouvernance.selectors import (
     etat_quorum,
     grille_active,
     jour_de,
+    lignes_arbitrees,
     membre_actif,
     membres_du_comite,
     points_de_seance,
@@ -40,6 +42,7 @@ from gouvernance.selectors import (
 from gouvernance.workflow import est_close
 from projets.selectors import projet_pour
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible
+from socle.montants import MONTANT
 
 
 def _exiger(request) -> None:
@@ -93,6 +96,16 @@ class ComiteDetailSerializer(ComiteSortieSerializer):
         return [MembreSortieSerializer(m).data for m in membres_du_comite(comite=comite)]
 
 
+class DecisionLigneSortieSerializer(serializers.Serializer):
+    signataire = serializers.CharField(source="signataire.code", help_text="Code du signataire.")
+    issue = serializers.CharField(help_text="programmee, reduite ou refusee.")
+    montant_demande = serializers.DecimalField(**MONTANT, help_text="Montant demandé, en euros.")
+    montant_retenu = serializers.DecimalField(
+        **MONTANT, help_text="Montant programmé (0,00 si refusée), en euros."
+    )
+    motif = serializers.CharField(help_text="Motif donné par le cofinanceur.")
+
+
 class DecisionSortieSerializer(serializers.Serializer):
     point = serializers.IntegerField(
         source="point_id", help_text="Identifiant du point de l'ordre du jour."
@@ -113,6 +126,12 @@ class DecisionSortieSerializer(serializers.Serializer):
         help_text="Pourquoi un dossier retenu n'a pas été programmé (enveloppe…)."
     )
     decidee_le = serializers.DateTimeField(help_text="Date et heure de la décision.")
+    lignes = DecisionLigneSortieSerializer(
+        source="lignes.all",
+        many=True,
+        help_text="La décision sur chaque ligne CPER d'un dossier retenu : programmée au "
+        "montant demandé, réduite ou refusée.",
+    )
 
 
 class PointSortieSerializer(serializers.Serializer):
@@ -592,6 +611,120 @@ class VoteListApi(APIView):
         return Response(
             VoteSortieSerializer(votes.order_by("point__ordre", "membre"), many=True).data
         )
+
+
+class PropositionSortieSerializer(serializers.Serializer):
+    issue = serializers.CharField(help_text="reduite ou refusee.")
+    montant = serializers.DecimalField(
+        **MONTANT, help_text="Montant proposé (0,00 si refusée), en euros."
+    )
+    motif = serializers.CharField(help_text="Motif, qui figurera au procès-verbal.")
+    par = serializers.CharField(source="par.username", help_text="Qui l'a enregistrée.")
+    le = serializers.DateTimeField(help_text="Quand (RFC 3339).")
+
+
+class LigneArbitreeSortieSerializer(serializers.Serializer):
+    ligne = serializers.IntegerField(source="ligne.pk", help_text="Identifiant de la ligne.")
+    signataire = serializers.CharField(
+        source="ligne.signataire.code", help_text="Code du signataire de la ligne."
+    )
+    montant_demande = serializers.DecimalField(
+        source="ligne.montant", **MONTANT, help_text="Montant demandé, en euros."
+    )
+    proposition = PropositionSortieSerializer(
+        source="arbitrage",
+        allow_null=True,
+        help_text="La proposition du cofinanceur ; vide : la ligne sera programmée au montant "
+        "demandé si le comité retient le dossier.",
+    )
+    peut_proposer = serializers.BooleanField(
+        help_text="L'appelant peut-il proposer sur cette ligne maintenant."
+    )
+
+
+class ArbitrageEntreeSerializer(serializers.Serializer):
+    issue = serializers.ChoiceField(
+        choices=IssueLigne.choices,
+        help_text="programmee (retire la proposition), reduite (avec montant) ou refusee.",
+    )
+    montant = serializers.DecimalField(
+        **MONTANT,
+        required=False,
+        allow_null=True,
+        help_text="Le montant retenu, si la ligne est réduite.",
+    )
+    motif = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Obligatoire pour une ligne réduite ou refusée ; figurera au procès-verbal.",
+    )
+
+
+def _point_et_lignes(request, pk, point_pk):
+    seance = seance_pour(utilisateur=request.user, pk=pk)
+    point = get_object_or_404(seance.points.select_related("projet", "seance"), pk=point_pk)
+    projet = projet_pour(utilisateur=request.user, reference=point.projet.reference)
+    return point, list(projet.lignes_financement.select_related("signataire"))
+
+
+_POINT = OpenApiParameter(
+    "point_pk", int, OpenApiParameter.PATH, description="Identifiant du point."
+)
+
+
+class ArbitrageListApi(APIView):
+    @extend_schema(
+        summary="Les lignes CPER d'un point et la proposition de chaque cofinanceur",
+        responses=LigneArbitreeSortieSerializer(many=True),
+        parameters=[_POINT],
+        tags=["Gouvernance"],
+    )
+    def get(self, request, pk, point_pk):
+        point, lignes = _point_et_lignes(request, pk, point_pk)
+        return Response(
+            LigneArbitreeSortieSerializer(
+                lignes_arbitrees(point=point, utilisateur=request.user, lignes=lignes), many=True
+            ).data
+        )
+
+
+class ArbitrageApi(APIView):
+    @extend_schema(
+        summary="Proposer au comité la décision sur sa ligne",
+        description="Le cofinanceur de la ligne (ou le secrétariat pour son compte) propose : "
+        "programmée au montant demandé, réduite à un montant, ou refusée, avec un motif. À la "
+        "clôture, si le comité retient le dossier, chaque ligne est programmée comme proposé. "
+        "403 pour un autre signataire ; 409 si la séance est close ou si le comité ne "
+        "programme pas ; 400 avec le champ en erreur.",
+        request=ArbitrageEntreeSerializer,
+        responses=LigneArbitreeSortieSerializer,
+        parameters=[
+            _POINT,
+            OpenApiParameter(
+                "ligne_pk", int, OpenApiParameter.PATH, description="Identifiant de la ligne."
+            ),
+        ],
+        tags=["Gouvernance"],
+    )
+    def put(self, request, pk, point_pk, ligne_pk):
+        point, lignes = _point_et_lignes(request, pk, point_pk)
+        ligne = next((lf for lf in lignes if lf.pk == ligne_pk), None)
+        if ligne is None:
+            raise NotFound("Cette ligne n'appartient pas au plan de ce dossier.")
+        entree = ArbitrageEntreeSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        d = entree.validated_data
+        services.arbitrage_enregistrer(
+            point=point,
+            ligne=ligne,
+            issue=d["issue"],
+            montant=d.get("montant"),
+            motif=d.get("motif", ""),
+            par=request.user,
+        )
+        (arbitree,) = lignes_arbitrees(point=point, utilisateur=request.user, lignes=[ligne])
+        return Response(LigneArbitreeSortieSerializer(arbitree).data)
 
 
 class DecisionListApi(APIView):

@@ -38,6 +38,7 @@ from gouvernance.permissions import refus_d_arbitrage, voit_la_gouvernance
 from gouvernance.regles import quorum_atteint, quorum_requis
 from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
 from projets.workflow import Action
+from socle.francais import liste_de
 
 
 def comites_liste() -> QuerySet[Comite]:
@@ -129,7 +130,7 @@ def points_de_seance(*, seance: Seance) -> list[PointOrdreDuJour]:
     return list(
         seance.points.select_related(
             "projet", "projet__mesure", "projet__maitre_ouvrage", "decision"
-        ).prefetch_related("recusations__membre__utilisateur")
+        ).prefetch_related("recusations__membre__utilisateur", "decision__lignes__signataire")
     )
 
 
@@ -333,8 +334,8 @@ class EtatInstruction:
             debut = "L'instruction de ce dossier n'est pas terminée"
         if self.tous_requis:
             return (
-                f"{debut} : il manque la grille de {noms} ; chaque cofinanceur CPER dépose la "
-                "sienne (réglage fixé par le secrétariat)."
+                f"{debut} : il manque la grille {liste_de([s.nom for s in self.manquants])} ; "
+                "chaque cofinanceur CPER dépose la sienne (réglage fixé par le secrétariat)."
             )
         return (
             f"{debut} : l'un de ses cofinanceurs CPER ({noms}) doit déposer sa grille "

@@ -649,6 +649,11 @@ def _notifier_decision(seance: Seance, decision: Decision) -> None:
             "decision": decision,
             "projet": projet,
             "date": _date_fr(seance.date),
+            # The decision on each co-funder's line, and what the porteur must re-balance.
+            "lignes": list(decision.lignes.select_related("signataire")),
+            "a_reequilibrer": Projet.objects.values_list("montant_a_reequilibrer", flat=True).get(
+                pk=projet.pk
+            ),
         },
     )
 
@@ -721,7 +726,7 @@ def _cofinanceur_instruit(
             )
         if signataire is not None and signataire.pk != propre.pk:
             raise ActionNonAutorisee(
-                f"Vous instruisez pour {propre.nom} seulement : la grille de {signataire.nom} "
+                f"Vous instruisez pour {propre.nom} seulement : la grille {signataire.de_nom} "
                 "revient à ses agents ou au secrétariat du CPER."
             )
         return propre
@@ -747,7 +752,7 @@ def _evaluation_ouverte(
         raise EtatIncompatible("Aucune grille d'analyse n'est en vigueur.")
     deja = projet.evaluations.filter(signataire=signataire, deposee_le__isnull=False).exists()
     if deja:
-        raise EtatIncompatible(f"La grille de {signataire.nom} pour ce dossier est déjà déposée.")
+        raise EtatIncompatible(f"La grille {signataire.de_nom} pour ce dossier est déjà déposée.")
     evaluation, _ = Evaluation.objects.get_or_create(
         projet=projet, grille=grille, signataire=signataire, defaults={"instructeur": par}
     )

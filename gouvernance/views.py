@@ -646,10 +646,10 @@ def _enregistrer_grille(
         if projet.statut == Statut.INSTRUIT and not motif:
             messages.success(
                 request,
-                f"Grille de {cofinanceur.nom} déposée : l'instruction du dossier est terminée.",
+                f"Grille {cofinanceur.de_nom} déposée : l'instruction du dossier est terminée.",
             )
         else:
-            messages.success(request, f"Grille de {cofinanceur.nom} déposée. {motif}")
+            messages.success(request, f"Grille {cofinanceur.de_nom} déposée. {motif}")
         return redirect("projets:detail", reference=projet.reference)
     messages.success(request, "Grille enregistrée (brouillon).")
     return redirect(_url_grille(projet, cofinanceur, request.user))

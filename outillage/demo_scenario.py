@@ -130,7 +130,7 @@ def charger_scenario() -> dict[str, int]:
                 par=agent or admin,
                 notes=notes,
                 avis="favorable",
-                commentaire=f"Avis de {cofinanceur.signataire.nom} sur sa ligne.",
+                commentaire=f"Avis {cofinanceur.signataire.de_nom} sur sa ligne.",
                 signataire=None if agent else cofinanceur.signataire,
             )
         projet.refresh_from_db()

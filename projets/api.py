@@ -7,8 +7,10 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models, transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +25,8 @@ from projets.models import (
     Statut,
     TypePhase,
 )
+from projets.recherche import est_classe_par_pertinence
+from projets.reequilibrage import plan_reequilibrer
 from projets.schema import Champ, Genre
 from projets.selectors import projet_pour, projets_pour_liste
 from projets.services import (
@@ -139,6 +143,12 @@ class _DetailProjet(ProjetListeSerializer):
         **MONTANT, allow_null=True, help_text="Montant cité par le contrat, s'il en cite un."
     )
     hors_cper = serializers.BooleanField(help_text="Opération citée mais financée hors CPER.")
+    montant_a_reequilibrer = serializers.DecimalField(
+        **MONTANT,
+        help_text="Ce que le comité a retiré du plan (ligne d'un cofinanceur réduite ou refusée) "
+        "et que le porteur doit encore couvrir ; 0,00 quand le plan est équilibré "
+        "(POST /api/v1/projets/{reference}/reequilibrer/).",
+    )
     phases = PhaseSortieSerializer(
         source="phases.all", many=True, help_text=schema.champ("phases").description
     )
@@ -380,9 +390,22 @@ def projet_detaille(utilisateur, reference: str) -> Projet:
     return projet_pour(utilisateur=utilisateur, reference=reference)
 
 
+class OrdreOuPertinence(OrderingFilter):
+    """`?ordering=` when it is given; else, for a text search, the search's ranking
+    (`projets.recherche`); else the view's default order."""
+
+    def get_ordering(self, request, queryset, view):
+        if not request.query_params.get(self.ordering_param) and est_classe_par_pertinence(
+            queryset
+        ):
+            return ["pertinence", "reference"]
+        return super().get_ordering(request, queryset, view)
+
+
 class ProjetListApi(generics.ListAPIView):
     serializer_class = ProjetListeSerializer
     filterset_class = ProjetFilter
+    filter_backends = [DjangoFilterBackend, OrdreOuPertinence]
     ordering_fields = ["reference", "titre", "statut", "cout_total_ht", "date_debut"]
     ordering = ["reference"]
 
@@ -560,3 +583,66 @@ EXPORT_PROJETS = Export(
 )
 ExportProjetsCsvApi = vue_export(EXPORT_PROJETS, "csv")
 ExportProjetsXlsxApi = vue_export(EXPORT_PROJETS, "xlsx")
+
+
+class LigneReequilibrageSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # see LigneSortieSerializer
+        choices=SourceFinancement.choices,
+        help_text="Le financeur, qui n'est pas un signataire du contrat (fonds propres, fonds "
+        "européens, autre subvention…).",
+    )
+    nature = serializers.ChoiceField(
+        choices=NatureFinancement.choices,
+        default=NatureFinancement.HORS_CPER,
+        help_text="valorise ou hors_cper (une ligne CPER engage un signataire : seul son comité "
+        "la décide).",
+    )
+    montant = serializers.DecimalField(**MONTANT, min_value=0, help_text="Montant en euros.")
+
+
+class ReequilibrageEntreeSerializer(serializers.Serializer):
+    lignes = LigneReequilibrageSerializer(
+        many=True,
+        help_text="Les lignes hors signataires du plan : elles remplacent celles du plan actuel.",
+    )
+    cout_total_ht = serializers.DecimalField(
+        **MONTANT,
+        required=False,
+        allow_null=True,
+        help_text="Le coût total éligible HT, s'il baisse (il ne peut que baisser).",
+    )
+
+
+class ReequilibrageApi(APIView):
+    @extend_schema(
+        summary="Rééquilibrer le plan après la décision du comité",
+        description="Quand le comité a réduit ou refusé la ligne d'un cofinanceur, le porteur (ou "
+        "le secrétariat) couvre l'écart par des fonds propres, un autre financeur qui n'est pas "
+        "un signataire, ou un coût réduit. 403 pour un autre que le porteur ou le secrétariat ; "
+        "409 si le plan est déjà équilibré ; 400 (rien n'est enregistré) si le plan ne couvre pas "
+        "encore le coût ou si la part du maître d'ouvrage est sous le minimum.",
+        request=ReequilibrageEntreeSerializer,
+        responses=ProjetDetailSerializer,
+        tags=["Projets"],
+    )
+    def post(self, request, reference):
+        projet = projet_detaille(request.user, reference)
+        entree = ReequilibrageEntreeSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        d = entree.validated_data
+        plan_reequilibrer(
+            projet=projet,
+            lignes=[
+                LigneSaisie(
+                    montant=ligne["montant"], nature=ligne["nature"], source=ligne["source"]
+                )
+                for ligne in d["lignes"]
+            ],
+            cout_total_ht=d.get("cout_total_ht"),
+            par=request.user,
+        )
+        return Response(
+            ProjetDetailSerializer(
+                projet_detaille(request.user, reference), context={"request": request}
+            ).data
+        )

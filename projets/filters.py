@@ -2,12 +2,14 @@
 
 import django_filters as filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from axes.models import Departement, Noeud, Signataire
 from projets.models import LignePlanFinancement, Origine, Projet, Statut
+from projets.recherche import rechercher
+from socle.formulaires import ListeRapide
 
 
 class AnneeFilter(filters.NumberFilter):
@@ -37,9 +39,13 @@ class ProjetFilter(filters.FilterSet):
     q = filters.CharFilter(
         label="Recherche",
         method="filtrer_texte",
-        help_text="Référence, titre, description ou maître d'ouvrage.",
+        help_text="Référence, titre, maître d'ouvrage, commune ou mesure, sans tenir compte des "
+        "accents, des majuscules ni des traits d'union ; chaque mot doit y figurer, même en "
+        "partie. Sans autre tri demandé, les résultats sont classés par pertinence : la "
+        "référence, puis les titres qui contiennent les mots dans cet ordre, puis les autres.",
     )
     axe = filters.ChoiceFilter(
+        widget=ListeRapide,
         label="Axe",
         choices=choix_axes,
         field_name="mesure__axe__code",
@@ -59,17 +65,20 @@ class ProjetFilter(filters.FilterSet):
         distinct=False,
     )
     origine = filters.ChoiceFilter(
+        widget=ListeRapide,
         label="Origine",
         choices=Origine.choices,
         help_text="contrat (opération inscrite au contrat) ou depot (projet déposé).",
     )
     departement = filters.ChoiceFilter(
+        widget=ListeRapide,
         label="Département",
         choices=choix_departements,
         method="filtrer_departement",
         help_text="Code INSEE du département.",
     )
     financeur = filters.ChoiceFilter(
+        widget=ListeRapide,
         label="Financeur",
         choices=choix_financeurs,
         method="filtrer_financeur",
@@ -86,6 +95,7 @@ class ProjetFilter(filters.FilterSet):
         help_text="Identifiant de l'organisation.",
     )
     tri = filters.OrderingFilter(
+        widget=ListeRapide,
         label="Trier par",
         fields=(
             ("reference", "reference"),
@@ -111,14 +121,7 @@ class ProjetFilter(filters.FilterSet):
         fields = ["q", "axe", "mesure", "statut", "origine", "departement", "financeur", "annee"]
 
     def filtrer_texte(self, queryset, nom, valeur):
-        for mot in valeur.split():
-            queryset = queryset.filter(
-                Q(reference__icontains=mot)
-                | Q(titre__icontains=mot)
-                | Q(description__icontains=mot)
-                | Q(maitre_ouvrage__nom__icontains=mot)
-            )
-        return queryset
+        return rechercher(queryset, valeur)
 
     def filtrer_mesure(self, queryset, nom, valeur):
         return queryset.filter(Noeud.q_sous_code(valeur, prefixe="mesure"))

@@ -257,6 +257,30 @@ LignesFormSet = forms.formset_factory(
 )
 
 
+class BaseLignesReequilibrageFormSet(BaseLignesFormSet):
+    """The lines a re-balance may write: own funds and funders that are not signatories (a
+    signatory's money is committed only by its committee's decision)."""
+
+    libelle = "Lignes hors signataires"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.financeurs = [f for f in self.financeurs if f[0] != "Signataires du contrat"]
+
+
+LignesReequilibrageFormSet = forms.formset_factory(
+    LigneForm, formset=BaseLignesReequilibrageFormSet, extra=1, can_delete=True, max_num=20
+)
+
+
+class ReequilibrageForm(DsfrBaseForm):
+    cout_total_ht = MontantField(
+        label="Coût total éligible HT (€), s'il baisse",
+        required=False,
+        help_text="Laissez vide pour garder le coût actuel. Il ne peut que baisser.",
+    )
+
+
 class BasePhasesFormSet(forms.BaseFormSet):
     libelle = "Phases du calendrier"
 

@@ -62,6 +62,12 @@ def voit_tous_les_projets(utilisateur: Utilisateur | AnonymousUser) -> bool:
     )
 
 
+# The columns whose words the search column holds (with the communes' names and codes).
+CHAMPS_CHERCHES = frozenset(
+    {"reference", "titre", "maitre_ouvrage", "maitre_ouvrage_texte", "mesure"}
+)
+
+
 class ProjetQuerySet(models.QuerySet):
     def visibles_par(self, utilisateur) -> "ProjetQuerySet":
         """A porteur sees its own organisation's dossiers; every other role sees them all."""
@@ -220,9 +226,15 @@ class Projet(models.Model):
     )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
+    # What the text search reads (`projets.recherche`): the words of the reference, title,
+    # maître d'ouvrage, communes and measure, lower-case and without accents, kept on save.
+    recherche = models.TextField("texte cherché", blank=True, default="", editable=False)
+    recherche_titre = models.TextField("titre cherché", blank=True, default="", editable=False)
 
     historique = HistoricalRecords(
-        verbose_name="historique du projet", m2m_fields=[departements, territoires_speciaux]
+        verbose_name="historique du projet",
+        m2m_fields=[departements, territoires_speciaux],
+        excluded_fields=["recherche", "recherche_titre"],
     )
     objects = ProjetQuerySet.as_manager()
 
@@ -258,6 +270,17 @@ class Projet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} – {self.titre}"
+
+    def save(self, *args, **kwargs) -> None:
+        from projets.recherche import textes_du_projet  # it reads the communes of this module
+
+        champs = kwargs.get("update_fields")
+        if champs is None:
+            self.recherche, self.recherche_titre = textes_du_projet(self)
+        elif CHAMPS_CHERCHES.intersection(champs):
+            self.recherche, self.recherche_titre = textes_du_projet(self)
+            kwargs["update_fields"] = {*champs, "recherche", "recherche_titre"}
+        super().save(*args, **kwargs)
 
 
 class TypePhase(models.TextChoices):

@@ -19,6 +19,7 @@ from projets import schema
 from projets.droits import (
     ActionDossier,
     Relation,
+    est_operation_du_contrat,
     faire,
     modifie_toutes_les_lignes,
     relations,
@@ -40,6 +41,7 @@ from projets.models import (
     TransitionProjet,
 )
 from projets.permissions import peut_creer_projet, peut_declencher
+from projets.recherche import actualiser_recherche
 from projets.signals import projet_modifie, transition_effectuee
 from projets.workflow import (
     ACTEURS_MANDATES,
@@ -48,6 +50,7 @@ from projets.workflow import (
     TRANSITIONS,
     Acteur,
     Action,
+    MandatAvenant,
     MandatComite,
     MandatReprise,
     Transition,
@@ -237,6 +240,8 @@ def _ecrire(projet: Projet, donnees: DonneesProjet, par: Utilisateur) -> None:
     CommuneProjet.objects.bulk_create(
         CommuneProjet(projet=projet, code_insee=code, nom=nom) for code, nom in donnees.communes
     )
+    if donnees.communes or not creation:  # the search column repeats the communes' names
+        actualiser_recherche(Projet.objects.filter(pk=projet.pk))
     _synchroniser_lignes(
         list(projet.lignes_financement.order_by("ordre", "pk")),
         [
@@ -581,13 +586,16 @@ def _verifier_droit(
     action: str,
     transition: Transition,
     par: Utilisateur,
-    mandat: MandatComite | MandatReprise | None,
+    mandat: MandatComite | MandatReprise | MandatAvenant | None,
 ) -> None:
     """Who may take the step: a committee's mandate for committee and secretariat actions (and
     for the programming a committee decided), the import's mandate for the existing
     programming, the predicates of `projets.permissions` for the rest (the permission table of
     `projets.droits`). Anything but a `MandatComite` passed as a mandate is refused (403)."""
     libelle = Action(action).label.lower()
+    if isinstance(mandat, MandatAvenant):
+        _verifier_avenant(projet=projet, action=action, par=par)
+        return
     if transition.acteur == Acteur.REPRISE or isinstance(mandat, MandatReprise):
         _verifier_reprise(action=action, par=par, mandat=mandat)
         return
@@ -623,6 +631,48 @@ def _verifier_reprise(
         )
     if not par.est_administrateur:
         raise ActionNonAutorisee("Seul le secrétariat du CPER importe la programmation existante.")
+
+
+def _verifier_avenant(*, projet: Projet, action: str, par: Utilisateur) -> None:
+    """An avenant in force abandons a listed operation, and nothing else, on the CPER
+    secretariat's hand."""
+    if action != Action.ABANDONNER or not est_operation_du_contrat(projet):
+        raise ActionNonAutorisee(
+            "Un avenant n'abandonne par ce chemin qu'une opération inscrite au contrat."
+        )
+    if not par.est_administrateur:
+        raise ActionNonAutorisee("Seul le secrétariat du CPER met un avenant en vigueur.")
+
+
+@transaction.atomic
+def operation_recadrer(
+    *,
+    projet: Projet,
+    par: Utilisateur,
+    mandat: MandatAvenant,
+    titre: str = "",
+    mesure: Noeud | None = None,
+) -> Projet:
+    """Change the title or the measure of an operation the contract lists, on the mandate of
+    the avenant in force that decided it (the ledger's use-case moves its programmed lines).
+    Journaled in the dossier's history with the avenant's number."""
+    if not isinstance(mandat, MandatAvenant):
+        raise ActionNonAutorisee("Seul un avenant en vigueur modifie une opération du contrat.")
+    if not par.est_administrateur:
+        raise ActionNonAutorisee("Seul le secrétariat du CPER met un avenant en vigueur.")
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    if not est_operation_du_contrat(projet):
+        raise RegleMetierError(
+            erreurs={"projet": [f"{projet.reference} n'est pas une opération inscrite au contrat."]}
+        )
+    if titre.strip():
+        projet.titre = titre.strip()
+    if mesure is not None:
+        projet.mesure = mesure
+    projet._history_user = par  # type: ignore[attr-defined]  # read by django-simple-history
+    projet._change_reason = f"Avenant n° {mandat.numero}"  # type: ignore[attr-defined]  # idem
+    projet.save()
+    return projet
 
 
 def _verifier_etape(
@@ -676,7 +726,7 @@ def projet_transitionner(
     action: str,
     par: Utilisateur,
     commentaire: str = "",
-    mandat: MandatComite | MandatReprise | None = None,
+    mandat: MandatComite | MandatReprise | MandatAvenant | None = None,
     par_le_registre: bool = False,
 ) -> Projet:
     """Take one step of the lifecycle, after checking who may take it and from which state.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("nouveau/", views.creer, name="creer"),
     path("<str:reference>/", views.detail, name="detail"),
     path("<str:reference>/modifier/", views.modifier, name="modifier"),
+    path("<str:reference>/reequilibrer/", views.reequilibrer, name="reequilibrer"),
     path("<str:reference>/documents/", views.document_ajouter, name="document_ajouter"),
     path("<str:reference>/documents/<int:pk>/", views.document_telecharger, name="document"),
 ]

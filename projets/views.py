@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from comptes.models import Role
@@ -12,14 +13,18 @@ from projets.filters import ProjetFilter
 from projets.forms import (
     DocumentForm,
     LignesFormSet,
+    LignesReequilibrageFormSet,
     PhasesFormSet,
     ProjetForm,
+    ReequilibrageForm,
     donnees_projet,
     initial_projet,
+    lignes_valides,
 )
 from projets.models import Projet
 from projets.permissions import peut_creer_projet, peut_deposer_document, peut_modifier_projet
-from projets.selectors import historique_projet, projet_pour, projets_pour_liste
+from projets.reequilibrage import plan_reequilibrer
+from projets.selectors import historique_projet, projet_pour, projets_pour_la_page_liste
 from projets.services import (
     actions_possibles,
     document_deposer,
@@ -37,7 +42,7 @@ TAILLE_PAGE = 50
 def liste(request):
     filtre = ProjetFilter(
         request.GET or None,
-        queryset=projets_pour_liste(utilisateur=request.user).order_by("reference"),
+        queryset=projets_pour_la_page_liste(utilisateur=request.user).order_by("reference"),
     )
     projets = filtre.qs if filtre.is_bound and filtre.is_valid() else filtre.queryset
     page = Paginator(projets, TAILLE_PAGE).get_page(request.GET.get("page"))
@@ -87,6 +92,8 @@ def detail(request, reference):
             if projet.statut in AVEC_SUIVI_FINANCIER
             else None,
             "peut_modifier": peut_modifier_projet(request.user, projet),
+            "peut_reequilibrer": projet.montant_a_reequilibrer > 0
+            and verdict(request.user, projet, ActionDossier.REEQUILIBRER).permis,
             "peut_joindre": peut_deposer_document(request.user, projet),
             "form_document": DocumentForm(),
         },
@@ -269,3 +276,90 @@ def document_telecharger(request, reference, pk):
         filename=document.nom,
         content_type=document.type_mime,
     )
+
+
+def reequilibrer(request, reference):
+    """After a committee reduced or refused a co-funder's line: the porteur (or the
+    secretariat) covers the gap with its own funds, another funder that is not a signatory, or
+    a lower cost. Refused with nothing written until the plan balances."""
+    projet = projet_pour(utilisateur=request.user, reference=reference)
+    avis = verdict(request.user, projet, ActionDossier.REEQUILIBRER)
+    if not avis.permis:
+        if not avis.etat:
+            raise ActionNonAutorisee(avis.motif)
+        messages.error(request, avis.motif)
+        return redirect("projets:detail", reference=reference)
+    if projet.montant_a_reequilibrer <= 0:
+        messages.info(request, "Le plan de financement de ce dossier est équilibré.")
+        return redirect("projets:detail", reference=reference)
+    hors_signataires = list(projet.lignes_financement.filter(signataire=None))
+    if request.method == "POST" and request.POST.get("ajouter") == "ligne":
+        # Without scripts, « Ajouter une ligne » shows the same input with one more row.
+        donnees = request.POST.copy()
+        donnees["lignes-TOTAL_FORMS"] = str(int(donnees.get("lignes-TOTAL_FORMS") or 0) + 1)
+        form = ReequilibrageForm(initial={"cout_total_ht": donnees.get("cout_total_ht")})
+        lignes = LignesReequilibrageFormSet(donnees, prefix="lignes")
+        lignes._errors, lignes._non_form_errors = [], lignes.error_class()
+        return render(
+            request,
+            "projets/reequilibrage.html",
+            _contexte_reequilibrage(projet, form, lignes),
+        )
+    if request.method == "POST":
+        form = ReequilibrageForm(request.POST)
+        lignes = LignesReequilibrageFormSet(request.POST, prefix="lignes")
+        if form.is_valid() & lignes.is_valid():
+            try:
+                plan_reequilibrer(
+                    projet=projet,
+                    lignes=[f.saisie() for f in lignes_valides(lignes)],
+                    cout_total_ht=form.cleaned_data["cout_total_ht"],
+                    par=request.user,
+                )
+            except RegleMetierError as erreur:
+                _appliquer_erreurs(erreur, form, lignes, lignes)
+                if erreur.message and not erreur.erreurs:
+                    form.add_error(None, erreur.message)
+            else:
+                messages.success(
+                    request,
+                    f"Plan de financement du dossier {projet.reference} rééquilibré : il couvre "
+                    "de nouveau le coût du projet. Les lignes des signataires restent celles "
+                    "décidées par le comité.",
+                )
+                return redirect(f"{reverse('projets:detail', args=[reference])}#reequilibrage")
+    else:
+        form = ReequilibrageForm()
+        lignes = LignesReequilibrageFormSet(
+            initial=[
+                {
+                    "financeur": f"src:{ligne.source}",
+                    "nature": ligne.nature,
+                    "montant": ligne.montant,
+                }
+                for ligne in hors_signataires
+            ]
+            or None,
+            prefix="lignes",
+        )
+    return render(
+        request,
+        "projets/reequilibrage.html",
+        _contexte_reequilibrage(projet, form, lignes),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _contexte_reequilibrage(projet, form, lignes) -> dict:
+    signataires = [
+        ligne
+        for ligne in projet.lignes_financement.select_related("signataire")
+        if ligne.signataire_id is not None
+    ]
+    return {
+        "projet": projet,
+        "form": form,
+        "lignes": lignes,
+        "lignes_signataires": signataires,
+        "total_signataires": sum((ligne.montant for ligne in signataires), 0),
+    }

@@ -96,6 +96,16 @@ class MandatReprise:
 
 
 @dataclass(frozen=True)
+class MandatAvenant:
+    """What entitles changing an operation the contract lists (its title, its measure, its
+    abandonment): an avenant in force (Article 4). Built only by `financement` when the nine
+    signatories' approvals bring the avenant into force; its number goes into the dossier's
+    journal. Any other object passed as this mandate is refused."""
+
+    numero: int
+
+
+@dataclass(frozen=True)
 class Transition:
     depuis: frozenset[str]
     vers: str

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -38,10 +39,19 @@ def chemin_statique(url: str) -> Path:
     parties = relatif.replace("\\", "/").split("/")
     if not relatif or relatif.startswith("/") or ".." in parties or "\x00" in relatif:
         raise RessourceRefusee(f"Chemin statique invalide : {url}")
-    trouve = finders.find(relatif)
+    trouve = finders.find(relatif) or finders.find(_nom_source(relatif))
     if not trouve:
         raise RessourceRefusee(f"Fichier statique introuvable : {url}")
     return Path(trouve)
+
+
+def _nom_source(nom: str) -> str:
+    """The source name of a name `{% static %}` gave with the content's hash in production
+    (`css/impression.b4930a03b32f.css` → `css/impression.css`), from `collectstatic`'s
+    manifest; the name itself when it is not one."""
+    hashed_files = getattr(staticfiles_storage, "hashed_files", None) or {}
+    sources = {hache: source for source, hache in hashed_files.items()}
+    return sources.get(nom, nom)
 
 
 class FetcherStatique(URLFetcher):

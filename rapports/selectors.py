@@ -24,6 +24,7 @@ from financement.models import Engagement, LigneProgrammee, Paiement
 from financement.selectors import (
     Execution,
     PariteCsne,
+    avenants_des_enveloppes,
     execution_par_annee,
     execution_par_axe,
     execution_par_departement,
@@ -63,6 +64,7 @@ class LigneSignataire:
     montant_article_2: Decimal
     enveloppe: Decimal
     part: Decimal  # share of the envelope in the contract's total, in percent
+    avenant: int | None = None  # the avenant in force that set the envelope, if any
 
 
 @dataclass
@@ -468,12 +470,14 @@ def donnees_bilan(*, contrat: Contrat, signataire_code: str | None = None) -> Do
     signataires = list(signataires_avec_enveloppe(contrat=contrat))
     total_enveloppes = sum((s.enveloppe.montant for s in signataires), ZERO)
     total_article_2 = sum((s.montant_article_2 for s in signataires), ZERO)
+    avenants = avenants_des_enveloppes(contrat=contrat)
     lignes = [
         LigneSignataire(
             signataire=s,
             montant_article_2=s.montant_article_2,
             enveloppe=s.enveloppe.montant,
             part=taux(s.enveloppe.montant, total_enveloppes),
+            avenant=avenants.get(s.pk),
         )
         for s in signataires
     ]

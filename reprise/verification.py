@@ -782,7 +782,7 @@ def _verifier_enveloppes(dossiers: list[DossierFichier], verification: Verificat
                 verification.signaler(
                     ligne.numero,
                     "montant_programme",
-                    f"L'enveloppe de {enveloppe.signataire} ne peut pas prendre "
+                    f"L'enveloppe {enveloppe.signataire.de_nom} ne peut pas prendre "
                     f"{format_euros(ligne.montant)} : il reste "
                     f"{format_euros(max(reste, Decimal(0)))} "
                     f"disponibles sur {format_euros(enveloppe.montant)}, les lignes précédentes "

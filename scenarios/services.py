@@ -365,7 +365,7 @@ def position_enregistrer(
     """A signatory's agent records its position (agrees, agrees with a cap, refuses)."""
     if not peut_prendre_position(par, signataire):
         raise ActionNonAutorisee(
-            f"Seuls les agents de {signataire} enregistrent sa position sur un scénario."
+            f"Seuls les agents {signataire.de_nom} enregistrent sa position sur un scénario."
         )
     scenario = _verifier_modifiable(scenario)
     erreurs: Erreurs = {}

@@ -233,7 +233,7 @@ def position(request: HttpRequest, pk: int) -> HttpResponse:
                 raise
             _erreurs_vers(form, erreur)
         else:
-            messages.success(request, f"Position de {propre} enregistrée.")
+            messages.success(request, f"Position {propre.de_nom} enregistrée.")
             return redirect("scenarios:scenario", pk=scenario.pk)
     contexte = _contexte_scenario(request, scenario, utilisateur)
     contexte["form_position"] = form

@@ -4,6 +4,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 
 class MontantField(forms.Field):
@@ -48,3 +50,53 @@ class MontantField(forms.Field):
         if isinstance(valeur, Decimal):
             return f"{valeur:.2f}".replace(".", ",")
         return valeur
+
+
+def _attributs(attrs: dict[str, Any]) -> SafeString:
+    """HTML attributes in their order, as `django/forms/widgets/attrs.html` writes them."""
+    return mark_safe(  # noqa: S308 - each name and value escaped by format_html
+        "".join(
+            format_html(" {}", nom) if valeur is True else format_html(' {}="{}"', nom, valeur)
+            for nom, valeur in attrs.items()
+            if valeur is not False
+        )
+    )
+
+
+class ListeRapide(forms.Select):
+    """A `<select>` written in Python, with the same markup as Django's templates.
+
+    Django renders each option through two templates (`select_option.html`, `attrs.html`):
+    about a tenth of a millisecond per option, which a filter form with fifty options pays on
+    every request of a list page (issue 14)."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        morceaux = []
+        for nom_groupe, groupe, _rang in widget["optgroups"]:
+            options = mark_safe(  # noqa: S308 - each option escaped by format_html
+                "".join(
+                    format_html(
+                        '<option value="{}"{}>{}</option>',
+                        "" if option["value"] is None else str(option["value"]),
+                        _attributs(option["attrs"]),
+                        option["label"],
+                    )
+                    for option in groupe
+                )
+            )
+            if nom_groupe:
+                options = format_html('<optgroup label="{}">{}</optgroup>', nom_groupe, options)
+            morceaux.append(options)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            _attributs(widget["attrs"]),
+            mark_safe("".join(morceaux)),  # noqa: S308 - each option escaped by format_html
+        )

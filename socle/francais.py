@@ -24,3 +24,22 @@ def de(nom: str) -> str:
     if _commence_par_une_voyelle(nom):
         return f"d’{nom}"
     return f"de {nom}"
+
+
+def a(nom: str) -> str:
+    """The complement « à » + the name, with its article: « à l’État », « au Département du
+    Nord », « à la Région Hauts-de-France », « à Amiens »."""
+    complement = de(nom)
+    if complement.startswith("du "):
+        return "au " + complement[3:]
+    if complement.startswith("d’"):
+        return "à " + complement[2:]
+    return "à " + complement[3:]
+
+
+def liste_de(noms: list[str]) -> str:
+    """« de l’État, de la Région Hauts-de-France et du Département du Nord »."""
+    complements = [de(nom) for nom in noms]
+    if len(complements) <= 1:
+        return "".join(complements)
+    return ", ".join(complements[:-1]) + " et " + complements[-1]

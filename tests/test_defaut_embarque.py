@@ -4,6 +4,7 @@ test that touches SQLite, so it is also the one that proves the SQLite copy of t
 triggers (financement migration 0003): the demo scenario programmes, commits and pays through
 the services, then `verifier_registre` recomputes every stored total from its rows."""
 
+import json
 import os
 import socket
 import subprocess
@@ -14,6 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from tests.projets.test_recherche import RECHERCHES_DU_CONTRAT
 
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -59,7 +62,7 @@ def test_le_defaut_embarque_migre_charge_et_sert_l_accueil(tmp_path):
     # The ledger on SQLite: the triggers keep every running total, the check finds no gap.
     assert "12 dossiers « [Démo] »" in manage("charger_demo").stdout
     verification = manage("verifier_registre", "--sans-courriel").stdout
-    assert "Registre cohérent : 44 totaux contrôlés, aucun écart." in verification
+    assert "Registre cohérent : 50 totaux contrôlés, aucun écart." in verification
     totaux = manage(
         "shell",
         "-c",
@@ -69,6 +72,18 @@ def test_le_defaut_embarque_migre_charge_et_sert_l_accueil(tmp_path):
     ).stdout.split()[-3:]
     programme, engage, paye = (Decimal(total) for total in totaux)
     assert (programme, engage, paye) == (Decimal("1740000"), Decimal("1740000"), Decimal("690000"))
+
+    # The text search on SQLite (no trigram index): the same results as on PostgreSQL.
+    recherches = manage(
+        "shell",
+        "-c",
+        "import json; from projets.models import Projet; "
+        "from projets.recherche import rechercher; "
+        f"textes = {list(RECHERCHES_DU_CONTRAT)!r}; "
+        "print(json.dumps({t: list(rechercher(Projet.objects.filter(origine='contrat'), t)"
+        ".values_list('reference', flat=True)) for t in textes}))",
+    ).stdout.splitlines()[-1]
+    assert json.loads(recherches) == RECHERCHES_DU_CONTRAT
 
     port = port_libre()
     serveur = subprocess.Popen(

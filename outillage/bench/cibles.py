@@ -67,7 +67,9 @@ def cibles() -> list[Cible]:
             "/projets/?statut=en_cours&departement=59&financeur=region",
             "administrateur",
         ),
-        Cible("projets : recherche", "/projets/?q=campus", "administrateur"),
+        # Typed without its accent (« Aménagement »); at both sizes the first page holds a
+        # dossier « en instruction », so both make the same queries (its grid's state).
+        Cible("projets : recherche", "/projets/?q=amenagement", "administrateur"),
         Cible("projets : liste du porteur", "/projets/", "porteur"),
         Cible("dossier", f"/projets/{dossier}/", "administrateur"),
         Cible("registre : programmation", "/financement/", "agent"),

@@ -21,7 +21,8 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
-# Static files are not what is measured: no `collectstatic`, and no warning about it.
+# Static files are served as in production: `mesurer` runs `collectstatic` first (hashed names,
+# compressed copies); a bare `python -m outillage.bench.decoupage` before it only warns.
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 # The benchmark measures pages, not the log-in: its sessions are built by hand, without the
 # second factor that production asks of staff.

@@ -4,7 +4,7 @@ from django import template
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms import BaseForm, BaseFormSet
 
-from socle import graphiques, montants
+from socle import francais, graphiques, montants
 
 register = template.Library()
 
@@ -22,6 +22,18 @@ def meuros(valeur: Decimal | None) -> str:
 @register.filter
 def pourcent(valeur: Decimal) -> str:
     return montants.format_taux(valeur)
+
+
+@register.filter(name="de")
+def de(nom: str) -> str:
+    """« de l’État », « du Département du Nord » (socle.francais)."""
+    return francais.de(str(nom))
+
+
+@register.filter(name="a")
+def a(nom: str) -> str:
+    """« à l’État », « au Département du Nord » (socle.francais)."""
+    return francais.a(str(nom))
 
 
 @register.inclusion_tag("components/resume_erreurs.html")

@@ -47,6 +47,13 @@ APPROBATION = {"signataire": "region", "date_acte": "2026-05-01", "reference": "
 
 #               anonyme porteur autre lecteur agent agent_etat admin
 MATRICE = {
+    # Nothing to re-balance on a plan that balances: 409 for the porteur and the secretariat.
+    "projet_reequilibrer": (
+        "POST",
+        "/api/v1/projets/{programme}/reequilibrer/",
+        {"lignes": [{"source": "fonds_propres", "montant": "1.00"}]},
+        (401, 409, 404, 403, 403, 403, 409),
+    ),
     "projets_liste": ("GET", "/api/v1/projets/", None, (401, 200, 200, 200, 200, 200, 200)),
     "projet_detail": (
         "GET",

@@ -88,7 +88,7 @@ def test_parcours_execution_avance_a_80_pour_cent_solde_et_dossier_solde(
 
     # 2. An advance of 100 000,00 € to the État, with a statement of two invoices.
     with page.expect_navigation():
-        page.get_by_role("link", name="Demander un paiement à État").click()
+        page.get_by_role("link", name="Demander un paiement à l’État").click()
     page.get_by_label("Nature de la demande").select_option("avance")
     page.get_by_label("Montant demandé (€)").fill("100 000,00")
     remplir_facture(page, 0, "Bâtiments du Nord", "2026-05-04", "120 000", "144 000", "120 000")

@@ -110,7 +110,7 @@ def test_parcours_scenarios_velo_comparer_positions_adopter(
     page.fill("#id_commentaire", "Le Nord ne cofinance pas à 40 % de l'État sur ces opérations.")
     cliquer(page, page.get_by_role("button", name="Enregistrer la position"))
     nord = Signataire.objects.get(code="nord")
-    assert f"Position de {nord} enregistrée." in page.inner_text("main")
+    assert f"Position {nord.de_nom} enregistrée." in page.inner_text("main")
     assert "Refuse" in page.inner_text("#positions")
     visite.capture("refus-nord")
     changer_d_utilisateur(visite, "agent.somme")

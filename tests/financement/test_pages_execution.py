@@ -79,7 +79,7 @@ def test_la_page_d_execution_dit_les_regles_du_secretariat(client, porteur, proj
     assert "réglage fixé par le secrétariat" in texte
     assert "au plus 30&nbsp;% de la part du financeur" in texte
     assert "80&nbsp;%" in texte
-    assert "Demander un paiement à État" in texte or "Demander un paiement à l" in texte
+    assert "Demander un paiement à l’État" in texte
     assert "Déclarer l’avancement" in texte
 
 

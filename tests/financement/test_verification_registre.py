@@ -11,11 +11,13 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from axes.models import Niveau, Noeud
 from comptes.models import Role
 from financement.models import MaquetteLigne, ResultatVerification, VerificationRegistre
 from financement.services import credits_ouvrir, engagement_enregistrer, paiement_enregistrer
 from financement.tasks import registre_verifier_task
 from financement.verification import registre_verifier
+from projets.models import Projet
 
 
 @pytest.fixture
@@ -69,8 +71,9 @@ def test_un_registre_coherent_ne_donne_aucun_ecart_et_aucun_courriel(
     assert verification.ecarts == []
     assert verification.resultat == ResultatVerification.CONFORME
     assert verification.nombre_ecarts == 0 and verification.ecarts == []
-    # 9 envelopes × 3 + 2 lines × 2 + 1 commitment + 1 credits + 1 maquette line
-    assert verification.controles == 27 + 4 + 1 + 1 + 1
+    # 9 envelopes × 3 + 2 lines × 3 (engagé, payé, measure) + 1 commitment + 1 credits
+    # + 1 maquette line
+    assert verification.controles == 27 + 6 + 1 + 1 + 1
     assert mail.outbox == []
 
 
@@ -143,7 +146,7 @@ def test_les_credits_et_la_maquette_sont_recalcules(registre):
 def test_la_commande_affiche_le_resultat(registre):
     sortie = StringIO()
     call_command("verifier_registre", stdout=sortie)
-    assert "Registre cohérent : 34 totaux contrôlés, aucun écart." in sortie.getvalue()
+    assert "Registre cohérent : 36 totaux contrôlés, aucun écart." in sortie.getvalue()
 
     with connection.cursor() as curseur:
         curseur.execute(
@@ -162,3 +165,22 @@ def test_la_tache_est_planifiee_chaque_nuit(registre):
     assert entree["schedule"] == crontab(hour=2, minute=30)
     registre_verifier_task.apply()
     assert VerificationRegistre.objects.get().resultat == ResultatVerification.CONFORME
+
+
+def test_une_ligne_restee_sous_une_autre_mesure_que_son_dossier_est_signalee(registre):
+    # The audit's case: a dossier moved to another measure outside the portal's rules, its
+    # programmed line left under the old one — the envelope totals still agree.
+    projet = registre.ligne.projet
+    autre = Noeud.objects.filter(niveau=Niveau.MESURE).exclude(axe=projet.mesure.axe).first()
+    Projet.objects.filter(pk=projet.pk).update(mesure=autre)
+    verification = registre_verifier(prevenir=False)
+    # Both programmed lines of the dossier (État, Région) are reported, and nothing else.
+    assert len(verification.ecarts) == 2
+    assert {e["controle"] for e in verification.ecarts} == {
+        "Mesure de la ligne programmée = mesure du dossier"
+    }
+    ecart = next(e for e in verification.ecarts if e["objet"].endswith("Région Hauts-de-France"))
+    assert ecart["enregistre"] == "400000.00"
+    message = ecart["message"].replace("\u202f", " ").replace("\xa0", " ")
+    assert f"comptés sous la mesure {registre.ligne.noeud.code}" in message
+    assert f"relève de la mesure {autre.code}" in message

@@ -11,6 +11,9 @@ Nobody proposes on another signatory's line; nothing is written on a refusal.
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
+from django.utils.html import strip_tags
+from rest_framework.test import APIClient
 
 from axes.models import Signataire
 from financement.models import Enveloppe, JournalFinancier, LigneProgrammee
@@ -353,3 +356,280 @@ def test_reequilibrage_refuse_sans_rien_ecrire(scene, porteur, creer_utilisateur
     assert projet.cout_total_ht == EUR("900000.00") and projet.montant_a_reequilibrer == 0
     with pytest.raises(EtatIncompatible):
         plan_reequilibrer(projet=projet, lignes=[], par=porteur)
+
+
+# --- Through the pages: the session's agenda item, the minutes, the dossier page ---------------
+
+
+def _texte(reponse) -> str:
+    return reponse.content.decode().replace("\u202f", " ").replace("\xa0", " ")
+
+
+def _url_arbitrer(scene, code):
+    return reverse(
+        "gouvernance:arbitrer", args=[scene.seance.pk, scene.point.pk, scene.ligne(code).pk]
+    )
+
+
+def test_page_un_cofinanceur_propose_sur_sa_ligne_et_pas_sur_celle_d_un_autre(client, scene):
+    nord = agent_instructeur("nord")
+    client.force_login(nord)
+    page = client.get(reverse("gouvernance:point", args=[scene.seance.pk, scene.point.pk]))
+    assert page.status_code == 200
+    # The Nord's agent gets a form for its own line only.
+    assert _url_arbitrer(scene, "nord") in page.content.decode()
+    assert _url_arbitrer(scene, "etat") not in page.content.decode()
+
+    prefixe = f"ligne-{scene.ligne('etat').pk}"
+    refus = client.post(
+        _url_arbitrer(scene, "etat"),
+        {f"{prefixe}-issue": "refusee", f"{prefixe}-motif": "Pas nous."},
+    )
+    assert refus.status_code == 403
+    assert "ne le cofinance pas" in _texte(refus) or "chaque cofinanceur" in _texte(refus)
+    assert not ArbitrageLigne.objects.exists()
+    assert not JournalGouvernance.objects.filter(action__startswith="arbitrage").exists()
+
+    prefixe = f"ligne-{scene.ligne('nord').pk}"
+    ok = client.post(
+        _url_arbitrer(scene, "nord"),
+        {f"{prefixe}-issue": "refusee", f"{prefixe}-motif": "Hors priorités."},
+    )
+    assert ok.status_code == 302
+    arbitrage = ArbitrageLigne.objects.get()
+    assert (arbitrage.ligne.signataire.code, arbitrage.issue, arbitrage.par) == (
+        "nord",
+        IssueLigne.REFUSEE,
+        nord,
+    )
+
+
+def test_page_proposition_invalide_montre_l_erreur_au_champ(client, scene):
+    client.force_login(agent_instructeur("etat"))
+    prefixe = f"ligne-{scene.ligne('etat').pk}"
+    reponse = client.post(
+        _url_arbitrer(scene, "etat"),
+        {
+            f"{prefixe}-issue": "reduite",
+            f"{prefixe}-montant": "350 000,00",
+            f"{prefixe}-motif": "Crédits limités.",
+        },
+    )
+    assert reponse.status_code == 400
+    texte = _texte(reponse)
+    # The French reason sits under the amount field, which is marked invalid.
+    erreur = texte.index(f'id="id_{prefixe}-montant_error"')
+    assert "inférieur au montant demandé (300 000,00 €)" in texte[erreur : erreur + 300]
+    assert f'aria-describedby="id_{prefixe}-montant_helptext id_{prefixe}-montant_error"' in texte
+    assert not ArbitrageLigne.objects.exists()
+
+
+def test_proces_verbal_et_dossier_montrent_chaque_ligne(client, scene, porteur):
+    arbitrage_enregistrer(
+        point=scene.point,
+        ligne=scene.ligne("etat"),
+        issue=IssueLigne.REDUITE,
+        montant=EUR("200000.00"),
+        motif="Crédits 2025 limités.",
+        par=agent_instructeur("etat"),
+    )
+    arbitrage_enregistrer(
+        point=scene.point,
+        ligne=scene.ligne("nord"),
+        issue=IssueLigne.REFUSEE,
+        motif="Hors des priorités départementales.",
+        par=agent_instructeur("nord"),
+    )
+    scene.retenir()
+    client.force_login(scene.secretaire)
+    pv = _texte(client.get(reverse("gouvernance:proces_verbal", args=[scene.seance.pk])))
+    for attendu in (
+        "Décision du comité sur chaque ligne des cofinanceurs",
+        "Réduite",
+        "Refusée",
+        "300 000,00 €",
+        "200 000,00 €",
+        "Hors des priorités départementales.",
+    ):
+        assert attendu in pv, attendu
+
+    client.force_login(porteur)
+    dossier = client.get(reverse("projets:detail", args=[scene.projet.reference]))
+    texte = _texte(dossier)
+    assert "Prochaine étape : rééquilibrer le plan de financement" in texte
+    assert "il manque 200 000,00 €" in " ".join(strip_tags(texte).split())
+    assert reverse("projets:reequilibrer", args=[scene.projet.reference]) in texte
+
+
+def test_page_reequilibrage_par_le_porteur(client, scene, porteur):
+    arbitrage_enregistrer(
+        point=scene.point,
+        ligne=scene.ligne("nord"),
+        issue=IssueLigne.REFUSEE,
+        motif="Non.",
+        par=agent_instructeur("nord"),
+    )
+    scene.retenir()
+    url = reverse("projets:reequilibrer", args=[scene.projet.reference])
+
+    # A co-funder's agent may not re-balance: 403, nothing written.
+    client.force_login(agent_instructeur("region"))
+    assert client.get(url).status_code == 403
+
+    client.force_login(porteur)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "il manque 100 000,00 €" in " ".join(strip_tags(_texte(page)).split())
+    # Signatories are not offered as funders here.
+    assert "sig:" not in page.content.decode()
+
+    def saisie(montant):
+        return {
+            "lignes-TOTAL_FORMS": "1",
+            "lignes-INITIAL_FORMS": "1",
+            "lignes-MIN_NUM_FORMS": "0",
+            "lignes-MAX_NUM_FORMS": "20",
+            "lignes-0-financeur": "src:fonds_propres",
+            "lignes-0-nature": "",
+            "lignes-0-montant": montant,
+        }
+
+    court = client.post(url, saisie("250 000,00"))
+    assert court.status_code == 400
+    assert "il manque 50 000,00 €" in _texte(court)
+    assert Projet.objects.get(pk=scene.projet.pk).montant_a_reequilibrer == EUR("100000.00")
+
+    ok = client.post(url, saisie("300 000,00"))
+    assert ok.status_code == 302
+    projet = Projet.objects.get(pk=scene.projet.pk)
+    assert projet.montant_a_reequilibrer == EUR("0.00")
+    assert sum(lf.montant for lf in projet.lignes_financement.all()) == EUR("1000000.00")
+    assert "Prochaine étape" not in _texte(
+        client.get(reverse("projets:detail", args=[projet.reference]))
+    )
+
+
+# --- Through the API ---------------------------------------------------------------------------
+
+
+def _api(utilisateur):
+    client = APIClient()
+    client.force_authenticate(utilisateur)
+    return client
+
+
+def test_api_propositions_decision_et_reequilibrage(scene, porteur):
+    base = f"/api/v1/seances/{scene.seance.pk}/points/{scene.point.pk}/lignes"
+    etat, nord = agent_instructeur("etat"), agent_instructeur("nord")
+
+    lignes = _api(nord).get(f"{base}/").json()
+    assert [(x["signataire"], x["montant_demande"], x["peut_proposer"]) for x in lignes] == [
+        ("region", "400000.00", False),
+        ("etat", "300000.00", False),
+        ("nord", "100000.00", True),
+    ]
+
+    # Another signatory's line: 403, nothing written.
+    refus = _api(nord).put(
+        f"{base}/{scene.ligne('etat').pk}/", {"issue": "refusee", "motif": "Non."}, format="json"
+    )
+    assert refus.status_code == 403 and refus.json()["detail"]
+    # A reduced amount above what was asked: 400 keyed by the field.
+    trop = _api(etat).put(
+        f"{base}/{scene.ligne('etat').pk}/",
+        {"issue": "reduite", "montant": "300000.01", "motif": "Crédits."},
+        format="json",
+    )
+    assert trop.status_code == 400 and "montant" in trop.json()
+    assert not ArbitrageLigne.objects.exists()
+
+    ok = _api(etat).put(
+        f"{base}/{scene.ligne('etat').pk}/",
+        {"issue": "reduite", "montant": "200000.00", "motif": "Crédits 2025 limités."},
+        format="json",
+    )
+    assert ok.status_code == 200
+    assert ok.json()["proposition"]["montant"] == "200000.00"
+    assert ok.json()["proposition"]["par"] == etat.username
+    _api(nord).put(
+        f"{base}/{scene.ligne('nord').pk}/", {"issue": "refusee", "motif": "Non."}, format="json"
+    )
+    scene.retenir()
+
+    decisions = _api(scene.secretaire).get(f"/api/v1/seances/{scene.seance.pk}/decisions/").json()
+    (decision,) = decisions
+    assert {x["signataire"]: (x["issue"], x["montant_retenu"]) for x in decision["lignes"]} == {
+        "region": ("programmee", "400000.00"),
+        "etat": ("reduite", "200000.00"),
+        "nord": ("refusee", "0.00"),
+    }
+    # After the close, nobody proposes any more: 409.
+    tard = _api(etat).put(
+        f"{base}/{scene.ligne('etat').pk}/", {"issue": "refusee", "motif": "Non."}, format="json"
+    )
+    assert tard.status_code == 409
+
+    reference = scene.projet.reference
+    dossier = _api(porteur).get(f"/api/v1/projets/{reference}/").json()
+    assert dossier["montant_a_reequilibrer"] == "200000.00"
+    url = f"/api/v1/projets/{reference}/reequilibrer/"
+    # The Région's agent may not re-balance; a signatory's line is refused; too little is a 400.
+    assert (
+        _api(agent_instructeur("region"))
+        .post(url, {"lignes": [{"source": "fonds_propres", "montant": "400000.00"}]}, format="json")
+        .status_code
+        == 403
+    )
+    court = _api(porteur).post(
+        url, {"lignes": [{"source": "fonds_propres", "montant": "300000.00"}]}, format="json"
+    )
+    assert court.status_code == 400 and "lignes" in court.json()
+    cper = _api(porteur).post(
+        url,
+        {"lignes": [{"source": "fonds_propres", "nature": "cper", "montant": "400000.00"}]},
+        format="json",
+    )
+    assert cper.status_code == 400 and "lignes" in cper.json()
+    assert Projet.objects.get(pk=scene.projet.pk).montant_a_reequilibrer == EUR("200000.00")
+    fait = _api(porteur).post(
+        url,
+        {
+            "lignes": [
+                {"source": "fonds_propres", "montant": "300000.00"},
+                {"source": "fonds_europeens", "montant": "100000.00"},
+            ]
+        },
+        format="json",
+    )
+    assert fait.status_code == 200, fait.json()
+    assert fait.json()["montant_a_reequilibrer"] == "0.00"
+    again = _api(porteur).post(url, {"lignes": []}, format="json")
+    assert again.status_code == 409
+
+
+def test_le_porteur_recoit_la_decision_ligne_par_ligne_et_l_ecart(
+    scene, porteur, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    porteur.email = "porteur@univ-lille.fr"
+    porteur.save(update_fields=["email"])
+    arbitrage_enregistrer(
+        point=scene.point,
+        ligne=scene.ligne("nord"),
+        issue=IssueLigne.REFUSEE,
+        motif="Non.",
+        par=agent_instructeur("nord"),
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        scene.retenir()
+    (courriel,) = [m for m in mail.outbox if m.subject.startswith("Décision du")]
+    assert porteur.email in courriel.to
+    corps = courriel.body.replace("\u202f", " ").replace("\xa0", " ")
+    assert "- Région Hauts-de-France : programmée au montant demandé, 400 000,00 € retenus" in corps
+    assert "- Département du Nord : refusée, 0,00 € retenus sur 100 000,00 € demandés (Non.)" in (
+        corps
+    )
+    assert "Il manque 100 000,00 € pour couvrir le coût du projet" in corps
+    assert f"/projets/{scene.projet.reference}/reequilibrer/" in corps

@@ -107,7 +107,7 @@ def test_une_seule_grille_par_cofinanceur(trio):
         organisation=Signataire.objects.get(code="etat").organisation,
     )
     with pytest.raises(
-        EtatIncompatible, match="La grille de État pour ce dossier est déjà déposée"
+        EtatIncompatible, match="La grille de l’État pour ce dossier est déjà déposée"
     ):
         evaluation_deposer(projet=trio, par=deuxieme_agent, notes=notes(), avis="favorable")
     assert Evaluation.objects.filter(projet=trio).count() == 1
@@ -147,8 +147,9 @@ def test_terminer_a_nu_repond_409_avec_les_cofinanceurs_manquants(client, trio):
     deposer(trio, "etat")
     transitions = TransitionProjet.objects.filter(projet=trio).count()
     attendu = (
-        f"L'instruction de ce dossier n'est pas terminée : il manque la grille de {REGION} et "
-        f"{NORD} ; chaque cofinanceur CPER dépose la sienne (réglage fixé par le secrétariat)."
+        "L'instruction de ce dossier n'est pas terminée : il manque la grille de la Région "
+        "Hauts-de-France et du Département du Nord ; chaque cofinanceur CPER dépose la sienne "
+        "(réglage fixé par le secrétariat)."
     )
     reponse = api(agent_instructeur("etat")).post(
         f"/api/v1/projets/{trio.reference}/terminer_instruction/", {}, format="json"
@@ -170,9 +171,9 @@ def test_sans_aucune_grille_le_409_nomme_les_trois(trio, administrateur):
     with pytest.raises(EtatIncompatible) as refus:
         projet_transitionner(projet=trio, action=Action.TERMINER_INSTRUCTION, par=administrateur)
     assert refus.value.message == (
-        f"Aucune grille d'analyse déposée pour ce dossier : il manque la grille de {ETAT}, "
-        f"{REGION} et {NORD} ; chaque cofinanceur CPER dépose la sienne (réglage fixé par le "
-        "secrétariat)."
+        "Aucune grille d'analyse déposée pour ce dossier : il manque la grille de l’État, de la "
+        "Région Hauts-de-France et du Département du Nord ; chaque cofinanceur CPER dépose la "
+        "sienne (réglage fixé par le secrétariat)."
     )
 
 
@@ -184,7 +185,7 @@ def test_la_page_du_dossier_montre_qui_manque_et_la_regle(client, trio, administ
         "Règle en vigueur, réglage fixé par le secrétariat : le dossier est « instruit » quand "
         "chaque cofinanceur CPER nommé dans son plan de financement a déposé sa grille d'analyse."
     ) in page
-    assert f"il manque la grille de {ETAT} et {NORD}" in page
+    assert "il manque la grille de l'État et du Département du Nord" in page
     assert "Réservé sur le calendrier." in page and "Grille manquante" in page
     # The instruction list too.
     liste = texte(client.get("/projets/?statut=en_instruction"))
@@ -241,7 +242,7 @@ def test_le_secretariat_depose_pour_le_compte_d_un_cofinanceur(client, trio, adm
     assert Evaluation.objects.filter(projet=trio).count() == 2
     client.force_login(administrateur)
     choix = texte(client.get(reverse("gouvernance:evaluation", args=[trio.reference])))
-    assert f"Remplir la grille de {NORD}" in choix
+    assert "Remplir la grille du Département du Nord" in choix
     donnees = {f"note_{n.critere}": "4" for n in notes()}
     donnees |= {
         "avis": "favorable",
@@ -252,12 +253,15 @@ def test_le_secretariat_depose_pour_le_compte_d_un_cofinanceur(client, trio, adm
     reponse = client.post(
         reverse("gouvernance:evaluation", args=[trio.reference]), donnees, follow=True
     )
-    assert f"Grille de {NORD} déposée : l'instruction du dossier est terminée." in texte(reponse)
+    assert (
+        "Grille du Département du Nord déposée : l'instruction du dossier est terminée."
+        in texte(reponse)
+    )
     assert Projet.objects.get(pk=trio.pk).statut == Statut.INSTRUIT
     ligne = JournalGouvernance.objects.filter(projet=trio, action="evaluation_deposer").latest("pk")
     assert ligne.par == administrateur
     assert ligne.details["pour_le_compte_de"] == NORD and ligne.details["cofinanceur"] == "nord"
-    assert "secrétariat du CPER, pour le compte de Département du Nord" in texte(reponse)
+    assert "secrétariat du CPER, pour le compte du Département du Nord" in texte(reponse)
 
 
 def test_un_cofinanceur_en_retard_sur_son_tableau_de_bord_et_son_courriel(
@@ -294,7 +298,7 @@ def test_un_cofinanceur_en_retard_sur_son_tableau_de_bord_et_son_courriel(
     corps = normaliser(courriel.body)
     assert "Grilles d'analyse en retard de votre signataire (1" in corps
     assert f"{trio.reference} – " in corps
-    assert f"grille de {NORD} manquante, ligne CPER de 100 000,00 €" in corps
+    assert "grille du Département du Nord manquante, ligne CPER de 100 000,00 €" in corps
 
 
 def _instruit(trio):

@@ -50,7 +50,7 @@ def test_un_agent_remplit_puis_depose_la_grille_depuis_la_page_du_dossier(
     reponse = client.post(url, {**donnees, "avis": "reserve", "deposer": "1"}, follow=True)
     assert reponse.redirect_chain[-1][0] == reverse("projets:detail", args=[projet.reference])
     # The Région filed; the État, the other co-funder, has not: still under instruction.
-    assert "il manque la grille de État" in reponse.content.decode()
+    assert "il manque la grille de l’État" in reponse.content.decode()
     projet.refresh_from_db()
     assert projet.statut == Statut.EN_INSTRUCTION
     page = client.get(reverse("projets:detail", args=[projet.reference])).content.decode()
@@ -59,7 +59,7 @@ def test_un_agent_remplit_puis_depose_la_grille_depuis_la_page_du_dossier(
     assert 'id="lien-grille"' not in page  # its own grid is filed
     client.force_login(agent_instructeur("etat"))
     reponse = client.post(url, {**donnees, "avis": "favorable", "deposer": "1"}, follow=True)
-    assert "Grille de État déposée : l'instruction du dossier est terminée." in (
+    assert "Grille de l’État déposée : l'instruction du dossier est terminée." in (
         reponse.content.decode().replace("&#x27;", "'")
     )
     assert Projet.objects.get(pk=projet.pk).statut == Statut.INSTRUIT

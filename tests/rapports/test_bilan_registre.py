@@ -120,3 +120,29 @@ def test_le_bilan_avec_registre_reste_sous_0_6_seconde_par_page(registre):
     pages = nombre_pages(pdf)
     print(f"bilan : {pages} pages, {duree:.2f} s, {duree / pages:.3f} s/page")
     assert duree / pages < 0.6
+
+
+def test_le_bilan_nomme_l_avenant_qui_fixe_une_enveloppe(administrateur):
+    from django.utils import timezone
+
+    from axes.models import Signataire
+    from financement.services import avenant_creer, avenant_mettre_en_vigueur
+    from tests.financement.test_avenants import approuver_par_tous
+
+    region = Signataire.objects.get(code="region")
+    avenant = avenant_creer(
+        numero=2,
+        titre="Avenant mobilités",
+        justification="Volet mobilités 2023-2027.",
+        initie_par=region,
+        enveloppes={region: Decimal("1045212000.50")},
+        par=administrateur,
+    )
+    approuver_par_tous(avenant, administrateur)
+    avenant_mettre_en_vigueur(avenant=avenant, par=administrateur, le=timezone.localdate())
+    bilan = donnees_bilan(contrat=contrat_courant())
+    assert {ligne.signataire.code: ligne.avenant for ligne in bilan.signataires} == {
+        s.code: (2 if s.code == "region" else None) for s in Signataire.objects.all()
+    }
+    texte = texte_pdf(rendre())
+    assert texte.count("fixée par l'avenant n° 2") == 1

@@ -231,7 +231,7 @@ def test_le_rapport_dit_ce_que_le_registre_refuserait(
         "Le paiement « MDT-5-1 » de cet engagement figure déjà ligne 22."
     )
     assert rapport[(14, "Montant programmé (€)")].startswith(
-        f"L'enveloppe de {region} ne peut pas prendre "
+        f"L'enveloppe {region.de_nom} ne peut pas prendre "
     )
     assert not Projet.objects.filter(titre__startswith="Opération reprise").exists()
 

@@ -172,7 +172,7 @@ def test_adoption_refusee_sans_seance_tenue_d_un_comite_qui_couvre(velo, adminis
 def test_un_agent_ne_prend_position_que_pour_son_signataire(velo, agent_de, administrateur):
     somme = Signataire.objects.get(code="somme")
     for personne in (agent_de("nord"), administrateur):
-        with pytest.raises(ActionNonAutorisee, match="Seuls les agents de"):
+        with pytest.raises(ActionNonAutorisee, match="Seuls les agents d"):
             position_enregistrer(
                 scenario=velo.scenarios["B"],
                 signataire=somme,

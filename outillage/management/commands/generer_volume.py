@@ -59,6 +59,7 @@ from projets.models import (
     Statut,
     TransitionProjet,
 )
+from projets.recherche import actualiser_recherche, textes_du_projet
 from territoires.fraicheur import avancer
 from territoires.referentiel import referentiel
 
@@ -327,6 +328,8 @@ class Command(BaseCommand):
                     cree_par=porteurs_utilisateurs.get(organisation.pk),
                 )
             )
+        for projet in projets:  # `bulk_create` bypasses `save`, which writes them
+            projet.recherche, projet.recherche_titre = textes_du_projet(projet)
         bulk_create_with_history(projets, Projet, batch_size=LOT, default_user=self.administrateur)
         for annee, dernier in compteurs.items():
             CompteurReference.objects.update_or_create(annee=annee, defaults={"dernier": dernier})
@@ -343,6 +346,8 @@ class Command(BaseCommand):
             communes += self._communes(projet, choisis)
         lien.objects.bulk_create(liens, batch_size=LOT)
         CommuneProjet.objects.bulk_create(communes, batch_size=LOT)
+        # The search finds a dossier by its communes too: rewrite the columns of those named.
+        actualiser_recherche(Projet.objects.filter(pk__in={c.projet_id for c in communes}))
         TransitionProjet.objects.bulk_create(
             [
                 TransitionProjet(
