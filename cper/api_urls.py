@@ -16,6 +16,11 @@ urlpatterns = [
     path(
         "territoires/<str:cle>/", territoires_api.TerritoireDetailApi.as_view(), name="territoire"
     ),
+    path(
+        "territoires/<str:cle>/dossiers/",
+        territoires_api.TerritoireDossiersApi.as_view(),
+        name="territoire-dossiers",
+    ),
     path("contrat/", axes_api.ContratApi.as_view(), name="contrat"),
     path("signataires/", financement_api.SignataireListApi.as_view(), name="signataires"),
     path("axes/", axes_api.AxesApi.as_view(), name="axes"),

@@ -291,6 +291,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "financement.tasks.registre_verifier_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Every five minutes: the territories' figures computed ahead of the visitors when money,
+    # a dossier's places or a perimeter changed (a cache shared by the nodes makes it useful).
+    "territoires-precalculer": {
+        "task": "territoires.tasks.precalculer_task",
+        "schedule": 300.0,
+    },
     # Every Monday morning: each agent receives what waits for them (nothing if nothing does).
     "recapitulatifs-envoyer": {
         "task": "tableau_de_bord.tasks.recapitulatifs_envoyer_task",

@@ -9,12 +9,13 @@ from decimal import Decimal
 from django.core.cache import cache
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from projets.models import Projet
+from socle.api import Pagination
 from territoires import selectors
 from territoires.referentiel import referentiel
 
@@ -117,8 +118,9 @@ class BilanTerritoireSerializer(serializers.Serializer):
     sous_territoires = SousTerritoireSerializer(
         many=True, help_text="Départements (région) ou communes avec un dossier."
     )
-    dossiers = DossierTerritoireSerializer(
-        many=True, help_text="Dossiers et opérations, avec leur part."
+    nombre_dossiers = serializers.IntegerField(
+        help_text="Nombre de dossiers et d'opérations ayant une part sur le territoire "
+        "(leur liste : /api/v1/territoires/{cle}/dossiers/)."
     )
     regles = serializers.ListField(
         child=serializers.CharField(), help_text="Les règles de calcul, en français."
@@ -158,15 +160,15 @@ def _en_euros(centimes: int) -> str:
     return f"{Decimal(centimes).scaleb(-2):.2f}"
 
 
-def _dossiers(bilan: selectors.Bilan) -> list[dict]:
-    """The dossiers in the serializer's shape (decimal strings), by reference."""
+def _dossiers(lignes_dossiers: list[selectors.LigneDossier]) -> list[dict]:
+    """Dossiers in the serializer's shape (decimal strings)."""
     projets = {
         pk: (reference, titre, statut)
         for pk, reference, titre, statut in Projet.objects.filter(
-            pk__in=[d.projet_id for d in bilan.dossiers]
+            pk__in=[d.projet_id for d in lignes_dossiers]
         ).values_list("pk", "reference", "titre", "statut")
     }
-    lignes = [
+    return [
         {
             "reference": projets[d.projet_id][0],
             "titre": projets[d.projet_id][1],
@@ -181,9 +183,8 @@ def _dossiers(bilan: selectors.Bilan) -> list[dict]:
                 )
             ),
         }
-        for d in bilan.dossiers
+        for d in lignes_dossiers
     ]
-    return sorted(lignes, key=lambda ligne: ligne["reference"])
 
 
 def donnees_bilan(bilan: selectors.Bilan) -> dict:
@@ -213,7 +214,7 @@ def donnees_bilan(bilan: selectors.Bilan) -> dict:
         ],
         "par_annee": [{"annee": annee, "montants": m.en_dict()} for annee, m in bilan.par_annee],
         "sous_territoires": _sous_territoires(bilan),
-        "dossiers": [],  # built by `_dossiers`, thousands of rows past the serializer
+        "nombre_dossiers": len(bilan.dossiers),
         "regles": selectors.regles(),
     }
 
@@ -298,7 +299,45 @@ class TerritoireDetailApi(APIView):
         if not isinstance(donnees, dict):
             bilan = selectors.bilan(territoire, utilisateur=request.user)
             donnees = dict(BilanTerritoireSerializer(donnees_bilan(bilan)).data)
-            donnees["dossiers"] = _dossiers(bilan)
             if cle_cache:
                 cache.set(cle_cache, donnees, selectors.duree_cache())
         return Response(donnees)
+
+
+class TerritoireDossiersApi(generics.ListAPIView):
+    """The dossiers of a territory, paginated like every list of the API."""
+
+    permission_classes = [AllowAny]
+    pagination_class = Pagination
+    filter_backends: list = []
+    serializer_class = DossierTerritoireSerializer
+    queryset = Projet.objects.none()  # the schema's; the rows are the territory's dossiers
+
+    @extend_schema(
+        summary="Les dossiers et opérations d'un territoire, avec leur part",
+        description="Par page de 50 (`taille` jusqu'à 500), les plus dotés d'abord : chaque "
+        "dossier avec ce qui lui revient sur le territoire (sa part quand il est réparti entre "
+        "plusieurs communes), où son argent est tenu et ses communes.",
+        parameters=[
+            OpenApiParameter(
+                "cle",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="Clé du territoire : region-32, departement-59, epci-<SIREN>, "
+                "commune-<code INSEE>, special-<code>.",
+            )
+        ],
+        tags=[ETIQUETTE],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        territoire = selectors.territoire_par_cle(self.kwargs["cle"])
+        bilan = selectors.bilan(territoire, utilisateur=request.user)
+        # DRF pages any sequence; its stubs only name querysets.
+        page: list[selectors.LigneDossier] = (
+            self.paginate_queryset(bilan.dossiers)  # type: ignore[arg-type]
+            or []
+        )
+        return self.get_paginated_response(_dossiers(list(page)))

@@ -8,7 +8,7 @@ nothing is fetched at run time.
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from territoires.extraction import FICHIER
@@ -55,6 +55,11 @@ class Referentiel:
     communes: dict[str, Commune]
     epcis: dict[str, Epci]
     departements: dict[str, DepartementRef]
+
+    @cached_property
+    def departement_de(self) -> dict[str, str]:
+        """Commune code → département code."""
+        return {c.code: c.departement for c in self.communes.values()}
 
     @property
     def population(self) -> int:

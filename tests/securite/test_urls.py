@@ -33,7 +33,8 @@ PAGES_PUBLIQUES = {
     "donnees-schema-scdl",
     # The node's health for the proxy: states only, no data (deploiement/README.md).
     "sante",
-    # All public money on a territory (issue 18): programmed and later dossiers only.
+    # All public money on a territory (issue 18): public dossiers only for an anonymous
+    # visitor, and its open data.
     "territoires:region",
     "territoires:departement",
     "territoires:epci",
@@ -68,8 +69,10 @@ API_PUBLIQUES = {
     "api:donnees-projets-programmes-json",
     "api:donnees-projets-programmes-xlsx",
     "api:donnees-subventions-scdl",
+    # The territories (issue 18): the caller's visibility, public dossiers when anonymous.
     "api:territoires",
     "api:territoire",
+    "api:territoire-dossiers",
 }
 VALEURS_FACTICES = ("1", "projets", "x")
 

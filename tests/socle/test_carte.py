@@ -78,9 +78,14 @@ def test_chaque_nom_est_place_dans_son_departement():
 
 def test_la_carte_de_l_accueil_mene_chaque_departement_a_sa_page(client):
     html = client.get("/").content.decode()
+    # Each zone leads to the département's territory page (issue 18) ...
     for code in ("02", "59", "60", "62", "80"):
-        assert f'href="/departements/{code}/"' in html
+        assert f'href="/territoires/departement/{code}/"' in html
     assert ">Nord</text>" in html
+    territoire = client.get("/territoires/departement/59/").content.decode()
+    assert "<h1>Nord (59)</h1>" in territoire
+    # ... which links to the list of the département's operations and dossiers.
+    assert 'href="/departements/59/"' in territoire
     page = client.get("/departements/59/")
     assert page.status_code == 200
     texte = page.content.decode()

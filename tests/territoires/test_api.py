@@ -52,8 +52,14 @@ def test_le_detail_d_un_territoire_donne_les_montants_au_centime(client):
         ]
         == "133333.33"
     )
-    references = [d["reference"] for d in donnees["dossiers"]]
-    assert programme.reference in references and brouillon.reference not in references
+    assert donnees["nombre_dossiers"] == 1
+    dossiers = client.get("/api/v1/territoires/commune-59512/dossiers/").json()
+    assert dossiers["count"] == 1
+    assert [d["reference"] for d in dossiers["results"]] == [programme.reference]
+    assert dossiers["results"][0]["communes"] == [VDA, "59350", "59512"]
+    # Roubaix, last: 133 333,34 + 116 666,68 + 83 333,34 (each line's remainder cents).
+    assert dossiers["results"][0]["montants"]["prevu"] == "333333.36"
+    assert brouillon.reference not in str(dossiers)
     nord = client.get("/api/v1/territoires/departement-59/").json()
     assert nord["public"]["prevu"] == "1000000.00"
     assert nord["tenu"]["prevu"] == "0.00"
@@ -72,5 +78,9 @@ def test_un_territoire_inconnu_repond_404(client):
 
 def test_l_api_des_territoires_est_dans_le_schema_avec_son_etiquette(client):
     chemins = yaml.safe_load(client.get("/api/schema/").content)["paths"]
-    for chemin in ("/api/v1/territoires/", "/api/v1/territoires/{cle}/"):
+    for chemin in (
+        "/api/v1/territoires/",
+        "/api/v1/territoires/{cle}/",
+        "/api/v1/territoires/{cle}/dossiers/",
+    ):
         assert chemins[chemin]["get"]["tags"] == ["Territoires"]

@@ -54,3 +54,24 @@ def test_un_perimetre_fixe_par_le_secretariat_se_voit_aussitot(client, avec_cach
         territoire=TerritoireSpecial.objects.get(code="littoral"), codes_insee="59009"
     )
     assert "Périmètre fixé par le secrétariat" in client.get(url).content.decode()
+
+
+def test_le_precalcul_remplit_le_cache_seulement_quand_quelque_chose_a_change(
+    client, avec_cache, settings
+):
+    from territoires.selectors import precalculer
+    from territoires.tasks import precalculer_task
+
+    assert settings.CELERY_BEAT_SCHEDULE["territoires-precalculer"]["task"] == (
+        "territoires.tasks.precalculer_task"
+    )
+    premier = DossierFactory(programme=True)
+    assert precalculer_task.delay().get() == 2 * (1 + 5 + 6)
+    assert precalculer() == 0  # nothing changed since
+    # The Nord's figures are already there: the page reads them without the rows.
+    _, precalcule = _requetes(client, "/territoires/departement/59/")
+    cache.clear()
+    _, calcule = _requetes(client, "/territoires/departement/59/")
+    assert precalcule < calcule
+    DossierFactory(programme=True, titre="Un autre", par=premier.cree_par)
+    assert precalculer() == 2 * (1 + 5 + 6)

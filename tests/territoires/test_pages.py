@@ -159,3 +159,20 @@ def test_le_schema_decrit_chaque_colonne_des_fichiers(client):
     assert schema["primaryKey"] == ["territoire", "nature", "code_financeur"]
     montants = [f for f in schema["fields"] if f["name"].startswith("montant_")]
     assert len(montants) == 4 and all(f["type"] == "number" for f in montants)
+
+
+def test_le_csv_d_un_territoire_respecte_son_schema(client, dossiers):
+    from socle.table_schema import valider_csv
+
+    schema = client.get(reverse("territoires:donnees-schema")).json()
+    for cle in ("region-32", "departement-59", f"commune-{VDA}", "special-sat"):
+        contenu = _texte(client.get(f"/territoires/donnees/{cle}.csv")).encode()
+        assert valider_csv(contenu, schema) == [], cle
+    assert len(_texte(client.get(f"/territoires/donnees/commune-{VDA}.csv")).splitlines()) == 4
+
+
+def test_la_carte_de_la_region_se_teinte_aussi_par_habitant(client, dossiers):
+    page = client.get("/territoires/?carte=habitant").content.decode()
+    assert "Financements publics prévus par habitant, par département" in page
+    # Nord: 1 000 000 € for 2 615 635 inhabitants.
+    assert "0,38\u00a0€" in page
