@@ -24,9 +24,13 @@ def _pages_sans_parametre(resolver=None, prefixe=""):
         chemin = prefixe + str(motif.pattern)
         if isinstance(motif, URLResolver):
             yield from _pages_sans_parametre(motif, chemin)
-        elif isinstance(motif, URLPattern) and "<" not in chemin and "(" not in chemin:
-            if not chemin.startswith(("api/", "admin/", "deconnexion", "oidc/", "sante")):
-                yield "/" + chemin.lstrip("^").rstrip("$")
+        elif (
+            isinstance(motif, URLPattern)
+            and "<" not in chemin
+            and "(" not in chemin
+            and not chemin.startswith(("api/", "admin/", "deconnexion", "oidc/", "sante"))
+        ):
+            yield "/" + chemin.lstrip("^").rstrip("$")
 
 
 @pytest.mark.django_db
