@@ -57,6 +57,7 @@ class MembreSortieSerializer(serializers.Serializer):
     nom = serializers.CharField(source="utilisateur.get_full_name", help_text="Nom complet.")
     organisation = serializers.CharField(source="organisation.nom", help_text="Organisation.")
     role = serializers.CharField(help_text="president, co_president, votant, associe, secretariat.")
+    qualite = serializers.CharField(help_text="Qualité (fonction) au titre de laquelle il siège.")
     debut = serializers.DateField(help_text="Début du mandat.")
     fin = serializers.DateField(allow_null=True, help_text="Fin du mandat (vide : en cours).")
 

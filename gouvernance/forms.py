@@ -227,6 +227,13 @@ class MembreForm(forms.Form):
         choices=[("", "Sélectionnez un rôle"), *RoleMembre.choices],
         error_messages={"required": "Choisissez le rôle du membre."},
     )
+    qualite = forms.CharField(
+        label="Qualité (facultatif)",
+        max_length=200,
+        required=False,
+        help_text="La fonction au titre de laquelle la personne siège, telle qu'elle figurera "
+        "au procès-verbal (par exemple « Préfet de région »).",
+    )
     debut = forms.DateField(
         label="Début du mandat",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

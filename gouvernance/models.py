@@ -152,6 +152,13 @@ class Membre(models.Model):
         related_name="membres_comites",
     )
     role = models.CharField("rôle", max_length=20, choices=RoleMembre.choices)
+    qualite = models.CharField(
+        "qualité",
+        max_length=200,
+        blank=True,
+        help_text="La fonction au titre de laquelle la personne siège (« Préfet de région », "
+        "« Vice-présidente chargée des transports ») : elle figure au procès-verbal.",
+    )
     debut = models.DateField("début du mandat")
     fin = models.DateField("fin du mandat", null=True, blank=True)
 
@@ -175,6 +182,17 @@ class Membre(models.Model):
 
     def __str__(self) -> str:
         return f"{self.utilisateur} ({self.get_role_display()}, {self.organisation})"
+
+    @property
+    def nom(self) -> str:
+        """How an official document names the member: the person, never the log-in."""
+        return self.utilisateur.get_full_name() or self.utilisateur.username
+
+    @property
+    def designation(self) -> str:
+        """« Camille Martin, Préfète de région (Préfecture de région) »."""
+        qualite = f", {self.qualite}" if self.qualite else ""
+        return f"{self.nom}{qualite} ({self.organisation})"
 
     @property
     def a_voix_deliberative(self) -> bool:

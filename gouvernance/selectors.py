@@ -30,6 +30,7 @@ from gouvernance.models import (
     PointOrdreDuJour,
     Presence,
     Recusation,
+    RoleMembre,
     Seance,
     StatutPresence,
     Vote,
@@ -130,7 +131,11 @@ def points_de_seance(*, seance: Seance) -> list[PointOrdreDuJour]:
     return list(
         seance.points.select_related(
             "projet", "projet__mesure", "projet__maitre_ouvrage", "decision"
-        ).prefetch_related("recusations__membre__utilisateur", "decision__lignes__signataire")
+        ).prefetch_related(
+            "recusations__membre__utilisateur",
+            "recusations__membre__organisation",
+            "decision__lignes__signataire",
+        )
     )
 
 
@@ -541,11 +546,22 @@ def contexte_proces_verbal(*, seance: Seance) -> dict[str, Any]:
     for p in points:
         p.lignes_decidees = lignes.get(p.pk, [])  # type: ignore[attr-defined]
     presences = presences_de_seance(seance=seance)
+    membres = list(membres_de_seance(seance=seance))
+    ordre_signature = {
+        RoleMembre.PRESIDENT: 0,
+        RoleMembre.CO_PRESIDENT: 1,
+        RoleMembre.SECRETARIAT: 2,
+    }
     return {
         "seance": seance,
         "quorum": etat_quorum(seance=seance),
-        "membres": [(m, presences.get(m.pk)) for m in membres_de_seance(seance=seance)],
+        "membres": [(m, presences.get(m.pk)) for m in membres],
         "points": [(p, votes.get(p.pk, [])) for p in points],
+        # Who signs the minutes: the president(s) and the secretariat in office that day.
+        "signataires_pv": sorted(
+            (m for m in membres if m.role in ordre_signature),
+            key=lambda m: (ordre_signature[m.role], m.nom),
+        ),
     }
 
 

@@ -875,6 +875,7 @@ def membre_nommer(
     debut: date,
     par: Utilisateur,
     fin: date | None = None,
+    qualite: str = "",
 ) -> Membre:
     """Appoint a person to a committee (its secretariat or an administrator), for the
     organisation they represent; one open mandate per person and committee."""
@@ -900,6 +901,7 @@ def membre_nommer(
                 utilisateur=utilisateur,
                 organisation=organisation,
                 role=role,
+                qualite=qualite.strip(),
                 debut=debut,
                 fin=fin,
             )
