@@ -46,7 +46,9 @@ COLONNES_PROJETS_PROGRAMMES = [
     Column("siret_maitre_ouvrage", "SIRET du maître d'ouvrage, s'il est connu.", pattern=SIRET),
     Column(
         "departements",
-        "Codes INSEE des départements concernés, séparés par « ; » (liste en JSON).",
+        "Codes INSEE des départements concernés, séparés par « ; » (liste en JSON) : déclarés "
+        "par le porteur, ou, pour une opération inscrite au contrat, déduits des lieux que cite "
+        "le texte signé.",
     ),
     Column("statut", "Statut du projet (programme, en_cours, solde, abandonne…).", required=True),
     Column("code_financeur", "Code du signataire financeur (etat, region, nord…).", required=True),

@@ -30,6 +30,7 @@ from gouvernance.models import (
     PointOrdreDuJour,
     Presence,
     Recusation,
+    Resultat,
     RoleMembre,
     Seance,
     StatutPresence,
@@ -636,3 +637,19 @@ def lignes_arbitrees(
 def decisions_par_ligne(*, decision: Decision) -> list[DecisionLigne]:
     """The committee's decision on each co-funder's line, in the signatories' order."""
     return list(decision.lignes.select_related("signataire"))
+
+
+def refus_de_programmation(*, projets: list[Projet]) -> dict[int, str]:
+    """Dossier pk → why the ledger refused to programme what the committee retained (the last
+    such decision), for retained dossiers still waiting; one query."""
+    motifs: dict[int, str] = {}
+    for projet_id, motif in (
+        Decision.objects.filter(
+            point__projet__in=projets, resultat=Resultat.RETENU, programme=False
+        )
+        .exclude(motif_non_programmation="")
+        .order_by("decidee_le")
+        .values_list("point__projet_id", "motif_non_programmation")
+    ):
+        motifs[projet_id] = motif
+    return motifs

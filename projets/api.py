@@ -156,7 +156,10 @@ class ProjetListeSerializer(serializers.Serializer):
     maitre_ouvrage = serializers.CharField(
         source="maitre_ouvrage.nom", allow_null=True, help_text="Maître d'ouvrage."
     )
-    departements = serializers.SerializerMethodField(help_text="Codes INSEE des départements.")
+    departements = serializers.SerializerMethodField(
+        help_text="Codes INSEE des départements : déclarés par le porteur, ou, pour une "
+        "opération inscrite au contrat, déduits des lieux que cite le texte signé."
+    )
     cout_total_ht = champ_de_sortie("cout_total_ht")
     lignes = LigneSortieSerializer(
         source="lignes_financement.all", many=True, help_text="Plan de financement."

@@ -23,6 +23,7 @@ from financement.selectors import (
 )
 from gouvernance.selectors import (
     grilles_en_retard,
+    refus_de_programmation,
     seances_a_venir_du_membre,
     seances_en_retard,
     votes_dus,
@@ -35,6 +36,7 @@ from projets.selectors import (
     projets_recents_de,
 )
 from socle.graphiques import barres_horizontales
+from socle.montants import format_euros
 
 PROCHAINE_ETAPE = {
     Statut.BROUILLON: "À compléter puis à déposer.",
@@ -68,6 +70,38 @@ class DossierDuPorteur:
     prochaine_etape: str
     # The page where the porteur declares its progress and expenses (issue 16), if any.
     lien_execution: str = ""
+    # The page of the step the porteur must take now (re-balance the plan), if any.
+    lien_etape: str = ""
+    libelle_lien_etape: str = ""
+
+
+def _etape_du_porteur(projet: Projet, refus_du_registre: dict[int, str]) -> DossierDuPorteur:
+    """What the porteur does next: re-balance a plan the committee cut, hear why a retained
+    dossier was not programmed, declare progress, or the state's usual next step."""
+    execution = (
+        reverse("financement:execution", args=[projet.reference])
+        if projet.statut in EN_EXECUTION_PORTEUR
+        else ""
+    )
+    if projet.montant_a_reequilibrer > 0:
+        return DossierDuPorteur(
+            projet,
+            f"Le comité a réduit ou refusé la ligne d'un cofinanceur : il manque "
+            f"{format_euros(projet.montant_a_reequilibrer)} pour couvrir le coût du projet ; "
+            "rééquilibrez le plan de financement (fonds propres, autre financeur ou coût réduit).",
+            execution,
+            reverse("projets:reequilibrer", args=[projet.reference]),
+            "Rééquilibrer le plan",
+        )
+    if projet.statut == Statut.RETENU and projet.pk in refus_du_registre:
+        return DossierDuPorteur(
+            projet,
+            f"Retenu par le comité mais pas programmé : {refus_du_registre[projet.pk]} Le "
+            "secrétariat du CPER vous écrira la suite (nouvel arbitrage des cofinanceurs, "
+            "avenant ou plan de financement revu).",
+            execution,
+        )
+    return DossierDuPorteur(projet, PROCHAINE_ETAPE.get(Statut(projet.statut), ""), execution)
 
 
 @dataclass
@@ -133,16 +167,9 @@ def pour_membre(utilisateur: Utilisateur) -> TableauDeBord:
 
 def pour_porteur(utilisateur: Utilisateur) -> TableauDeBord:
     tableau = TableauDeBord(Role.PORTEUR, "Vos dossiers")
-    tableau.blocs["projets"] = [
-        DossierDuPorteur(
-            projet,
-            PROCHAINE_ETAPE.get(Statut(projet.statut), ""),
-            reverse("financement:execution", args=[projet.reference])
-            if projet.statut in EN_EXECUTION_PORTEUR
-            else "",
-        )
-        for projet in projets_recents_de(utilisateur=utilisateur)[:50]
-    ]
+    projets = list(projets_recents_de(utilisateur=utilisateur)[:50])
+    refus = refus_de_programmation(projets=[p for p in projets if p.statut == Statut.RETENU])
+    tableau.blocs["projets"] = [_etape_du_porteur(projet, refus) for projet in projets]
     return tableau
 
 

@@ -105,6 +105,15 @@ def test_une_enveloppe_trop_petite_est_dite_sur_la_decision_sans_ligne_au_regist
     c.seance.refresh_from_db()
     assert c.seance.etat == "close"  # the session closes all the same
 
+    # The porteur's dashboard says why, not « en attente de programmation » (issue 15).
+    from tableau_de_bord.selectors import pour_porteur
+
+    (dossier,) = [d for d in pour_porteur(projet.cree_par).blocs["projets"] if d.projet == projet]
+    assert dossier.prochaine_etape.startswith(
+        "Retenu par le comité mais pas programmé : L’enveloppe de la Région Hauts-de-France ne "
+        "peut pas prendre"
+    )
+
 
 def test_la_cloture_compte_avec_les_memes_selecteurs_que_les_pages(comitologie):
     """One quorum and one tally: the closing asks `etat_quorum` and `decompte`, as the session

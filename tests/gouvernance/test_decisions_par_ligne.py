@@ -459,6 +459,10 @@ def test_proces_verbal_et_dossier_montrent_chaque_ligne(client, scene, porteur):
     assert "Prochaine étape : rééquilibrer le plan de financement" in texte
     assert "il manque 200 000,00 €" in " ".join(strip_tags(texte).split())
     assert reverse("projets:reequilibrer", args=[scene.projet.reference]) in texte
+    # The porteur's dashboard gives the same next step, with the link.
+    tableau = _texte(client.get(reverse("tableau_de_bord")))
+    assert "il manque 200 000,00 € pour couvrir le coût du projet" in tableau
+    assert reverse("projets:reequilibrer", args=[scene.projet.reference]) in tableau
 
 
 def test_page_reequilibrage_par_le_porteur(client, scene, porteur):
