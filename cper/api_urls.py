@@ -128,6 +128,16 @@ urlpatterns = [
         name="seance-proces-verbal",
     ),
     path(
+        "seances/<int:pk>/points/<int:point_pk>/",
+        gouvernance_api.PointApi.as_view(),
+        name="seance-point",
+    ),
+    path(
+        "seances/<int:pk>/points/<int:point_pk>/rang/",
+        gouvernance_api.PointRangApi.as_view(),
+        name="seance-point-rang",
+    ),
+    path(
         "seances/<int:pk>/points/<int:point_pk>/lignes/",
         gouvernance_api.ArbitrageListApi.as_view(),
         name="seance-point-lignes",

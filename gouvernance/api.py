@@ -728,6 +728,49 @@ class ArbitrageApi(APIView):
         return Response(LigneArbitreeSortieSerializer(arbitree).data)
 
 
+class RangEntreeSerializer(serializers.Serializer):
+    rang = serializers.IntegerField(min_value=1, help_text="Le nouveau rang (1 : le premier).")
+
+
+class PointApi(APIView):
+    def _point(self, request, pk, point_pk):
+        seance = seance_pour(utilisateur=request.user, pk=pk)
+        return get_object_or_404(seance.points.select_related("seance", "projet"), pk=point_pk)
+
+    @extend_schema(
+        summary="Retirer un dossier de l'ordre du jour",
+        description="Tant que la séance est planifiée, par son secrétariat : le dossier "
+        "redevient « instruit », les points suivants remontent. 403 pour un autre ; 409 une "
+        "fois la séance ouverte.",
+        parameters=[_POINT],
+        responses={204: None},
+        tags=["Gouvernance"],
+    )
+    def delete(self, request, pk, point_pk):
+        services.seance_retirer_point(point=self._point(request, pk, point_pk), par=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PointRangApi(PointApi):
+    @extend_schema(
+        summary="Changer le rang d'un dossier à l'ordre du jour",
+        description="Tant que la séance est planifiée, par son secrétariat ; les autres "
+        "points gardent leur ordre relatif. Répond l'ordre du jour dans son nouvel ordre.",
+        request=RangEntreeSerializer,
+        responses=PointSortieSerializer(many=True),
+        parameters=[_POINT],
+        tags=["Gouvernance"],
+    )
+    def post(self, request, pk, point_pk):
+        point = self._point(request, pk, point_pk)
+        entree = RangEntreeSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        points = services.seance_deplacer_point(
+            point=point, rang=entree.validated_data["rang"], par=request.user
+        )
+        return Response(PointSortieSerializer(points, many=True).data)
+
+
 class DecisionListApi(APIView):
     @extend_schema(
         summary="Décisions d'une séance",

@@ -174,6 +174,68 @@ def seance_inscrire_projet(*, seance: Seance, projet: Projet, par: Utilisateur) 
     return point
 
 
+def _renumeroter(seance: Seance, points: list[PointOrdreDuJour]) -> None:
+    """Give the items ranks 1..n in this order, under the one-rank-per-item constraint (two
+    passes: out of the way, then in place)."""
+    decalage = len(points) + (seance.points.aggregate(m=Max("ordre"))["m"] or 0) + 1
+    for rang, point in enumerate(points, start=1):
+        PointOrdreDuJour.objects.filter(pk=point.pk).update(ordre=decalage + rang)
+    for rang, point in enumerate(points, start=1):
+        PointOrdreDuJour.objects.filter(pk=point.pk).update(ordre=rang)
+        point.ordre = rang
+
+
+@transaction.atomic
+def seance_retirer_point(*, point: PointOrdreDuJour, par: Utilisateur) -> None:
+    """Take a dossier off a planned session's agenda (its secretariat): the dossier is
+    « instruit » again, the items after it move up; the members already convened are told at
+    the next convocation."""
+    seance = _seance_verrouillee(point.seance)
+    _verifier_gestionnaire(par, seance)
+    verifier(seance, ActionSeance.RETIRER)
+    point = PointOrdreDuJour.objects.select_related("projet").get(pk=point.pk, seance=seance)
+    projet = point.projet
+    if projet.statut == Statut.INSCRIT_ORDRE_DU_JOUR:  # a committee giving opinions left it
+        projet_transitionner(
+            projet=projet,
+            action=Action.RETIRER_ORDRE_DU_JOUR,
+            par=par,
+            commentaire=f"{seance.comite.nom}, séance du {_date_fr(seance.date)}",
+            mandat=seance.mandat(),
+        )
+    ordre = point.ordre
+    point.delete()
+    _renumeroter(seance, list(seance.points.order_by("ordre")))
+    _journal("seance_retirer_point", par, seance=seance, projet=projet, ordre=ordre)
+
+
+@transaction.atomic
+def seance_deplacer_point(
+    *, point: PointOrdreDuJour, rang: int, par: Utilisateur
+) -> list[PointOrdreDuJour]:
+    """Move an item of a planned session's agenda to rank `rang` (1 = first); the others keep
+    their relative order. Returns the agenda in its new order."""
+    seance = _seance_verrouillee(point.seance)
+    _verifier_gestionnaire(par, seance)
+    verifier(seance, ActionSeance.DEPLACER)
+    points = list(seance.points.select_related("projet").order_by("ordre"))
+    courant = next((p for p in points if p.pk == point.pk), None)
+    if courant is None:
+        raise RegleMetierError(erreurs={"point": ["Ce dossier n'est pas à l'ordre du jour."]})
+    if not 1 <= rang <= len(points):
+        raise RegleMetierError(
+            erreurs={"rang": [f"Le rang doit être compris entre 1 et {len(points)}."]}
+        )
+    avant = courant.ordre
+    points.remove(courant)
+    points.insert(rang - 1, courant)
+    _renumeroter(seance, points)
+    _journal(
+        "seance_deplacer_point", par, seance=seance, projet=courant.projet, avant=avant, apres=rang
+    )
+    return points
+
+
 @transaction.atomic
 def seance_convoquer(*, seance: Seance, par: Utilisateur) -> int:
     """E-mail the members in office the convocation with the agenda; returns how many."""

@@ -23,6 +23,16 @@ urlpatterns = [
     path("seances/<int:pk>/points/<int:point_pk>/", views.point, name="point"),
     path("seances/<int:pk>/points/<int:point_pk>/voter/", views.voter, name="voter"),
     path(
+        "seances/<int:pk>/points/<int:point_pk>/retirer/",
+        views.point_retirer,
+        name="point_retirer",
+    ),
+    path(
+        "seances/<int:pk>/points/<int:point_pk>/deplacer/",
+        views.point_deplacer,
+        name="point_deplacer",
+    ),
+    path(
         "seances/<int:pk>/points/<int:point_pk>/lignes/<int:ligne_pk>/",
         views.arbitrer,
         name="arbitrer",

@@ -313,6 +313,48 @@ def seance_action(request, pk, action):
     return redirect("gouvernance:seance", pk=pk)
 
 
+@require_POST
+def point_retirer(request, pk, point_pk):
+    """Take a dossier off a planned session's agenda (the committee's secretariat)."""
+    seance = seance_pour(utilisateur=request.user, pk=pk)
+    point_ = get_object_or_404(seance.points.select_related("projet"), pk=point_pk)
+    reference = point_.projet.reference
+    try:
+        services.seance_retirer_point(point=point_, par=request.user)
+    except RegleMetierError as erreur:
+        _refus(request, erreur)
+    else:
+        messages.success(
+            request,
+            f"Dossier {reference} retiré de l'ordre du jour : il reste instruit et pourra être "
+            "inscrit à une autre séance. Les rangs des dossiers suivants ont été décalés.",
+        )
+    return redirect(f"{reverse('gouvernance:seance', args=[pk])}#ordre-du-jour")
+
+
+@require_POST
+def point_deplacer(request, pk, point_pk):
+    """Move an item up or down the agenda of a planned session (`sens`: monter, descendre)."""
+    seance = seance_pour(utilisateur=request.user, pk=pk)
+    point_ = get_object_or_404(seance.points.select_related("projet"), pk=point_pk)
+    pas = {"monter": -1, "descendre": 1}.get(request.POST.get("sens", ""))
+    if pas is None:
+        messages.error(request, "Choisissez de monter ou de descendre le dossier.")
+        return redirect("gouvernance:seance", pk=pk)
+    try:
+        points = services.seance_deplacer_point(
+            point=point_, rang=point_.ordre + pas, par=request.user
+        )
+    except RegleMetierError as erreur:
+        _refus(request, erreur)
+        return redirect(f"{reverse('gouvernance:seance', args=[pk])}#ordre-du-jour")
+    rang = next(p.ordre for p in points if p.pk == point_.pk)
+    messages.success(
+        request, f"Dossier {point_.projet.reference} placé au rang {rang} de l'ordre du jour."
+    )
+    return redirect(f"{reverse('gouvernance:seance', args=[pk])}#point-{rang}")
+
+
 def seance_clore(request, pk):
     """A confirmation page, then the closing itself (POST)."""
     seance = seance_pour(utilisateur=request.user, pk=pk)

@@ -24,6 +24,8 @@ from socle.exceptions import EtatIncompatible
 
 class ActionSeance(models.TextChoices):
     INSCRIRE = "inscrire", "Inscrire un dossier à l'ordre du jour"
+    RETIRER = "retirer", "Retirer un dossier de l'ordre du jour"
+    DEPLACER = "deplacer", "Changer l'ordre des dossiers"
     CONVOQUER = "convoquer", "Convoquer les membres"
     OUVRIR = "ouvrir", "Ouvrir la séance"
     ENREGISTRER_PRESENCE = "enregistrer_presence", "Enregistrer la présence"
@@ -51,6 +53,22 @@ class Etape:
 
 ETAPES: dict[str, Etape] = {
     ActionSeance.INSCRIRE: Etape(
+        PREPARATION,
+        None,
+        {
+            EtatSeance.OUVERTE: "La séance est « {etat} » : son ordre du jour ne change plus.",
+            EtatSeance.CLOSE: "La séance est « {etat} » : son ordre du jour ne change plus.",
+        },
+    ),
+    ActionSeance.RETIRER: Etape(
+        PREPARATION,
+        None,
+        {
+            EtatSeance.OUVERTE: "La séance est « {etat} » : son ordre du jour ne change plus.",
+            EtatSeance.CLOSE: "La séance est « {etat} » : son ordre du jour ne change plus.",
+        },
+    ),
+    ActionSeance.DEPLACER: Etape(
         PREPARATION,
         None,
         {

@@ -95,6 +95,7 @@ _DROITS_SANS_SECRETARIAT: dict[str, dict[str, Etats]] = {
     Action.TERMINER_INSTRUCTION: {Relation.COFINANCEUR: frozenset({Statut.EN_INSTRUCTION})},
     # Taken only on a committee's mandate (`projets.workflow.MandatComite`), never by hand.
     Action.INSCRIRE_ORDRE_DU_JOUR: {},
+    Action.RETIRER_ORDRE_DU_JOUR: {},
     Action.RETENIR: {},
     Action.REJETER: {},
     Action.AJOURNER: {},
@@ -254,6 +255,7 @@ _FAIRE: dict[str, str] = {
     Action.INSTRUIRE: "commencer l'instruction de ce dossier",
     Action.TERMINER_INSTRUCTION: "terminer l'instruction de ce dossier",
     Action.INSCRIRE_ORDRE_DU_JOUR: "inscrire ce dossier à l'ordre du jour",
+    Action.RETIRER_ORDRE_DU_JOUR: "retirer ce dossier de l'ordre du jour",
     Action.RETENIR: "retenir ce dossier",
     Action.REJETER: "rejeter ce dossier",
     Action.AJOURNER: "ajourner ce dossier",

@@ -19,6 +19,7 @@ class Action(models.TextChoices):
     INSTRUIRE = "instruire", "Commencer l'instruction"
     TERMINER_INSTRUCTION = "terminer_instruction", "Terminer l'instruction"
     INSCRIRE_ORDRE_DU_JOUR = "inscrire_odj", "Inscrire à l'ordre du jour"
+    RETIRER_ORDRE_DU_JOUR = "retirer_odj", "Retirer de l'ordre du jour"
     RETENIR = "retenir", "Retenir"
     REJETER = "rejeter", "Rejeter"
     AJOURNER = "ajourner", "Ajourner"
@@ -41,6 +42,10 @@ APRES_ACTION: dict[str, str] = {
         "Instruction terminée : le dossier peut être inscrit à l’ordre du jour d’une séance."
     ),
     Action.INSCRIRE_ORDRE_DU_JOUR: "Dossier inscrit à l’ordre du jour : le comité l’examinera.",
+    Action.RETIRER_ORDRE_DU_JOUR: (
+        "Dossier retiré de l’ordre du jour : il reste instruit et pourra être inscrit à une "
+        "autre séance."
+    ),
     Action.RETENIR: "Dossier retenu : il reste à programmer ses montants.",
     Action.REJETER: "Dossier rejeté : son porteur en est averti par courriel.",
     Action.AJOURNER: "Dossier ajourné : il pourra être inscrit à une prochaine séance.",
@@ -132,6 +137,10 @@ TRANSITIONS: dict[str, Transition] = {
         frozenset({Statut.INSTRUIT, Statut.AJOURNE}),
         Statut.INSCRIT_ORDRE_DU_JOUR,
         Acteur.SECRETARIAT,
+    ),
+    # Taken off a session's agenda before it opens (its secretariat): instructed again.
+    Action.RETIRER_ORDRE_DU_JOUR: Transition(
+        frozenset({Statut.INSCRIT_ORDRE_DU_JOUR}), Statut.INSTRUIT, Acteur.SECRETARIAT
     ),
     Action.RETENIR: Transition(
         frozenset({Statut.INSCRIT_ORDRE_DU_JOUR}), Statut.RETENU, Acteur.COMITE

@@ -21,8 +21,10 @@ from gouvernance.services import (
     presence_enregistrer,
     seance_clore,
     seance_convoquer,
+    seance_deplacer_point,
     seance_inscrire_projet,
     seance_ouvrir,
+    seance_retirer_point,
     vote_enregistrer,
     vote_modifier,
 )
@@ -81,6 +83,10 @@ def faire(c, action: str):
     return {
         ActionSeance.INSCRIRE: lambda: seance_inscrire_projet(
             seance=c.seance, projet=c.a_inscrire, par=c.secretaire
+        ),
+        ActionSeance.RETIRER: lambda: seance_retirer_point(point=c.points[1], par=c.secretaire),
+        ActionSeance.DEPLACER: lambda: seance_deplacer_point(
+            point=c.points[1], rang=1, par=c.secretaire
         ),
         ActionSeance.CONVOQUER: lambda: seance_convoquer(seance=c.seance, par=c.secretaire),
         ActionSeance.OUVRIR: lambda: seance_ouvrir(seance=c.seance, par=c.secretaire),

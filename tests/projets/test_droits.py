@@ -296,7 +296,7 @@ CAS = [(r, s) for r in Relation.values for s in Statut.values]
 
 def test_la_table_couvre_chaque_action_et_ne_depasse_pas_le_cycle_de_vie():
     assert set(DROITS) == set(TOUTES_LES_ACTIONS)
-    assert len(TOUTES_LES_ACTIONS) == 22
+    assert len(TOUTES_LES_ACTIONS) == 23
     for action, par_relation in DROITS.items():
         assert set(par_relation) <= set(Relation.values)
         if action in TRANSITIONS:
@@ -312,6 +312,7 @@ def test_la_table_couvre_chaque_action_et_ne_depasse_pas_le_cycle_de_vie():
         Action.REJETER,
         Action.AJOURNER,
         Action.INSCRIRE_ORDRE_DU_JOUR,
+        Action.RETIRER_ORDRE_DU_JOUR,
         Action.REPRENDRE,
     ):
         assert DROITS[action] == {}
