@@ -102,7 +102,7 @@ def test_par_la_page_et_par_l_api(client, trois_points, agent):
     api.force_authenticate(c.secretaire)
     reponse = api.post(f"{url}rang/", {"rang": 1}, format="json")
     assert reponse.status_code == 200
-    assert [p["projet"] for p in reponse.json()][0] == c.projets[2].reference
+    assert reponse.json()[0]["projet"] == c.projets[2].reference
     assert api.post(f"{url}rang/", {"rang": 0}, format="json").status_code == 400
     assert api.delete(url).status_code == 204
     assert len(_ordre(c.seance)) == 2
