@@ -1,8 +1,8 @@
-"""Tables read without sideways scrolling (issue 15): at 1280 px every table of the measure page,
-the project list, the open-data page, the ledger and a dossier with its instruction grid fits its
-container; at 375 px none is wider than the screen, the wide ones shown one card per row with
-each value under its column's name; every table container takes the focus and has a name, and
-the pages pass axe at both widths."""
+"""Tables read without sideways scrolling (issue 15): at 1280 and 1440 px every table of the
+measure page, the project list, the open-data page, the ledger, a signatory's ledger and a dossier
+with its instruction grid fits its container; at 375 px none is wider than the screen, the wide
+ones shown one card per row with each value under its column's name; every table container takes
+the focus and has a name, and the pages pass axe at every width."""
 
 import pytest
 
@@ -29,7 +29,7 @@ TITRE_LONG = (
 
 # Each table of the page: its caption (or the id of its DSFR block), its width and the width of
 # the box that holds it; the page's own width; whether its rows are stacked, and the label shown
-# before its first data cell.
+# before its first labelled data cell (null when it has none, as a « nothing yet » row).
 MESURE = """() => {
   const tableaux = [...document.querySelectorAll('table')].map((t) => {
     const boite = t.closest('.fr-table__container') || t.parentElement;
@@ -40,7 +40,7 @@ MESURE = """() => {
       largeur: Math.round(t.getBoundingClientRect().width),
       boite: boite.clientWidth,
       empile: getComputedStyle(t.querySelector('tbody tr') || t).display === 'block',
-      etiquette: cellule ? getComputedStyle(cellule, '::before').content : '',
+      etiquette: cellule ? getComputedStyle(cellule, '::before').content : null,
     };
   });
   const conteneurs = [...document.querySelectorAll('.fr-table__container')].map((c) => ({
@@ -58,6 +58,7 @@ EMPILES = {
     "/donnees/": {"colonnes-projets-programmes", "colonnes-scdl"},
     "/financement/": {"execution-signataires", "execution-axes", "execution-departements"},
     "dossier": {"table-plan", "avis-cofinanceurs", "notes-criteres"},
+    "/financement/signataires/region/": {"execution-axes", "execution-annees", "lignes-signataire"},
 }
 
 
@@ -93,8 +94,9 @@ def test_les_tableaux_tiennent_a_1280_px_et_s_empilent_a_375_px(
         "/donnees/": "/donnees/",
         "/financement/": "/financement/",
         "dossier": f"/projets/{dossier_instruit.reference}/",
+        "/financement/signataires/region/": "/financement/signataires/region/",
     }
-    for largeur in (1280, 375):
+    for largeur in (1280, 1440, 375):
         page.set_viewport_size({"width": largeur, "height": 900})
         for cle, chemin in pages.items():
             reponse = visite.ouvrir(chemin)
@@ -112,6 +114,8 @@ def test_les_tableaux_tiennent_a_1280_px_et_s_empilent_a_375_px(
                 if tableau["bloc"] in EMPILES[cle]:
                     # Stacked on a phone, and each value says which column it belongs to.
                     assert tableau["empile"] is (largeur == 375), (largeur, chemin, tableau)
+                    if tableau["etiquette"] is None:
+                        continue  # only a « nothing yet » row, across every column
                     assert (tableau["etiquette"] not in {"", "none", "normal"}) is (
                         largeur == 375
                     ), (largeur, chemin, tableau)
