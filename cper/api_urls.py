@@ -9,6 +9,7 @@ from financement import api_exports as financement_exports
 from gouvernance import api as gouvernance_api
 from projets import api as projets_api
 from scenarios import api as scenarios_api
+from suivi import api as suivi_api
 
 urlpatterns = [
     path("contrat/", axes_api.ContratApi.as_view(), name="contrat"),
@@ -56,6 +57,17 @@ urlpatterns = [
         "financement/demandes-paiement/<int:pk>/complements/",
         execution_api.DemandeCompleterApi.as_view(),
         name="demande-paiement-completer",
+    ),
+    # Follow-up of the execution (issue 16): schedules and forecasts.
+    path(
+        "financement/lignes/<int:pk>/echeancier/",
+        suivi_api.EcheancierApi.as_view(),
+        name="echeancier",
+    ),
+    path(
+        "signataires/<slug:code>/previsions/",
+        suivi_api.PrevisionApi.as_view(),
+        name="signataire-previsions",
     ),
     path("avenants/", financement_api.AvenantListApi.as_view(), name="avenants"),
     path(
@@ -195,6 +207,16 @@ urlpatterns += [
         "exports/paiements.csv",
         financement_exports.ExportPaiementsCsvApi.as_view(),
         name="export-paiements",
+    ),
+    path(
+        "exports/previsions.csv",
+        suivi_api.ExportPrevisionsCsvApi.as_view(),
+        name="export-previsions",
+    ),
+    path(
+        "exports/previsions.xlsx",
+        suivi_api.ExportPrevisionsXlsxApi.as_view(),
+        name="export-previsions-xlsx",
     ),
     path(
         "exports/paiements.xlsx",

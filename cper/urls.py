@@ -30,6 +30,7 @@ urlpatterns = [
     path("reprise/", include("reprise.urls")),
     path("gouvernance/", include("gouvernance.urls")),
     path("scenarios/", include("scenarios.urls")),
+    path("suivi/", include("suivi.urls")),
     path("donnees/", financement_views.donnees_ouvertes, name="donnees"),
     path(
         "donnees/projets-programmes.schema.json",

@@ -1,5 +1,6 @@
 """Who may write a programmed line's schedule."""
 
+from axes.models import Signataire
 from comptes.models import Utilisateur
 from financement.models import LigneProgrammee
 from financement.permissions import peut_executer
@@ -14,3 +15,8 @@ def peut_modifier_echeancier(utilisateur: Utilisateur, ligne: LigneProgrammee) -
     return peut_executer(utilisateur, ligne.signataire) or est_porteur_du_projet(
         utilisateur, ligne.projet
     )
+
+
+def peut_voir_prevision(utilisateur: Utilisateur, signataire: Signataire) -> bool:
+    """A signatory's budget forecast is its own: its agents and the secretariat see it."""
+    return peut_executer(utilisateur, signataire)

@@ -3,11 +3,17 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet, Sum
+from django.shortcuts import get_object_or_404
 
 from axes.models import Signataire
-from financement.models import CreditsOuverts
+from axes.selectors import contrat_courant
+from comptes.models import Role, Utilisateur
+from financement.models import CreditsOuverts, LigneProgrammee
+from socle.exceptions import ActionNonAutorisee
 from suivi.models import Echeance
+from suivi.permissions import peut_voir_prevision
 
 ZERO = Decimal("0.00")
 
@@ -49,3 +55,39 @@ def prevision_du_signataire(*, signataire: Signataire) -> list[PrevisionAnnee]:
         )
         for annee in sorted(set(besoins) | set(credits))
     ]
+
+
+def signataires_de(*, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[Signataire]:
+    """The signatories whose forecast the person sees: all for the secretariat, its own
+    organisation's for an agent, none for anybody else."""
+    signataires = Signataire.objects.filter(contrat=contrat_courant()).order_by("ordre", "pk")
+    if not utilisateur.is_authenticated:
+        return signataires.none()
+    if utilisateur.est_administrateur:
+        return signataires
+    if utilisateur.role == Role.AGENT and utilisateur.organisation_id:
+        return signataires.filter(organisation_id=utilisateur.organisation_id)
+    return signataires.none()
+
+
+def signataire_pour_prevision(*, utilisateur: Utilisateur | AnonymousUser, code: str) -> Signataire:
+    """The signatory of the forecast page: 404 if unknown, refused if not the person's."""
+    signataire = get_object_or_404(
+        Signataire.objects.select_related("organisation"), contrat=contrat_courant(), code=code
+    )
+    if not peut_voir_prevision(utilisateur, signataire):  # type: ignore[arg-type]
+        raise ActionNonAutorisee(
+            f"Seuls les agents {signataire.de_nom} et le secrétariat du CPER voient ses "
+            "prévisions budgétaires."
+        )
+    return signataire
+
+
+def lignes_avec_echeancier(*, signataire: Signataire) -> QuerySet[LigneProgrammee]:
+    """The signatory's programmed lines, each with its schedule (two queries per page)."""
+    return (
+        LigneProgrammee.objects.filter(signataire=signataire, montant_programme__gt=0)
+        .select_related("projet", "noeud")
+        .prefetch_related(Prefetch("echeances", queryset=Echeance.objects.order_by("annee")))
+        .order_by("projet__reference", "pk")
+    )

@@ -32,6 +32,7 @@ from projets.models import (
     Projet,
     TransitionProjet,
 )
+from suivi.models import Echeance
 
 ROLES = ["anonyme", "porteur", "porteur_autre", "lecteur", "agent", "agent_etat", "administrateur"]
 
@@ -164,6 +165,26 @@ MATRICE = {
         None,
         (401, 200, 200, 200, 200, 200, 200),
     ),
+    # Issue 16: a signatory's forecast is for its agents and the secretariat; the schedule is
+    # written by the porteur and the line's signatory's agents.
+    "previsions": (
+        "GET",
+        "/api/v1/signataires/region/previsions/",
+        None,
+        (401, 403, 403, 403, 200, 403, 200),
+    ),
+    "export_previsions": (
+        "GET",
+        "/api/v1/exports/previsions.csv",
+        None,
+        (401, 403, 403, 403, 200, 200, 200),
+    ),
+    "echeancier": (
+        "PUT",
+        "/api/v1/financement/lignes/{ligne}/echeancier/",
+        {"echeances": [{"annee": 2026, "montant_ae": "1.00", "montant_cp": "1.00"}]},
+        (401, 200, 404, 403, 200, 403, 200),
+    ),
     "export_lignes": (
         "GET",
         "/api/v1/exports/lignes.xlsx",
@@ -206,6 +227,7 @@ def etat_de_la_base() -> dict:
             DemandePaiement.objects.order_by("pk").values_list("pk", "statut", "montant_accepte")
         ),
         "avancements": DeclarationAvancement.objects.count(),
+        "echeances": list(Echeance.objects.values_list("ligne", "annee", "montant_ae")),
     }
 
 
