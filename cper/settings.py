@@ -415,6 +415,11 @@ TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS = int(
     os.environ.get("TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS", "30")
 )
 
+# A programmed line with nothing committed this many months after its programming is late
+# (issue 16: the contract is silent; a setting, said on the pages « réglage fixé par le
+# secrétariat »).
+SUIVI_DELAI_SANS_ENGAGEMENT_MOIS = int(os.environ.get("SUIVI_DELAI_SANS_ENGAGEMENT_MOIS", "6"))
+
 # --- Security -----------------------------------------------------------------------------
 # `manage.py check --deploy --fail-level WARNING` is clean with DEBUG off (tests/securite).
 # Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto.

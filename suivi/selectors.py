@@ -1,17 +1,24 @@
 """Reads of the execution follow-up: each signatory's forecast by budget year."""
 
+import calendar
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from axes.models import Signataire
 from axes.selectors import contrat_courant
 from comptes.models import Role, Utilisateur
-from financement.models import CreditsOuverts, LigneProgrammee
+from financement.models import STATUTS_EXECUTABLES, CreditsOuverts, LigneProgrammee
+from financement.selectors import lignes_sans_engagement
 from socle.exceptions import ActionNonAutorisee
+from socle.montants import format_euros
 from suivi.models import Echeance
 from suivi.permissions import peut_voir_prevision
 
@@ -91,3 +98,91 @@ def lignes_avec_echeancier(*, signataire: Signataire) -> QuerySet[LigneProgramme
         .prefetch_related(Prefetch("echeances", queryset=Echeance.objects.order_by("annee")))
         .order_by("projet__reference", "pk")
     )
+
+
+# --- Late lines -------------------------------------------------------------------------------
+def delai_sans_engagement_mois() -> int:
+    """Months after its programming after which a line with nothing committed is late
+    (`SUIVI_DELAI_SANS_ENGAGEMENT_MOIS`, 6 by default): a setting of the secretariat."""
+    return int(settings.SUIVI_DELAI_SANS_ENGAGEMENT_MOIS)
+
+
+@dataclass(frozen=True)
+class LigneEnRetard:
+    ligne: LigneProgrammee
+    motif: str
+
+
+def _mois_avant(jour: date, mois: int) -> date:
+    """The same day `mois` months earlier (the month's last day if it has fewer days)."""
+    rang = jour.year * 12 + jour.month - 1 - mois
+    annee, mois_ = divmod(rang, 12)
+    dernier = calendar.monthrange(annee, mois_ + 1)[1]
+    return date(annee, mois_ + 1, min(jour.day, dernier))
+
+
+def _cumul_avant(champ: str, annee: int) -> Coalesce:
+    """The line's scheduled `champ` over the budget years before `annee` (years gone by)."""
+    sous_requete = (
+        Echeance.objects.filter(ligne=OuterRef("pk"), annee__lt=annee)
+        .values("ligne")
+        .annotate(total=Sum(champ))
+        .values("total")
+    )
+    return Coalesce(
+        Subquery(sous_requete, output_field=DecimalField(max_digits=14, decimal_places=2)),
+        Value(ZERO),
+    )
+
+
+def lignes_en_retard(*, signataire: Signataire, le: date | None = None) -> list[LigneEnRetard]:
+    """The signatory's late lines, in one place for its agents' dashboard and the weekly
+    e-mail: on a dossier that can still be executed (programmé, en cours), either
+    - nothing committed `delai_sans_engagement_mois()` months after the programming (the lines
+      of `financement.selectors.lignes_sans_engagement`, programmed that long ago), or
+    - behind its schedule: less committed (or paid) than the schedule planned for the budget
+      years already over (before the current year).
+    Oldest programming first. One query."""
+    le = le or timezone.localdate()
+    mois = delai_sans_engagement_mois()
+    # Programmed on or before that day: late from the next one.
+    limite = timezone.make_aware(
+        datetime.combine(_mois_avant(le, mois) + timedelta(days=1), time.min)
+    )
+    sans_engagement = lignes_sans_engagement(signataire=signataire).filter(programme_le__lt=limite)
+    lignes = (
+        LigneProgrammee.objects.filter(
+            signataire=signataire,
+            montant_programme__gt=0,
+            projet__statut__in=STATUTS_EXECUTABLES,
+        )
+        .annotate(
+            ae_du=_cumul_avant("montant_ae", le.year), cp_du=_cumul_avant("montant_cp", le.year)
+        )
+        .filter(
+            Q(pk__in=sans_engagement.values("pk"))
+            | Q(montant_engage__lt=F("ae_du"))
+            | Q(montant_paye__lt=F("cp_du"))
+        )
+        .select_related("projet", "signataire", "noeud")
+        .order_by("programme_le", "pk")
+    )
+    retards = []
+    for ligne in lignes:
+        if ligne.montant_engage < ligne.ae_du:
+            motif = (
+                f"en retard sur son échéancier : {format_euros(ligne.montant_engage)} engagés "
+                f"sur {format_euros(ligne.ae_du)} prévus avant {le.year}"
+            )
+        elif ligne.montant_paye < ligne.cp_du:
+            motif = (
+                f"en retard sur son échéancier : {format_euros(ligne.montant_paye)} payés "
+                f"sur {format_euros(ligne.cp_du)} prévus avant {le.year}"
+            )
+        else:
+            motif = (
+                f"rien d'engagé plus de {mois} mois après sa programmation "
+                f"(le {timezone.localtime(ligne.programme_le):%d/%m/%Y})"
+            )
+        retards.append(LigneEnRetard(ligne, motif))
+    return retards
