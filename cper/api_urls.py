@@ -69,6 +69,17 @@ urlpatterns = [
         suivi_api.PrevisionApi.as_view(),
         name="signataire-previsions",
     ),
+    path("indicateurs/", suivi_api.IndicateurListApi.as_view(), name="indicateurs"),
+    path(
+        "projets/<str:reference>/indicateurs/",
+        suivi_api.ContributionListApi.as_view(),
+        name="projet-indicateurs",
+    ),
+    path(
+        "projets/<str:reference>/indicateurs/<int:pk>/",
+        suivi_api.ContributionApi.as_view(),
+        name="projet-indicateur",
+    ),
     path("avenants/", financement_api.AvenantListApi.as_view(), name="avenants"),
     path(
         "avenants/<int:numero>/approbations/",
@@ -172,6 +183,21 @@ urlpatterns += [
         "donnees/projets-programmes.xlsx",
         financement_exports.ProjetsProgrammesXlsxApi.as_view(),
         name="donnees-projets-programmes-xlsx",
+    ),
+    path(
+        "donnees/indicateurs.csv",
+        suivi_api.IndicateursCsvApi.as_view(),
+        name="donnees-indicateurs-csv",
+    ),
+    path(
+        "donnees/indicateurs.json",
+        suivi_api.IndicateursJsonApi.as_view(),
+        name="donnees-indicateurs-json",
+    ),
+    path(
+        "donnees/indicateurs.xlsx",
+        suivi_api.IndicateursXlsxApi.as_view(),
+        name="donnees-indicateurs-xlsx",
     ),
     path(
         "donnees/subventions-scdl.csv",

@@ -7,20 +7,38 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from axes.models import Signataire
+from axes.models import Noeud, Signataire
+from axes.selectors import contrat_courant
 from comptes.models import Role
 from financement.regles import annees_budgetaires
 from financement.selectors import ligne_pour
+from projets.selectors import projet_pour
+from socle.exceptions import ActionNonAutorisee, RegleMetierError
 from socle.exports import Column, Export, description_colonnes, vue_export
 from socle.montants import MONTANT
-from suivi.selectors import prevision_du_signataire, signataire_pour_prevision, signataires_de
-from suivi.services import echeancier_definir
+from suivi.models import VALEUR, NatureIndicateur
+from suivi.permissions import peut_definir_indicateurs
+from suivi.selectors import (
+    BilanIndicateur,
+    bilan_indicateurs,
+    indicateurs_du_projet,
+    prevision_du_signataire,
+    signataire_pour_prevision,
+    signataires_de,
+)
+from suivi.services import (
+    IndicateurSaisi,
+    contribution_renseigner,
+    echeancier_definir,
+    indicateur_definir,
+)
 
 
 # --- Schedule of a programmed line ----------------------------------------------------------
@@ -244,3 +262,226 @@ PREVISIONS = Export(
 
 ExportPrevisionsCsvApi = vue_export(PREVISIONS, "csv")
 ExportPrevisionsXlsxApi = vue_export(PREVISIONS, "xlsx")
+
+
+# --- Indicators ------------------------------------------------------------------------------
+VALEUR_API = VALEUR
+
+
+class IndicateurSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True, help_text="Identifiant de l'indicateur.")
+    axe = serializers.CharField(read_only=True, help_text="Code de l'axe de la mesure.")
+    mesure = serializers.CharField(help_text="Code de la mesure (ou sous-mesure) suivie.")
+    nom = serializers.CharField(max_length=300, help_text="Nom de l'indicateur.")
+    unite = serializers.CharField(max_length=50, help_text="Unité (m², places, tCO2e…).")
+    nature = serializers.ChoiceField(
+        choices=NatureIndicateur.choices, help_text="realisation ou resultat."
+    )
+    valeur_reference = serializers.DecimalField(
+        **VALEUR_API,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Valeur de référence, fixée par les partenaires (vide si aucune).",
+    )
+    cible_2027 = serializers.DecimalField(
+        **VALEUR_API, min_value=0, help_text="Cible 2027, fixée par les partenaires du contrat."
+    )
+    source = serializers.CharField(max_length=300, help_text="Source de la mesure.")  # type: ignore[assignment]  # a field named « source »
+    attendu = serializers.DecimalField(
+        **VALEUR_API,
+        read_only=True,
+        help_text="Somme des contributions attendues des dossiers programmés, en cours ou soldés.",
+    )
+    realise = serializers.DecimalField(
+        **VALEUR_API,
+        read_only=True,
+        help_text="Somme des valeurs réalisées déclarées par leurs porteurs.",
+    )
+    nombre_dossiers = serializers.IntegerField(
+        read_only=True, help_text="Nombre de dossiers programmés qui y contribuent."
+    )
+
+
+def _indicateur(b: BilanIndicateur) -> dict[str, Any]:
+    i = b.indicateur
+    return {
+        "id": i.pk,
+        "axe": i.noeud.axe.code if i.noeud.axe else "",
+        "mesure": i.noeud.code,
+        "nom": i.nom,
+        "unite": i.unite,
+        "nature": i.nature,
+        "valeur_reference": i.valeur_reference,
+        "cible_2027": i.cible_2027,
+        "source": i.source,
+        "attendu": b.attendu,
+        "realise": b.realise,
+        "nombre_dossiers": b.nombre_dossiers,
+    }
+
+
+def _saisie(donnees: dict[str, Any]) -> IndicateurSaisi:
+    try:
+        noeud = Noeud.objects.get(contrat=contrat_courant(), code=donnees["mesure"])
+    except Noeud.DoesNotExist as erreur:
+        raise RegleMetierError(erreurs={"mesure": ["Mesure inconnue du contrat."]}) from erreur
+    return IndicateurSaisi(
+        noeud=noeud,
+        nom=donnees["nom"],
+        unite=donnees["unite"],
+        nature=donnees["nature"],
+        cible_2027=donnees["cible_2027"],
+        source=donnees["source"],
+        valeur_reference=donnees.get("valeur_reference"),
+    )
+
+
+class IndicateurListApi(APIView):
+    @extend_schema(
+        summary="Indicateurs par mesure : cible, attendu, réalisé",
+        description="Les cibles sont fixées par les partenaires du contrat (le contrat n'en "
+        "donne aucune valeur chiffrée). Dans l'ordre du contrat.",
+        responses=IndicateurSerializer(many=True),
+        tags=["Suivi"],
+    )
+    def get(self, request):
+        return Response(
+            IndicateurSerializer([_indicateur(b) for b in bilan_indicateurs()], many=True).data
+        )
+
+    @extend_schema(
+        summary="Définir un indicateur d'une mesure",
+        description="Réservé au secrétariat du CPER (403 sinon, rien n'est écrit). 400, clé par "
+        "champ, si la mesure est inconnue ou n'est pas une mesure, ou si le nom existe déjà "
+        "pour cette mesure.",
+        request=IndicateurSerializer,
+        responses={201: IndicateurSerializer},
+        tags=["Suivi"],
+    )
+    def post(self, request):
+        if not peut_definir_indicateurs(request.user):
+            raise ActionNonAutorisee("Seul le secrétariat du CPER définit les indicateurs.")
+        entree = IndicateurSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        indicateur = indicateur_definir(saisie=_saisie(entree.validated_data), par=request.user)
+        (bilan,) = [b for b in bilan_indicateurs() if b.indicateur.pk == indicateur.pk]
+        return Response(
+            IndicateurSerializer(_indicateur(bilan)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ContributionSerializer(serializers.Serializer):
+    indicateur = serializers.IntegerField(read_only=True, help_text="Identifiant de l'indicateur.")
+    nom = serializers.CharField(read_only=True, help_text="Nom de l'indicateur.")
+    unite = serializers.CharField(read_only=True, help_text="Unité de l'indicateur.")
+    valeur_attendue = serializers.DecimalField(
+        **VALEUR_API, min_value=0, help_text="Contribution attendue du dossier."
+    )
+    valeur_realisee = serializers.DecimalField(
+        **VALEUR_API,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Valeur réalisée à ce jour (vide tant qu'elle n'est pas déclarée).",
+    )
+    commentaire = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Commentaire du porteur."
+    )
+
+
+def _contributions(projet: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "indicateur": i.pk,
+            "nom": i.nom,
+            "unite": i.unite,
+            "valeur_attendue": c.valeur_attendue if c else None,
+            "valeur_realisee": c.valeur_realisee if c else None,
+            "commentaire": c.commentaire if c else "",
+        }
+        for i, c in indicateurs_du_projet(projet=projet)
+    ]
+
+
+class ContributionListApi(APIView):
+    @extend_schema(
+        summary="Contributions d'un dossier aux indicateurs de sa mesure",
+        description="Un indicateur sans contribution déclarée a des valeurs vides.",
+        responses=ContributionSerializer(many=True),
+        tags=["Suivi"],
+    )
+    def get(self, request, reference):
+        projet = projet_pour(utilisateur=request.user, reference=reference)
+        return Response(ContributionSerializer(_contributions(projet), many=True).data)
+
+
+class ContributionApi(APIView):
+    @extend_schema(
+        summary="Déclarer la contribution attendue et la valeur réalisée d'un dossier",
+        description="Réservé au porteur du dossier et au secrétariat (403 sinon, rien n'est "
+        "écrit) ; 404 si l'indicateur ne suit pas la mesure du dossier.",
+        request=ContributionSerializer,
+        responses=ContributionSerializer(many=True),
+        tags=["Suivi"],
+    )
+    def put(self, request, reference, pk):
+        projet = projet_pour(utilisateur=request.user, reference=reference)
+        indicateur = next((i for i, _ in indicateurs_du_projet(projet=projet) if i.pk == pk), None)
+        if indicateur is None:
+            raise Http404
+        entree = ContributionSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        contribution_renseigner(
+            projet=projet, indicateur=indicateur, par=request.user, **entree.validated_data
+        )
+        return Response(ContributionSerializer(_contributions(projet), many=True).data)
+
+
+# --- Indicators as open data -----------------------------------------------------------------
+COLONNES_INDICATEURS = [
+    Column("indicateur", "Identifiant de l'indicateur.", type="integer", required=True),
+    Column("axe", "Code de l'axe."),
+    Column("mesure", "Code de la mesure (ou sous-mesure) suivie.", required=True),
+    Column("nom", "Nom de l'indicateur.", required=True),
+    Column("unite", "Unité."),
+    Column("nature", "realisation ou resultat.", enum=tuple(NatureIndicateur.values)),
+    Column("valeur_reference", "Valeur de référence (fixée par les partenaires).", type="number"),
+    Column("cible_2027", "Cible 2027 (fixée par les partenaires du contrat).", type="number"),
+    Column("attendu", "Somme des contributions attendues des dossiers programmés.", type="number"),
+    Column("realise", "Somme des valeurs réalisées déclarées par les porteurs.", type="number"),
+    Column("nombre_dossiers", "Dossiers programmés qui y contribuent.", type="integer"),
+    Column("source", "Source de la mesure."),
+]
+
+
+def rangees_indicateurs() -> Iterator[dict[str, Any]]:
+    for b in bilan_indicateurs():
+        d = _indicateur(b)
+        d["indicateur"] = d.pop("id")
+        yield d
+
+
+INDICATEURS = Export(
+    nom="cper-hdf-indicateurs",
+    feuille="Indicateurs",
+    colonnes=COLONNES_INDICATEURS,
+    rangees=rangees_indicateurs,
+    formats=("csv", "json", "xlsx"),
+    public=True,
+    tag="Données ouvertes",
+    resume="Indicateurs par mesure : cible, attendu et réalisé",
+    description=(
+        "Données ouvertes, sans connexion : une ligne par indicateur d'une mesure. Les "
+        "valeurs de référence et les cibles 2027 sont fixées par les partenaires du contrat "
+        "(le contrat n'en donne aucune) ; l'attendu et le réalisé sont les sommes des "
+        "contributions des dossiers programmés, en cours ou soldés.\n\n"
+        + description_colonnes(COLONNES_INDICATEURS)
+    ),
+)
+
+IndicateursCsvApi = vue_export(INDICATEURS, "csv")
+IndicateursJsonApi = vue_export(INDICATEURS, "json")
+IndicateursXlsxApi = vue_export(INDICATEURS, "xlsx")

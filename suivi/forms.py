@@ -1,12 +1,15 @@
 """Forms of the execution follow-up: a programmed line's schedule, one row per budget year."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
+from axes.models import Niveau, Noeud
+from axes.selectors import contrat_courant
 from financement.regles import annees_budgetaires
 from socle.formulaires import MontantField
+from suivi.models import NatureIndicateur
 
 
 class EcheancierForm(forms.Form):
@@ -45,3 +48,56 @@ class EcheancierForm(forms.Form):
             initial[f"ae_{e.annee}"] = e.montant_ae
             initial[f"cp_{e.annee}"] = e.montant_cp
         return initial
+
+
+class ValeurField(MontantField):
+    """A value of an indicator, typed the French way (`1 234,5`), two decimals at most."""
+
+    default_error_messages = {
+        "invalide": "Saisissez un nombre, par exemple 1 234,5.",
+        "centimes": "Une valeur a au plus deux décimales.",
+        "negatif": "La valeur ne peut pas être négative.",
+    }
+
+    def prepare_value(self, valeur: Any) -> Any:
+        if isinstance(valeur, Decimal):
+            return f"{valeur.normalize():f}".replace(".", ",")
+        return valeur
+
+
+class IndicateurForm(forms.Form):
+    noeud = forms.ModelChoiceField(
+        queryset=Noeud.objects.none(),
+        label="Mesure",
+        help_text="La mesure (ou sous-mesure) du contrat que l'indicateur suit.",
+    )
+    nom = forms.CharField(label="Nom de l'indicateur", max_length=300)
+    unite = forms.CharField(
+        label="Unité", max_length=50, help_text="Par exemple : m², places, tCO2e."
+    )
+    nature = forms.ChoiceField(label="Nature", choices=NatureIndicateur.choices)
+    valeur_reference = ValeurField(label="Valeur de référence", required=False)
+    cible_2027 = ValeurField(label="Cible 2027", help_text="Fixée par les partenaires du contrat.")
+    source = forms.CharField(
+        label="Source", max_length=300, help_text="D'où vient la mesure de l'indicateur."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        champ = cast(forms.ModelChoiceField, self.fields["noeud"])
+        champ.queryset = Noeud.objects.filter(
+            contrat=contrat_courant(), niveau__gte=Niveau.MESURE
+        ).order_by("position")
+        champ.label_from_instance = lambda n: f"{n.code} – {n.titre[:90]}"  # type: ignore[method-assign,assignment]
+
+
+class ContributionForm(forms.Form):
+    valeur_attendue = ValeurField(label="Contribution attendue du dossier")
+    valeur_realisee = ValeurField(
+        label="Valeur réalisée à ce jour",
+        required=False,
+        help_text="À renseigner au fil des travaux.",
+    )
+    commentaire = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

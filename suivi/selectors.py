@@ -4,22 +4,35 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from axes.models import Signataire
+from axes.models import Noeud, Signataire
 from axes.selectors import contrat_courant
 from comptes.models import Role, Utilisateur
 from financement.models import STATUTS_EXECUTABLES, CreditsOuverts, LigneProgrammee
 from financement.selectors import lignes_sans_engagement
+from projets.workflow import AVEC_SUIVI_FINANCIER
 from socle.exceptions import ActionNonAutorisee
-from socle.montants import format_euros
-from suivi.models import Echeance
+from socle.montants import format_euros, taux
+from suivi.models import ContributionIndicateur, Echeance, Indicateur
 from suivi.permissions import peut_voir_prevision
 
 ZERO = Decimal("0.00")
@@ -186,3 +199,60 @@ def lignes_en_retard(*, signataire: Signataire, le: date | None = None) -> list[
             )
         retards.append(LigneEnRetard(ligne, motif))
     return retards
+
+
+# --- Indicators -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BilanIndicateur:
+    """An indicator: the partners' target against what the dossiers expect and achieved."""
+
+    indicateur: Indicateur
+    attendu: Decimal  # sum of the programmed dossiers' expected contributions
+    realise: Decimal  # sum of the values their porteurs reported as achieved
+    nombre_dossiers: int
+
+    @property
+    def taux_attendu(self) -> Decimal:
+        return taux(self.attendu, self.indicateur.cible_2027)
+
+    @property
+    def taux_realise(self) -> Decimal:
+        return taux(self.realise, self.indicateur.cible_2027)
+
+
+def bilan_indicateurs(*, noeud_code: str = "") -> list[BilanIndicateur]:
+    """Each indicator, in the contract's order (axis, then measure), with the sums of the
+    contributions of the dossiers that are programmed or beyond (programmé, en cours, soldé):
+    a draft's promise is not counted. One query."""
+    contributions = Q(contributions__projet__statut__in=AVEC_SUIVI_FINANCIER)
+    indicateurs = Indicateur.objects.filter(noeud__contrat=contrat_courant())
+    if noeud_code:
+        indicateurs = indicateurs.filter(
+            Q(noeud__code=noeud_code) | Q(noeud__code__startswith=f"{noeud_code}.")
+        )
+    lignes = (
+        indicateurs.select_related("noeud__axe")
+        .annotate(
+            attendu=Coalesce(
+                Sum("contributions__valeur_attendue", filter=contributions), Value(ZERO)
+            ),
+            realise=Coalesce(
+                Sum("contributions__valeur_realisee", filter=contributions), Value(ZERO)
+            ),
+            nombre=Count("contributions", filter=contributions),
+        )
+        .order_by("noeud__position", "pk")
+    )
+    return [BilanIndicateur(i, i.attendu, i.realise, i.nombre) for i in lignes]
+
+
+def indicateurs_du_projet(*, projet: Any) -> list[tuple[Indicateur, ContributionIndicateur | None]]:
+    """The indicators of the dossier's measure (and of the measures above its sub-measure),
+    each with the dossier's contribution if stated."""
+    couvrants = Noeud.q_couvrant(projet.mesure, prefixe="noeud")
+    indicateurs = list(Indicateur.objects.filter(couvrants).select_related("noeud"))
+    contributions = {
+        c.indicateur_id: c
+        for c in ContributionIndicateur.objects.filter(projet=projet).select_related("par")
+    }
+    return [(i, contributions.get(i.pk)) for i in indicateurs]

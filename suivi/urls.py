@@ -7,4 +7,7 @@ app_name = "suivi"
 urlpatterns = [
     path("signataires/<slug:code>/previsions/", views.prevision, name="prevision"),
     path("lignes/<int:pk>/echeancier/", views.echeancier, name="echeancier"),
+    path("indicateurs/", views.indicateurs, name="indicateurs"),
+    path("indicateurs/<int:pk>/", views.indicateur_modifier, name="indicateur_modifier"),
+    path("projets/<str:reference>/indicateurs/", views.contributions, name="contributions"),
 ]

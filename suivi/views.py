@@ -7,18 +7,35 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 
 from financement.selectors import ligne_pour
+from projets.selectors import projet_pour
 from socle.exceptions import ActionNonAutorisee, RegleMetierError
-from suivi.forms import EcheancierForm
-from suivi.permissions import peut_modifier_echeancier
+from socle.graphiques import Serie, barres_horizontales
+from socle.montants import format_taux
+from suivi.forms import ContributionForm, EcheancierForm, IndicateurForm
+from suivi.models import Indicateur
+from suivi.permissions import (
+    peut_definir_indicateurs,
+    peut_modifier_echeancier,
+    peut_renseigner_contribution,
+)
 from suivi.selectors import (
+    BilanIndicateur,
+    bilan_indicateurs,
+    indicateurs_du_projet,
     lignes_avec_echeancier,
     prevision_du_signataire,
     signataire_pour_prevision,
 )
-from suivi.services import echeancier_definir
+from suivi.services import (
+    IndicateurSaisi,
+    contribution_renseigner,
+    echeancier_definir,
+    indicateur_definir,
+)
 
 ZERO = Decimal("0.00")
 
@@ -97,3 +114,175 @@ def echeancier(request, pk):
         },
         status=statut,
     )
+
+
+# --- Indicators -------------------------------------------------------------------------------
+SERIES_INDICATEURS = [Serie("Attendu des dossiers", "programme"), Serie("Réalisé", "paye")]
+
+
+def _saisie_indicateur(donnees: dict) -> IndicateurSaisi:
+    return IndicateurSaisi(
+        noeud=donnees["noeud"],
+        nom=donnees["nom"],
+        unite=donnees["unite"],
+        nature=donnees["nature"],
+        cible_2027=donnees["cible_2027"],
+        source=donnees["source"],
+        valeur_reference=donnees["valeur_reference"],
+    )
+
+
+def _graphique_indicateurs(bilans: list[BilanIndicateur]):
+    if not bilans:
+        return None
+    return barres_horizontales(
+        [
+            (f"{b.indicateur.noeud.code} {b.indicateur.nom}", [b.taux_attendu, b.taux_realise])
+            for b in bilans
+        ],
+        series=SERIES_INDICATEURS,
+        titre="Attendu et réalisé, en % de la cible 2027 de chaque indicateur",
+        description="Pour chaque indicateur, la somme des contributions attendues des dossiers "
+        "programmés et la somme des valeurs réalisées, en pourcentage de sa cible 2027 ; les "
+        "mêmes chiffres figurent dans le tableau des indicateurs.",
+        formater=format_taux,
+        echelle=Decimal(100),
+    )
+
+
+def indicateurs(request):
+    """The measures' indicators by axis: the partners' 2027 target, what the programmed
+    dossiers expect, what they achieved. The secretariat defines them here."""
+    peut_definir = peut_definir_indicateurs(request.user)
+    form = IndicateurForm(request.POST if request.method == "POST" else None)
+    statut = 200
+    if request.method == "POST":
+        if not peut_definir:
+            raise PermissionDenied("Seul le secrétariat du CPER définit les indicateurs.")
+        if form.is_valid():
+            try:
+                indicateur_definir(saisie=_saisie_indicateur(form.cleaned_data), par=request.user)
+            except RegleMetierError as erreur:
+                _erreurs_champs(erreur, form)
+            else:
+                messages.success(request, "Indicateur enregistré.")
+                return redirect("suivi:indicateurs")
+        statut = 400
+    bilans = bilan_indicateurs()
+    par_axe: dict[str, list[BilanIndicateur]] = {}
+    for b in bilans:
+        axe = b.indicateur.noeud.axe
+        par_axe.setdefault(f"{axe.code} – {axe.titre}" if axe else "", []).append(b)
+    return render(
+        request,
+        "suivi/indicateurs.html",
+        {
+            "par_axe": par_axe,
+            "graphique": _graphique_indicateurs(bilans),
+            "form": form,
+            "peut_definir": peut_definir,
+        },
+        status=statut,
+    )
+
+
+def indicateur_modifier(request, pk):
+    if not peut_definir_indicateurs(request.user):
+        raise PermissionDenied("Seul le secrétariat du CPER définit les indicateurs.")
+    indicateur = get_object_or_404(Indicateur.objects.select_related("noeud"), pk=pk)
+    statut = 200
+    if request.method == "POST":
+        form = IndicateurForm(request.POST)
+        if form.is_valid():
+            try:
+                indicateur_definir(
+                    saisie=_saisie_indicateur(form.cleaned_data),
+                    par=request.user,
+                    indicateur=indicateur,
+                )
+            except RegleMetierError as erreur:
+                _erreurs_champs(erreur, form)
+            else:
+                messages.success(request, "Indicateur modifié.")
+                return redirect("suivi:indicateurs")
+        statut = 400
+    else:
+        form = IndicateurForm(
+            initial={
+                "noeud": indicateur.noeud,
+                "nom": indicateur.nom,
+                "unite": indicateur.unite,
+                "nature": indicateur.nature,
+                "valeur_reference": indicateur.valeur_reference,
+                "cible_2027": indicateur.cible_2027,
+                "source": indicateur.source,
+            }
+        )
+    return render(
+        request,
+        "suivi/indicateur_form.html",
+        {"indicateur": indicateur, "form": form},
+        status=statut,
+    )
+
+
+def contributions(request, reference):
+    """The dossier's contributions to its measure's indicators: stated and reported by its
+    porteur (or the secretariat); read by whoever sees the dossier."""
+    projet = projet_pour(utilisateur=request.user, reference=reference)
+    peut_renseigner = peut_renseigner_contribution(request.user, projet)
+    lignes = indicateurs_du_projet(projet=projet)
+    envoye = None
+    statut = 200
+    if request.method == "POST":
+        if not peut_renseigner:
+            raise PermissionDenied(
+                "Seul le porteur du dossier (ou le secrétariat du CPER) renseigne sa "
+                "contribution aux indicateurs."
+            )
+        indicateur = next(
+            (i for i, _ in lignes if str(i.pk) == request.POST.get("indicateur")), None
+        )
+        if indicateur is None:
+            raise Http404("Indicateur introuvable pour ce dossier.")
+        envoye = (indicateur.pk, ContributionForm(request.POST, prefix=f"i{indicateur.pk}"))
+        form = envoye[1]
+        if form.is_valid():
+            try:
+                contribution_renseigner(
+                    projet=projet, indicateur=indicateur, par=request.user, **form.cleaned_data
+                )
+            except RegleMetierError as erreur:
+                _erreurs_champs(erreur, form)
+            else:
+                messages.success(request, "Contribution enregistrée.")
+                return redirect("suivi:contributions", reference=reference)
+        statut = 400
+    rangees = []
+    for indicateur, contribution in lignes:
+        if envoye and envoye[0] == indicateur.pk:
+            form = envoye[1]
+        else:
+            form = ContributionForm(
+                prefix=f"i{indicateur.pk}",
+                initial={
+                    "valeur_attendue": contribution.valeur_attendue,
+                    "valeur_realisee": contribution.valeur_realisee,
+                    "commentaire": contribution.commentaire,
+                }
+                if contribution
+                else None,
+            )
+        rangees.append((indicateur, contribution, form))
+    return render(
+        request,
+        "suivi/contributions.html",
+        {"projet": projet, "rangees": rangees, "peut_renseigner": peut_renseigner},
+        status=statut,
+    )
+
+
+def _erreurs_champs(erreur: RegleMetierError, form) -> None:
+    for champ, textes in erreur.erreurs.items():
+        for texte in textes:
+            form.add_error(champ if champ in form.fields else None, texte)
