@@ -357,6 +357,8 @@ SPECTACULAR_SETTINGS = {
         "TypeActeEnum": "financement.models.TypeActe",
         "AppreciationEnum": "projets.models.Appreciation",
         "AvisEnum": "gouvernance.models.Avis",
+        "NatureIndicateurEnum": "suivi.models.NatureIndicateur",
+        "NatureFinancementEnum": "projets.models.NatureFinancement",
     },
 }
 

@@ -365,7 +365,12 @@ class IndicateurListApi(APIView):
             raise ActionNonAutorisee("Seul le secrétariat du CPER définit les indicateurs.")
         entree = IndicateurSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
-        indicateur = indicateur_definir(saisie=_saisie(entree.validated_data), par=request.user)
+        try:
+            indicateur = indicateur_definir(saisie=_saisie(entree.validated_data), par=request.user)
+        except RegleMetierError as erreur:
+            if "noeud" in erreur.erreurs:  # the API names the measure `mesure`
+                erreur.erreurs["mesure"] = erreur.erreurs.pop("noeud")
+            raise
         (bilan,) = [b for b in bilan_indicateurs() if b.indicateur.pk == indicateur.pk]
         return Response(
             IndicateurSerializer(_indicateur(bilan)).data, status=status.HTTP_201_CREATED

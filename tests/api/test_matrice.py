@@ -32,7 +32,7 @@ from projets.models import (
     Projet,
     TransitionProjet,
 )
-from suivi.models import Echeance
+from suivi.models import ContributionIndicateur, Echeance, Indicateur
 
 ROLES = ["anonyme", "porteur", "porteur_autre", "lecteur", "agent", "agent_etat", "administrateur"]
 
@@ -42,6 +42,14 @@ ENGAGEMENT = {
     "reference": "ARR-1",
     "montant": "1000.00",
     "annee_budgetaire": 2026,
+}
+INDICATEUR = {
+    "mesure": "IV.2.1",
+    "nom": "Surface",
+    "unite": "m²",
+    "nature": "realisation",
+    "cible_2027": "10.00",
+    "source": "Maîtres d'ouvrage",
 }
 PAIEMENT = {"date": "2026-04-01", "montant": "10.00", "type": "acompte"}
 APPROBATION = {"signataire": "region", "date_acte": "2026-05-01", "reference": "DEL-1"}
@@ -185,6 +193,27 @@ MATRICE = {
         {"echeances": [{"annee": 2026, "montant_ae": "1.00", "montant_cp": "1.00"}]},
         (401, 200, 404, 403, 200, 403, 200),
     ),
+    "indicateurs": ("GET", "/api/v1/indicateurs/", None, (401, 200, 200, 200, 200, 200, 200)),
+    "indicateur_creer": (
+        "POST",
+        "/api/v1/indicateurs/",
+        {
+            "mesure": "IV.2.1",
+            "nom": "Surface",
+            "unite": "m²",
+            "nature": "realisation",
+            "cible_2027": "10.00",
+            "source": "Maîtres d'ouvrage",
+        },
+        (401, 403, 403, 403, 403, 403, 201),
+    ),
+    "contributions": (
+        "GET",
+        "/api/v1/projets/{programme}/indicateurs/",
+        None,
+        (401, 200, 404, 200, 200, 200, 200),
+    ),
+    "donnees_indicateurs": ("GET", "/api/v1/donnees/indicateurs.json", None, (200,) * 7),
     "export_lignes": (
         "GET",
         "/api/v1/exports/lignes.xlsx",
@@ -228,6 +257,8 @@ def etat_de_la_base() -> dict:
         ),
         "avancements": DeclarationAvancement.objects.count(),
         "echeances": list(Echeance.objects.values_list("ligne", "annee", "montant_ae")),
+        "indicateurs": Indicateur.objects.count(),
+        "contributions": ContributionIndicateur.objects.count(),
     }
 
 
