@@ -5,7 +5,7 @@ from typing import Any, cast
 
 from django import forms
 
-from axes.models import Niveau, Noeud
+from axes.models import Niveau, Noeud, Signataire
 from axes.selectors import contrat_courant
 from financement.regles import annees_budgetaires
 from socle.formulaires import MontantField
@@ -101,3 +101,33 @@ class ContributionForm(forms.Form):
     commentaire = forms.CharField(
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class AvenantRevueForm(forms.Form):
+    """A draft avenant from the review's proposals: the amounts to release per signatory."""
+
+    numero = forms.IntegerField(label="Numéro de l'avenant", min_value=1)
+    titre = forms.CharField(label="Titre", max_length=300)
+    justification = forms.CharField(
+        label="Justification (article 4)", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    initie_par = forms.ModelChoiceField(
+        queryset=Signataire.objects.none(), label="Signataire à l'initiative de la révision"
+    )
+
+    def __init__(self, *args: Any, signataires: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.signataires = list(signataires)
+        champ = cast(forms.ModelChoiceField, self.fields["initie_par"])
+        champ.queryset = Signataire.objects.filter(contrat=contrat_courant()).order_by("ordre")
+        for s in self.signataires:
+            self.fields[f"degager_{s.code}"] = MontantField(
+                label=f"À dégager de l'enveloppe {s.de_nom} (€)", required=False
+            )
+
+    def degagements(self) -> dict[Any, Decimal]:
+        return {
+            s: montant
+            for s in self.signataires
+            if (montant := self.cleaned_data.get(f"degager_{s.code}"))
+        }

@@ -124,6 +124,8 @@ def delai_sans_engagement_mois() -> int:
 class LigneEnRetard:
     ligne: LigneProgrammee
     motif: str
+    # Nothing committed `delai_sans_engagement_mois()` months after its programming.
+    dormante: bool = False
 
 
 def _mois_avant(jour: date, mois: int) -> date:
@@ -197,7 +199,8 @@ def lignes_en_retard(*, signataire: Signataire, le: date | None = None) -> list[
                 f"rien d'engagé plus de {mois} mois après sa programmation "
                 f"(le {timezone.localtime(ligne.programme_le):%d/%m/%Y})"
             )
-        retards.append(LigneEnRetard(ligne, motif))
+        dormante = not ligne.montant_engage and ligne.programme_le < limite
+        retards.append(LigneEnRetard(ligne, motif, dormante))
     return retards
 
 

@@ -2,20 +2,29 @@
 secretariat), a programmed line's schedule (the porteur proposes it, the line's signatory's
 agent adjusts it). Thin: the rules are `suivi.services`' and `suivi.permissions`'."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from financement.models import Avenant
+from financement.permissions import peut_preparer_avenant
 from financement.selectors import ligne_pour
+from financement.services import avenant_creer
 from projets.selectors import projet_pour
 from socle.exceptions import ActionNonAutorisee, RegleMetierError
+from socle.exports import classeur_response
 from socle.graphiques import Serie, barres_horizontales
 from socle.montants import format_taux
-from suivi.forms import ContributionForm, EcheancierForm, IndicateurForm
+from suivi.forms import AvenantRevueForm, ContributionForm, EcheancierForm, IndicateurForm
+from suivi.mi_parcours import RevueMiParcours, feuilles, peut_voir_revue, revue_mi_parcours
 from suivi.models import Indicateur
 from suivi.permissions import (
     peut_definir_indicateurs,
@@ -286,3 +295,102 @@ def _erreurs_champs(erreur: RegleMetierError, form) -> None:
     for champ, textes in erreur.erreurs.items():
         for texte in textes:
             form.add_error(champ if champ in form.fields else None, texte)
+
+
+# --- Mid-term review ------------------------------------------------------------------------
+def _date_revue(request) -> date:
+    texte = request.GET.get("date", "")
+    if texte:
+        try:
+            return date.fromisoformat(texte)
+        except ValueError:
+            messages.error(request, "Date invalide : utilisez le format AAAA-MM-JJ.")
+    return timezone.localdate()
+
+
+def _revue_autorisee(request) -> None:
+    if not peut_voir_revue(request.user):
+        raise PermissionDenied(
+            "Le bilan à mi-parcours est réservé au secrétariat du CPER et aux agents des "
+            "signataires."
+        )
+
+
+def _form_avenant(revue: RevueMiParcours, data=None) -> AvenantRevueForm:
+    dernier = Avenant.objects.aggregate(n=Max("numero"))["n"] or 0
+    initial: dict[str, object] = {
+        "numero": dernier + 1,
+        "titre": f"Avenant issu du bilan à mi-parcours du {revue.le:%d/%m/%Y}",
+        "justification": (
+            f"Bilan à mi-parcours du {revue.le:%d/%m/%Y} (article 4 du contrat) : les "
+            "montants non programmés à cette date sont dégagés des enveloppes pour adapter le "
+            "contrat à son exécution."
+        ),
+    }
+    for p in revue.propositions:
+        if p.a_degager:
+            initial[f"degager_{p.signataire.code}"] = p.a_degager
+    return AvenantRevueForm(
+        data, initial=initial, signataires=[p.signataire for p in revue.propositions]
+    )
+
+
+def _page_revue(request, revue: RevueMiParcours, form=None, statut=200):
+    peut_preparer = peut_preparer_avenant(request.user)
+    form = form or (_form_avenant(revue) if peut_preparer else None)
+    propositions = [
+        (p, form[f"degager_{p.signataire.code}"] if form else None) for p in revue.propositions
+    ]
+    return render(
+        request,
+        "suivi/revue.html",
+        {
+            "revue": revue,
+            "form": form,
+            "propositions": propositions,
+            "peut_preparer": peut_preparer,
+        },
+        status=statut,
+    )
+
+
+def revue(request):
+    """The mid-term review pack at a date chosen by the secretariat (today by default)."""
+    _revue_autorisee(request)
+    return _page_revue(request, revue_mi_parcours(le=_date_revue(request)))
+
+
+def revue_xlsx(request):
+    _revue_autorisee(request)
+    r = revue_mi_parcours(le=_date_revue(request))
+    return classeur_response(feuilles(r), f"bilan-mi-parcours-{r.le:%Y-%m-%d}.xlsx")
+
+
+@require_POST
+def revue_avenant(request):
+    """Turn the review's proposals into a draft avenant: the secretariat only."""
+    if not peut_preparer_avenant(request.user):
+        raise PermissionDenied("Seul le secrétariat du CPER prépare les avenants.")
+    r = revue_mi_parcours(le=_date_revue(request))
+    form = _form_avenant(r, request.POST)
+    if form.is_valid():
+        enveloppes = {s: s.enveloppe.montant - m for s, m in form.degagements().items()}
+        try:
+            avenant = avenant_creer(
+                numero=form.cleaned_data["numero"],
+                titre=form.cleaned_data["titre"],
+                justification=form.cleaned_data["justification"],
+                initie_par=form.cleaned_data["initie_par"],
+                enveloppes=enveloppes,
+                par=request.user,
+            )
+        except RegleMetierError as erreur:
+            _erreurs_champs(erreur, form)
+        else:
+            messages.success(
+                request,
+                f"Avenant n° {avenant.numero} préparé à partir du bilan : il attend "
+                "l'approbation des signataires.",
+            )
+            return redirect("financement:avenant", numero=avenant.numero)
+    return _page_revue(request, r, form=form, statut=400)
