@@ -2,11 +2,10 @@
 proposals become a draft avenant through `avenant_creer`, by the secretariat only."""
 
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from axes.models import Signataire
@@ -28,7 +27,7 @@ def _euros(m):
 @pytest.fixture
 def dormant(projet_programme):
     LigneProgrammee.objects.filter(projet=projet_programme).update(
-        programme_le=timezone.make_aware(datetime(2025, 1, 15))
+        programme_le=datetime(2025, 1, 15, tzinfo=UTC)
     )
     return projet_programme
 
