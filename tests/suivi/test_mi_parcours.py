@@ -53,6 +53,16 @@ def test_les_autres_n_ont_pas_le_bilan(client, dormant, request, qui):
     client.force_login(request.getfixturevalue(qui))
     assert client.get(URL).status_code == 403
     assert client.get("/suivi/bilan-mi-parcours.xlsx").status_code == 403
+    assert client.get("/rapports/bilan-mi-parcours.pdf").status_code == 403
+
+
+def test_le_bilan_en_pdf(client, dormant, administrateur):
+    client.force_login(administrateur)
+    reponse = client.get("/rapports/bilan-mi-parcours.pdf?date=2026-12-03")
+    assert reponse.status_code == 200
+    assert reponse["Content-Type"] == "application/pdf"
+    assert reponse.content.startswith(b"%PDF")
+    assert 'filename="bilan-mi-parcours-2026-12-03.pdf"' in reponse["Content-Disposition"]
 
 
 def test_le_classeur_donne_les_memes_chiffres(client, dormant, administrateur):
