@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from axes.models import Signataire
@@ -28,7 +28,8 @@ from suivi.selectors import (
     PrevisionAnnee,
     bilan_indicateurs,
     delai_sans_engagement_mois,
-    lignes_en_retard,
+    lignes_dormantes,
+    motif_dormance,
     prevision_du_signataire,
 )
 
@@ -154,13 +155,25 @@ def revue_mi_parcours(*, le: date | None = None) -> RevueMiParcours:
     signataires = list(
         Signataire.objects.filter(contrat=contrat).select_related("enveloppe").order_by("ordre")
     )
-    dormants: list[LigneEnRetard] = []
-    dormant_par_signataire: dict[int, Decimal] = {}
-    for s in signataires:
-        du_signataire = [r for r in lignes_en_retard(signataire=s, le=le) if r.dormante]
-        dormants += du_signataire
-        dormant_par_signataire[s.pk] = sum((r.ligne.montant_programme for r in du_signataire), ZERO)
-    dormants.sort(key=lambda r: (r.ligne.programme_le, r.ligne.pk))
+    dormantes = {s.pk: lignes_dormantes(signataire=s, le=le) for s in signataires}
+    sommes = {
+        s.pk: dormantes[s.pk].aggregate(n=Count("pk"), total=Sum("montant_programme"))
+        for s in signataires
+    }
+    dormant_par_signataire = {pk: a["total"] or ZERO for pk, a in sommes.items()}
+    # The oldest dormant lines of all signatories, at most `DORMANTS_AFFICHES`.
+    plus_anciennes = (
+        LigneProgrammee.objects.filter(
+            pk__in=[
+                pk
+                for s in signataires
+                for pk in dormantes[s.pk].values_list("pk", flat=True)[:DORMANTS_AFFICHES]
+            ]
+        )
+        .select_related("projet", "signataire", "noeud")
+        .order_by("programme_le", "pk")[:DORMANTS_AFFICHES]
+    )
+    dormants = [LigneEnRetard(ligne, motif_dormance(ligne), True) for ligne in plus_anciennes]
     propositions = [
         Proposition(
             signataire=s,
@@ -177,9 +190,9 @@ def revue_mi_parcours(*, le: date | None = None) -> RevueMiParcours:
         signataires=signataires_exec,
         total=total,
         mesures=lignes_par_mesure(),
-        dormants=dormants[:DORMANTS_AFFICHES],
-        nombre_dormants=len(dormants),
-        montant_dormant=sum((r.ligne.montant_programme for r in dormants), ZERO),
+        dormants=dormants,
+        nombre_dormants=sum(a["n"] for a in sommes.values()),
+        montant_dormant=sum(dormant_par_signataire.values(), ZERO),
         indicateurs=bilan_indicateurs(),
         previsions=[(s, prevision_du_signataire(signataire=s)) for s in signataires],
         propositions=propositions,

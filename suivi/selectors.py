@@ -150,22 +150,22 @@ def _cumul_avant(champ: str, annee: int) -> Coalesce:
     )
 
 
-def lignes_en_retard(*, signataire: Signataire, le: date | None = None) -> list[LigneEnRetard]:
-    """The signatory's late lines, in one place for its agents' dashboard and the weekly
-    e-mail: on a dossier that can still be executed (programmé, en cours), either
-    - nothing committed `delai_sans_engagement_mois()` months after the programming (the lines
-      of `financement.selectors.lignes_sans_engagement`, programmed that long ago), or
-    - behind its schedule: less committed (or paid) than the schedule planned for the budget
-      years already over (before the current year).
-    Oldest programming first. One query."""
-    le = le or timezone.localdate()
-    mois = delai_sans_engagement_mois()
-    # Programmed on or before that day: late from the next one.
-    limite = timezone.make_aware(
-        datetime.combine(_mois_avant(le, mois) + timedelta(days=1), time.min)
+def _limite_dormance(le: date) -> datetime:
+    """Programmed before this instant, a line with nothing committed is dormant on `le`."""
+    debut = _mois_avant(le, delai_sans_engagement_mois()) + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(debut, time.min))
+
+
+def lignes_dormantes(*, signataire: Signataire, le: date) -> QuerySet[LigneProgrammee]:
+    """Nothing committed `delai_sans_engagement_mois()` months after the programming: the lines
+    of `financement.selectors.lignes_sans_engagement` programmed that long ago."""
+    return lignes_sans_engagement(signataire=signataire).filter(
+        programme_le__lt=_limite_dormance(le)
     )
-    sans_engagement = lignes_sans_engagement(signataire=signataire).filter(programme_le__lt=limite)
-    lignes = (
+
+
+def _en_retard(signataire: Signataire, le: date) -> QuerySet[LigneProgrammee]:
+    return (
         LigneProgrammee.objects.filter(
             signataire=signataire,
             montant_programme__gt=0,
@@ -175,31 +175,60 @@ def lignes_en_retard(*, signataire: Signataire, le: date | None = None) -> list[
             ae_du=_cumul_avant("montant_ae", le.year), cp_du=_cumul_avant("montant_cp", le.year)
         )
         .filter(
-            Q(pk__in=sans_engagement.values("pk"))
+            Q(pk__in=lignes_dormantes(signataire=signataire, le=le).values("pk"))
             | Q(montant_engage__lt=F("ae_du"))
             | Q(montant_paye__lt=F("cp_du"))
         )
+    )
+
+
+def motif_dormance(ligne: LigneProgrammee) -> str:
+    return (
+        f"rien d'engagé plus de {delai_sans_engagement_mois()} mois après sa programmation "
+        f"(le {timezone.localtime(ligne.programme_le):%d/%m/%Y})"
+    )
+
+
+def nombre_lignes_en_retard(*, signataire: Signataire, le: date | None = None) -> int:
+    return _en_retard(signataire, le or timezone.localdate()).count()
+
+
+def lignes_en_retard(
+    *, signataire: Signataire, le: date | None = None, limite: int | None = None
+) -> list[LigneEnRetard]:
+    """The signatory's late lines, in one place for its agents' dashboard and the weekly
+    e-mail: on a dossier that can still be executed (programmé, en cours), either
+    - dormant: nothing committed `delai_sans_engagement_mois()` months after the programming
+      (`lignes_dormantes`, built on `financement.selectors.lignes_sans_engagement`), or
+    - behind its schedule: less committed (or paid) than the schedule planned for the budget
+      years already over (before the current year).
+    Oldest programming first, at most `limite` of them, each with its reason. One query."""
+    le = le or timezone.localdate()
+    limite_dormance = _limite_dormance(le)
+    lignes = (
+        _en_retard(signataire, le)
         .select_related("projet", "signataire", "noeud")
         .order_by("programme_le", "pk")
     )
+    if limite is not None:
+        lignes = lignes[:limite]
     retards = []
     for ligne in lignes:
-        if ligne.montant_engage < ligne.ae_du:
+        ae_du: Decimal = ligne.ae_du  # type: ignore[attr-defined]  # annotated by _en_retard
+        cp_du: Decimal = ligne.cp_du  # type: ignore[attr-defined]
+        if ligne.montant_engage < ae_du:
             motif = (
                 f"en retard sur son échéancier : {format_euros(ligne.montant_engage)} engagés "
-                f"sur {format_euros(ligne.ae_du)} prévus avant {le.year}"
+                f"sur {format_euros(ae_du)} prévus avant {le.year}"
             )
-        elif ligne.montant_paye < ligne.cp_du:
+        elif ligne.montant_paye < cp_du:
             motif = (
                 f"en retard sur son échéancier : {format_euros(ligne.montant_paye)} payés "
-                f"sur {format_euros(ligne.cp_du)} prévus avant {le.year}"
+                f"sur {format_euros(cp_du)} prévus avant {le.year}"
             )
         else:
-            motif = (
-                f"rien d'engagé plus de {mois} mois après sa programmation "
-                f"(le {timezone.localtime(ligne.programme_le):%d/%m/%Y})"
-            )
-        dormante = not ligne.montant_engage and ligne.programme_le < limite
+            motif = motif_dormance(ligne)
+        dormante = not ligne.montant_engage and ligne.programme_le < limite_dormance
         retards.append(LigneEnRetard(ligne, motif, dormante))
     return retards
 

@@ -20,7 +20,15 @@ from gouvernance.selectors import GrilleEnRetard, grilles_en_retard
 from projets.models import Projet
 from projets.selectors import dossiers_a_instruire_pour
 from socle.notifications import notifier
-from suivi.selectors import LigneEnRetard, delai_sans_engagement_mois, lignes_en_retard
+from suivi.selectors import (
+    LigneEnRetard,
+    delai_sans_engagement_mois,
+    lignes_en_retard,
+    nombre_lignes_en_retard,
+)
+
+# An e-mail lists the oldest late lines; the dashboard and the signatory's pages give the rest.
+LIGNES_EN_RETARD_LISTEES = 50
 
 
 @dataclass
@@ -32,7 +40,8 @@ class Recapitulatif:
     lignes_sans_engagement: list[LigneProgrammee]
     credits_presque_consommes: list[CreditsTendus]
     grilles_en_retard: list[GrilleEnRetard]
-    lignes_en_retard: list[LigneEnRetard]
+    lignes_en_retard: list[LigneEnRetard]  # the oldest `LIGNES_EN_RETARD_LISTEES`
+    nombre_lignes_en_retard: int = 0
 
     @property
     def vide(self) -> bool:
@@ -62,7 +71,14 @@ def recapitulatif_pour(
             credits_presque_consommes(signataire=signataire, annee=annee) if signataire else []
         ),
         grilles_en_retard=grilles_en_retard(signataire=signataire) if signataire else [],
-        lignes_en_retard=lignes_en_retard(signataire=signataire, le=le) if signataire else [],
+        lignes_en_retard=(
+            lignes_en_retard(signataire=signataire, le=le, limite=LIGNES_EN_RETARD_LISTEES)
+            if signataire
+            else []
+        ),
+        nombre_lignes_en_retard=(
+            nombre_lignes_en_retard(signataire=signataire, le=le) if signataire else 0
+        ),
     )
 
 
