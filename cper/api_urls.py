@@ -70,6 +70,7 @@ urlpatterns = [
         name="signataire-previsions",
     ),
     path("indicateurs/", suivi_api.IndicateurListApi.as_view(), name="indicateurs"),
+    path("bilan-mi-parcours/", suivi_api.RevueApi.as_view(), name="bilan-mi-parcours"),
     path(
         "projets/<str:reference>/indicateurs/",
         suivi_api.ContributionListApi.as_view(),

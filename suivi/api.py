@@ -3,6 +3,7 @@ budget forecast, and the forecast as a file for the budget preparation. The same
 selectors and permissions as the pages (`suivi.services`, `suivi.selectors`)."""
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -23,6 +24,7 @@ from projets.selectors import projet_pour
 from socle.exceptions import ActionNonAutorisee, RegleMetierError
 from socle.exports import Column, Export, description_colonnes, vue_export
 from socle.montants import MONTANT
+from suivi.mi_parcours import peut_voir_revue, revue_mi_parcours
 from suivi.models import VALEUR, NatureIndicateur
 from suivi.permissions import peut_definir_indicateurs
 from suivi.selectors import (
@@ -490,3 +492,101 @@ INDICATEURS = Export(
 IndicateursCsvApi = vue_export(INDICATEURS, "csv")
 IndicateursJsonApi = vue_export(INDICATEURS, "json")
 IndicateursXlsxApi = vue_export(INDICATEURS, "xlsx")
+
+
+# --- Mid-term review -------------------------------------------------------------------------
+class ExecutionRevueSerializer(serializers.Serializer):
+    signataire = serializers.CharField(help_text="Signataire (ou « Total »).")
+    enveloppe = serializers.DecimalField(
+        **MONTANT, allow_null=True, help_text="Enveloppe, en euros."
+    )
+    programme = serializers.DecimalField(**MONTANT, help_text="Programmé, en euros.")
+    engage = serializers.DecimalField(**MONTANT, help_text="Engagé, en euros.")
+    paye = serializers.DecimalField(**MONTANT, help_text="Payé, en euros.")
+
+
+class MesureRevueSerializer(serializers.Serializer):
+    mesure = serializers.CharField(help_text="Code de la mesure.")
+    signataire = serializers.CharField(help_text="Code du signataire.")
+    maquette = serializers.DecimalField(
+        **MONTANT, allow_null=True, help_text="Ligne de la maquette financière (vide si aucune)."
+    )
+    programme = serializers.DecimalField(**MONTANT, help_text="Programmé, en euros.")
+    engage = serializers.DecimalField(**MONTANT, help_text="Engagé, en euros.")
+    paye = serializers.DecimalField(**MONTANT, help_text="Payé, en euros.")
+
+
+class PropositionSerializer(serializers.Serializer):
+    signataire = serializers.CharField(help_text="Code du signataire.")
+    enveloppe = serializers.DecimalField(**MONTANT, help_text="Enveloppe en vigueur, en euros.")
+    programme = serializers.DecimalField(**MONTANT, help_text="Programmé, en euros.")
+    dormant = serializers.DecimalField(
+        **MONTANT, help_text="Programmé sur des lignes dormantes, en euros."
+    )
+    a_degager = serializers.DecimalField(
+        **MONTANT, help_text="Proposé à dégager : la part non programmée, en euros."
+    )
+
+
+class RevueSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="Date du bilan.")
+    signataires = ExecutionRevueSerializer(many=True, help_text="Par signataire, puis le total.")
+    mesures = MesureRevueSerializer(many=True, help_text="Par mesure et par signataire.")
+    nombre_dormants = serializers.IntegerField(help_text="Lignes dormantes.")
+    montant_dormant = serializers.DecimalField(
+        **MONTANT, help_text="Programmé sur les lignes dormantes, en euros."
+    )
+    propositions = PropositionSerializer(many=True, help_text="Montants à dégager proposés.")
+
+
+class RevueApi(APIView):
+    @extend_schema(
+        summary="Bilan à mi-parcours",
+        description="Les chiffres de la page du bilan (les indicateurs et les prévisions ont "
+        "leurs propres points d'accès). Réservé au secrétariat et aux agents des signataires "
+        "(403 sinon). Paramètre `date` (AAAA-MM-JJ, aujourd'hui par défaut) : la date du bilan, "
+        "qui juge les lignes dormantes.",
+        parameters=[OpenApiParameter("date", str, description="Date du bilan, AAAA-MM-JJ.")],
+        responses=RevueSerializer,
+        tags=["Suivi"],
+    )
+    def get(self, request):
+        if not peut_voir_revue(request.user):
+            raise ActionNonAutorisee(
+                "Le bilan à mi-parcours est réservé au secrétariat du CPER et aux agents des "
+                "signataires."
+            )
+        le = None
+        if request.GET.get("date"):
+            try:
+                le = date.fromisoformat(request.GET["date"])
+            except ValueError as erreur:
+                raise RegleMetierError(
+                    erreurs={"date": ["Date invalide : utilisez le format AAAA-MM-JJ."]}
+                ) from erreur
+        r = revue_mi_parcours(le=le)
+        execution = lambda e: {  # noqa: E731
+            "signataire": e.libelle,
+            "enveloppe": e.enveloppe,
+            "programme": e.programme,
+            "engage": e.engage,
+            "paye": e.paye,
+        }
+        donnees = {
+            "date": r.le,
+            "signataires": [execution(e) for e in [*r.signataires, r.total]],
+            "mesures": [vars(m) for m in r.mesures],
+            "nombre_dormants": r.nombre_dormants,
+            "montant_dormant": r.montant_dormant,
+            "propositions": [
+                {
+                    "signataire": p.signataire.code,
+                    "enveloppe": p.enveloppe,
+                    "programme": p.programme,
+                    "dormant": p.dormant,
+                    "a_degager": p.a_degager,
+                }
+                for p in r.propositions
+            ],
+        }
+        return Response(RevueSerializer(donnees).data)

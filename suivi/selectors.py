@@ -140,6 +140,7 @@ def _cumul_avant(champ: str, annee: int) -> Coalesce:
     """The line's scheduled `champ` over the budget years before `annee` (years gone by)."""
     sous_requete = (
         Echeance.objects.filter(ligne=OuterRef("pk"), annee__lt=annee)
+        .order_by()  # the model's ordering would join the line, its dossier, its signatory
         .values("ligne")
         .annotate(total=Sum(champ))
         .values("total")

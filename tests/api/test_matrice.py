@@ -207,6 +207,12 @@ MATRICE = {
         },
         (401, 403, 403, 403, 403, 403, 201),
     ),
+    "bilan_mi_parcours": (
+        "GET",
+        "/api/v1/bilan-mi-parcours/",
+        None,
+        (401, 403, 403, 403, 200, 200, 200),
+    ),
     "contributions": (
         "GET",
         "/api/v1/projets/{programme}/indicateurs/",

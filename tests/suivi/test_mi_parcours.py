@@ -142,3 +142,23 @@ def test_date_invalide_message(client, administrateur):
     reponse = client.get(URL + "?date=demain")
     assert reponse.status_code == 200
     assert "Date invalide : utilisez le format AAAA-MM-JJ." in _texte(reponse)
+
+
+def test_l_api_du_bilan_donne_les_memes_chiffres(client, dormant, agent, porteur):
+    region = Signataire.objects.select_related("enveloppe").get(code="region")
+    client.force_login(porteur)
+    assert client.get("/api/v1/bilan-mi-parcours/").status_code == 403
+    client.force_login(agent)
+    refus = client.get("/api/v1/bilan-mi-parcours/?date=hier")
+    assert refus.status_code == 400
+    assert refus.json()["date"] == ["Date invalide : utilisez le format AAAA-MM-JJ."]
+    corps = client.get("/api/v1/bilan-mi-parcours/?date=2026-12-03").json()
+    assert (corps["nombre_dormants"], corps["montant_dormant"]) == (2, "750000.00")
+    (proposition,) = [p for p in corps["propositions"] if p["signataire"] == "region"]
+    assert D(proposition["a_degager"]) == (
+        region.enveloppe.montant - region.enveloppe.montant_programme
+    )
+    assert proposition["dormant"] == "400000.00"
+    assert {"mesure": "IV.2.1.a", "signataire": "region"}.items() <= next(
+        m for m in corps["mesures"] if m["signataire"] == "region"
+    ).items()
