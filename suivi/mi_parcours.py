@@ -103,6 +103,31 @@ class RevueMiParcours:
     previsions: list[tuple[Signataire, list[PrevisionAnnee]]]
     propositions: list[Proposition]
 
+    @property
+    def par_mesure(self) -> list[LigneMesure]:
+        """The measure × signatory rows summed per measure (all signatories), in order."""
+        sommes: dict[str, LigneMesure] = {}
+        for m in self.mesures:
+            avant = sommes.get(m.mesure)
+            if avant is None:
+                sommes[m.mesure] = LigneMesure(
+                    m.mesure, m.titre, "", m.maquette, m.programme, m.engage, m.paye
+                )
+                continue
+            maquette = (
+                avant.maquette if m.maquette is None else (avant.maquette or ZERO) + m.maquette
+            )
+            sommes[m.mesure] = LigneMesure(
+                m.mesure,
+                m.titre,
+                "",
+                maquette,
+                avant.programme + m.programme,
+                avant.engage + m.engage,
+                avant.paye + m.paye,
+            )
+        return list(sommes.values())
+
 
 def lignes_par_mesure() -> list[LigneMesure]:
     """Programmé / engagé / payé per measure and signatory (one aggregate query), with the

@@ -2,7 +2,7 @@
 proposals become a draft avenant through `avenant_creer`, by the secretariat only."""
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -162,3 +162,13 @@ def test_l_api_du_bilan_donne_les_memes_chiffres(client, dormant, agent, porteur
     assert {"mesure": "IV.2.1.a", "signataire": "region"}.items() <= next(
         m for m in corps["mesures"] if m["signataire"] == "region"
     ).items()
+
+
+def test_le_pdf_somme_chaque_mesure_sur_les_signataires(dormant):
+    from suivi.mi_parcours import revue_mi_parcours
+
+    revue = revue_mi_parcours(le=date(2026, 12, 3))
+    (detail_region,) = [m for m in revue.mesures if m.signataire == "region"]
+    (mesure,) = [m for m in revue.par_mesure if m.mesure == detail_region.mesure]
+    assert mesure.programme == D("750000.00")
+    assert sum(m.programme for m in revue.mesures) == revue.total.programme
