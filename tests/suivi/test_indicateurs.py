@@ -262,3 +262,14 @@ def test_l_api_du_secretariat_cree_un_indicateur(client, administrateur):
     assert reponse.status_code == 201
     assert reponse.json()["attendu"] == "0.00"
     assert Projet.objects.filter(statut=Statut.PROGRAMME).count() == 0
+
+
+def test_le_journal_du_suivi_est_inalterable(indicateur):
+    from django.db import DatabaseError, transaction
+
+    evenement = JournalSuivi.objects.get(action="indicateur_creer")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        JournalSuivi.objects.filter(pk=evenement.pk).update(action="autre")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        evenement.delete()
+    assert JournalSuivi.objects.get(pk=evenement.pk).action == "indicateur_creer"
