@@ -9,6 +9,7 @@ from financement import api_exports as financement_exports
 from gouvernance import api as gouvernance_api
 from projets import api as projets_api
 from scenarios import api as scenarios_api
+from suivi import api as suivi_api
 from territoires import api as territoires_api
 
 urlpatterns = [
@@ -66,6 +67,29 @@ urlpatterns = [
         "financement/demandes-paiement/<int:pk>/complements/",
         execution_api.DemandeCompleterApi.as_view(),
         name="demande-paiement-completer",
+    ),
+    # Follow-up of the execution (issue 16): schedules and forecasts.
+    path(
+        "financement/lignes/<int:pk>/echeancier/",
+        suivi_api.EcheancierApi.as_view(),
+        name="echeancier",
+    ),
+    path(
+        "signataires/<slug:code>/previsions/",
+        suivi_api.PrevisionApi.as_view(),
+        name="signataire-previsions",
+    ),
+    path("indicateurs/", suivi_api.IndicateurListApi.as_view(), name="indicateurs"),
+    path("bilan-mi-parcours/", suivi_api.RevueApi.as_view(), name="bilan-mi-parcours"),
+    path(
+        "projets/<str:reference>/indicateurs/",
+        suivi_api.ContributionListApi.as_view(),
+        name="projet-indicateurs",
+    ),
+    path(
+        "projets/<str:reference>/indicateurs/<int:pk>/",
+        suivi_api.ContributionApi.as_view(),
+        name="projet-indicateur",
     ),
     path("avenants/", financement_api.AvenantListApi.as_view(), name="avenants"),
     path(
@@ -182,6 +206,21 @@ urlpatterns += [
         name="donnees-projets-programmes-xlsx",
     ),
     path(
+        "donnees/indicateurs.csv",
+        suivi_api.IndicateursCsvApi.as_view(),
+        name="donnees-indicateurs-csv",
+    ),
+    path(
+        "donnees/indicateurs.json",
+        suivi_api.IndicateursJsonApi.as_view(),
+        name="donnees-indicateurs-json",
+    ),
+    path(
+        "donnees/indicateurs.xlsx",
+        suivi_api.IndicateursXlsxApi.as_view(),
+        name="donnees-indicateurs-xlsx",
+    ),
+    path(
         "donnees/subventions-scdl.csv",
         financement_exports.SubventionsScdlApi.as_view(),
         name="donnees-subventions-scdl",
@@ -215,6 +254,16 @@ urlpatterns += [
         "exports/paiements.csv",
         financement_exports.ExportPaiementsCsvApi.as_view(),
         name="export-paiements",
+    ),
+    path(
+        "exports/previsions.csv",
+        suivi_api.ExportPrevisionsCsvApi.as_view(),
+        name="export-previsions",
+    ),
+    path(
+        "exports/previsions.xlsx",
+        suivi_api.ExportPrevisionsXlsxApi.as_view(),
+        name="export-previsions-xlsx",
     ),
     path(
         "exports/paiements.xlsx",

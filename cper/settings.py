@@ -382,6 +382,7 @@ SPECTACULAR_SETTINGS = {
         "AvisEnum": "gouvernance.models.Avis",
         "NatureEnum": "projets.models.NatureFinancement",
         "NatureTerritoireEnum": "territoires.selectors.NATURES_CHOIX",
+        "NatureIndicateurEnum": "suivi.models.NatureIndicateur",
     },
 }
 
@@ -439,6 +440,11 @@ GOUVERNANCE_INSTRUCTION_DELAI_JOURS = int(
 TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS = int(
     os.environ.get("TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS", "30")
 )
+
+# A programmed line with nothing committed this many months after its programming is late
+# (issue 16: the contract is silent; a setting, said on the pages « réglage fixé par le
+# secrétariat »).
+SUIVI_DELAI_SANS_ENGAGEMENT_MOIS = int(os.environ.get("SUIVI_DELAI_SANS_ENGAGEMENT_MOIS", "6"))
 
 # --- Security -----------------------------------------------------------------------------
 # `manage.py check --deploy --fail-level WARNING` is clean with DEBUG off (tests/securite).

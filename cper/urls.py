@@ -31,6 +31,7 @@ urlpatterns = [
     path("gouvernance/", include("gouvernance.urls")),
     path("scenarios/", include("scenarios.urls")),
     path("territoires/", include("territoires.urls")),
+    path("suivi/", include("suivi.urls")),
     path("donnees/", financement_views.donnees_ouvertes, name="donnees"),
     path(
         "donnees/projets-programmes.schema.json",

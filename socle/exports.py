@@ -209,6 +209,25 @@ def xlsx_response(
     return _attachment(response, filename)
 
 
+def classeur_response(
+    feuilles: Sequence[tuple[str, Sequence[Column], Iterable[Rangee]]], filename: str
+) -> StreamingHttpResponse:
+    """A workbook of several sheets (title, columns, rows), written like `xlsx_response`."""
+    workbook = Workbook(write_only=True)
+    for titre, columns, rows in feuilles:
+        sheet = workbook.create_sheet(title=titre[:31])
+        sheet.append([c.key for c in columns])
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, row[c.key], c) for c in columns])
+    flux = _TemporaryFileStream()
+    workbook.save(flux.fichier)
+    taille = flux.fichier.tell()
+    flux.fichier.seek(0)
+    response = StreamingHttpResponse(flux, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Length"] = str(taille)
+    return _attachment(response, filename)
+
+
 # --- Declared exports, one view factory ----------------------------------------------------
 @dataclass(frozen=True)
 class Format:

@@ -37,6 +37,7 @@ from projets.selectors import (
 )
 from socle.graphiques import barres_horizontales
 from socle.montants import format_euros
+from suivi.selectors import delai_sans_engagement_mois, lignes_en_retard, nombre_lignes_en_retard
 
 PROCHAINE_ETAPE = {
     Statut.BROUILLON: "À compléter puis à déposer.",
@@ -153,6 +154,15 @@ def pour_agent(utilisateur: Utilisateur) -> TableauDeBord:
             echelle=enveloppe.montant if enveloppe else None,
         )
         tableau.blocs["sans_engagement"] = list(lignes_sans_engagement(signataire=signataire)[:10])
+        en_retard = lignes_en_retard(signataire=signataire, limite=20)
+        tableau.blocs["en_retard"] = en_retard
+        # Counted only when the list is full (one query fewer on the usual dashboard).
+        tableau.blocs["nombre_en_retard"] = (
+            len(en_retard)
+            if len(en_retard) < 20
+            else nombre_lignes_en_retard(signataire=signataire)
+        )
+        tableau.blocs["delai_sans_engagement"] = delai_sans_engagement_mois()
         tableau.blocs["grilles_en_retard"] = grilles_en_retard(signataire=signataire)[:20]
         tableau.blocs["delai_grille"] = settings.GOUVERNANCE_INSTRUCTION_DELAI_JOURS
     return tableau

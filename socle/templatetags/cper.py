@@ -15,6 +15,15 @@ def euros(valeur: Decimal | None) -> str:
 
 
 @register.filter
+def valeur(nombre: Decimal | None) -> str:
+    """An indicator's value: `1 234` when whole, `1 234,50` otherwise."""
+    if nombre is None:
+        return ""
+    entier = Decimal(nombre) == Decimal(nombre).to_integral_value()
+    return montants.format_nombre(nombre, 0 if entier else 2)
+
+
+@register.filter
 def meuros(valeur: Decimal | None) -> str:
     return montants.format_meuros(valeur)
 

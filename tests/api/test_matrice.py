@@ -32,6 +32,7 @@ from projets.models import (
     Projet,
     TransitionProjet,
 )
+from suivi.models import ContributionIndicateur, Echeance, Indicateur
 
 ROLES = ["anonyme", "porteur", "porteur_autre", "lecteur", "agent", "agent_etat", "administrateur"]
 
@@ -41,6 +42,14 @@ ENGAGEMENT = {
     "reference": "ARR-1",
     "montant": "1000.00",
     "annee_budgetaire": 2026,
+}
+INDICATEUR = {
+    "mesure": "IV.2.1",
+    "nom": "Surface",
+    "unite": "m²",
+    "nature": "realisation",
+    "cible_2027": "10.00",
+    "source": "Maîtres d'ouvrage",
 }
 PAIEMENT = {"date": "2026-04-01", "montant": "10.00", "type": "acompte"}
 APPROBATION = {"signataire": "region", "date_acte": "2026-05-01", "reference": "DEL-1"}
@@ -164,6 +173,53 @@ MATRICE = {
         None,
         (401, 200, 200, 200, 200, 200, 200),
     ),
+    # Issue 16: a signatory's forecast is for its agents and the secretariat; the schedule is
+    # written by the porteur and the line's signatory's agents.
+    "previsions": (
+        "GET",
+        "/api/v1/signataires/region/previsions/",
+        None,
+        (401, 403, 403, 403, 200, 403, 200),
+    ),
+    "export_previsions": (
+        "GET",
+        "/api/v1/exports/previsions.csv",
+        None,
+        (401, 403, 403, 403, 200, 200, 200),
+    ),
+    "echeancier": (
+        "PUT",
+        "/api/v1/financement/lignes/{ligne}/echeancier/",
+        {"echeances": [{"annee": 2026, "montant_ae": "1.00", "montant_cp": "1.00"}]},
+        (401, 200, 404, 403, 200, 403, 200),
+    ),
+    "indicateurs": ("GET", "/api/v1/indicateurs/", None, (401, 200, 200, 200, 200, 200, 200)),
+    "indicateur_creer": (
+        "POST",
+        "/api/v1/indicateurs/",
+        {
+            "mesure": "IV.2.1",
+            "nom": "Surface",
+            "unite": "m²",
+            "nature": "realisation",
+            "cible_2027": "10.00",
+            "source": "Maîtres d'ouvrage",
+        },
+        (401, 403, 403, 403, 403, 403, 201),
+    ),
+    "bilan_mi_parcours": (
+        "GET",
+        "/api/v1/bilan-mi-parcours/",
+        None,
+        (401, 403, 403, 403, 200, 200, 200),
+    ),
+    "contributions": (
+        "GET",
+        "/api/v1/projets/{programme}/indicateurs/",
+        None,
+        (401, 200, 404, 200, 200, 200, 200),
+    ),
+    "donnees_indicateurs": ("GET", "/api/v1/donnees/indicateurs.json", None, (200,) * 7),
     "export_lignes": (
         "GET",
         "/api/v1/exports/lignes.xlsx",
@@ -206,6 +262,9 @@ def etat_de_la_base() -> dict:
             DemandePaiement.objects.order_by("pk").values_list("pk", "statut", "montant_accepte")
         ),
         "avancements": DeclarationAvancement.objects.count(),
+        "echeances": list(Echeance.objects.values_list("ligne", "annee", "montant_ae")),
+        "indicateurs": Indicateur.objects.count(),
+        "contributions": ContributionIndicateur.objects.count(),
     }
 
 
