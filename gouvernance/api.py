@@ -136,13 +136,17 @@ class DecisionSortieSerializer(serializers.Serializer):
 
 
 class PointSortieSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="Identifiant du point de l'ordre du jour.")
     ordre = serializers.IntegerField(help_text="Rang à l'ordre du jour.")
     projet = serializers.CharField(source="projet.reference", help_text="Référence du dossier.")
-    titre = serializers.CharField(source="projet.titre")
-    statut_projet = serializers.CharField(source="projet.statut")
+    titre = serializers.CharField(source="projet.titre", help_text="Titre du dossier.")
+    statut_projet = serializers.CharField(
+        source="projet.statut", help_text="Statut du dossier dans son cycle de vie."
+    )
     recusations = serializers.SerializerMethodField(help_text="Membres récusés (identifiants).")
-    decision = serializers.SerializerMethodField()
+    decision = serializers.SerializerMethodField(
+        help_text="La décision du comité sur ce point, une fois la séance close."
+    )
 
     def get_recusations(self, point) -> list[str]:
         return [r.membre.utilisateur.username for r in point.recusations.all()]

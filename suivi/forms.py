@@ -69,6 +69,7 @@ class IndicateurForm(forms.Form):
     noeud = forms.ModelChoiceField(
         queryset=Noeud.objects.none(),
         label="Mesure",
+        empty_label="Choisissez la mesure",
         help_text="La mesure (ou sous-mesure) du contrat que l'indicateur suit.",
     )
     nom = forms.CharField(label="Nom de l'indicateur", max_length=300)
@@ -112,7 +113,9 @@ class AvenantRevueForm(forms.Form):
         label="Justification (article 4)", widget=forms.Textarea(attrs={"rows": 4})
     )
     initie_par = forms.ModelChoiceField(
-        queryset=Signataire.objects.none(), label="Signataire à l'initiative de la révision"
+        queryset=Signataire.objects.none(),
+        label="Signataire à l'initiative de la révision",
+        empty_label="Choisissez le signataire",
     )
 
     def __init__(self, *args: Any, signataires: Any = (), **kwargs: Any) -> None:

@@ -196,7 +196,8 @@ def test_un_porteur_ne_peut_plus_abandonner_une_fois_l_instruction_commencee(
 ):
     projet = mettre_dans(projet_brouillon, Statut.EN_INSTRUCTION)
     assert Action.ABANDONNER not in actions_possibles(projet, porteur)
-    with pytest.raises(ActionNonAutorisee):
+    # The state is the cause (the porteur abandons its dossier before the instruction): 409.
+    with pytest.raises(EtatIncompatible, match="à cette étape"):
         transitionner(
             projet=projet, action=Action.ABANDONNER, par=porteur, commentaire="Plus besoin."
         )

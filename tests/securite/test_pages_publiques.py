@@ -15,6 +15,17 @@ CODES = ["IV", "IV.2", "IV.2.1", "IV.2.1.a"]
 AVEC_UN_CODE = {"noeud": "/programme/{}/", "api:mesure": "/api/v1/mesures/{}/"}
 # The départements' pages: the test dossiers are in the Nord (59).
 DEPARTEMENTS = ["02", "59", "60", "62", "80"]
+# The territory pages (issue 18) of the test dossiers' places: the Nord, the Métropole
+# Européenne de Lille, Villeneuve-d'Ascq, the Bassin minier; the same through the API.
+TERRITOIRES = {
+    "territoires:departement": ["/territoires/departement/59/"],
+    "territoires:epci": ["/territoires/epci/200093201/"],
+    "territoires:commune": ["/territoires/commune/59009/"],
+    "territoires:special": ["/territoires/specifique/bassin-minier/"],
+    "territoires:donnees": ["/territoires/donnees/departement-59.csv"],
+    "api:territoire": ["/api/v1/territoires/departement-59/", "/api/v1/territoires/region-32/"],
+    "api:territoire-dossiers": ["/api/v1/territoires/departement-59/dossiers/"],
+}
 
 
 def urls_publiques() -> list[str]:
@@ -26,6 +37,8 @@ def urls_publiques() -> list[str]:
             urls += [AVEC_UN_CODE[nom].format(code) for code in CODES]
         elif nom == "departement":
             urls += [f"/departements/{code}/" for code in DEPARTEMENTS]
+        elif nom in TERRITOIRES:
+            urls += TERRITOIRES[nom]
         else:
             url = url_factice(regex, callback)
             assert url is not None, nom

@@ -73,6 +73,10 @@ API_PUBLIQUES = {
     "api:territoires",
     "api:territoire",
     "api:territoire-dossiers",
+    # The indicators as open data (issue 16): targets and achieved values, no personal data.
+    "api:donnees-indicateurs-csv",
+    "api:donnees-indicateurs-json",
+    "api:donnees-indicateurs-xlsx",
 }
 VALEURS_FACTICES = ("1", "projets", "x")
 
