@@ -20,6 +20,7 @@ from gouvernance.models import (
     EtatSeance,
     IssueLigne,
     Membre,
+    Seance,
     StatutPresence,
     Vote,
 )
@@ -233,7 +234,10 @@ class SeanceEntreeSerializer(serializers.Serializer):
         help_text="Lieu (ou lien de visioconférence) : l'un des deux.",
     )
     lien_visio = serializers.URLField(
-        required=False, allow_blank=True, help_text="Lien de visioconférence."
+        required=False,
+        allow_blank=True,
+        max_length=Seance._meta.get_field("lien_visio").max_length or 200,
+        help_text="Lien de visioconférence.",
     )
 
 

@@ -18,6 +18,7 @@ from gouvernance.models import (
     Membre,
     Presence,
     RoleMembre,
+    Seance,
     StatutPresence,
 )
 from gouvernance.permissions import a_voix_deliberative
@@ -53,7 +54,11 @@ class SeanceForm(forms.Form):
         label="Lien de visioconférence",
         required=False,
         assume_scheme="https",
-        error_messages={"invalid": "Indiquez une adresse web valide (https://…)."},
+        max_length=Seance._meta.get_field("lien_visio").max_length or 200,
+        error_messages={
+            "invalid": "Indiquez une adresse web valide (https://…).",
+            "max_length": "Le lien a au plus %(limit_value)d caractères (il en a %(show_value)d).",
+        },
     )
 
 

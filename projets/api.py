@@ -304,7 +304,7 @@ def _champ_de_valeur(colonne: models.Field, commun: dict, obligatoire: bool) -> 
     if colonne.choices:
         return serializers.ChoiceField(choices=colonne.choices, **commun)
     if isinstance(colonne, models.EmailField):
-        return serializers.EmailField(**commun)
+        return serializers.EmailField(**commun, max_length=colonne.max_length or 254)
     if isinstance(colonne, models.TextField):
         return serializers.CharField(**commun)
     validateurs = [v for v in colonne.validators if not isinstance(v, MaxLengthValidator)]

@@ -2,11 +2,14 @@
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from socle.exceptions import RegleMetierError
 
@@ -40,6 +43,15 @@ def corps_erreur(erreurs: dict[str, list[str]], message: str | None = None) -> d
     return corps
 
 
+MESSAGE_VALEUR_TROP_LONGUE = (
+    "Une valeur envoyée dépasse ce que le portail peut enregistrer (texte trop long ou nombre "
+    "trop grand). Rien n’a été enregistré."
+)
+MESSAGE_CORPS_TROP_GROS = (
+    "Requête trop volumineuse : 2,5 Mo au plus hors documents, 20 Mo au plus par document."
+)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """400 keyed by field, 403, 404 and 409 from the services' errors; never a 500."""
     if isinstance(exc, RegleMetierError):
@@ -50,6 +62,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Http404):
         # Django's own text names the model (« No Projet matches the given query. »).
         return Response({"detail": "Ressource introuvable."}, status=404)
+    if isinstance(exc, DataError):
+        # The last guard: a value past a column's limit that no serializer caught. The whole
+        # request is rolled back; the database's own words (and the column) are not shown.
+        set_rollback()
+        return Response({"detail": MESSAGE_VALEUR_TROP_LONGUE}, status=400)
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": MESSAGE_CORPS_TROP_GROS}, status=413)
     return drf_exception_handler(exc, context)
 
 
