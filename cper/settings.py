@@ -385,6 +385,12 @@ FINANCEMENT_ANNEES_BUDGETAIRES = (
     int(os.environ.get("FINANCEMENT_DERNIERE_ANNEE_BUDGETAIRE", "2035")),
 )
 
+# Dates of the contract's life (sessions, commitments, payments) stay within its period (its
+# first and last years, `axes.Contrat`) widened by these many years before and after
+# (axes.periode). The contract sets no margin: the secretariat does; pages say so.
+CONTRAT_MARGE_ANNEES_AVANT = int(os.environ.get("CONTRAT_MARGE_ANNEES_AVANT", "1"))
+CONTRAT_MARGE_ANNEES_APRES = int(os.environ.get("CONTRAT_MARGE_ANNEES_APRES", "8"))
+
 # Payment requests of the porteur (issue 16), in percent of the funder's share (its line of the
 # financing plan): advances add up to at most this much (30 % by default), advances and
 # instalments together to at most that much (80 %) until the balance, which needs the final

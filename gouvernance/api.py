@@ -42,6 +42,7 @@ from gouvernance.selectors import (
 )
 from gouvernance.workflow import est_close
 from projets.selectors import projet_pour
+from socle.api import MontantSerializerField
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible
 from socle.montants import MONTANT
 
@@ -226,7 +227,10 @@ class SeanceEntreeSerializer(serializers.Serializer):
     comite = serializers.SlugRelatedField(
         slug_field="code", queryset=Comite.objects.all(), help_text="Code du comité."
     )
-    date = serializers.DateTimeField(help_text="Date et heure de la séance.")
+    date = serializers.DateTimeField(
+        help_text="Date et heure de la séance (RFC 3339). Comprise dans la période du contrat et"
+        " sa marge (réglage fixé par le secrétariat)."
+    )
     lieu = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -651,7 +655,7 @@ class ArbitrageEntreeSerializer(serializers.Serializer):
         choices=IssueLigne.choices,
         help_text="programmee (retire la proposition), reduite (avec montant) ou refusee.",
     )
-    montant = serializers.DecimalField(
+    montant = MontantSerializerField(
         **MONTANT,
         required=False,
         allow_null=True,

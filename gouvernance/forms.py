@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 
+from axes.periode import texte_periode
 from comptes.models import Organisation, Utilisateur
 from gouvernance.models import (
     Avis,
@@ -42,6 +44,7 @@ def textes_erreurs(form: forms.Form) -> str:
 class SeanceForm(forms.Form):
     date = forms.DateTimeField(
         label="Date et heure",
+        help_text=lazy(texte_periode, str)(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         error_messages={
             "required": "Indiquez la date et l'heure de la séance.",

@@ -1,11 +1,15 @@
 """API plumbing shared by the apps: pagination and the mapping of business errors."""
 
+import re
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -95,3 +99,44 @@ def decrire_parametres(
                 if not parametre.get("description"):
                     parametre["description"] = DESCRIPTIONS_PARAMETRES.get(parametre["name"], "")
     return result
+
+
+# An amount as the API accepts it: ASCII digits, at most one decimal point and two decimals,
+# never negative, never an exponent (`1e3`) nor other digits (`١٠٠٠`), which `Decimal` reads.
+MOTIF_MONTANT = r"^[0-9]{1,12}(?:\.[0-9]{1,2})?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": MOTIF_MONTANT,
+        "example": "1234567.89",
+        "description": "Montant en euros : chiffres ASCII, un point décimal, deux décimales "
+        "au plus, jamais négatif.",
+    }
+)
+class MontantSerializerField(serializers.DecimalField):
+    """The API's input amount (`MONTANT`'s 14 digits, 2 decimals): a string of ASCII digits
+    (or a JSON integer), refused with a French message otherwise."""
+
+    default_error_messages = {
+        "invalid": "Écrivez un montant en euros avec des chiffres et un point décimal, par "
+        "exemple « 1234567.89 ».",
+        "negatif": "Le montant ne peut pas être négatif.",
+        "centimes": "Un montant a au plus deux décimales (les centimes).",
+        "max_whole_digits": "Le montant a au plus {max_whole_digits} chiffres avant la virgule.",
+    }
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("invalid")
+        texte = str(data).strip()
+        if texte.startswith("-") and re.fullmatch(r"-[0-9]+(?:\.[0-9]+)?", texte):
+            self.fail("negatif")
+        if re.fullmatch(r"[0-9]+\.[0-9]{3,}", texte):
+            self.fail("centimes")
+        if not re.fullmatch(r"[0-9]+(?:\.[0-9]{1,2})?", texte):
+            self.fail("invalid")
+        valeur: Decimal = super().to_internal_value(texte)
+        return valeur
