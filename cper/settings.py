@@ -337,7 +337,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Données du contrat de plan État-Région Hauts-de-France 2021-2027 : signataires et "
         "enveloppes de l'article 2, arborescence des axes et mesures, projets. Les montants "
-        "sont des chaînes décimales en euros, exactes au centime."
+        "sont des chaînes décimales en euros, exactes au centime : chiffres ASCII, un point "
+        "décimal, deux décimales au plus. Filtres des listes : un paramètre laissé vide est "
+        "ignoré (pas de filtre) ; une valeur invalide est refusée (400, message par paramètre). "
+        "Les dates et heures suivent la RFC 3339."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

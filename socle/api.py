@@ -25,7 +25,35 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "taille"
     max_page_size = 500
     page_query_description = "Numéro de la page, à partir de 1."
-    page_size_query_description = "Nombre de résultats par page (50 par défaut, 500 au plus)."
+    page_size_query_description = (
+        "Nombre de résultats par page : un entier de 1 à 500 (50 par défaut ; au-delà de 500, "
+        "500). Laissé vide, 50 ; une autre valeur est refusée (400)."
+    )
+
+    def get_page_size(self, request: Any) -> int | None:
+        """An empty `taille` is the default, like every empty filter; an invalid one is a 400
+        (it was silently ignored)."""
+        texte = request.query_params.get(self.page_size_query_param, "")
+        if texte == "":
+            return self.page_size
+        if not texte.isascii() or not texte.isdigit() or int(texte) < 1:
+            raise serializers.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        "Indiquez un nombre entier de résultats, de 1 à 500."
+                    ]
+                }
+            )
+        return min(int(texte), self.max_page_size or int(texte))
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parametres = super().get_schema_operation_parameters(view)
+        for parametre in parametres:
+            if parametre["name"] == self.page_query_param:
+                parametre["schema"] = {"type": "integer", "minimum": 1}
+            if parametre["name"] == self.page_size_query_param:
+                parametre["schema"] = {"type": "integer", "minimum": 1}
+        return parametres
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         reponse = super().get_paginated_response_schema(schema)
@@ -85,6 +113,8 @@ DESCRIPTIONS_PARAMETRES = {
     "action": "Action du cycle de vie.",
     "departement": "Code INSEE du département (02, 59, 60, 62 ou 80).",
     "financeur": "Code d'un signataire présent dans le plan de financement.",
+    "annee": "Année, un entier de 2000 à 2100 (une autre valeur est refusée, 400).",
+    "maitre_ouvrage": "Identifiant (entier) de l'organisation maître d'ouvrage.",
 }
 
 

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any, Protocol
 
+from django import forms
 from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
@@ -308,12 +309,24 @@ class Export:
         return [
             OpenApiParameter(
                 nom,
-                str,
+                _type_du_filtre(f),
                 description=str(f.extra.get("help_text") or f.label or nom),
                 many=nom in self.parametres_multiples,
             )
             for nom, f in self.filtre.base_filters.items()
         ]
+
+
+def _type_du_filtre(filtre: Any) -> Any:
+    """The schema of a filter's value: an integer filter says so, with its bounds (the export
+    answers 400 past them, as the list does); others are strings."""
+    if issubclass(getattr(filtre, "field_class", object), forms.IntegerField):
+        schema: dict[str, Any] = {"type": "integer"}
+        for cle, nom in (("min_value", "minimum"), ("max_value", "maximum")):
+            if filtre.extra.get(cle) is not None:
+                schema[nom] = filtre.extra[cle]
+        return schema
+    return str
 
 
 def vue_export(export: Export, extension: str) -> type[APIView]:
