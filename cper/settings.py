@@ -349,6 +349,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operations are named and tagged after what follows /api/v1/ (« scenarios », not « v1 »).
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Without deep links, Swagger UI puts no link inside the buttons that open an operation
     # (nested interactive controls, an axe-core "serious" violation).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
@@ -356,6 +358,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "socle.api.decrire_parametres",
         "socle.schema_erreurs.documenter_erreurs",
+        "socle.api.etiquettes_ascii",
     ],
     # One name per choice set, so that the schema validates without warnings.
     "ENUM_NAME_OVERRIDES": {

@@ -1,6 +1,7 @@
 """API plumbing shared by the apps: pagination and the mapping of business errors."""
 
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -170,3 +171,34 @@ class MontantSerializerField(serializers.DecimalField):
             self.fail("invalid")
         valeur: Decimal = super().to_internal_value(texte)
         return valeur
+
+
+def _nom_ascii(libelle: str) -> str:
+    """« Données ouvertes » → `donnees-ouvertes`."""
+    sans_accents = unicodedata.normalize("NFKD", libelle).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", sans_accents.lower()).strip("-")
+
+
+def etiquettes_ascii(
+    result: dict[str, Any], generator: object, request: object, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: ASCII tag names (`donnees-ouvertes`) and
+    operation ids, so that generated clients get clean module and function names, the French
+    label kept as each tag's description (Swagger UI shows both)."""
+    libelles: dict[str, str] = {}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "tags" in operation:
+                noms = []
+                for libelle in operation["tags"]:
+                    nom = _nom_ascii(libelle)
+                    libelles.setdefault(nom, libelle)
+                    noms.append(nom)
+                operation["tags"] = noms
+            if isinstance(operation, dict) and "operationId" in operation:
+                # `exports_lignes.csv_retrieve` → `exports_lignes_csv_retrieve`.
+                operation["operationId"] = re.sub(r"[^A-Za-z0-9_]", "_", operation["operationId"])
+    result["tags"] = [
+        {"name": nom, "description": libelle} for nom, libelle in sorted(libelles.items())
+    ]
+    return result

@@ -77,7 +77,10 @@ def _reponse(request: HttpRequest, statut: int, raison: str = "") -> HttpRespons
 @requires_csrf_token
 def page_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig):
-        return _reponse(request, 413)
+        # The API says 413 with the limits; a page keeps its 400 and says why.
+        if request.path_info.startswith("/api/"):
+            return _reponse(request, 413)
+        return _reponse(request, 400, EXPLICATIONS[413])
     return _reponse(request, 400)
 
 

@@ -317,6 +317,34 @@ class Export:
         ]
 
 
+SCHEMAS_JSON: dict[str, dict[str, str]] = {
+    # Amounts are strings in JSON, exact to the cent.
+    "number": {"type": "string", "format": "decimal"},
+    "integer": {"type": "integer"},
+    "date": {"type": "string", "format": "date"},
+    "datetime": {"type": "string", "format": "date-time"},
+}
+
+
+def schema_json(colonnes: Sequence[Column]) -> dict[str, Any]:
+    """The OpenAPI schema of a JSON file: an array of objects, one property per column."""
+    proprietes: dict[str, Any] = {}
+    for c in colonnes:
+        propriete: dict[str, Any] = {**SCHEMAS_JSON.get(c.type, {"type": "string"})}
+        propriete["description"] = c.description
+        if not c.required:
+            propriete["nullable"] = True
+        proprietes[c.key] = propriete
+    return {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": proprietes,
+            "required": [c.key for c in colonnes if c.required],
+        },
+    }
+
+
 def _type_du_filtre(filtre: Any) -> Any:
     """The schema of a filter's value: an integer filter says so, with its bounds (the export
     answers 400 past them, as the list does); others are strings."""
@@ -350,7 +378,7 @@ def vue_export(export: Export, extension: str) -> type[APIView]:
         description=export.description,
         responses={
             (200, format_.media_type): OpenApiResponse(
-                format_.type_openapi,
+                schema_json(export.colonnes) if extension == "json" else format_.type_openapi,
                 description=export.description_fichier or format_.description,
             )
         },
