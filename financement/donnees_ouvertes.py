@@ -58,6 +58,7 @@ COLONNES_PROJETS_PROGRAMMES = [
     Column(
         "departements",
         "Codes INSEE des départements concernés, séparés par « ; » (liste en JSON).",
+        liste=True,
     ),
     Column("statut", "Statut du projet (programme, en_cours, solde, abandonne…).", required=True),
     Column("code_financeur", "Code du signataire financeur (etat, region, nord…).", required=True),

@@ -56,6 +56,7 @@ class Column:
     enum: tuple[str, ...] = ()
     minimum: Decimal | None = None
     maximum: Decimal | None = None
+    liste: bool = False  # a list of strings: an array in JSON, joined by « ; » in CSV
 
 
 def _type_de(champ: serializers.Field[Any, Any, Any, Any]) -> str:
@@ -330,7 +331,11 @@ def schema_json(colonnes: Sequence[Column]) -> dict[str, Any]:
     """The OpenAPI schema of a JSON file: an array of objects, one property per column."""
     proprietes: dict[str, Any] = {}
     for c in colonnes:
-        propriete: dict[str, Any] = {**SCHEMAS_JSON.get(c.type, {"type": "string"})}
+        propriete: dict[str, Any] = (
+            {"type": "array", "items": {"type": "string"}}
+            if c.liste
+            else {**SCHEMAS_JSON.get(c.type, {"type": "string"})}
+        )
         propriete["description"] = c.description
         if not c.required:
             propriete["nullable"] = True

@@ -35,7 +35,7 @@ class MontantField(forms.Field):
         if not re.fullmatch(r"-?[0-9]+(?:[.,][0-9]+)?", texte):
             raise forms.ValidationError(self.error_messages["invalide"], code="invalide")
         montant = Decimal(texte.replace(",", "."))
-        if montant < 0:
+        if texte.startswith("-"):  # `-0` too: a sign is never part of an amount typed here
             raise forms.ValidationError(self.error_messages["negatif"], code="negatif")
         if abs(montant) >= Decimal("1e12"):
             raise forms.ValidationError(self.error_messages["invalide"], code="invalide")
