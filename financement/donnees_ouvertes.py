@@ -18,7 +18,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, Window
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -297,28 +307,42 @@ class LignesHorsScdl:
 
 
 def lignes_hors_scdl(limite: int = 50) -> LignesHorsScdl:
-    par_raison: dict[str, int] = {}
-    sans_maitre_ouvrage: list[str] = []
-    publiees = 0
-    for ligne in lignes_publiees().iterator(chunk_size=TAILLE_LOT):
-        raison = raison_hors_scdl(ligne)
-        if raison is None:
-            publiees += 1
-            continue
-        par_raison[raison] = par_raison.get(raison, 0) + 1
-        reference = ligne.projet.reference
-        nouvelle = reference not in sans_maitre_ouvrage and len(sans_maitre_ouvrage) < limite
-        if raison == SANS_MAITRE_OUVRAGE and nouvelle:
-            sans_maitre_ouvrage.append(reference)
+    """Counted in the database (a few queries whatever the number of lines), with the same
+    reasons, in the same order, as `raison_hors_scdl`."""
+    lignes = LigneProgrammee.objects.filter(noeud__contrat=contrat_courant())
+    sans_nom = Q(projet__maitre_ouvrage__isnull=True) & Q(
+        projet__maitre_ouvrage_texte__regex=r"^\s*$"
+    )
+    sans_attribuant = ~sans_nom & Q(signataire__organisation__siret="")
+    sans_beneficiaire = (
+        ~sans_nom
+        & ~Q(signataire__organisation__siret="")
+        & (Q(projet__maitre_ouvrage__isnull=True) | Q(projet__maitre_ouvrage__siret=""))
+    )
+    par_raison = {
+        raison: lignes.filter(condition).count()
+        for raison, condition in (
+            (SANS_MAITRE_OUVRAGE, sans_nom),
+            (SANS_SIRET_ATTRIBUANT, sans_attribuant),
+            (SANS_SIRET_BENEFICIAIRE, sans_beneficiaire),
+        )
+    }
+    par_raison = {raison: nombre for raison, nombre in par_raison.items() if nombre}
+    references = (
+        lignes.filter(sans_nom)
+        .order_by("projet__reference")
+        .values_list("projet__reference", flat=True)
+        .distinct()[:limite]
+    )
     signataires = (
         Signataire.objects.filter(contrat=contrat_courant(), organisation__siret="")
         .select_related("organisation")
         .order_by("ordre")
     )
     return LignesHorsScdl(
-        publiees=publiees,
+        publiees=lignes.count() - sum(par_raison.values()),
         par_raison=par_raison,
-        sans_maitre_ouvrage=sans_maitre_ouvrage,
+        sans_maitre_ouvrage=list(references),
         signataires_sans_siret=[s.nom for s in signataires],
     )
 
