@@ -344,6 +344,12 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # JSON with French errors and a nesting limit (socle.parseurs); forms and uploads as usual.
+    "DEFAULT_PARSER_CLASSES": [
+        "socle.parseurs.JsonParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "socle.api.Pagination",
     "PAGE_SIZE": 50,
     "COERCE_DECIMAL_TO_STRING": True,
@@ -354,7 +360,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Données du contrat de plan État-Région Hauts-de-France 2021-2027 : signataires et "
         "enveloppes de l'article 2, arborescence des axes et mesures, projets. Les montants "
-        "sont des chaînes décimales en euros, exactes au centime."
+        "sont des chaînes décimales en euros, exactes au centime : chiffres ASCII, un point "
+        "décimal, deux décimales au plus. Filtres des listes : un paramètre laissé vide est "
+        "ignoré (pas de filtre) ; une valeur invalide est refusée (400, message par paramètre). "
+        "Les dates et heures suivent la RFC 3339."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -363,6 +372,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operations are named and tagged after what follows /api/v1/ (« scenarios », not « v1 »).
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Without deep links, Swagger UI puts no link inside the buttons that open an operation
     # (nested interactive controls, an axe-core "serious" violation).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
@@ -370,6 +381,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "socle.api.decrire_parametres",
         "socle.schema_erreurs.documenter_erreurs",
+        "socle.api.etiquettes_ascii",
     ],
     # One name per choice set, so that the schema validates without warnings.
     "ENUM_NAME_OVERRIDES": {
@@ -404,6 +416,12 @@ FINANCEMENT_ANNEES_BUDGETAIRES = (
     int(os.environ.get("FINANCEMENT_PREMIERE_ANNEE_BUDGETAIRE", "2021")),
     int(os.environ.get("FINANCEMENT_DERNIERE_ANNEE_BUDGETAIRE", "2035")),
 )
+
+# Dates of the contract's life (sessions, commitments, payments) stay within its period (its
+# first and last years, `axes.Contrat`) widened by these many years before and after
+# (axes.periode). The contract sets no margin: the secretariat does; pages say so.
+CONTRAT_MARGE_ANNEES_AVANT = int(os.environ.get("CONTRAT_MARGE_ANNEES_AVANT", "1"))
+CONTRAT_MARGE_ANNEES_APRES = int(os.environ.get("CONTRAT_MARGE_ANNEES_APRES", "8"))
 
 # Payment requests of the porteur (issue 16), in percent of the funder's share (its line of the
 # financing plan): advances add up to at most this much (30 % by default), advances and

@@ -37,6 +37,8 @@ from financement.services import (
 from projets.api import ProjetDetailSerializer, projet_detaille
 from projets.filters import AnneeFilter
 from projets.workflow import ACTEURS_MANDATES, TRANSITIONS
+from socle.api import MontantSerializerField
+from socle.exceptions import RegleMetierError
 from socle.montants import MONTANT
 
 
@@ -179,10 +181,13 @@ class PaiementFilter(filters.FilterSet):
 
 
 class EngagementEntreeSerializer(serializers.Serializer):
-    date_acte = serializers.DateField(help_text="Date de l'acte juridique.")
+    date_acte = serializers.DateField(
+        help_text="Date de l'acte juridique. Comprise dans la période du contrat et sa marge"
+        " (réglage fixé par le secrétariat)."
+    )
     type_acte = serializers.ChoiceField(choices=TypeActe.choices, help_text="Nature de l'acte.")
     reference = serializers.CharField(max_length=100, help_text="Référence de l'acte.")
-    montant = serializers.DecimalField(
+    montant = MontantSerializerField(
         **MONTANT, min_value=0, help_text="Montant à engager, en euros (chaîne décimale)."
     )
     annee_budgetaire = serializers.IntegerField(
@@ -229,8 +234,11 @@ class EngagementCreerApi(APIView):
 
 
 class PaiementEntreeSerializer(serializers.Serializer):
-    date = serializers.DateField(help_text="Date du paiement.")
-    montant = serializers.DecimalField(
+    date = serializers.DateField(
+        help_text="Date du paiement, au plus tôt celle de l'engagement."
+        " Comprise dans la période du contrat et sa marge (réglage fixé par le secrétariat)."
+    )
+    montant = MontantSerializerField(
         **MONTANT, min_value=0, help_text="Montant payé, en euros (chaîne décimale)."
     )
     type = serializers.ChoiceField(
@@ -253,14 +261,20 @@ class PaiementCreerApi(APIView):
         entree = PaiementEntreeSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
         donnees = entree.validated_data
-        paiement = paiement_enregistrer(
-            engagement=engagement,
-            par=request.user,
-            date_paiement=donnees["date"],
-            montant=donnees["montant"],
-            type_=donnees["type"],
-            reference=donnees.get("reference", ""),
-        )
+        try:
+            paiement = paiement_enregistrer(
+                engagement=engagement,
+                par=request.user,
+                date_paiement=donnees["date"],
+                montant=donnees["montant"],
+                type_=donnees["type"],
+                reference=donnees.get("reference", ""),
+            )
+        except RegleMetierError as erreur:
+            # The service names the date as the form does; the API's field is `date`.
+            if "date_paiement" in erreur.erreurs:
+                erreur.erreurs["date"] = erreur.erreurs.pop("date_paiement")
+            raise
         return Response(PaiementSerializer(paiement).data, status=status.HTTP_201_CREATED)
 
 

@@ -21,6 +21,7 @@ from financement.selectors import demande_pour, ligne_pour
 from projets.execution import AvancementSaisi, avancement_declarer
 from projets.models import EtapeRealisation
 from projets.selectors import projet_pour
+from socle.api import MontantSerializerField
 from socle.montants import MONTANT
 
 
@@ -84,9 +85,9 @@ class DepenseSerializer(serializers.Serializer):
     reference = serializers.CharField(
         max_length=100, required=False, allow_blank=True, default="", help_text="N° de facture."
     )
-    montant_ht = serializers.DecimalField(**MONTANT, min_value=0, help_text="Montant HT, en €.")
-    montant_ttc = serializers.DecimalField(**MONTANT, min_value=0, help_text="Montant TTC, en €.")
-    montant_eligible = serializers.DecimalField(
+    montant_ht = MontantSerializerField(**MONTANT, min_value=0, help_text="Montant HT, en €.")
+    montant_ttc = MontantSerializerField(**MONTANT, min_value=0, help_text="Montant TTC, en €.")
+    montant_eligible = MontantSerializerField(
         **MONTANT, min_value=0, help_text="Part éligible de la facture, en € (au plus le TTC)."
     )
 
@@ -133,7 +134,7 @@ class DemandeEntreeSerializer(serializers.Serializer):
     type = serializers.ChoiceField(
         choices=TypePaiement.choices, help_text="avance, acompte ou solde."
     )
-    montant_demande = serializers.DecimalField(
+    montant_demande = MontantSerializerField(
         **MONTANT, min_value=0, help_text="Montant demandé, en € (chaîne décimale)."
     )
     etat_final = serializers.BooleanField(
@@ -234,7 +235,7 @@ class InstructionEntreeSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(
         choices=Decision.CHOIX, help_text="accepter, completer ou refuser."
     )
-    montant_accepte = serializers.DecimalField(
+    montant_accepte = MontantSerializerField(
         **MONTANT,
         min_value=0,
         required=False,
@@ -280,7 +281,7 @@ class DemandeInstruireApi(APIView):
 
 
 class ComplementEntreeSerializer(serializers.Serializer):
-    montant_demande = serializers.DecimalField(
+    montant_demande = MontantSerializerField(
         **MONTANT, min_value=0, required=False, allow_null=True, help_text="Nouveau montant."
     )
     commentaire = serializers.CharField(

@@ -68,8 +68,10 @@ SUBVENTIONS_SCDL = Export(
         "Données ouvertes, sans connexion : une ligne par ligne CPER programmée, au format "
         "national des données essentielles des subventions (décret n° 2017-779, schéma "
         "`scdl/subventions` 2.1.1). CSV UTF-8, séparateur virgule, montants à point. "
-        "`idAttribuant` est vide : les SIRET des signataires ne sont pas encore connus du "
-        "portail.\n\n" + description_colonnes(COLONNES_SCDL)
+        "Une ligne que le schéma national ne peut pas accepter (opération sans maître "
+        "d'ouvrage, SIRET du signataire ou du maître d'ouvrage non renseigné) n'est pas "
+        "publiée : la page /donnees/ dit combien et pourquoi.\n\n"
+        + description_colonnes(COLONNES_SCDL)
     ),
 )
 

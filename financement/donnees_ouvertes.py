@@ -5,19 +5,34 @@ Two datasets, both one row per programmed CPER line (`LigneProgrammee`):
 - « projets programmés »: the project, its measure, territory, maître d'ouvrage (an
   organisation, never a person) and the funder's programmed, committed and paid amounts;
 - « subventions » in the national format SCDL (décret n° 2017-779, arrêté du 17 novembre
-  2017; schema `scdl/subventions` 2.1.1, copied in `fixtures/schemas/scdl-subventions.json`).
+  2017; schema `scdl/subventions` 2.1.1, its constraints in
+  `fixtures/schemas/scdl-subventions.json`). A line the national schema cannot accept (no
+  beneficiary, no SIRET of the funder or of the beneficiary) is left out, and counted with its
+  reason on /donnees/ (`lignes_hors_scdl`).
 
 Rows are built from one query per chunk (`iterator(chunk_size=…)` with `select_related`
 and one prefetch of départements per chunk): no query per row, flat memory.
 """
 
 from collections.abc import Iterator
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, Window
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from axes.models import Signataire
 from axes.selectors import contrat_courant
 from financement.models import Engagement, LigneProgrammee, Paiement
 from socle.exports import Column
@@ -25,6 +40,12 @@ from socle.exports import Column
 TAILLE_LOT = 1000
 DISPOSITIF = "CPER Hauts-de-France 2021-2027"
 SIRET = r"^[0-9]{14}$"
+NATURES_SCDL = (
+    "aide en numéraire",
+    "aide en nature",
+    "aide en numéraire;aide en nature",
+    "aide en nature;aide en numéraire",
+)
 
 COLONNES_PROJETS_PROGRAMMES = [
     Column(
@@ -49,6 +70,7 @@ COLONNES_PROJETS_PROGRAMMES = [
         "Codes INSEE des départements concernés, séparés par « ; » (liste en JSON) : déclarés "
         "par le porteur, ou, pour une opération inscrite au contrat, déduits des lieux que cite "
         "le texte signé.",
+        liste=True,
     ),
     Column("statut", "Statut du projet (programme, en_cours, solde, abandonne…).", required=True),
     Column("code_financeur", "Code du signataire financeur (etat, region, nord…).", required=True),
@@ -71,13 +93,15 @@ COLONNES_PROJETS_PROGRAMMES = [
     Column("date_programmation", "Date de programmation (AAAA-MM-JJ).", type="date", required=True),
 ]
 
-# The SCDL « subventions » columns, in the order of the schema (resources.md, schema 2.1.1).
+# The SCDL « subventions » columns, in the order of the national schema 2.1.1, with its
+# constraints (fixtures/schemas/scdl-subventions.json, checked with frictionless in the suite).
+OBJET_LONGUEUR_MAXIMALE = 256
 COLONNES_SCDL = [
     Column("nomAttribuant", "Nom de l'attribuant (le signataire financeur).", required=True),
     Column(
         "idAttribuant",
-        "SIRET de l'attribuant. Vide : les SIRET des signataires ne sont pas encore "
-        "renseignés dans le portail (écart connu).",
+        "SIRET de l'attribuant, renseigné par le secrétariat du CPER. Les lignes d'un "
+        "signataire dont le SIRET manque ne sont pas publiées (la page /donnees/ les compte).",
         required=True,
         pattern=SIRET,
     ),
@@ -89,9 +113,19 @@ COLONNES_SCDL = [
     ),
     Column("referenceDecision", "Référence du premier acte d'engagement, s'il existe."),
     Column("nomBeneficiaire", "Maître d'ouvrage (organisation).", required=True),
-    Column("idBeneficiaire", "SIRET du bénéficiaire, s'il est connu.", pattern=SIRET),
+    Column(
+        "idBeneficiaire",
+        "SIRET du maître d'ouvrage. Les lignes d'un maître d'ouvrage sans SIRET ne sont pas "
+        "publiées (la page /donnees/ les compte).",
+        pattern=SIRET,
+    ),
     Column("rnaBeneficiaire", "Numéro RNA du bénéficiaire (non renseigné).", pattern=r"^W\d{9}$"),
-    Column("objet", "Objet de l'aide : titre du projet.", required=True),
+    Column(
+        "objet",
+        f"Objet de l'aide : titre du projet ({OBJET_LONGUEUR_MAXIMALE} caractères au plus, "
+        "abrégé par « … » au-delà).",
+        required=True,
+    ),
     Column(
         "montant",
         "Montant programmé, en euros (décimal à point).",
@@ -101,32 +135,41 @@ COLONNES_SCDL = [
     ),
     Column(
         "nature",
-        "Nature de l'aide.",
+        "Nature de l'aide : « aide en numéraire » (les valeurs permises par le schéma "
+        "national : aide en numéraire, aide en nature, ou les deux séparées par « ; »).",
         required=True,
-        enum=("aide en numéraire", "aide en nature"),
+        enum=NATURES_SCDL,
     ),
     Column(
         "conditionsVersement",
-        "« unique » (au plus un paiement) ou « échelonné » (plusieurs).",
+        "« unique » (au plus un paiement) ou « échelonné » (plusieurs) ; le schéma national "
+        "permet aussi « autre » ou une description libre de 256 caractères au plus.",
         required=True,
-        enum=("unique", "échelonné"),
     ),
     Column(
         "datesPeriodeVersement",
-        "Date ou période (AAAA-MM-JJ_AAAA-MM-JJ) des paiements ; à défaut, celle du projet.",
+        "Date ou période (AAAA-MM-JJ/AAAA-MM-JJ, barre oblique de la norme ISO 8601) des "
+        "paiements ; à défaut, celle du projet.",
         required=True,
-        pattern=r"^\d{4}-\d{2}-\d{2}(_\d{4}-\d{2}-\d{2})?$",
+        pattern=r"^\d{4}-\d{2}-\d{2}(/\d{4}-\d{2}-\d{2})?$",
     ),
-    Column("idRAE", "Identifiant au registre des aides d'État (non renseigné)."),
+    Column("idRAE", "Identifiant au répertoire des aides aux entreprises (5 caractères, vide)."),
     Column(
-        "notificationUE", "Aide notifiée à l'Union européenne.", required=True, enum=("oui", "non")
+        "notificationUE",
+        "Aide d'État notifiée à la Commission européenne : booléen écrit « oui » ou « non ».",
+        type="boolean",
+        required=True,
+        enum=("oui", "non"),
     ),
     Column(
         "pourcentageSubvention",
-        "Part du coût éligible du projet couverte par la ligne (entre 0 et 1).",
+        "Part du montant total de la subvention versée à ce bénéficiaire, au sens du schéma "
+        "national (entre 0.01 et 1) : 1.00, chaque ligne ayant un bénéficiaire unique (le "
+        "maître d'ouvrage). La part du coût éligible couverte est dans le jeu « projets "
+        "programmés ».",
         type="number",
         required=True,
-        minimum=Decimal(0),
+        minimum=Decimal("0.01"),
         maximum=Decimal(1),
     ),
     Column("dispositifAide", "Dispositif : le CPER et la mesure."),
@@ -227,13 +270,83 @@ def _periode(debut, fin) -> str:
         return ""
     if fin is None or fin == debut:
         return debut.isoformat()
-    return f"{debut.isoformat()}_{fin.isoformat()}"
+    return f"{debut.isoformat()}/{fin.isoformat()}"
 
 
-def pourcentage(montant: Decimal, cout: Decimal | None) -> Decimal | None:
-    if not cout:
-        return None
-    return (montant / cout).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+def _objet(titre: str) -> str:
+    if len(titre) <= OBJET_LONGUEUR_MAXIMALE:
+        return titre
+    return titre[: OBJET_LONGUEUR_MAXIMALE - 1].rstrip() + "…"
+
+
+# Why a programmed line is left out of the SCDL file: each reason names a value the national
+# schema requires and the portal does not have yet.
+SANS_MAITRE_OUVRAGE = "maître d'ouvrage non désigné (opération du contrat sans bénéficiaire)"
+SANS_SIRET_ATTRIBUANT = "SIRET du signataire financeur non renseigné"
+SANS_SIRET_BENEFICIAIRE = "SIRET du maître d'ouvrage non renseigné"
+
+
+def raison_hors_scdl(ligne: LigneProgrammee) -> str | None:
+    """Why the line cannot be published in the SCDL file, or None if it can."""
+    nom, siret = _maitre_ouvrage(ligne.projet)
+    if not nom.strip():
+        return SANS_MAITRE_OUVRAGE
+    if not ligne.signataire.organisation.siret:
+        return SANS_SIRET_ATTRIBUANT
+    if not siret:
+        return SANS_SIRET_BENEFICIAIRE
+    return None
+
+
+@dataclass(frozen=True)
+class LignesHorsScdl:
+    """What the /donnees/ page says of the lines left out of the SCDL file."""
+
+    publiees: int
+    par_raison: dict[str, int]
+    sans_maitre_ouvrage: list[str]  # references of the operations, for the page
+    signataires_sans_siret: list[str]
+
+
+def lignes_hors_scdl(limite: int = 50) -> LignesHorsScdl:
+    """Counted in the database (a few queries whatever the number of lines), with the same
+    reasons, in the same order, as `raison_hors_scdl`."""
+    lignes = LigneProgrammee.objects.filter(noeud__contrat=contrat_courant())
+    sans_nom = Q(projet__maitre_ouvrage__isnull=True) & Q(
+        projet__maitre_ouvrage_texte__regex=r"^\s*$"
+    )
+    sans_attribuant = ~sans_nom & Q(signataire__organisation__siret="")
+    sans_beneficiaire = (
+        ~sans_nom
+        & ~Q(signataire__organisation__siret="")
+        & (Q(projet__maitre_ouvrage__isnull=True) | Q(projet__maitre_ouvrage__siret=""))
+    )
+    par_raison = {
+        raison: lignes.filter(condition).count()
+        for raison, condition in (
+            (SANS_MAITRE_OUVRAGE, sans_nom),
+            (SANS_SIRET_ATTRIBUANT, sans_attribuant),
+            (SANS_SIRET_BENEFICIAIRE, sans_beneficiaire),
+        )
+    }
+    par_raison = {raison: nombre for raison, nombre in par_raison.items() if nombre}
+    references = (
+        lignes.filter(sans_nom)
+        .order_by("projet__reference")
+        .values_list("projet__reference", flat=True)
+        .distinct()[:limite]
+    )
+    signataires = (
+        Signataire.objects.filter(contrat=contrat_courant(), organisation__siret="")
+        .select_related("organisation")
+        .order_by("ordre")
+    )
+    return LignesHorsScdl(
+        publiees=lignes.count() - sum(par_raison.values()),
+        par_raison=par_raison,
+        sans_maitre_ouvrage=list(references),
+        signataires_sans_siret=[s.nom for s in signataires],
+    )
 
 
 def rangees_scdl() -> Iterator[dict]:
@@ -244,6 +357,8 @@ def rangees_scdl() -> Iterator[dict]:
         premier_paiement = getattr(ligne, "premier_paiement")  # noqa: B009
         dernier_paiement = getattr(ligne, "dernier_paiement")  # noqa: B009
         nombre_paiements = getattr(ligne, "nombre_paiements")  # noqa: B009
+        if raison_hors_scdl(ligne) is not None:
+            continue  # counted with its reason on /donnees/
         projet = ligne.projet
         nom, siret = _maitre_ouvrage(projet)
         date_convention = premier_engagement or timezone.localdate(ligne.programme_le)
@@ -261,13 +376,14 @@ def rangees_scdl() -> Iterator[dict]:
             "nomBeneficiaire": nom,
             "idBeneficiaire": siret,
             "rnaBeneficiaire": "",
-            "objet": projet.titre,
+            "objet": _objet(projet.titre),
             "montant": ligne.montant_programme,
             "nature": "aide en numéraire",
             "conditionsVersement": "échelonné" if nombre_paiements > 1 else "unique",
             "datesPeriodeVersement": periode,
             "idRAE": "",
             "notificationUE": "non",
-            "pourcentageSubvention": pourcentage(ligne.montant_programme, projet.cout_total_ht),
+            # One beneficiary per row: it receives the whole of the line (schema 2.1.1).
+            "pourcentageSubvention": Decimal("1.00"),
             "dispositifAide": f"{DISPOSITIF} – mesure {ligne.noeud.code}",
         }

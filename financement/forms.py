@@ -2,9 +2,13 @@ from datetime import date
 
 from django import forms
 from django.db.models import Q
+from django.utils.functional import lazy
 from dsfr.forms import DsfrBaseForm
+from dsfr.utils import dsfr_input_class_attr
 
 from axes.models import Niveau, Noeud, Signataire
+from axes.periode import texte_periode
+from comptes.models import valider_siret
 from financement.execution import Decision, DepenseSaisie
 from financement.models import GenreModificationOperation, TypeActe, TypePaiement
 from financement.regles import annees_budgetaires
@@ -19,12 +23,17 @@ def choix_annees_budgetaires() -> list[tuple[int, str]]:
     return [(a, str(a)) for a in annees_budgetaires()]
 
 
+# Read when a form is built (the contract's years are in the database), not at import.
+AIDE_PERIODE = lazy(texte_periode, str)()
+AIDE_DATE_PAIEMENT = lazy(lambda: f"Au plus tôt la date de l'engagement. {texte_periode()}", str)()
+
+
 class DateField(forms.DateField):
     widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class EngagementForm(DsfrBaseForm):
-    date_acte = DateField(label="Date de l'acte", initial=date.today)
+    date_acte = DateField(label="Date de l'acte", initial=date.today, help_text=AIDE_PERIODE)
     type_acte = forms.ChoiceField(label="Nature de l'acte", choices=TypeActe.choices)
     reference = forms.CharField(label="Référence de l'acte", max_length=100)
     montant = MontantField(label="Montant engagé (€)")
@@ -34,7 +43,9 @@ class EngagementForm(DsfrBaseForm):
 
 
 class PaiementForm(DsfrBaseForm):
-    date_paiement = DateField(label="Date du paiement", initial=date.today)
+    date_paiement = DateField(
+        label="Date du paiement", initial=date.today, help_text=AIDE_DATE_PAIEMENT
+    )
     montant = MontantField(label="Montant payé (€)")
     type_ = forms.ChoiceField(label="Nature", choices=TypePaiement.choices)
     reference = forms.CharField(label="Référence du mandat", max_length=100, required=False)
@@ -244,3 +255,23 @@ class InstructionForm(DsfrBaseForm):
         "un refus ; le porteur le reçoit par courriel.",
     )
     reference = forms.CharField(label="Référence du mandat", max_length=100, required=False)
+
+
+class SiretSignatairesForm(DsfrBaseForm):
+    """One SIRET field per signatory of the contract, for the CPER secretariat."""
+
+    def __init__(self, *args, signataires=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signataires = list(signataires)
+        for signataire in self.signataires:
+            self.fields[signataire.code] = forms.CharField(
+                label=f"SIRET — {signataire.nom}",
+                max_length=14,
+                required=False,
+                validators=[valider_siret],
+                initial=signataire.organisation.siret if signataire.organisation else "",
+                help_text="14 chiffres (clé de contrôle vérifiée) ; vide s’il n’est pas connu.",
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            )
+        for champ in self.visible_fields():
+            dsfr_input_class_attr(champ)

@@ -9,16 +9,19 @@ The steps of a dossier's lifecycle that move money are use-cases of the ledger
 and the ledger's work in the same transaction. No signal receiver moves money.
 """
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
 from axes.models import Niveau, Noeud, Signataire
-from comptes.models import Utilisateur
+from axes.periode import verifier_date_du_contrat
+from comptes.models import Utilisateur, valider_siret
 from financement.models import (
     STATUTS_EXECUTABLES,
     ApprobationAvenant,
@@ -370,6 +373,7 @@ def engagement_enregistrer(
     )
     _verifier_executant(par, ligne.signataire)
     verifier_annee_budgetaire(annee_budgetaire, champ="annee_budgetaire")
+    verifier_date_du_contrat(date_acte, champ="date_acte")
     if ligne.projet.statut not in STATUTS_EXECUTABLES:
         raise EtatIncompatible(
             f"Le projet est « {ligne.projet.get_statut_display()} » : "
@@ -453,6 +457,16 @@ def paiement_enregistrer(
         .get(pk=engagement.pk)
     )
     _verifier_executant(par, engagement.signataire)
+    verifier_date_du_contrat(date_paiement, champ="date_paiement")
+    if date_paiement < engagement.date_acte:
+        raise RegleMetierError(
+            erreurs={
+                "date_paiement": [
+                    "Un paiement suit son engagement : la date du paiement ne peut pas précéder "
+                    f"celle de l'acte d'engagement ({engagement.date_acte:%d/%m/%Y})."
+                ]
+            }
+        )
     if montant is None or montant <= 0:
         raise RegleMetierError(erreurs={"montant": ["Le montant doit être supérieur à zéro."]})
     if montant > engagement.reste_a_payer:
@@ -889,3 +903,49 @@ def _appliquer_operation(
             apres=operation.nouvelle_mesure.code,
             programme=ligne.montant_programme,
         )
+
+
+# --- SIRET des signataires (données ouvertes SCDL) ------------------------------------------
+journal_siret = logging.getLogger("financement.siret")
+
+
+@transaction.atomic
+def signataires_siret_renseigner(*, sirets: dict[str, str], par: Utilisateur) -> list[Signataire]:
+    """The CPER secretariat records the SIRET of the signatories (`idAttribuant` of the SCDL
+    file); an empty value leaves the SIRET unknown. Returns the signatories changed."""
+    if not peut_preparer_avenant(par):
+        raise ActionNonAutorisee("Seul le secrétariat du CPER renseigne le SIRET des signataires.")
+    signataires = {
+        s.code: s
+        for s in Signataire.objects.filter(code__in=sirets)
+        .select_related("organisation")
+        .select_for_update(of=("self",))
+    }
+    erreurs: dict[str, list[str]] = {}
+    for code, siret in sirets.items():
+        signataire = signataires.get(code)
+        if signataire is None or signataire.organisation is None:
+            erreurs[code] = ["Signataire inconnu."]
+            continue
+        siret = siret.strip()
+        if siret:
+            try:
+                valider_siret(siret)
+            except ValidationError as erreur:
+                erreurs[code] = list(erreur.messages)
+    if erreurs:
+        raise RegleMetierError(erreurs=erreurs)
+    changes = []
+    for code, siret in sirets.items():
+        organisation = signataires[code].organisation
+        if organisation.siret != siret.strip():
+            organisation.siret = siret.strip()
+            organisation.save(update_fields=["siret"])
+            changes.append(signataires[code])
+            journal_siret.info(
+                "SIRET du signataire %s renseigné par %s : %s",
+                code,
+                par.username,
+                organisation.siret or "(effacé)",
+            )
+    return changes

@@ -9,6 +9,7 @@ urlpatterns = [
     path("etat/", views.etat_a_la_date, name="etat"),
     path("journal/", views.journal, name="journal"),
     path("maquette/", views.maquette, name="maquette"),
+    path("siret-des-signataires/", views.siret_signataires, name="siret_signataires"),
     path("signataires/<slug:code>/", views.signataire, name="signataire"),
     path("projets/<str:reference>/", views.projet, name="projet"),
     path("lignes/<int:pk>/", views.ligne, name="ligne"),

@@ -14,7 +14,11 @@ from django.views.decorators.http import require_POST
 
 from axes.models import Signataire
 from axes.selectors import contrat_courant, nombre_signataires
-from financement.donnees_ouvertes import COLONNES_PROJETS_PROGRAMMES, COLONNES_SCDL
+from financement.donnees_ouvertes import (
+    COLONNES_PROJETS_PROGRAMMES,
+    COLONNES_SCDL,
+    lignes_hors_scdl,
+)
 from financement.forms import (
     ApprobationForm,
     AvenantForm,
@@ -22,6 +26,7 @@ from financement.forms import (
     EngagementForm,
     MaquetteForm,
     PaiementForm,
+    SiretSignatairesForm,
 )
 from financement.models import Avenant, JournalFinancier, MaquetteLigne
 from financement.permissions import peut_approuver_pour, peut_executer, peut_preparer_avenant
@@ -46,6 +51,7 @@ from financement.services import (
     maquette_importer,
     paiement_enregistrer,
     projet_faire_avancer,
+    signataires_siret_renseigner,
 )
 from projets.forms import TransitionForm
 from projets.permissions import peut_modifier_projet
@@ -419,6 +425,7 @@ def donnees_ouvertes(request):
         {
             "colonnes_projets": COLONNES_PROJETS_PROGRAMMES,
             "colonnes_scdl": COLONNES_SCDL,
+            "hors_scdl": lignes_hors_scdl(),
         },
     )
 
@@ -487,3 +494,29 @@ def projet_action(request, reference, action):
             "form": form,
         },
     )
+
+
+def siret_signataires(request):
+    """The CPER secretariat records the signatories' SIRET (`idAttribuant` of the SCDL file)."""
+    if not peut_preparer_avenant(request.user):
+        raise PermissionDenied("Seul le secrétariat du CPER renseigne le SIRET des signataires.")
+    signataires = list(
+        Signataire.objects.filter(contrat=contrat_courant())
+        .select_related("organisation")
+        .order_by("ordre")
+    )
+    form = SiretSignatairesForm(
+        request.POST if request.method == "POST" else None, signataires=signataires
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = signataires_siret_renseigner(sirets=form.cleaned_data, par=request.user)
+        except ActionNonAutorisee as erreur:
+            raise PermissionDenied(erreur.message) from erreur
+        except RegleMetierError as erreur:
+            _erreurs_vers_formulaire(erreur, form)
+        else:
+            messages.success(request, f"SIRET enregistrés ({len(changes)} modifié(s)).")
+            return redirect("financement:siret_signataires")
+    statut = 400 if request.method == "POST" else 200
+    return render(request, "financement/siret_signataires.html", {"form": form}, status=statut)

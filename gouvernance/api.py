@@ -20,6 +20,7 @@ from gouvernance.models import (
     EtatSeance,
     IssueLigne,
     Membre,
+    Seance,
     StatutPresence,
     Vote,
 )
@@ -41,6 +42,7 @@ from gouvernance.selectors import (
 )
 from gouvernance.workflow import est_close
 from projets.selectors import projet_pour
+from socle.api import MontantSerializerField
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible
 from socle.montants import MONTANT
 
@@ -230,7 +232,10 @@ class SeanceEntreeSerializer(serializers.Serializer):
     comite = serializers.SlugRelatedField(
         slug_field="code", queryset=Comite.objects.all(), help_text="Code du comité."
     )
-    date = serializers.DateTimeField(help_text="Date et heure de la séance.")
+    date = serializers.DateTimeField(
+        help_text="Date et heure de la séance (RFC 3339). Comprise dans la période du contrat et"
+        " sa marge (réglage fixé par le secrétariat)."
+    )
     lieu = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -238,7 +243,10 @@ class SeanceEntreeSerializer(serializers.Serializer):
         help_text="Lieu (ou lien de visioconférence) : l'un des deux.",
     )
     lien_visio = serializers.URLField(
-        required=False, allow_blank=True, help_text="Lien de visioconférence."
+        required=False,
+        allow_blank=True,
+        max_length=Seance._meta.get_field("lien_visio").max_length or 200,
+        help_text="Lien de visioconférence.",
     )
 
 
@@ -652,7 +660,7 @@ class ArbitrageEntreeSerializer(serializers.Serializer):
         choices=IssueLigne.choices,
         help_text="programmee (retire la proposition), reduite (avec montant) ou refusee.",
     )
-    montant = serializers.DecimalField(
+    montant = MontantSerializerField(
         **MONTANT,
         required=False,
         allow_null=True,

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 
+from axes.periode import texte_periode
 from comptes.models import Organisation, Utilisateur
 from gouvernance.models import (
     Avis,
@@ -18,6 +20,7 @@ from gouvernance.models import (
     Membre,
     Presence,
     RoleMembre,
+    Seance,
     StatutPresence,
 )
 from gouvernance.permissions import a_voix_deliberative
@@ -41,6 +44,7 @@ def textes_erreurs(form: forms.Form) -> str:
 class SeanceForm(forms.Form):
     date = forms.DateTimeField(
         label="Date et heure",
+        help_text=lazy(texte_periode, str)(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         error_messages={
             "required": "Indiquez la date et l'heure de la séance.",
@@ -53,7 +57,11 @@ class SeanceForm(forms.Form):
         label="Lien de visioconférence",
         required=False,
         assume_scheme="https",
-        error_messages={"invalid": "Indiquez une adresse web valide (https://…)."},
+        max_length=Seance._meta.get_field("lien_visio").max_length or 200,
+        error_messages={
+            "invalid": "Indiquez une adresse web valide (https://…).",
+            "max_length": "Le lien a au plus %(limit_value)d caractères (il en a %(show_value)d).",
+        },
     )
 
 

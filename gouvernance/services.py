@@ -19,6 +19,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from axes.models import Signataire
+from axes.periode import verifier_date_du_contrat
 from comptes.models import Organisation, Role, Utilisateur
 from financement.services import projet_programmer
 from gouvernance.models import (
@@ -127,6 +128,7 @@ def seance_creer(
 ) -> Seance:
     """Plan a session of a committee (its secretariat or an administrator)."""
     _verifier_gestionnaire(par, comite)
+    verifier_date_du_contrat(date, champ="date")
     if not lieu.strip() and not lien_visio.strip():
         raise RegleMetierError(
             erreurs={"lieu": ["Indiquez un lieu ou un lien de visioconférence."]}

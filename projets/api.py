@@ -37,6 +37,7 @@ from projets.services import (
     projet_creer,
     projet_modifier,
 )
+from socle.api import MontantSerializerField
 from socle.exports import (
     Column,
     Export,
@@ -267,7 +268,7 @@ class LigneEntreeSerializer(serializers.Serializer):
         choices=NatureFinancement.choices,
         help_text="cper (compte sur l'enveloppe du signataire), valorise ou hors_cper.",
     )
-    montant = serializers.DecimalField(**MONTANT, min_value=0, help_text="Montant en euros.")
+    montant = MontantSerializerField(**MONTANT, min_value=0, help_text="Montant en euros.")
 
     def validate(self, donnees):
         if bool(donnees.get("signataire")) == bool(donnees.get("source")):
@@ -346,7 +347,8 @@ def _champ_de_valeur(colonne: models.Field, commun: dict, obligatoire: bool) -> 
         minimum = [v.limit_value for v in colonne.validators if isinstance(v, MinValueValidator)]
         if minimum:
             commun["min_value"] = minimum[0]
-        return serializers.DecimalField(
+        classe = MontantSerializerField if colonne.decimal_places == 2 else serializers.DecimalField
+        return classe(
             max_digits=colonne.max_digits, decimal_places=colonne.decimal_places, **commun
         )
     if isinstance(colonne, models.DateField):
@@ -354,7 +356,7 @@ def _champ_de_valeur(colonne: models.Field, commun: dict, obligatoire: bool) -> 
     if colonne.choices:
         return serializers.ChoiceField(choices=colonne.choices, **commun)
     if isinstance(colonne, models.EmailField):
-        return serializers.EmailField(**commun)
+        return serializers.EmailField(**commun, max_length=colonne.max_length or 254)
     if isinstance(colonne, models.TextField):
         return serializers.CharField(**commun)
     validateurs = [v for v in colonne.validators if not isinstance(v, MaxLengthValidator)]
@@ -644,7 +646,7 @@ class LigneReequilibrageSerializer(serializers.Serializer):
         help_text="valorise ou hors_cper (une ligne CPER engage un signataire : seul son comité "
         "la décide).",
     )
-    montant = serializers.DecimalField(**MONTANT, min_value=0, help_text="Montant en euros.")
+    montant = MontantSerializerField(**MONTANT, min_value=0, help_text="Montant en euros.")
 
 
 class ReequilibrageEntreeSerializer(serializers.Serializer):
@@ -652,7 +654,7 @@ class ReequilibrageEntreeSerializer(serializers.Serializer):
         many=True,
         help_text="Les lignes hors signataires du plan : elles remplacent celles du plan actuel.",
     )
-    cout_total_ht = serializers.DecimalField(
+    cout_total_ht = MontantSerializerField(
         **MONTANT,
         required=False,
         allow_null=True,

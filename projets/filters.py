@@ -11,16 +11,45 @@ from projets.models import LignePlanFinancement, Origine, Projet, Statut
 from projets.recherche import rechercher
 from socle.formulaires import ListeRapide
 
+ANNEE_MINIMALE, ANNEE_MAXIMALE = 2000, 2100
 
+
+@extend_schema_field({"type": "integer", "minimum": ANNEE_MINIMALE, "maximum": ANNEE_MAXIMALE})
 class AnneeFilter(filters.NumberFilter):
-    """A year: a whole number between 2000 and 2100 (else 400, never a date out of range)."""
+    """A year: a whole number between 2000 and 2100 (else 400, never a date out of range);
+    the schema publishes the type and the bounds."""
 
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 2000)
-        kwargs.setdefault("max_value", 2100)
+        kwargs.setdefault("min_value", ANNEE_MINIMALE)
+        kwargs.setdefault("max_value", ANNEE_MAXIMALE)
         super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1})
+class IdentifiantFilter(filters.NumberFilter):
+    """An identifier: a positive whole number (`1.5` or `1e3` are refused with 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        super().__init__(*args, **kwargs)
+
+
+class ChoixMultiplesField(filters.fields.MultipleChoiceField):
+    """A repeated choice where an empty value (`?statut=`) means no filter, as an empty
+    single choice does; an unknown value is still refused."""
+
+    def clean(self, value):
+        if value:
+            value = [v for v in value if v not in ("", None)]
+        return super().clean(value)
+
+
+class ChoixMultiplesFilter(filters.MultipleChoiceFilter):
+    field_class = ChoixMultiplesField
 
 
 def choix_axes():
@@ -56,9 +85,10 @@ class ProjetFilter(filters.FilterSet):
         method="filtrer_mesure",
         help_text="Code d'un nœud du programme ; ses sous-mesures sont incluses (ex. IV.2.1).",
     )
-    statut = filters.MultipleChoiceFilter(
+    statut = ChoixMultiplesFilter(
         label="Statut",
         choices=Statut.choices,
+        help_text="Un ou plusieurs statuts (répéter le paramètre) ; laissé vide, pas de filtre.",
         widget=forms.CheckboxSelectMultiple,
         # A column of the dossier itself: no join, so no duplicate rows and no DISTINCT (which
         # made PostgreSQL sort every matching dossier, and count them a second time).
@@ -89,7 +119,7 @@ class ProjetFilter(filters.FilterSet):
         method="filtrer_annee",
         help_text="Projets dont le calendrier couvre cette année.",
     )
-    maitre_ouvrage = filters.NumberFilter(
+    maitre_ouvrage = IdentifiantFilter(
         label="Maître d'ouvrage",
         field_name="maitre_ouvrage_id",
         help_text="Identifiant de l'organisation.",

@@ -78,7 +78,7 @@ def _champ_de_valeur(champ: Champ, colonne: models.Field, commun: dict) -> forms
     if colonne.choices:
         return forms.ChoiceField(choices=[("", "—"), *colonne.choices], **commun)
     if isinstance(colonne, models.EmailField):
-        return forms.EmailField(**commun)
+        return forms.EmailField(**commun, max_length=colonne.max_length)
     if isinstance(colonne, models.TextField):
         return forms.CharField(widget=forms.Textarea(attrs={"rows": champ.rangees}), **commun)
     validateurs = [v for v in colonne.validators if not isinstance(v, MaxLengthValidator)]

@@ -28,6 +28,7 @@ from scenarios.services import (
     scenario_creer,
     scenario_modifier,
 )
+from socle.api import MontantSerializerField
 from socle.exceptions import ActionNonAutorisee, RegleMetierError
 from socle.montants import MONTANT
 
@@ -54,7 +55,7 @@ class PartEntreeSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="Autre financeur (fonds_propres, fonds_europeens…) ; ou bien `signataire`.",
     )
-    montant = serializers.DecimalField(
+    montant = MontantSerializerField(
         **MONTANT,
         required=False,
         allow_null=True,
@@ -132,7 +133,7 @@ class PositionEntreeSerializer(serializers.Serializer):
     avis = serializers.ChoiceField(
         choices=Avis.choices, help_text="accord, accord_plafonne ou refus."
     )
-    plafond = serializers.DecimalField(
+    plafond = MontantSerializerField(
         **MONTANT,
         required=False,
         allow_null=True,

@@ -1,12 +1,20 @@
 """API plumbing shared by the apps: pagination and the mapping of business errors."""
 
+import re
+import unicodedata
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from socle.exceptions import RegleMetierError
 
@@ -18,7 +26,35 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "taille"
     max_page_size = 500
     page_query_description = "Numéro de la page, à partir de 1."
-    page_size_query_description = "Nombre de résultats par page (50 par défaut, 500 au plus)."
+    page_size_query_description = (
+        "Nombre de résultats par page : un entier de 1 à 500 (50 par défaut ; au-delà de 500, "
+        "500). Laissé vide, 50 ; une autre valeur est refusée (400)."
+    )
+
+    def get_page_size(self, request: Any) -> int | None:
+        """An empty `taille` is the default, like every empty filter; an invalid one is a 400
+        (it was silently ignored)."""
+        texte = request.query_params.get(self.page_size_query_param, "")
+        if texte == "":
+            return self.page_size
+        if not texte.isascii() or not texte.isdigit() or int(texte) < 1:
+            raise serializers.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        "Indiquez un nombre entier de résultats, de 1 à 500."
+                    ]
+                }
+            )
+        return min(int(texte), self.max_page_size or int(texte))
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parametres = super().get_schema_operation_parameters(view)
+        for parametre in parametres:
+            if parametre["name"] == self.page_query_param:
+                parametre["schema"] = {"type": "integer", "minimum": 1}
+            if parametre["name"] == self.page_size_query_param:
+                parametre["schema"] = {"type": "integer", "minimum": 1}
+        return parametres
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         reponse = super().get_paginated_response_schema(schema)
@@ -40,6 +76,15 @@ def corps_erreur(erreurs: dict[str, list[str]], message: str | None = None) -> d
     return corps
 
 
+MESSAGE_VALEUR_TROP_LONGUE = (
+    "Une valeur envoyée dépasse ce que le portail peut enregistrer (texte trop long ou nombre "
+    "trop grand). Rien n’a été enregistré."
+)
+MESSAGE_CORPS_TROP_GROS = (
+    "Requête trop volumineuse : 2,5 Mo au plus hors documents, 20 Mo au plus par document."
+)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """400 keyed by field, 403, 404 and 409 from the services' errors; never a 500."""
     if isinstance(exc, RegleMetierError):
@@ -50,6 +95,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Http404):
         # Django's own text names the model (« No Projet matches the given query. »).
         return Response({"detail": "Ressource introuvable."}, status=404)
+    if isinstance(exc, DataError):
+        # The last guard: a value past a column's limit that no serializer caught. The whole
+        # request is rolled back; the database's own words (and the column) are not shown.
+        set_rollback()
+        return Response({"detail": MESSAGE_VALEUR_TROP_LONGUE}, status=400)
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": MESSAGE_CORPS_TROP_GROS}, status=413)
     return drf_exception_handler(exc, context)
 
 
@@ -62,6 +114,8 @@ DESCRIPTIONS_PARAMETRES = {
     "action": "Action du cycle de vie.",
     "departement": "Code INSEE du département (02, 59, 60, 62 ou 80).",
     "financeur": "Code d'un signataire présent dans le plan de financement.",
+    "annee": "Année, un entier de 2000 à 2100 (une autre valeur est refusée, 400).",
+    "maitre_ouvrage": "Identifiant (entier) de l'organisation maître d'ouvrage.",
 }
 
 
@@ -75,4 +129,76 @@ def decrire_parametres(
             for parametre in operation.get("parameters", []):
                 if not parametre.get("description"):
                     parametre["description"] = DESCRIPTIONS_PARAMETRES.get(parametre["name"], "")
+    return result
+
+
+# An amount as the API accepts it: ASCII digits, at most one decimal point and two decimals,
+# never negative, never an exponent (`1e3`) nor other digits (`١٠٠٠`), which `Decimal` reads.
+MOTIF_MONTANT = r"^[0-9]{1,12}(?:\.[0-9]{1,2})?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": MOTIF_MONTANT,
+        "example": "1234567.89",
+        "description": "Montant en euros : chiffres ASCII, un point décimal, deux décimales "
+        "au plus, jamais négatif.",
+    }
+)
+class MontantSerializerField(serializers.DecimalField):
+    """The API's input amount (`MONTANT`'s 14 digits, 2 decimals): a string of ASCII digits
+    (or a JSON integer), refused with a French message otherwise."""
+
+    default_error_messages = {
+        "invalid": "Écrivez un montant en euros avec des chiffres et un point décimal, par "
+        "exemple « 1234567.89 ».",
+        "negatif": "Le montant ne peut pas être négatif.",
+        "centimes": "Un montant a au plus deux décimales (les centimes).",
+        "max_whole_digits": "Le montant a au plus {max_whole_digits} chiffres avant la virgule.",
+    }
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("invalid")
+        texte = str(data).strip()
+        if texte.startswith("-") and re.fullmatch(r"-[0-9]+(?:\.[0-9]+)?", texte):
+            self.fail("negatif")
+        if re.fullmatch(r"[0-9]+\.[0-9]{3,}", texte):
+            self.fail("centimes")
+        if not re.fullmatch(r"[0-9]+(?:\.[0-9]{1,2})?", texte):
+            self.fail("invalid")
+        valeur: Decimal = super().to_internal_value(texte)
+        return valeur
+
+
+def _nom_ascii(libelle: str) -> str:
+    """« Données ouvertes » → `donnees-ouvertes`."""
+    sans_accents = unicodedata.normalize("NFKD", libelle).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", sans_accents.lower()).strip("-")
+
+
+def etiquettes_ascii(
+    result: dict[str, Any], generator: object, request: object, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: ASCII tag names (`donnees-ouvertes`) and
+    operation ids, so that generated clients get clean module and function names, the French
+    label kept as each tag's description (Swagger UI shows both)."""
+    libelles: dict[str, str] = {}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "tags" in operation:
+                noms = []
+                for libelle in operation["tags"]:
+                    nom = _nom_ascii(libelle)
+                    libelles.setdefault(nom, libelle)
+                    noms.append(nom)
+                operation["tags"] = noms
+            if isinstance(operation, dict) and "operationId" in operation:
+                # `exports_lignes.csv_retrieve` → `exports_lignes_csv_retrieve`.
+                operation["operationId"] = re.sub(r"[^A-Za-z0-9_]", "_", operation["operationId"])
+    result["tags"] = [
+        {"name": nom, "description": libelle} for nom, libelle in sorted(libelles.items())
+    ]
     return result

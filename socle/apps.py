@@ -9,6 +9,7 @@ class SocleConfig(AppConfig):
     verbose_name = "Socle commun"
 
     def ready(self) -> None:
-        from socle.validateurs import proteger_les_champs_texte
+        from socle.validateurs import dates_rfc3339, proteger_les_champs_texte
 
         proteger_les_champs_texte(apps.get_models())
+        dates_rfc3339()

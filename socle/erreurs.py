@@ -7,6 +7,7 @@ that refused wrote it for people (a `PermissionDenied("…")` raised by a view o
 Django's own messages (« No Projet matches the given query. ») never reach a page.
 """
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.template.exceptions import TemplateDoesNotExist
@@ -14,6 +15,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 TITRES = {
     400: "Demande incorrecte",
+    413: "Demande trop volumineuse",
     403: "Accès refusé",
     404: "Page introuvable",
     500: "Erreur inattendue",
@@ -23,6 +25,8 @@ EXPLICATIONS = {
     403: "Vous n’avez pas le droit d’effectuer cette action ou d’afficher cette page. "
     "Rien n’a été enregistré.",
     404: "La page que vous cherchez n’existe pas, a été déplacée ou ne vous est pas accessible.",
+    413: "La demande envoyée dépasse la taille permise : 2,5 Mo au plus hors documents, 20 Mo "
+    "au plus par document. Rien n’a été enregistré.",
     500: "Le portail a rencontré un problème. Rien n’a été enregistré ; l’équipe technique en est "
     "informée. Réessayez dans quelques minutes.",
 }
@@ -30,6 +34,7 @@ MESSAGES_API = {
     400: "Requête incorrecte.",
     403: "Vous n’avez pas la permission d’effectuer cette action.",
     404: "Ressource introuvable.",
+    413: "Requête trop volumineuse : 2,5 Mo au plus hors documents, 20 Mo au plus par document.",
     500: "Erreur interne du portail. Rien n’a été enregistré.",
 }
 CSRF = (
@@ -71,6 +76,11 @@ def _reponse(request: HttpRequest, statut: int, raison: str = "") -> HttpRespons
 
 @requires_csrf_token
 def page_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        # The API says 413 with the limits; a page keeps its 400 and says why.
+        if request.path_info.startswith("/api/"):
+            return _reponse(request, 413)
+        return _reponse(request, 400, EXPLICATIONS[413])
     return _reponse(request, 400)
 
 

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any, Protocol
 
+from django import forms
 from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
@@ -55,6 +56,7 @@ class Column:
     enum: tuple[str, ...] = ()
     minimum: Decimal | None = None
     maximum: Decimal | None = None
+    liste: bool = False  # a list of strings: an array in JSON, joined by « ; » in CSV
 
 
 def _type_de(champ: serializers.Field[Any, Any, Any, Any]) -> str:
@@ -327,12 +329,56 @@ class Export:
         return [
             OpenApiParameter(
                 nom,
-                str,
+                _type_du_filtre(f),
                 description=str(f.extra.get("help_text") or f.label or nom),
                 many=nom in self.parametres_multiples,
             )
             for nom, f in self.filtre.base_filters.items()
         ]
+
+
+SCHEMAS_JSON: dict[str, dict[str, str]] = {
+    # Amounts are strings in JSON, exact to the cent.
+    "number": {"type": "string", "format": "decimal"},
+    "integer": {"type": "integer"},
+    "date": {"type": "string", "format": "date"},
+    "datetime": {"type": "string", "format": "date-time"},
+}
+
+
+def schema_json(colonnes: Sequence[Column]) -> dict[str, Any]:
+    """The OpenAPI schema of a JSON file: an array of objects, one property per column."""
+    proprietes: dict[str, Any] = {}
+    for c in colonnes:
+        propriete: dict[str, Any] = (
+            {"type": "array", "items": {"type": "string"}}
+            if c.liste
+            else {**SCHEMAS_JSON.get(c.type, {"type": "string"})}
+        )
+        propriete["description"] = c.description
+        if not c.required:
+            propriete["nullable"] = True
+        proprietes[c.key] = propriete
+    return {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": proprietes,
+            "required": [c.key for c in colonnes if c.required],
+        },
+    }
+
+
+def _type_du_filtre(filtre: Any) -> Any:
+    """The schema of a filter's value: an integer filter says so, with its bounds (the export
+    answers 400 past them, as the list does); others are strings."""
+    if issubclass(getattr(filtre, "field_class", object), forms.IntegerField):
+        schema: dict[str, Any] = {"type": "integer"}
+        for cle, nom in (("min_value", "minimum"), ("max_value", "maximum")):
+            if filtre.extra.get(cle) is not None:
+                schema[nom] = filtre.extra[cle]
+        return schema
+    return str
 
 
 def vue_export(export: Export, extension: str) -> type[APIView]:
@@ -356,7 +402,7 @@ def vue_export(export: Export, extension: str) -> type[APIView]:
         description=export.description,
         responses={
             (200, format_.media_type): OpenApiResponse(
-                format_.type_openapi,
+                schema_json(export.colonnes) if extension == "json" else format_.type_openapi,
                 description=export.description_fichier or format_.description,
             )
         },

@@ -1,6 +1,7 @@
 """Form fields shared by the apps: amounts typed the French way."""
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -31,19 +32,17 @@ class MontantField(forms.Field):
             return None
         for caractere in (" ", "\u00a0", "\u202f", "€"):
             texte = texte.replace(caractere, "")
-        texte = texte.replace(",", ".")
-        try:
-            montant = Decimal(texte)
-        except InvalidOperation as erreur:
-            raise forms.ValidationError(
-                self.error_messages["invalide"], code="invalide"
-            ) from erreur
-        if not montant.is_finite() or abs(montant) >= Decimal("1e12"):
+        # ASCII digits and one decimal separator only: `Decimal` would also read `1e3`,
+        # `NaN` or Arabic-Indic digits (`١٠٠٠`).
+        if not re.fullmatch(r"-?[0-9]+(?:[.,][0-9]+)?", texte):
+            raise forms.ValidationError(self.error_messages["invalide"], code="invalide")
+        montant = Decimal(texte.replace(",", "."))
+        if texte.startswith("-"):  # `-0` too: a sign is never part of an amount typed here
+            raise forms.ValidationError(self.error_messages["negatif"], code="negatif")
+        if abs(montant) >= Decimal("1e12"):
             raise forms.ValidationError(self.error_messages["invalide"], code="invalide")
         if montant != montant.quantize(Decimal("0.01")):
             raise forms.ValidationError(self.error_messages["centimes"], code="centimes")
-        if montant < 0:
-            raise forms.ValidationError(self.error_messages["negatif"], code="negatif")
         return montant.quantize(Decimal("0.01"))
 
     def prepare_value(self, valeur: Any) -> Any:

@@ -6,10 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.db import DataError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from socle.erreurs import MESSAGES_API
 from socle.exceptions import RegleMetierError
 
 
@@ -44,11 +46,16 @@ class LimiteTailleRequeteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        api = request.path_info.startswith("/api/")
         try:
             taille = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
+            if api:
+                return JsonResponse({"detail": "Longueur de requête invalide."}, status=400)
             return HttpResponseBadRequest("Longueur de requête invalide.")
         if taille > settings.TAILLE_MAXIMALE_REQUETE:
+            if api:  # the API answers JSON, always
+                return JsonResponse({"detail": MESSAGES_API[413]}, status=413)
             return HttpResponse(
                 "Requête trop volumineuse : 20 Mo au plus par document.",
                 status=413,
@@ -56,6 +63,11 @@ class LimiteTailleRequeteMiddleware:
             )
         return self.get_response(request)
 
+
+MESSAGE_VALEUR_TROP_LONGUE = (
+    "Une valeur saisie dépasse ce que le portail peut enregistrer (texte trop long ou nombre "
+    "trop grand). Rien n’a été enregistré : corrigez-la et envoyez à nouveau."
+)
 
 TITRES_ERREUR_METIER = {
     400: "Demande refusée",
@@ -81,7 +93,12 @@ class RegleMetierMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, RegleMetierError) or request.path_info.startswith("/api/"):
+        if request.path_info.startswith("/api/"):
+            return None
+        if isinstance(exception, DataError):
+            # A value past a column's limit that no form caught: refused, never a 500.
+            exception = RegleMetierError(MESSAGE_VALEUR_TROP_LONGUE)
+        if not isinstance(exception, RegleMetierError):
             return None
         statut = exception.statut_http
         messages = [texte for textes in exception.erreurs.values() for texte in textes]

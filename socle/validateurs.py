@@ -8,6 +8,7 @@ allowed.
 """
 
 import unicodedata
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -74,3 +75,28 @@ def _proteger_les_modeles(modeles: object) -> None:
             texte = isinstance(champ, models.CharField | models.TextField)
             if texte and VALIDATEUR not in champ.validators:
                 champ.validators.append(VALIDATEUR)
+
+
+def dates_rfc3339() -> None:
+    """Every API datetime is RFC 3339: an offset in whole minutes.
+
+    Before 1911 Paris kept its local mean time (`+00:09:21`), which RFC 3339 cannot write: such
+    a moment (stored before dates were bounded at input) is given in UTC (`Z`) instead."""
+    from rest_framework import serializers
+
+    origine = serializers.DateTimeField.to_representation
+    if getattr(origine, "rfc3339", False):
+        return
+
+    def to_representation(self: serializers.DateTimeField, value: Any) -> Any:
+        from datetime import UTC, datetime
+
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            local = self.enforce_timezone(value)
+            decalage = local.utcoffset()
+            if decalage is not None and decalage.total_seconds() % 60:
+                return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return origine(self, value)
+
+    to_representation.rfc3339 = True  # type: ignore[attr-defined]
+    serializers.DateTimeField.to_representation = to_representation  # type: ignore[method-assign,assignment]

@@ -12,11 +12,8 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from financement.donnees_ouvertes import COLONNES_PROJETS_PROGRAMMES, COLONNES_SCDL
+from financement.donnees_ouvertes import COLONNES_PROJETS_PROGRAMMES
 from financement.services import engagement_enregistrer, paiement_enregistrer
-from socle.table_schema import valider_csv
-
-SCHEMA_SCDL = "fixtures/schemas/scdl-subventions.json"
 
 
 def contenu(reponse) -> bytes:
@@ -126,61 +123,6 @@ def test_un_titre_qui_commence_par_egal_reste_du_texte_dans_le_xlsx(client, exec
     titres = [c.value for c in classeur.active["C"]][1:]
     assert titres == [execution.titre] * 2
     assert all(c.data_type == "s" for c in classeur.active["C"])
-
-
-def test_le_fichier_scdl_suit_le_schema_a_l_ecart_connu_du_siret_des_signataires_pres(
-    client, execution
-):
-    with open(SCHEMA_SCDL, encoding="utf-8") as f:
-        schema = json.load(f)
-    assert [c["name"] for c in schema["fields"]] == [c.key for c in COLONNES_SCDL]
-    reponse = client.get("/api/v1/donnees/subventions-scdl.csv")
-    assert reponse.status_code == 200
-    brut = contenu(reponse)
-    erreurs = valider_csv(brut, schema)
-    # Known gap: the signatories' SIRETs are not in the portal (nor in the shared sources),
-    # so the required `idAttribuant` is empty on every row — and that is the only deviation.
-    assert erreurs and {(e.champ, e.message) for e in erreurs} == {
-        ("idAttribuant", "valeur obligatoire manquante")
-    }
-    assert len(erreurs) == 2
-    rangees = {
-        r["nomAttribuant"]: r for r in csv.DictReader(io.StringIO(brut.decode(), newline=""))
-    }
-    region = rangees["Région Hauts-de-France"]
-    assert region["dateConvention"] == "2026-03-01"
-    assert region["referenceDecision"] == "ARR-2026-5"
-    assert region["montant"] == "400000.00"
-    assert region["conditionsVersement"] == "échelonné"
-    assert region["datesPeriodeVersement"] == "2026-04-01_2026-04-20"
-    assert region["pourcentageSubvention"] == "0.4000"
-    assert region["nature"] == "aide en numéraire" and region["notificationUE"] == "non"
-    assert region["dispositifAide"] == "CPER Hauts-de-France 2021-2027 – mesure IV.2.1.a"
-    etat = rangees["État"]
-    assert etat["conditionsVersement"] == "unique"
-    assert etat["dateConvention"] == timezone.localdate().isoformat()  # programming, no commitment
-    assert etat["datesPeriodeVersement"] == "2026-01-01_2027-06-30"  # the project's period
-    assert etat["pourcentageSubvention"] == "0.3500"
-
-
-def test_le_validateur_releve_les_ecarts_de_format(client):
-    with open(SCHEMA_SCDL, encoding="utf-8") as f:
-        schema = json.load(f)
-    entete = ",".join(c["name"] for c in schema["fields"])
-    mauvaise = "État,123,01/03/2026,,Université,,,Objet,1 000,00,don,unique,2026,,peut-être,1.5,"
-    erreurs = valider_csv(f"{entete}\r\n{mauvaise}\r\n".encode(), schema)
-    assert erreurs and erreurs[0].message.startswith("17 colonnes")
-    mauvaise = "État,123,01/03/2026,,Université,,,Objet,1000.5,don,unique,2026,,peut-être,1.5,"
-    champs = {e.champ for e in valider_csv(f"{entete}\r\n{mauvaise}\r\n".encode(), schema)}
-    assert champs == {
-        "idAttribuant",
-        "dateConvention",
-        "nature",
-        "datesPeriodeVersement",
-        "notificationUE",
-        "pourcentageSubvention",
-    }
-    assert valider_csv(b"a,b\r\n", schema)[0].ligne == 1
 
 
 def test_la_page_des_donnees_ouvertes_est_publique_et_documente_l_ecart(client):

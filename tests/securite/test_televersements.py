@@ -50,3 +50,9 @@ def test_les_reglages_de_televersement(settings):
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 2_621_440
     assert settings.TAILLE_MAXIMALE_REQUETE == 21 * 1024 * 1024
     assert not str(settings.MEDIA_ROOT).startswith(str(settings.STATIC_ROOT))
+
+
+def test_la_page_dit_pourquoi_un_formulaire_trop_gros_est_refuse(client):
+    reponse = client.post("/connexion/", {"username": "x" * 2_700_000, "password": "y"})
+    assert reponse.status_code == 400
+    assert "dépasse la taille permise : 2,5 Mo au plus hors documents" in reponse.content.decode()

@@ -103,3 +103,19 @@ def test_le_visiteur_trouve_les_donnees_ouvertes_dans_le_menu(client):
     menu = menu.split("</nav>", 1)[0]
     assert "Données ouvertes" in menu
     assert ">API<" not in menu
+
+
+@pytest.mark.urls("tests.socle.urls_panne")
+def test_une_valeur_refusee_par_la_base_repond_400_en_francais():
+    """The last guard behind the serializers' and forms' limits: a 400, not a 500, with
+    neither the database's words nor the column's name."""
+    client = Client(raise_request_exception=False)
+    reponse = client.post("/api/v1/essai/trop-long/", {})
+    assert reponse.status_code == 400
+    assert reponse.json()["detail"].startswith("Une valeur envoyée dépasse")
+    assert "lien_visio" not in reponse.content.decode()
+    reponse = client.get("/essai/trop-long/")
+    assert reponse.status_code == 400
+    html = reponse.content.decode()
+    assert "Une valeur saisie dépasse ce que le portail peut enregistrer" in html
+    assert "lien_visio" not in html and "varying" not in html
