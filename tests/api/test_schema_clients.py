@@ -25,7 +25,8 @@ def test_les_etiquettes_et_les_operations_ont_des_noms_ascii(client):
 
 def test_les_classeurs_sont_des_reponses_binaires(client):
     chemins = [c for c in schema(client)["paths"] if c.endswith(".xlsx")]
-    assert len(chemins) == 5
+    # The portal's own exports (5), the indicators' open data and the forecasts (issue 16).
+    assert len(chemins) == 7
     for chemin in chemins:
         contenu = schema(client)["paths"][chemin]["get"]["responses"]["200"]["content"]
         assert contenu == {XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}}

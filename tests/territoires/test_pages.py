@@ -162,12 +162,15 @@ def test_le_schema_decrit_chaque_colonne_des_fichiers(client):
 
 
 def test_le_csv_d_un_territoire_respecte_son_schema(client, dossiers):
-    from socle.table_schema import valider_csv
+    from frictionless import Resource, Schema
 
     schema = client.get(reverse("territoires:donnees-schema")).json()
     for cle in ("region-32", "departement-59", f"commune-{VDA}", "special-sat"):
         contenu = _texte(client.get(f"/territoires/donnees/{cle}.csv")).encode()
-        assert valider_csv(contenu, schema) == [], cle
+        rapport = Resource(
+            contenu, format="csv", encoding="utf-8", schema=Schema.from_descriptor(schema)
+        ).validate()
+        assert rapport.valid, (cle, rapport.flatten(["rowNumber", "fieldName", "type", "note"]))
     assert len(_texte(client.get(f"/territoires/donnees/commune-{VDA}.csv")).splitlines()) == 4
 
 
