@@ -5,8 +5,10 @@ PostgreSQL and on SQLite, and backfilled from the rows.
 
 A row's old values leave its slices and its new values enter them, so that a line moving to
 another measure, a payment to another date or a dossier changing départements moves its money
-with it. The triggers are named after those of 0003 so that PostgreSQL runs them after the ones
-that lock the envelope (the same order of locks for every writer of a signatory).
+with it. On PostgreSQL one trigger per statement reads the statement's transition tables and
+moves each slice once (a bulk write stays one upsert per slice), after the row triggers of 0003
+that lock the envelope (the same order of locks for every writer of a signatory); on SQLite,
+which has no transition tables, row triggers do the same.
 """
 
 import django.db.models.deletion
@@ -153,30 +155,117 @@ DECLENCHEURS = [
 ]
 
 
+# PostgreSQL: one trigger per statement, with its transition tables, so that a statement
+# writing many rows (a bulk load, a dossier's départements set again) moves each slice once with
+# the sum of its rows instead of once per row. Each movement is a row's values with a sign:
+# « + » for the rows that enter (NEW TABLE), « - » for those that leave (OLD TABLE).
+MONTANTS_LIGNE = "{s}x.montant_programme AS p, {s}x.montant_engage AS e, {s}x.montant_paye AS y"
+
+# table, function name, movements as SELECT list and joins on `x`, the upserts reading `m`
+MOUVEMENTS_PG = [
+    (
+        "financement_ligneprogrammee",
+        "financement_ligne_totaux_tranches",
+        "x.signataire_id, x.noeud_id, x.projet_id, " + MONTANTS_LIGNE,
+        "",
+        [
+            """INSERT INTO financement_totalaxe AS t
+                (signataire_id, axe_id, montant_programme, montant_engage, montant_paye)
+            SELECT m.signataire_id, n.axe_id, SUM(m.p), SUM(m.e), SUM(m.y)
+              FROM m JOIN axes_noeud n ON n.id = m.noeud_id WHERE n.axe_id IS NOT NULL
+             GROUP BY m.signataire_id, n.axe_id
+            HAVING SUM(m.p) <> 0 OR SUM(m.e) <> 0 OR SUM(m.y) <> 0
+            ON CONFLICT (signataire_id, axe_id) DO UPDATE SET
+               montant_programme = t.montant_programme + EXCLUDED.montant_programme,
+               montant_engage = t.montant_engage + EXCLUDED.montant_engage,
+               montant_paye = t.montant_paye + EXCLUDED.montant_paye""",
+            """INSERT INTO financement_totaldepartement AS t
+                (signataire_id, departement_id, montant_programme, montant_engage, montant_paye)
+            SELECT m.signataire_id, pd.departement_id, SUM(m.p), SUM(m.e), SUM(m.y)
+              FROM m JOIN projets_projet_departements pd ON pd.projet_id = m.projet_id
+             GROUP BY m.signataire_id, pd.departement_id
+            HAVING SUM(m.p) <> 0 OR SUM(m.e) <> 0 OR SUM(m.y) <> 0
+            ON CONFLICT (signataire_id, departement_id) DO UPDATE SET
+               montant_programme = t.montant_programme + EXCLUDED.montant_programme,
+               montant_engage = t.montant_engage + EXCLUDED.montant_engage,
+               montant_paye = t.montant_paye + EXCLUDED.montant_paye""",
+        ],
+    ),
+    (
+        "financement_engagement",
+        "financement_engagement_totaux_tranches",
+        "x.signataire_id, x.annee_budgetaire AS annee, {s}x.montant AS e, 0 AS y",
+        "",
+        [],
+    ),
+    (
+        "financement_paiement",
+        "financement_paiement_totaux_tranches",
+        "g.signataire_id, CAST(EXTRACT(YEAR FROM x.date) AS integer) AS annee, 0 AS e, "
+        "{s}x.montant AS y",
+        "JOIN financement_engagement g ON g.id = x.engagement_id",
+        [],
+    ),
+    (
+        "projets_projet_departements",
+        "financement_projet_departements_tranches",
+        "l.signataire_id, x.departement_id, {s}l.montant_programme AS p, "
+        "{s}l.montant_engage AS e, {s}l.montant_paye AS y",
+        "JOIN financement_ligneprogrammee l ON l.projet_id = x.projet_id",
+        [
+            """INSERT INTO financement_totaldepartement AS t
+                (signataire_id, departement_id, montant_programme, montant_engage, montant_paye)
+            SELECT m.signataire_id, m.departement_id, SUM(m.p), SUM(m.e), SUM(m.y)
+              FROM m GROUP BY m.signataire_id, m.departement_id
+            HAVING SUM(m.p) <> 0 OR SUM(m.e) <> 0 OR SUM(m.y) <> 0
+            ON CONFLICT (signataire_id, departement_id) DO UPDATE SET
+               montant_programme = t.montant_programme + EXCLUDED.montant_programme,
+               montant_engage = t.montant_engage + EXCLUDED.montant_engage,
+               montant_paye = t.montant_paye + EXCLUDED.montant_paye""",
+        ],
+    ),
+]
+
+UPSERT_ANNEE = """INSERT INTO financement_totalannee AS t
+        (signataire_id, annee, montant_engage, montant_paye)
+    SELECT m.signataire_id, m.annee, SUM(m.e), SUM(m.y) FROM m
+     GROUP BY m.signataire_id, m.annee HAVING SUM(m.e) <> 0 OR SUM(m.y) <> 0
+    ON CONFLICT (signataire_id, annee) DO UPDATE SET
+       montant_engage = t.montant_engage + EXCLUDED.montant_engage,
+       montant_paye = t.montant_paye + EXCLUDED.montant_paye"""
+
+
 def _postgresql() -> list[str]:
     sql = []
-    for table, nom, instructions, change in DECLENCHEURS:
-        retirer = ";\n        ".join(instructions("OLD", "-", True))
-        ajouter = ";\n        ".join(instructions("NEW", "+", True))
+    for table, nom, colonnes, jointure, upserts in MOUVEMENTS_PG:
+        upserts = upserts or [UPSERT_ANNEE]
+        entrent = f"SELECT {colonnes.format(s='')} FROM nouvelles x {jointure}"
+        sortent = f"SELECT {colonnes.format(s='-')} FROM anciennes x {jointure}"
+        corps = {
+            "INSERT": entrent,
+            "DELETE": sortent,
+            "UPDATE": f"{sortent} UNION ALL {entrent}",
+        }
+        branches = "\n    ELS".join(
+            f"IF TG_OP = '{op}' THEN\n"
+            + "".join(f"        WITH m AS ({mouvements}) {upsert};\n" for upsert in upserts)
+            for op, mouvements in corps.items()
+        )
         sql.append(
             f"""
 CREATE OR REPLACE FUNCTION {nom}() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND NOT ({change}) THEN
-        RETURN NULL;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        {retirer};
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        {ajouter};
-    END IF;
+    {branches}    END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER {nom}
-AFTER INSERT OR UPDATE OR DELETE ON {table}
-FOR EACH ROW EXECUTE FUNCTION {nom}();
+CREATE TRIGGER {nom}_ins AFTER INSERT ON {table}
+REFERENCING NEW TABLE AS nouvelles FOR EACH STATEMENT EXECUTE FUNCTION {nom}();
+CREATE TRIGGER {nom}_upd AFTER UPDATE ON {table}
+REFERENCING OLD TABLE AS anciennes NEW TABLE AS nouvelles
+FOR EACH STATEMENT EXECUTE FUNCTION {nom}();
+CREATE TRIGGER {nom}_del AFTER DELETE ON {table}
+REFERENCING OLD TABLE AS anciennes FOR EACH STATEMENT EXECUTE FUNCTION {nom}();
 """
         )
     return sql
@@ -246,7 +335,8 @@ def supprimer(apps, schema_editor):
         if vendor == "postgresql":
             _executer(
                 schema_editor,
-                [f"DROP TRIGGER IF EXISTS {nom} ON {table}", f"DROP FUNCTION IF EXISTS {nom}()"],
+                [f"DROP TRIGGER IF EXISTS {nom}_{op} ON {table}" for op in ("ins", "del", "upd")]
+                + [f"DROP FUNCTION IF EXISTS {nom}()"],
             )
         elif vendor == "sqlite":
             _executer(
