@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Model, Prefetch, QuerySet, Sum
+from django.db.models import F, Model, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from axes.models import Contrat, Departement, Noeud, Signataire
@@ -277,6 +277,42 @@ def execution_par_annee(*, signataire: Signataire) -> list[dict[str, Any]]:
         }
         for annee in annees
     ]
+
+
+def engage_et_paye_par_annee(*, contrat: Contrat) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """All signatories of the contract: committed per budget year, paid per calendar year, from
+    the stored slices (`TotalAnnee`); years left with nothing are not listed."""
+    engage: dict[int, Decimal] = {}
+    paye: dict[int, Decimal] = {}
+    for s in (
+        TotalAnnee.objects.filter(signataire__contrat=contrat)
+        .order_by()
+        .values("annee")
+        .annotate(engage=Sum("montant_engage"), paye=Sum("montant_paye"))
+    ):
+        if s["engage"] or s["paye"]:
+            engage[s["annee"]] = s["engage"]
+            paye[s["annee"]] = s["paye"]
+    return engage, paye
+
+
+def sommes_par_signataire_et_axe(*, contrat: Contrat) -> list[dict[str, Any]]:
+    """Programmé / engagé / payé per signatory and axis from the stored slices (`TotalAxe`),
+    ordered by signatory and axis position; slices left with nothing are not listed."""
+    return list(
+        TotalAxe.objects.filter(axe__contrat=contrat)
+        .exclude(montant_programme=0, montant_engage=0, montant_paye=0)
+        .values(
+            "signataire_id",
+            "axe__code",
+            "axe__titre",
+            "axe__position",
+            programme=F("montant_programme"),
+            engage=F("montant_engage"),
+            paye=F("montant_paye"),
+        )
+        .order_by("signataire_id", "axe__position")
+    )
 
 
 def lignes_du_signataire(*, signataire: Signataire) -> QuerySet[LigneProgrammee]:

@@ -33,6 +33,7 @@ from financement.services import (
 )
 from financement.verification import registre_ecarts, registre_verifier
 from projets.services import projet_creer
+from rapports.selectors import donnees_bilan
 
 ZERO = Decimal("0.00")
 
@@ -140,8 +141,32 @@ def _memes_chiffres_qu_avant():
     assert annees == {a: v for a, v in avant.items() if v != (ZERO, ZERO)}
 
 
+def _bilan_comme_avant():
+    """The bilan's slices (all signatories by year, each signatory by axis) as the rows give."""
+    contrat = registre_region().contrat
+    bilan = donnees_bilan(contrat=contrat)
+    engage = dict(
+        Engagement.objects.order_by().values_list("annee_budgetaire").annotate(t=Sum("montant"))
+    )
+    paye = dict(
+        Paiement.objects.order_by()
+        .annotate(annee=ExtractYear("date"))
+        .values_list("annee")
+        .annotate(t=Sum("montant"))
+    )
+    for ligne in bilan.par_annee:
+        assert (ligne.engage, ligne.paye) == (
+            engage.get(ligne.annee) or ZERO,
+            paye.get(ligne.annee) or ZERO,
+        ), ligne.annee
+    for bloc in bilan.signataires_axes:
+        avant = _avant_par_axe(bloc.signataire)
+        assert {a.code: (a.programme, a.engage, a.paye) for a in bloc.axes} == avant
+
+
 def test_les_pages_du_registre_donnent_les_memes_chiffres_qu_avant(deux_dossiers, client, agent):
     _memes_chiffres_qu_avant()
+    _bilan_comme_avant()
     annees = {a["annee"]: a for a in execution_par_annee(signataire=registre_region())}
     assert annees[2026]["engage"] == Decimal("250000.00")
     assert annees[2026]["paye"] == Decimal("100000.00")
