@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Model, Prefetch, QuerySet, Sum
@@ -299,7 +299,7 @@ def engage_et_paye_par_annee(*, contrat: Contrat) -> tuple[dict[int, Decimal], d
 def sommes_par_signataire_et_axe(*, contrat: Contrat) -> list[dict[str, Any]]:
     """Programmé / engagé / payé per signatory and axis from the stored slices (`TotalAxe`),
     ordered by signatory and axis position; slices left with nothing are not listed."""
-    return list(
+    rangees = (
         TotalAxe.objects.filter(axe__contrat=contrat)
         .exclude(montant_programme=0, montant_engage=0, montant_paye=0)
         .values(
@@ -313,6 +313,7 @@ def sommes_par_signataire_et_axe(*, contrat: Contrat) -> list[dict[str, Any]]:
         )
         .order_by("signataire_id", "axe__position")
     )
+    return [cast(dict[str, Any], rangee) for rangee in rangees]
 
 
 def lignes_du_signataire(*, signataire: Signataire) -> QuerySet[LigneProgrammee]:
