@@ -158,7 +158,8 @@ DECLENCHEURS = [
 # PostgreSQL: one trigger per statement, with its transition tables, so that a statement
 # writing many rows (a bulk load, a dossier's départements set again) moves each slice once with
 # the sum of its rows instead of once per row. Each movement is a row's values with a sign:
-# « + » for the rows that enter (NEW TABLE), « - » for those that leave (OLD TABLE).
+# « + » for the rows that enter (NEW TABLE), « - » for those that leave (OLD TABLE). Slices are
+# written in key order, so that two statements lock shared slices in the same order.
 MONTANTS_LIGNE = "{s}x.montant_programme AS p, {s}x.montant_engage AS e, {s}x.montant_paye AS y"
 
 # table, function name, movements as SELECT list and joins on `x`, the upserts reading `m`
@@ -174,7 +175,7 @@ MOUVEMENTS_PG = [
             SELECT m.signataire_id, n.axe_id, SUM(m.p), SUM(m.e), SUM(m.y)
               FROM m JOIN axes_noeud n ON n.id = m.noeud_id WHERE n.axe_id IS NOT NULL
              GROUP BY m.signataire_id, n.axe_id
-            HAVING SUM(m.p) <> 0 OR SUM(m.e) <> 0 OR SUM(m.y) <> 0
+            HAVING SUM(m.p) <> 0 OR SUM(m.e) <> 0 OR SUM(m.y) <> 0 ORDER BY 1, 2
             ON CONFLICT (signataire_id, axe_id) DO UPDATE SET
                montant_programme = t.montant_programme + EXCLUDED.montant_programme,
                montant_engage = t.montant_engage + EXCLUDED.montant_engage,
@@ -184,7 +185,7 @@ MOUVEMENTS_PG = [
             SELECT m.signataire_id, pd.departement_id, SUM(m.p), SUM(m.e), SUM(m.y)
               FROM m JOIN projets_projet_departements pd ON pd.projet_id = m.projet_id
              GROUP BY m.signataire_id, pd.departement_id
-            HAVING SUM(m.p) <> 0 OR SUM(m.e) <> 0 OR SUM(m.y) <> 0
+            HAVING SUM(m.p) <> 0 OR SUM(m.e) <> 0 OR SUM(m.y) <> 0 ORDER BY 1, 2
             ON CONFLICT (signataire_id, departement_id) DO UPDATE SET
                montant_programme = t.montant_programme + EXCLUDED.montant_programme,
                montant_engage = t.montant_engage + EXCLUDED.montant_engage,
@@ -217,7 +218,7 @@ MOUVEMENTS_PG = [
                 (signataire_id, departement_id, montant_programme, montant_engage, montant_paye)
             SELECT m.signataire_id, m.departement_id, SUM(m.p), SUM(m.e), SUM(m.y)
               FROM m GROUP BY m.signataire_id, m.departement_id
-            HAVING SUM(m.p) <> 0 OR SUM(m.e) <> 0 OR SUM(m.y) <> 0
+            HAVING SUM(m.p) <> 0 OR SUM(m.e) <> 0 OR SUM(m.y) <> 0 ORDER BY 1, 2
             ON CONFLICT (signataire_id, departement_id) DO UPDATE SET
                montant_programme = t.montant_programme + EXCLUDED.montant_programme,
                montant_engage = t.montant_engage + EXCLUDED.montant_engage,
@@ -229,7 +230,7 @@ MOUVEMENTS_PG = [
 UPSERT_ANNEE = """INSERT INTO financement_totalannee AS t
         (signataire_id, annee, montant_engage, montant_paye)
     SELECT m.signataire_id, m.annee, SUM(m.e), SUM(m.y) FROM m
-     GROUP BY m.signataire_id, m.annee HAVING SUM(m.e) <> 0 OR SUM(m.y) <> 0
+     GROUP BY m.signataire_id, m.annee HAVING SUM(m.e) <> 0 OR SUM(m.y) <> 0 ORDER BY 1, 2
     ON CONFLICT (signataire_id, annee) DO UPDATE SET
        montant_engage = t.montant_engage + EXCLUDED.montant_engage,
        montant_paye = t.montant_paye + EXCLUDED.montant_paye"""
