@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from axes.models import Noeud, Signataire
+from axes.models import Departement, Noeud, Signataire
 from projets.models import Document, LignePlanFinancement, Projet
 from projets.workflow import EN_EXECUTION
 from socle.montants import MONTANT
@@ -208,6 +208,72 @@ class LigneProgrammee(models.Model):
     @property
     def reste_a_engager(self):
         return self.montant_programme - self.montant_engage
+
+
+# --- Stored slices of the ledger (migration 0009) --------------------------------------------
+# Kept by the same triggers' transaction as the rows they sum, so that the ledger pages read a
+# few rows instead of aggregating every line, commitment or payment; the nightly check
+# (`financement.verification`) recomputes each of them from the rows.
+class TotalAxe(models.Model):
+    """Σ of a signatory's programmed lines on the measures of one axis."""
+
+    signataire = models.ForeignKey(Signataire, on_delete=models.CASCADE, related_name="+")
+    axe = models.ForeignKey(Noeud, on_delete=models.CASCADE, related_name="+")
+    montant_programme = models.DecimalField("programmé (€)", **MONTANT, default=0)
+    montant_engage = models.DecimalField("engagé (€)", **MONTANT, default=0)
+    montant_paye = models.DecimalField("payé (€)", **MONTANT, default=0)
+
+    class Meta:
+        verbose_name = "total d'un signataire sur un axe"
+        verbose_name_plural = "totaux des signataires par axe"
+        constraints = [
+            models.UniqueConstraint(fields=["signataire", "axe"], name="total_axe_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signataire} – axe {self.axe}"
+
+
+class TotalDepartement(models.Model):
+    """Σ of a signatory's programmed lines on the dossiers of one département (a dossier on
+    several départements counts fully in each)."""
+
+    signataire = models.ForeignKey(Signataire, on_delete=models.CASCADE, related_name="+")
+    departement = models.ForeignKey(Departement, on_delete=models.CASCADE, related_name="+")
+    montant_programme = models.DecimalField("programmé (€)", **MONTANT, default=0)
+    montant_engage = models.DecimalField("engagé (€)", **MONTANT, default=0)
+    montant_paye = models.DecimalField("payé (€)", **MONTANT, default=0)
+
+    class Meta:
+        verbose_name = "total d'un signataire dans un département"
+        verbose_name_plural = "totaux des signataires par département"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signataire", "departement"], name="total_departement_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signataire} – {self.departement}"
+
+
+class TotalAnnee(models.Model):
+    """A signatory's commitments of one budget year and its payments of one calendar year."""
+
+    signataire = models.ForeignKey(Signataire, on_delete=models.CASCADE, related_name="+")
+    annee = models.PositiveSmallIntegerField("année")
+    montant_engage = models.DecimalField("engagé sur l'année budgétaire (€)", **MONTANT, default=0)
+    montant_paye = models.DecimalField("payé dans l'année (€)", **MONTANT, default=0)
+
+    class Meta:
+        verbose_name = "total d'un signataire sur une année"
+        verbose_name_plural = "totaux des signataires par année"
+        constraints = [
+            models.UniqueConstraint(fields=["signataire", "annee"], name="total_annee_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signataire} – {self.annee}"
 
 
 class TypeActe(models.TextChoices):

@@ -3,11 +3,10 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Model, Prefetch, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import F, Model, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from axes.models import Contrat, Departement, Noeud, Signataire
@@ -20,8 +19,10 @@ from financement.models import (
     Engagement,
     Enveloppe,
     LigneProgrammee,
-    Paiement,
     StatutAvenant,
+    TotalAnnee,
+    TotalAxe,
+    TotalDepartement,
     VersionEnveloppe,
 )
 from projets.models import Projet, voit_tous_les_projets
@@ -155,15 +156,30 @@ def _sommes(
     return sommes
 
 
+def _sommes_stockees(queryset: QuerySet[Any], cle: str) -> dict[Any, dict[str, Any]]:
+    """Σ programmé / engagé / payé of stored slices (migration 0009) per `cle`."""
+    return {
+        s[cle]: s
+        for s in queryset.order_by()
+        .values(cle)
+        .annotate(
+            programme=Sum("montant_programme"),
+            engage=Sum("montant_engage"),
+            paye=Sum("montant_paye"),
+        )
+    }
+
+
 def execution_par_axe(*, contrat: Contrat, signataire: Signataire | None = None) -> list[Execution]:
-    """Programmé / engagé / payé per axis (the maquette by axis is the envelope where it exists)."""
-    lignes = LigneProgrammee.objects.filter(noeud__contrat=contrat)
+    """Programmé / engagé / payé per axis (the maquette by axis is the envelope where it exists),
+    read from the stored slices per signatory and axis (`TotalAxe`, kept by the triggers)."""
+    totaux = TotalAxe.objects.filter(axe__contrat=contrat)
     if signataire is not None:
-        lignes = lignes.filter(signataire=signataire)
-    sommes = {s["noeud__axe__code"]: s for s in _sommes(lignes, "noeud__axe__code")}
+        totaux = totaux.filter(signataire=signataire)
+    sommes = _sommes_stockees(totaux, "axe_id")
     resultat = []
     for axe in Noeud.objects.axes().filter(contrat=contrat).order_by("position"):
-        s = sommes.get(axe.code, {})
+        s = sommes.get(axe.pk, {})
         resultat.append(
             Execution(
                 libelle=f"Axe {axe.code} – {axe.titre}",
@@ -178,22 +194,19 @@ def execution_par_axe(*, contrat: Contrat, signataire: Signataire | None = None)
 
 
 def execution_par_departement(*, contrat: Contrat) -> list[Execution]:
-    """Per département; a dossier on several départements counts fully in each of them."""
-    sommes = {
-        s["projet__departements__code_insee"]: s
-        for s in _sommes(
-            LigneProgrammee.objects.filter(noeud__contrat=contrat),
-            "projet__departements__code_insee",
-        )
-    }
+    """Per département; a dossier on several départements counts fully in each of them. Read
+    from the stored slices per signatory and département (`TotalDepartement`)."""
+    sommes = _sommes_stockees(
+        TotalDepartement.objects.filter(signataire__contrat=contrat), "departement_id"
+    )
     return [
         Execution(
             libelle=f"{d.nom} ({d.code_insee})",
             code=d.code_insee,
             enveloppe=None,
-            programme=(sommes.get(d.code_insee) or {}).get("programme") or ZERO,
-            engage=(sommes.get(d.code_insee) or {}).get("engage") or ZERO,
-            paye=(sommes.get(d.code_insee) or {}).get("paye") or ZERO,
+            programme=(sommes.get(d.pk) or {}).get("programme") or ZERO,
+            engage=(sommes.get(d.pk) or {}).get("engage") or ZERO,
+            paye=(sommes.get(d.pk) or {}).get("paye") or ZERO,
         )
         for d in Departement.objects.order_by("code_insee")
     ]
@@ -240,20 +253,16 @@ def parite_csne(*, contrat: Contrat) -> PariteCsne:
 
 
 def execution_par_annee(*, signataire: Signataire) -> list[dict[str, Any]]:
-    """Committed per budget year (against opened credits) and paid per calendar year."""
-    engage = dict(
-        Engagement.objects.filter(signataire=signataire)
-        .order_by()  # no join for the default ordering (line → signatory, dossier)
-        .values_list("annee_budgetaire")
-        .annotate(total=Sum("montant"))
-    )
-    paye = dict(
-        Paiement.objects.filter(engagement__signataire=signataire)
-        .order_by()
-        .annotate(annee=ExtractYear("date"))
-        .values_list("annee")
-        .annotate(total=Sum("montant"))
-    )
+    """Committed per budget year (against opened credits) and paid per calendar year, read
+    from the stored slices per signatory and year (`TotalAnnee`, kept by the triggers); a year
+    left with nothing (a commitment cancelled) is not listed."""
+    engage: dict[int, Decimal] = {}
+    paye: dict[int, Decimal] = {}
+    for total in TotalAnnee.objects.filter(signataire=signataire).exclude(
+        montant_engage=0, montant_paye=0
+    ):
+        engage[total.annee] = total.montant_engage
+        paye[total.annee] = total.montant_paye
     ouverts = {c.annee: c for c in signataire.credits_ouverts.all()}
     annees = sorted(set(engage) | set(paye) | set(ouverts))
     return [
@@ -268,6 +277,43 @@ def execution_par_annee(*, signataire: Signataire) -> list[dict[str, Any]]:
         }
         for annee in annees
     ]
+
+
+def engage_et_paye_par_annee(*, contrat: Contrat) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """All signatories of the contract: committed per budget year, paid per calendar year, from
+    the stored slices (`TotalAnnee`); years left with nothing are not listed."""
+    engage: dict[int, Decimal] = {}
+    paye: dict[int, Decimal] = {}
+    for s in (
+        TotalAnnee.objects.filter(signataire__contrat=contrat)
+        .order_by()
+        .values("annee")
+        .annotate(engage=Sum("montant_engage"), paye=Sum("montant_paye"))
+    ):
+        if s["engage"] or s["paye"]:
+            engage[s["annee"]] = s["engage"]
+            paye[s["annee"]] = s["paye"]
+    return engage, paye
+
+
+def sommes_par_signataire_et_axe(*, contrat: Contrat) -> list[dict[str, Any]]:
+    """Programmé / engagé / payé per signatory and axis from the stored slices (`TotalAxe`),
+    ordered by signatory and axis position; slices left with nothing are not listed."""
+    rangees = (
+        TotalAxe.objects.filter(axe__contrat=contrat)
+        .exclude(montant_programme=0, montant_engage=0, montant_paye=0)
+        .values(
+            "signataire_id",
+            "axe__code",
+            "axe__titre",
+            "axe__position",
+            programme=F("montant_programme"),
+            engage=F("montant_engage"),
+            paye=F("montant_paye"),
+        )
+        .order_by("signataire_id", "axe__position")
+    )
+    return [cast(dict[str, Any], rangee) for rangee in rangees]
 
 
 def lignes_du_signataire(*, signataire: Signataire) -> QuerySet[LigneProgrammee]:

@@ -9,11 +9,13 @@ import logging
 import time
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.db.models.functions import ExtractYear
 
-from axes.models import code_couvre
+from axes.models import Departement, Noeud, Signataire, code_couvre
 from comptes.models import Role, Utilisateur
 from financement.models import (
     CreditsOuverts,
@@ -23,6 +25,9 @@ from financement.models import (
     MaquetteLigne,
     Paiement,
     ResultatVerification,
+    TotalAnnee,
+    TotalAxe,
+    TotalDepartement,
     VerificationRegistre,
 )
 from socle.montants import format_euros
@@ -90,7 +95,10 @@ def registre_ecarts() -> tuple[list[Ecart], int]:
     - LigneProgrammee engagé / payé = Σ of its Engagement (montant, montant_paye);
     - Engagement payé = Σ of its Paiement;
     - CreditsOuverts engagé = Σ Engagement of the signatory for that budget year;
-    - MaquetteLigne programmé = Σ LigneProgrammee of the signatory on the node or below it.
+    - MaquetteLigne programmé = Σ LigneProgrammee of the signatory on the node or below it;
+    - the stored slices (`TotalAxe`, `TotalDepartement`, `TotalAnnee`) = Σ of the signatory's
+      lines on the axis, on the dossiers of the département, its commitments of the budget
+      year and its payments of the calendar year (a slice missing while rows exist is a gap).
     Read-only, a fixed number of queries whatever the size of the ledger.
     """
     ecarts: list[Ecart] = []
@@ -218,7 +226,131 @@ def registre_ecarts() -> tuple[list[Ecart], int]:
             maquette.montant_programme,
             recalcule,
         )
+    controles += _tranches(ecarts, par_annee)
     return ecarts, controles
+
+
+Cle = tuple[int, int]
+# Each value: the row of stored or recomputed sums, by field name.
+Sommes = dict[Cle, Any]
+
+SOMMES_LIGNES = {
+    "programme": Sum("montant_programme"),
+    "engage": Sum("montant_engage"),
+    "paye": Sum("montant_paye"),
+}
+CHAMPS_LIGNES = (
+    ("montant_programme", "programme", "Programmé"),
+    ("montant_engage", "engage", "Engagé"),
+    ("montant_paye", "paye", "Payé"),
+)
+
+
+def _comparer_tranches(
+    ecarts: list[Ecart],
+    controle: str,
+    stockes: Sommes,
+    recalcules: Sommes,
+    champs: tuple[tuple[str, str, str], ...],
+    objet: dict[Cle, str],
+) -> int:
+    """Compare each stored slice with its sums from the rows (both sides, so that a slice
+    missing or left over is found); return the number of totals checked."""
+    controles = 0
+    for cle in sorted(set(stockes) | set(recalcules)):
+        for champ, somme, libelle in champs:
+            controles += 1
+            _comparer(
+                ecarts,
+                f"{libelle} {controle}",
+                objet.get(cle, str(cle)),
+                (stockes.get(cle) or {}).get(champ),
+                (recalcules.get(cle) or {}).get(somme),
+            )
+    return controles
+
+
+def _tranches(ecarts: list[Ecart], engage_par_annee: dict[Cle, Decimal]) -> int:
+    noms = {s.pk: s.de_nom for s in Signataire.objects.all()}
+    axes = dict(Noeud.objects.filter(axe__isnull=True).values_list("pk", "code"))
+    departements = dict(Departement.objects.values_list("pk", "nom"))
+    valeurs = ("montant_programme", "montant_engage", "montant_paye")
+
+    stockes: Sommes = {
+        (t["signataire_id"], t["axe_id"]): t
+        for t in TotalAxe.objects.values("signataire_id", "axe_id", *valeurs)
+    }
+    recalcules: Sommes = {
+        (s["signataire_id"], s["noeud__axe_id"]): s
+        for s in LigneProgrammee.objects.filter(noeud__axe__isnull=False)
+        .order_by()
+        .values("signataire_id", "noeud__axe_id")
+        .annotate(**SOMMES_LIGNES)
+    }
+    controles = _comparer_tranches(
+        ecarts,
+        "sur l'axe = Σ des lignes programmées de ses mesures",
+        stockes,
+        recalcules,
+        CHAMPS_LIGNES,
+        {
+            cle: f"axe {axes.get(cle[1], cle[1])} {noms.get(cle[0], cle[0])}"
+            for cle in set(stockes) | set(recalcules)
+        },
+    )
+
+    stockes = {
+        (t["signataire_id"], t["departement_id"]): t
+        for t in TotalDepartement.objects.values("signataire_id", "departement_id", *valeurs)
+    }
+    recalcules = {
+        (s["signataire_id"], s["projet__departements"]): s
+        for s in LigneProgrammee.objects.filter(projet__departements__isnull=False)
+        .order_by()
+        .values("signataire_id", "projet__departements")
+        .annotate(**SOMMES_LIGNES)
+    }
+    controles += _comparer_tranches(
+        ecarts,
+        "dans le département = Σ des lignes programmées de ses dossiers",
+        stockes,
+        recalcules,
+        CHAMPS_LIGNES,
+        {
+            cle: f"{departements.get(cle[1], cle[1])} {noms.get(cle[0], cle[0])}"
+            for cle in set(stockes) | set(recalcules)
+        },
+    )
+
+    stockes = {
+        (t["signataire_id"], t["annee"]): t
+        for t in TotalAnnee.objects.values(
+            "signataire_id", "annee", "montant_engage", "montant_paye"
+        )
+    }
+    recalcules = {cle: {"engage": montant} for cle, montant in engage_par_annee.items()}
+    for s in (
+        Paiement.objects.order_by()
+        .annotate(annee=ExtractYear("date"))
+        .values("engagement__signataire_id", "annee")
+        .annotate(paye=Sum("montant"))
+    ):
+        recalcules.setdefault((s["engagement__signataire_id"], s["annee"]), {})["paye"] = s["paye"]
+    controles += _comparer_tranches(
+        ecarts,
+        "de l'année = Σ des engagements de l'année budgétaire, des paiements de l'année civile",
+        stockes,
+        recalcules,
+        (
+            ("montant_engage", "engage", "Engagé"),
+            ("montant_paye", "paye", "Payé"),
+        ),
+        {
+            cle: f"année {cle[1]} {noms.get(cle[0], cle[0])}"
+            for cle in set(stockes) | set(recalcules)
+        },
+    )
+    return controles
 
 
 def _administrateurs() -> list[str]:

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet, Sum
-from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -25,12 +24,14 @@ from financement.selectors import (
     Execution,
     PariteCsne,
     avenants_des_enveloppes,
+    engage_et_paye_par_annee,
     execution_par_annee,
     execution_par_axe,
     execution_par_departement,
     execution_par_signataire,
     parite_csne,
     signataires_avec_enveloppe,
+    sommes_par_signataire_et_axe,
 )
 from gouvernance.selectors import ResultatsGrille, resultats_grille
 from projets.models import (
@@ -391,17 +392,7 @@ def _annees(contrat: Contrat, *autres: Iterable[int]) -> list[int]:
 def _par_annee_du_contrat(*, contrat: Contrat) -> list[LigneAnnee]:
     """All signatories: commitments by budget year, payments by calendar year. Credits opened
     are left out: summed over signatories that did not all record theirs, they would mislead."""
-    engage = dict(
-        Engagement.objects.filter(signataire__contrat=contrat)
-        .values_list("annee_budgetaire")
-        .annotate(total=Sum("montant"))
-    )
-    paye = dict(
-        Paiement.objects.filter(engagement__signataire__contrat=contrat)
-        .annotate(annee=ExtractYear("date"))
-        .values_list("annee")
-        .annotate(total=Sum("montant"))
-    )
+    engage, paye = engage_et_paye_par_annee(contrat=contrat)
     return [
         LigneAnnee(
             annee=annee, ouvert=None, engage=engage.get(annee) or ZERO, paye=paye.get(annee) or ZERO
@@ -426,23 +417,15 @@ def _par_annee_du_signataire(*, contrat: Contrat, signataire: Signataire) -> lis
 def _signataires_axes(
     *, contrat: Contrat, signataires: list[Signataire]
 ) -> list[BlocSignataireAxes]:
-    """Σ LigneProgrammee per signatory and axis, one query; axes with nothing are left out."""
+    """Σ per signatory and axis (the stored slices), one query; axes with nothing are left
+    out."""
     sommes: dict[int, list[Execution]] = {}
-    requete = (
-        LigneProgrammee.objects.filter(noeud__contrat=contrat)
-        .values("signataire_id", "noeud__axe__code", "noeud__axe__titre", "noeud__axe__position")
-        .annotate(
-            programme=Sum("montant_programme"),
-            engage=Sum("montant_engage"),
-            paye=Sum("montant_paye"),
-        )
-        .order_by("signataire_id", "noeud__axe__position")
-    )
+    requete = sommes_par_signataire_et_axe(contrat=contrat)
     for s in requete:
         sommes.setdefault(s["signataire_id"], []).append(
             Execution(
-                libelle=f"Axe {s['noeud__axe__code']} – {s['noeud__axe__titre']}",
-                code=s["noeud__axe__code"],
+                libelle=f"Axe {s['axe__code']} – {s['axe__titre']}",
+                code=s["axe__code"],
                 enveloppe=None,
                 programme=s["programme"],
                 engage=s["engage"],

@@ -59,10 +59,11 @@ def test_le_defaut_embarque_migre_charge_et_sert_l_accueil(tmp_path):
     assert "aucune modification" in manage("charger_cper").stdout
     assert "agent.mel" in manage("creer_comptes_demo").stdout
 
-    # The ledger on SQLite: the triggers keep every running total, the check finds no gap.
+    # The ledger on SQLite: the triggers keep every running total and the stored slices per
+    # signatory and axis, département and year (migration 0009), the check finds no gap.
     assert "12 dossiers « [Démo] »" in manage("charger_demo").stdout
     verification = manage("verifier_registre", "--sans-courriel").stdout
-    assert "Registre cohérent : 50 totaux contrôlés, aucun écart." in verification
+    assert "Registre cohérent : 72 totaux contrôlés, aucun écart." in verification
     totaux = manage(
         "shell",
         "-c",

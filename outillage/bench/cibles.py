@@ -60,6 +60,8 @@ def cibles() -> list[Cible]:
     )
     liste = [Cible("plancher (vue nue)", "/bench/plancher/", "lecteur")]
     liste += [Cible(f"accueil ({role})", "/", role) for role in ROLES]
+    # What each role finds after logging in (what waits for it), at volume.
+    liste += [Cible(f"tableau de bord ({role})", "/tableau-de-bord/", role) for role in ROLES]
     liste += [
         Cible("projets : liste", "/projets/", "administrateur"),
         Cible(

@@ -466,6 +466,133 @@ def mesurer_csv() -> dict:
     return {**resultats, "ecart_mo": ecart}
 
 
+# The portal's own files (issue 14): each requested through the test client as the role that
+# downloads it, read to the end; timed once without and once with tracemalloc (its peak).
+FICHIERS = [
+    ("export CSV des dossiers", "/api/v1/exports/projets.csv", "administrateur"),
+    ("export XLSX des dossiers", "/api/v1/exports/projets.xlsx", "administrateur"),
+    ("export CSV des lignes programmées", "/api/v1/exports/lignes.csv", "agent"),
+    ("export XLSX des lignes programmées", "/api/v1/exports/lignes.xlsx", "agent"),
+    ("données ouvertes : projets programmés (CSV)", "/api/v1/donnees/projets-programmes.csv", ""),
+    ("données ouvertes : subventions SCDL (CSV)", "/api/v1/donnees/subventions-scdl.csv", ""),
+]
+
+
+def _lire(client, url: str) -> tuple[int, int]:
+    reponse = client.get(url)
+    octets = 0
+    if reponse.streaming:
+        for morceau in reponse.streaming_content:
+            octets += len(morceau)
+    else:
+        octets = len(reponse.content)
+    reponse.close()
+    return reponse.status_code, octets
+
+
+def mesurer_fichiers() -> dict:
+    """Time, size and peak memory of each of the portal's exports, and the fiche projet PDF."""
+    import tracemalloc
+
+    from django.test import Client
+
+    from outillage.bench.cibles import utilisateur
+
+    resultats: dict[str, dict] = {}
+    # Imports and per-process caches warmed by one export first, as on a running server.
+    echauffement = Client()
+    echauffement.force_login(utilisateur("administrateur"))
+    _lire(echauffement, FICHIERS[0][1])
+    for nom, url, role in FICHIERS:
+        client = Client()
+        if role:
+            client.force_login(utilisateur(role))
+        debut = time.perf_counter()
+        statut, octets = _lire(client, url)
+        duree = time.perf_counter() - debut
+        tracemalloc.start()
+        _lire(client, url)
+        _, pic = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        resultats[nom] = {
+            "url": url,
+            "statut": statut,
+            "octets": octets,
+            "secondes": round(duree, 2),
+            "pic_mo": round(pic / 2**20, 2),
+        }
+    resultats["fiche projet (PDF)"] = mesurer_fiche_projet()
+    resultats["procès-verbal (PDF)"] = mesurer_proces_verbal()
+    return resultats
+
+
+def mesurer_proces_verbal() -> dict:
+    """The minutes of the closed session with the most items (the generated base has up to 10
+    per session: a 50-item session is not generated yet)."""
+    from io import BytesIO
+
+    from django.db.models import Count
+    from django.utils import timezone, translation
+    from pypdf import PdfReader
+
+    from gouvernance.models import EtatSeance, Seance
+    from gouvernance.selectors import contexte_proces_verbal
+    from rapports.pdf import document_pdf
+
+    seance = (
+        Seance.objects.filter(etat=EtatSeance.CLOSE)
+        .annotate(n=Count("points"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    if seance is None:
+        return {"pages": 0, "secondes": 0, "secondes_premiere": 0, "points": 0}
+    mesures = []
+    for _ in range(2):
+        debut = time.perf_counter()
+        with translation.override("fr"):
+            contexte = contexte_proces_verbal(seance=seance)
+            pdf = document_pdf(
+                gabarit="rapports/proces_verbal.html",
+                contexte={**contexte, "genere_le": timezone.now()},
+            )
+        mesures.append(time.perf_counter() - debut)
+    return {
+        "pages": len(PdfReader(BytesIO(pdf)).pages),
+        "points": seance.n,
+        "secondes": round(min(mesures), 2),
+        "secondes_premiere": round(mesures[0], 2),
+    }
+
+
+def mesurer_fiche_projet() -> dict:
+    from io import BytesIO
+
+    from django.utils import translation
+    from pypdf import PdfReader
+
+    from outillage.bench.cibles import cibles
+    from projets.models import Projet
+    from rapports.pdf import document_pdf
+    from rapports.selectors import donnees_fiche_projet
+
+    reference = next(c.url for c in cibles() if c.nom == "dossier").strip("/").split("/")[-1]
+    projet = Projet.objects.get(reference=reference)
+    mesures = []
+    for _ in range(2):  # the first also loads fonts
+        debut = time.perf_counter()
+        with translation.override("fr"):
+            donnees = donnees_fiche_projet(projet=projet, avec_instruction=True)
+            pdf = document_pdf(gabarit="rapports/fiche_projet.html", contexte={"fiche": donnees})
+        mesures.append(time.perf_counter() - debut)
+    return {
+        "pages": len(PdfReader(BytesIO(pdf)).pages),
+        "secondes": round(min(mesures), 2),
+        "secondes_premiere": round(mesures[0], 2),
+        "octets": len(pdf),
+    }
+
+
 # --- 7. Commitment storm ----------------------------------------------------------------------
 def orage(port: int, cookie_agent: str) -> dict:
     from django.db.models import Sum
@@ -639,13 +766,15 @@ def rapport(resultats: dict) -> tuple[str, list[str]]:
         f"| Orage de {o['requetes']} engagements simultanés | {o['acceptees']} acceptés "
         f"(attendus {o['attendues']}), {o['refusees']} refusés, {o['requetes_par_seconde']} req/s, "
         f"sur-engagement **{o['sur_engagement']} €** | 0 € {_marque(ok_orage)} |",
+        *_lignes_fichiers(resultats.get("fichiers") or {}, manques),
         "",
         "Cibles par page (les cinq marques, dans l'ordre) : p95 ≤ 150 ms, p95 ≤ 4 × le plancher, "
         "requêtes SQL identiques aux deux tailles, et pour une requête seule, dans le processus, "
         f"au plus {CIBLE_SQL_MS} ms de SQL et {CIBLE_RENDU_MS} ms de rendu du gabarit (le "
         "meilleur de cinq essais ; le reste : middleware, vue, sérialisation). CSV : un export "
-        "minimal écrit par le banc lui-même (les exports du portail, dans socle/exports.py, ne "
-        "sont pas encore mesurés ici).",
+        "minimal écrit par le banc lui-même ; les exports du portail (socle/exports.py) et les "
+        "données ouvertes sont lus de bout en bout par le client de test, le pic mesuré par "
+        f"tracemalloc doit rester plat (≤ {CIBLE_CSV_MO} Mo).",
         *rapport_croissance(resultats, manques),
     ]
     if not ok_pdf:
@@ -655,6 +784,26 @@ def rapport(resultats: dict) -> tuple[str, list[str]]:
     if not ok_orage:
         manques.append(f"orage : sur-engagement {o['sur_engagement']} €, autres {o['autres']}")
     return "\n".join(lignes) + "\n", manques
+
+
+def _lignes_fichiers(fichiers: dict, manques: list[str]) -> list[str]:
+    lignes = []
+    for nom, m in fichiers.items():
+        if "pages" in m:
+            points = f", séance de {m['points']} points" if "points" in m else ""
+            lignes.append(
+                f"| {nom} | {m['pages']} pages en {m['secondes']} s (1er rendu "
+                f"{m['secondes_premiere']} s{points}) | — |"
+            )
+            continue
+        ok = m["statut"] == 200 and m["pic_mo"] <= CIBLE_CSV_MO
+        if not ok:
+            manques.append(f"{nom} : HTTP {m['statut']}, pic {m['pic_mo']} Mo")
+        lignes.append(
+            f"| {nom} | {m['secondes']} s, {m['octets'] // 1024} Kio, pic {m['pic_mo']} Mo | "
+            f"≤ {CIBLE_CSV_MO} Mo {_marque(ok)} |"
+        )
+    return lignes
 
 
 def rapport_croissance(resultats: dict, manques: list[str]) -> list[str]:
@@ -741,6 +890,8 @@ def principal() -> None:
     print("· PDF et CSV…", flush=True)
     resultats["pdf"] = mesurer_pdf()
     resultats["csv"] = mesurer_csv()
+    print("· exports du portail et fiche projet…", flush=True)
+    resultats["fichiers"] = mesurer_fichiers()
     resultats["duree_totale_s"] = round(time.perf_counter() - debut, 1)
     resultats["charge"] = f"{charge_debut:.1f} → {os.getloadavg()[0]:.1f}"
 
@@ -765,5 +916,10 @@ if __name__ == "__main__":
         compter_requetes()
     elif sys.argv[1:2] == ["decoupage"]:
         decouper_cibles(sys.argv[2:])
+    elif sys.argv[1:2] == ["fichiers"]:  # with DATABASE_URL: the exports alone, as JSON
+        import django
+
+        django.setup()
+        print(json.dumps(mesurer_fichiers()))
     else:
         principal()

@@ -72,8 +72,9 @@ def test_un_registre_coherent_ne_donne_aucun_ecart_et_aucun_courriel(
     assert verification.resultat == ResultatVerification.CONFORME
     assert verification.nombre_ecarts == 0 and verification.ecarts == []
     # 9 envelopes × 3 + 2 lines × 3 (engagé, payé, measure) + 1 commitment + 1 credits
-    # + 1 maquette line
-    assert verification.controles == 27 + 6 + 1 + 1 + 1
+    # + 1 maquette line + the stored slices: 2 signatory × axis and 2 signatory × département
+    # (programmé, engagé, payé), 1 signatory × year (engagé, payé)
+    assert verification.controles == 27 + 6 + 1 + 1 + 1 + 6 + 6 + 2
     assert mail.outbox == []
 
 
@@ -146,7 +147,7 @@ def test_les_credits_et_la_maquette_sont_recalcules(registre):
 def test_la_commande_affiche_le_resultat(registre):
     sortie = StringIO()
     call_command("verifier_registre", stdout=sortie)
-    assert "Registre cohérent : 36 totaux contrôlés, aucun écart." in sortie.getvalue()
+    assert "Registre cohérent : 50 totaux contrôlés, aucun écart." in sortie.getvalue()
 
     with connection.cursor() as curseur:
         curseur.execute(
