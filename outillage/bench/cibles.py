@@ -83,6 +83,12 @@ def cibles() -> list[Cible]:
         Cible("API séances", "/api/v1/seances/", "membre"),
         Cible("API signataires", "/api/v1/signataires/", "lecteur"),
     ]
+    # The execution's follow-up (issue 16): a signatory's forecasts by budget year (the
+    # benchmark's agent is the Région's) and the mid-term review pack.
+    liste += [
+        Cible("suivi : prévisions du signataire", "/suivi/signataires/region/previsions/", "agent"),
+        Cible("suivi : bilan à mi-parcours", "/suivi/bilan-mi-parcours/", "administrateur"),
+    ]
     # The territories (issue 18): the département and the commune with the most dossiers.
     commune = (
         CommuneProjet.objects.values("code_insee")
