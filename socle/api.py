@@ -11,6 +11,7 @@ from django.db import DataError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -85,6 +86,13 @@ MESSAGE_CORPS_TROP_GROS = (
 )
 
 
+MESSAGE_CSRF = (
+    "Requête refusée : le jeton de sécurité (CSRF) de votre session manque ou ne correspond "
+    "pas. Rechargez la page du portail, ou, pour un programme, utilisez un jeton d’API "
+    "(en-tête Authorization). Rien n’a été enregistré."
+)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """400 keyed by field, 403, 404 and 409 from the services' errors; never a 500."""
     if isinstance(exc, RegleMetierError):
@@ -102,6 +110,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response({"detail": MESSAGE_VALEUR_TROP_LONGUE}, status=400)
     if isinstance(exc, RequestDataTooBig):
         return Response({"detail": MESSAGE_CORPS_TROP_GROS}, status=413)
+    if isinstance(exc, PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        # DRF's session check says it in English (« CSRF Failed: CSRF cookie not set. »).
+        return Response({"detail": MESSAGE_CSRF}, status=403)
     return drf_exception_handler(exc, context)
 
 
