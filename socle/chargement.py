@@ -25,9 +25,11 @@ class Bilan:
     crees: dict[str, int] = field(default_factory=dict)
     modifies: dict[str, int] = field(default_factory=dict)
     laisses: list[str] = field(default_factory=list)
+    noms: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def noter(self, modele: type[models.Model], cree: bool, modifie: bool) -> None:
-        nom = str(modele._meta.verbose_name_plural)
+        nom = str(modele._meta.label)
+        self.noms[nom] = (str(modele._meta.verbose_name), str(modele._meta.verbose_name_plural))
         if cree:
             self.crees[nom] = self.crees.get(nom, 0) + 1
         elif modifie:
@@ -41,6 +43,14 @@ class Bilan:
             "modifié dans le portail"
         )
 
+    def _compte(self, nombres: dict[str, int]) -> str:
+        """« 1 contrat, 5 articles du contrat »: the singular or the plural name of each model."""
+        parties = []
+        for nom, n in nombres.items():
+            singulier, pluriel = self.noms[nom]
+            parties.append(f"{n} {singulier if n == 1 else pluriel}")
+        return ", ".join(parties)
+
     @property
     def inchange(self) -> bool:
         return not self.crees and not self.modifies
@@ -49,9 +59,12 @@ class Bilan:
         if self.inchange:
             resume = "aucune modification : la base est déjà conforme au contrat"
         else:
-            parties = [f"{n} {nom} créé(e)s" for nom, n in self.crees.items()]
-            parties += [f"{n} {nom} mis(es) à jour" for nom, n in self.modifies.items()]
-            resume = ", ".join(parties)
+            parties = []
+            if self.crees:
+                parties.append("créations : " + self._compte(self.crees))
+            if self.modifies:
+                parties.append("mises à jour : " + self._compte(self.modifies))
+            resume = " ; ".join(parties)
         if self.laisses:
             resume += " ; " + " ; ".join(self.laisses)
         return resume

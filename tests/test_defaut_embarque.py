@@ -55,7 +55,8 @@ def test_le_defaut_embarque_migre_charge_et_sert_l_accueil(tmp_path):
     manage("migrate", "--no-input", "-v", "0")
     assert (tmp_path / "cper.sqlite3").exists()
     sortie = manage("charger_cper").stdout
-    assert "118 axes et mesures créé(e)s" in sortie
+    assert "créations : 1 contrat, 5 articles du contrat," in sortie
+    assert "118 axes et mesures" in sortie
     assert "aucune modification" in manage("charger_cper").stdout
     assert "agent.mel" in manage("creer_comptes_demo").stdout
 

@@ -163,5 +163,5 @@ def test_recharger_retablit_un_titre_altere():
     Noeud.objects.filter(code="II.6").update(titre="titre altéré")
     sortie = StringIO()
     call_command("charger_cper", stdout=sortie)
-    assert "1 axes et mesures mis(es) à jour" in sortie.getvalue()
+    assert "mises à jour : 1 nœud du programme" in sortie.getvalue()
     assert Noeud.objects.get(code="II.6").titre.startswith("Faire du canal Seine-Nord Europe")
