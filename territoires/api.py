@@ -6,7 +6,6 @@ ones), with the rules of `territoires.selectors`.
 
 from decimal import Decimal
 
-from django.core.cache import cache
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -294,13 +293,17 @@ class TerritoireDetailApi(APIView):
     )
     def get(self, request, cle: str):
         territoire = selectors.territoire_par_cle(cle)
-        cle_cache = selectors.cle_cache(territoire, utilisateur=request.user, quoi="api")
-        donnees = cache.get(cle_cache) if cle_cache else None
-        if not isinstance(donnees, dict):
-            bilan = selectors.bilan(territoire, utilisateur=request.user)
-            donnees = dict(BilanTerritoireSerializer(donnees_bilan(bilan)).data)
-            if cle_cache:
-                cache.set(cle_cache, donnees, selectors.duree_cache())
+        donnees, _ = selectors.lire_ou_calculer(
+            territoire,
+            utilisateur=request.user,
+            quoi="api",
+            calculer=lambda: dict(
+                BilanTerritoireSerializer(
+                    donnees_bilan(selectors.bilan(territoire, utilisateur=request.user))
+                ).data
+            ),
+            frais=True,  # a client gets the current figures, never the previous ones
+        )
         return Response(donnees)
 
 

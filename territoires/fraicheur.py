@@ -10,12 +10,15 @@ default) there is no number and nothing is cached. The receivers are connected b
 `avancer` themselves.
 """
 
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 SEQUENCE = "territoires_generation"
+journal = logging.getLogger(__name__)
 
 
 def generation() -> int | None:
@@ -34,10 +37,40 @@ def _suivant() -> None:
 
 
 def avancer() -> None:
-    """The cached figures are stale: now, and again once the transaction commits."""
+    """The cached figures are stale: now, and again once the transaction commits; then the
+    worker is asked to compute them again (`demander_precalcul`)."""
     _suivant()
-    if connection.in_atomic_block:
-        transaction.on_commit(_suivant)
+    transaction.on_commit(_apres_validation)
+
+
+def _apres_validation() -> None:
+    _suivant()
+    demander_precalcul()
+
+
+def demander_precalcul() -> None:
+    """Ask the worker, once for a burst of writes, to compute the region's, départements' and
+    special territories' figures again; until it is done (at most a minute), anonymous visitors
+    are shown the previous figures, said as such, instead of waiting for the computation. A
+    broker that does not answer costs nothing but that: the figures are computed at the next
+    visit, or by the beat task."""
+    from django.core.cache import cache
+
+    from territoires import selectors, tasks
+
+    if not selectors.duree_cache() or connection.vendor != "postgresql":
+        return
+    memoire_locale = "locmem" in settings.CACHES["default"]["BACKEND"].lower()
+    if memoire_locale and not settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # the worker would fill its own memory, not the web processes'
+
+    if not cache.add(selectors.MARQUE_EN_COURS, 1, selectors.DUREE_MARQUE_EN_COURS):
+        return  # already asked: the task recomputes the newest figures when it runs
+    try:
+        tasks.precalculer_task.apply_async(countdown=2)
+    except Exception:
+        cache.delete(selectors.MARQUE_EN_COURS)
+        journal.warning("Précalcul des territoires non demandé : file de tâches injoignable")
 
 
 def _recepteur(sender: Any, **kwargs: Any) -> None:

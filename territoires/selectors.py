@@ -691,15 +691,53 @@ def cle_cache(
     )
 
 
-def bilan(territoire: Territoire, *, utilisateur: Utilisateur | AnonymousUser) -> Bilan:
+MARQUE_EN_COURS = "territoires:mise-a-jour-en-cours"
+DUREE_MARQUE_EN_COURS = 60  # seconds: past this, a worker that did not answer is not waited for
+
+
+def lire_ou_calculer(
+    territoire: Territoire,
+    *,
+    utilisateur: Utilisateur | AnonymousUser,
+    quoi: str,
+    calculer: Callable[[], Any],
+    frais: bool = False,
+) -> tuple[Any, bool]:
+    """What `calculer` gives for this territory and audience, from the cache while nothing it
+    counts changed; and whether it is the previous figures, kept for the public while the
+    worker recomputes them after a change (`fraicheur.demander_precalcul`), so that no anonymous
+    visitor waits for the computation. Who is logged in always gets the current figures."""
+    cle = cle_cache(territoire, utilisateur=utilisateur, quoi=quoi)
+    if cle is None:
+        return calculer(), False
+    valeur = cache.get(cle)
+    if valeur is not None:
+        return valeur, False
+    derniere = (
+        f"territoires:{quoi}:dernier:{cle_repartition()}:{perimetre_de(utilisateur)}:"
+        f"{territoire.cle}"
+    )
+    if not frais and perimetre_de(utilisateur) == "public" and cache.get(MARQUE_EN_COURS):
+        precedente = cache.get(derniere)
+        if precedente is not None:
+            return precedente, True
+    valeur = calculer()
+    cache.set_many({cle: valeur, derniere: valeur}, duree_cache())
+    return valeur, False
+
+
+def bilan(
+    territoire: Territoire, *, utilisateur: Utilisateur | AnonymousUser, frais: bool = False
+) -> Bilan:
     """Every figure of a territory for this person (see the module's rules), read from the
-    cache while nothing it counts changed."""
-    cle = cle_cache(territoire, utilisateur=utilisateur, quoi="bilan")
-    resultat = cache.get(cle) if cle else None
-    if not isinstance(resultat, Bilan):
-        resultat = calculer_bilan(territoire, utilisateur=utilisateur)
-        if cle:
-            cache.set(cle, resultat, duree_cache())
+    cache while nothing it counts changed (see `lire_ou_calculer`)."""
+    resultat, _ = lire_ou_calculer(
+        territoire,
+        utilisateur=utilisateur,
+        quoi="bilan",
+        calculer=lambda: calculer_bilan(territoire, utilisateur=utilisateur),
+        frais=frais,
+    )
     return resultat
 
 
@@ -795,6 +833,6 @@ def precalculer() -> int:
     tous = Utilisateur(role=Role.LECTEUR)  # an unsaved reader: sees every dossier
     for territoire in territoires:
         for utilisateur in (AnonymousUser(), tous):
-            bilan(territoire, utilisateur=utilisateur)
+            bilan(territoire, utilisateur=utilisateur, frais=True)
     cache.set(MARQUE_PRECALCUL, numero, duree_cache())
     return 2 * len(territoires)

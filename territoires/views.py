@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -171,27 +170,28 @@ def _comparaison(request, territoire: Territoire) -> Bilan | None:
 def _page(request, territoire: Territoire):
     """The page's body is the same for everyone of one audience: cached whole, with the
     figures, under the key of `selectors.cle_cache` and the page's parameters."""
-    cle = (
-        selectors.cle_cache(
-            territoire, utilisateur=request.user, quoi="page:" + request.GET.urlencode()
+
+    def rendre() -> str:
+        contexte = _contexte(request, territoire)
+        return render_to_string("territoires/_contenu.html", contexte, request)
+
+    # Only the page's own parameters make a cache entry (no flood of odd addresses).
+    if set(request.GET) <= PARAMETRES_DE_PAGE and len(request.GET.urlencode()) < 100:
+        contenu, precedent = selectors.lire_ou_calculer(
+            territoire,
+            utilisateur=request.user,
+            quoi="page:" + request.GET.urlencode(),
+            calculer=rendre,
         )
-        # Only the page's own parameters make a cache entry (no flood of odd addresses).
-        if set(request.GET) <= PARAMETRES_DE_PAGE and len(request.GET.urlencode()) < 100
-        else None
-    )
-    contenu = cache.get(cle) if cle else None
-    if not isinstance(contenu, str):
-        contenu = render_to_string(
-            "territoires/_contenu.html", _contexte(request, territoire), request
-        )
-        if cle:
-            cache.set(cle, contenu, selectors.duree_cache())
+    else:
+        contenu, precedent = rendre(), False
     return render(
         request,
         "territoires/territoire.html",
         {
             "territoire": territoire,
             "contenu": mark_safe(contenu),  # noqa: S308 - the portal's own template, escaped
+            "chiffres_precedents": precedent,
             "fil_ariane_liens": _parents(territoire)
             if territoire.niveau != selectors.REGION
             else [],

@@ -75,3 +75,45 @@ def test_le_precalcul_remplit_le_cache_seulement_quand_quelque_chose_a_change(
     assert precalcule < calcule
     DossierFactory(programme=True, titre="Un autre", par=premier.cree_par)
     assert precalculer() == 2 * (1 + 5 + 6)
+
+
+def test_apres_un_changement_le_public_voit_les_chiffres_precedents_le_temps_du_recalcul(
+    client, avec_cache
+):
+    """While the worker recomputes after a change, an anonymous visitor is not made to wait:
+    the previous figures, said as such; who is logged in sees the current ones; once the
+    worker is done, everyone sees the new figures."""
+    from territoires.selectors import MARQUE_EN_COURS
+    from territoires.tasks import precalculer_task
+
+    url = "/territoires/departement/59/"
+    premier = DossierFactory(programme=True, titre="Premier dossier")
+    page = client.get(url).content.decode()
+    assert premier.reference in page and "ceux d'avant ce changement" not in page
+    second = DossierFactory(programme=True, titre="Second dossier", par=premier.cree_par)
+    cache.set(MARQUE_EN_COURS, 1, 60)  # what the commit of that change asked the worker
+
+    page = client.get(url).content.decode()
+    assert "ceux d'avant ce changement" in page
+    assert premier.reference in page and second.reference not in page
+    client.force_login(UtilisateurFactory(username="agent.frais", role="agent"))
+    page = client.get(url).content.decode()
+    assert second.reference in page and "ceux d'avant ce changement" not in page
+    client.logout()
+
+    assert precalculer_task.delay().get() == 2 * (1 + 5 + 6)
+    assert cache.get(MARQUE_EN_COURS) is None
+    page = client.get(url).content.decode()
+    assert second.reference in page and "ceux d'avant ce changement" not in page
+
+
+def test_la_validation_d_un_changement_demande_le_recalcul(
+    avec_cache, django_capture_on_commit_callbacks
+):
+    from territoires.selectors import precalculer
+
+    with django_capture_on_commit_callbacks(execute=True) as rappels:
+        DossierFactory(programme=True)
+    assert rappels  # the commit asked for the figures
+    # The (eager) worker already computed the new figures, and let the public see them.
+    assert precalculer() == 0
