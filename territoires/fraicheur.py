@@ -60,7 +60,7 @@ def demander_precalcul() -> None:
 
     if not selectors.duree_cache() or connection.vendor != "postgresql":
         return
-    memoire_locale = "locmem" in settings.CACHES["default"]["BACKEND"].lower()
+    memoire_locale = "locmem" in str(settings.CACHES["default"]["BACKEND"]).lower()
     if memoire_locale and not settings.CELERY_TASK_ALWAYS_EAGER:
         return  # the worker would fill its own memory, not the web processes'
 

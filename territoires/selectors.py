@@ -738,6 +738,7 @@ def bilan(
         calculer=lambda: calculer_bilan(territoire, utilisateur=utilisateur),
         frais=frais,
     )
+    assert isinstance(resultat, Bilan)
     return resultat
 
 
