@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -738,8 +738,7 @@ def bilan(
         calculer=lambda: calculer_bilan(territoire, utilisateur=utilisateur),
         frais=frais,
     )
-    assert isinstance(resultat, Bilan)
-    return resultat
+    return cast(Bilan, resultat)
 
 
 def calculer_bilan(territoire: Territoire, *, utilisateur: Utilisateur | AnonymousUser) -> Bilan:
