@@ -46,6 +46,7 @@ from projets.droits import est_operation_du_contrat
 from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
 from projets.services import operation_recadrer, projet_transitionner
 from projets.workflow import Action, MandatAvenant, MandatComite, MandatReprise
+from socle.transactions import atomique
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.montants import format_euros
 
@@ -353,7 +354,7 @@ def _verifier_executant(par: Utilisateur, signataire: Signataire) -> None:
         )
 
 
-@transaction.atomic
+@atomique
 def engagement_enregistrer(
     *,
     ligne: LigneProgrammee,
@@ -440,7 +441,7 @@ def engagement_enregistrer(
     return engagement
 
 
-@transaction.atomic
+@atomique
 def paiement_enregistrer(
     *,
     engagement: Engagement,

@@ -18,6 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from socle.exceptions import RegleMetierError
+from socle.transactions import OperationsSimultanees, est_conflit_concurrent
 
 
 class Pagination(PageNumberPagination):
@@ -103,6 +104,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Http404):
         # Django's own text names the model (« No Projet matches the given query. »).
         return Response({"detail": "Ressource introuvable."}, status=404)
+    if est_conflit_concurrent(exc):
+        # A deadlock with a simultaneous transaction, outside a use-case that retries it.
+        set_rollback()
+        erreur = OperationsSimultanees()
+        return Response(corps_erreur(erreur.erreurs, erreur.message), status=409)
     if isinstance(exc, DataError):
         # The last guard: a value past a column's limit that no serializer caught. The whole
         # request is rolled back; the database's own words (and the column) are not shown.

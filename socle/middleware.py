@@ -13,6 +13,7 @@ from django.shortcuts import render
 
 from socle.erreurs import MESSAGES_API
 from socle.exceptions import RegleMetierError
+from socle.transactions import OperationsSimultanees, est_conflit_concurrent
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -98,6 +99,8 @@ class RegleMetierMiddleware:
         if isinstance(exception, DataError):
             # A value past a column's limit that no form caught: refused, never a 500.
             exception = RegleMetierError(MESSAGE_VALEUR_TROP_LONGUE)
+        if est_conflit_concurrent(exception):
+            exception = OperationsSimultanees()
         if not isinstance(exception, RegleMetierError):
             return None
         statut = exception.statut_http
