@@ -46,9 +46,9 @@ from projets.droits import est_operation_du_contrat
 from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
 from projets.services import operation_recadrer, projet_transitionner
 from projets.workflow import Action, MandatAvenant, MandatComite, MandatReprise
-from socle.transactions import atomique
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.montants import format_euros
+from socle.transactions import atomique
 
 
 class EnveloppeInsuffisante(RegleMetierError):
