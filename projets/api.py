@@ -250,6 +250,19 @@ ProjetDetailSerializer = avec_champs_publies("ProjetDetailSerializer", _DetailPr
 
 
 # --- Entrée --------------------------------------------------------------------------------
+class ListeDeLignesSerializer(serializers.ListSerializer):
+    """A plan's lines as the API takes them: a list of objects, one per line. Its errors come
+    back in the one shape of the plan (`socle.api.corps_erreur`): each line's under its index,
+    a refusal of the list itself in `non_field_errors`."""
+
+    default_error_messages = {
+        "not_a_list": "Les lignes du plan de financement s'envoient en liste, un objet par ligne.",
+        "empty": "Le plan de financement compte au moins une ligne.",
+        "max_length": "Le plan de financement compte au plus {max_length} lignes.",
+        "min_length": "Le plan de financement compte au moins {min_length} lignes.",
+    }
+
+
 class LigneEntreeSerializer(serializers.Serializer):
     signataire = serializers.SlugRelatedField(
         slug_field="code",
@@ -268,11 +281,16 @@ class LigneEntreeSerializer(serializers.Serializer):
         choices=NatureFinancement.choices,
         help_text="cper (compte sur l'enveloppe du signataire), valorise ou hors_cper.",
     )
-    montant = MontantSerializerField(**MONTANT, min_value=0, help_text="Montant en euros.")
+    montant = MontantSerializerField(**MONTANT, positif=True, help_text="Montant en euros.")
+
+    class Meta:
+        list_serializer_class = ListeDeLignesSerializer
 
     def validate(self, donnees):
         if bool(donnees.get("signataire")) == bool(donnees.get("source")):
-            raise serializers.ValidationError("Indiquez soit un signataire, soit une autre source.")
+            raise serializers.ValidationError(
+                {"signataire": ["Indiquez soit un signataire, soit une autre source."]}
+            )
         return donnees
 
 
@@ -646,7 +664,10 @@ class LigneReequilibrageSerializer(serializers.Serializer):
         help_text="valorise ou hors_cper (une ligne CPER engage un signataire : seul son comité "
         "la décide).",
     )
-    montant = MontantSerializerField(**MONTANT, min_value=0, help_text="Montant en euros.")
+    montant = MontantSerializerField(**MONTANT, positif=True, help_text="Montant en euros.")
+
+    class Meta:
+        list_serializer_class = ListeDeLignesSerializer
 
 
 class ReequilibrageEntreeSerializer(serializers.Serializer):
