@@ -122,7 +122,8 @@ def _erreurs_des_rangees(erreur: RegleMetierError, lignes) -> None:
                 if rang < len(rangees) and nom in rangees[rang].fields:
                     rangees[rang].add_error(nom, texte)
                 else:
-                    _ajouter_au_tableau(lignes, f"Ligne {rang + 1} : {texte}")
+                    texte = f"Ligne {rang + 1} : {texte[:1].lower()}{texte[1:]}"
+                    _ajouter_au_tableau(lignes, texte)
 
 
 def _appliquer_erreurs(erreur: RegleMetierError, form, lignes, phases) -> None:

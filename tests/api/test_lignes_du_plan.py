@@ -6,14 +6,12 @@ plan as a whole (« le plan n'est pas équilibré ») or the list itself is in `
 Each refusal writes nothing.
 """
 
-from decimal import Decimal
-
 import pytest
 
 from projets.models import LignePlanFinancement, Projet, Statut
-from projets.services import projet_creer, projet_transitionner
-from projets.workflow import Action
+from projets.services import projet_creer
 from tests.api.test_projets import creer
+from tests.factories.projets import a_reequilibrer as reduit_par_le_comite
 
 REGION = {"signataire": "region", "nature": "cper", "montant": "1000000.00"}
 ETAT = {"signataire": "etat", "nature": "cper", "montant": "750000.00"}
@@ -163,13 +161,9 @@ def test_un_depot_refuse_pour_le_plan_le_dit_hors_des_lignes(client, agent):
 def a_reequilibrer(porteur, donnees_completes):
     """A retained dossier whose État line the committee cut by 100 000,00 € (350 000 → 250 000):
     1 000 000,00 € of cost, 900 000,00 € of lines and 100 000,00 € to re-balance."""
-    projet = projet_creer(donnees=donnees_completes(), par=porteur)
-    projet_transitionner(projet=projet, action=Action.DEPOSER, par=porteur)
-    Projet.objects.filter(pk=projet.pk).update(
-        statut=Statut.RETENU, montant_a_reequilibrer=Decimal("100000.00")
+    return reduit_par_le_comite(
+        projet_creer(donnees=donnees_completes(), par=porteur), porteur=porteur
     )
-    projet.lignes_financement.filter(signataire__code="etat").update(montant=Decimal("250000.00"))
-    return Projet.objects.get(pk=projet.pk)
 
 
 def _reequilibrer(client, projet, lignes):
