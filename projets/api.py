@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
@@ -61,6 +61,11 @@ class LigneSortieSerializer(serializers.Serializer):
         choices=NatureFinancement.choices, help_text="cper, valorise ou hors_cper."
     )
     montant = serializers.DecimalField(**MONTANT, help_text="Montant en euros.")
+
+
+class CommuneSortieSerializer(serializers.Serializer):
+    code_insee = serializers.CharField(help_text="Code INSEE de la commune (5 caractères).")
+    nom = serializers.CharField(help_text="Nom de la commune.")
 
 
 class PhaseSortieSerializer(serializers.Serializer):
@@ -228,6 +233,7 @@ class _DetailProjet(ProjetListeSerializer):
             return []
         return actions_possibles(requete.user, projet)
 
+    @extend_schema_field(CommuneSortieSerializer(many=True))
     def get_communes(self, projet) -> list[dict]:
         return [{"code_insee": c.code_insee, "nom": c.nom} for c in projet.communes.all()]
 
