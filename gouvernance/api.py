@@ -5,7 +5,7 @@ vote is public to those who may see the session.
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -40,7 +40,7 @@ from gouvernance.selectors import (
     seance_pour,
     seances_visibles,
 )
-from gouvernance.workflow import est_close
+from gouvernance.workflow import ActionSeance, est_close
 from projets.selectors import projet_pour
 from socle.api import MontantSerializerField
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible
@@ -54,7 +54,7 @@ def _exiger(request) -> None:
 
 # --- Sortie --------------------------------------------------------------------------------
 class MembreSortieSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="Identifiant du membre.")
     utilisateur = serializers.CharField(source="utilisateur.username", help_text="Identifiant.")
     nom = serializers.CharField(source="utilisateur.get_full_name", help_text="Nom complet.")
     organisation = serializers.CharField(source="organisation.nom", help_text="Organisation.")
@@ -95,6 +95,7 @@ class ComiteSortieSerializer(serializers.Serializer):
 class ComiteDetailSerializer(ComiteSortieSerializer):
     membres = serializers.SerializerMethodField(help_text="Membres du comité et leur rôle.")
 
+    @extend_schema_field(MembreSortieSerializer(many=True))
     def get_membres(self, comite) -> list[dict]:
         return [MembreSortieSerializer(m).data for m in membres_du_comite(comite=comite)]
 
@@ -153,6 +154,7 @@ class PointSortieSerializer(serializers.Serializer):
     def get_recusations(self, point) -> list[str]:
         return [r.membre.utilisateur.username for r in point.recusations.all()]
 
+    @extend_schema_field(DecisionSortieSerializer(allow_null=True))
     def get_decision(self, point) -> dict | None:
         decision = getattr(point, "decision", None)
         return DecisionSortieSerializer(decision).data if decision else None
@@ -173,7 +175,9 @@ class QuorumSortieSerializer(serializers.Serializer):
     votants = serializers.IntegerField(help_text="Membres votants en fonction.")
     presents = serializers.IntegerField(help_text="Votants présents ou représentés.")
     requis = serializers.IntegerField(help_text="Nombre requis par la règle du comité.")
-    atteint = serializers.BooleanField()
+    atteint = serializers.BooleanField(
+        help_text="Vrai quand les votants présents ou représentés atteignent le nombre requis."
+    )
 
 
 class SeanceSortieSerializer(serializers.Serializer):
@@ -198,14 +202,17 @@ class SeanceDetailSerializer(SeanceSortieSerializer):
     presences = serializers.SerializerMethodField(help_text="Feuille de présence.")
     quorum = serializers.SerializerMethodField(help_text="État du quorum.")
 
+    @extend_schema_field(PointSortieSerializer(many=True))
     def get_ordre_du_jour(self, seance) -> list[dict]:
         return [PointSortieSerializer(p).data for p in points_de_seance(seance=seance)]
 
+    @extend_schema_field(PresenceSortieSerializer(many=True))
     def get_presences(self, seance) -> list[dict]:
         return [
             PresenceSortieSerializer(p).data for p in presences_de_seance(seance=seance).values()
         ]
 
+    @extend_schema_field(QuorumSortieSerializer)
     def get_quorum(self, seance) -> dict:
         return QuorumSortieSerializer(etat_quorum(seance=seance)).data
 
@@ -225,6 +232,34 @@ class VoteSortieSerializer(serializers.Serializer):
         choices=ChoixVote.choices, help_text="pour, contre ou abstention."
     )
     modifie_le = serializers.DateTimeField(help_text="Dernière modification du vote.")
+
+
+class ProcesVerbalSerializer(SeanceDetailSerializer):
+    # The minutes: the closed session's detail and every vote, secret until the close (a
+    # comment, not a docstring, which OpenAPI would publish).
+    votes = VoteSortieSerializer(many=True, help_text="Chaque voix, point par point.")
+
+
+class CritereSortieSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Code du critère.")
+    libelle = serializers.CharField(help_text="Libellé du critère.")
+    echelle_max = serializers.IntegerField(
+        min_value=1, help_text="Note maximale du critère (notes de 0 à ce nombre)."
+    )
+    poids = serializers.DecimalField(
+        max_digits=5, decimal_places=2, help_text="Poids du critère dans le score pondéré."
+    )
+
+
+class GrilleSortieSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="Version de la grille en vigueur.")
+    libelle = serializers.CharField(help_text="Libellé de la grille.")
+    source = serializers.CharField(  # type: ignore[assignment]  # a field named like Field.source
+        help_text="D'où vient la grille (texte de référence)."
+    )
+    criteres = CritereSortieSerializer(
+        source="criteres.all", many=True, help_text="Les critères, dans leur ordre."
+    )
 
 
 # --- Entrée --------------------------------------------------------------------------------
@@ -377,6 +412,7 @@ class CofinanceurInstructionSerializer(serializers.Serializer):
         help_text="Son score, en % (calculé ; vide tant que sa grille n'est pas déposée).",
     )
 
+    @extend_schema_field(serializers.ChoiceField(choices=Avis.choices, allow_blank=True))
     def get_avis(self, cofinanceur) -> str:
         return cofinanceur.vue.evaluation.avis if cofinanceur.vue else ""
 
@@ -501,10 +537,11 @@ class SeanceInscrireApi(APIView):
         )
 
 
+# The session's steps the API takes (`ActionSeance`); the others have their own endpoints.
 ACTIONS = {
-    "convoquer": services.seance_convoquer,
-    "ouvrir": services.seance_ouvrir,
-    "clore": services.seance_clore,
+    ActionSeance.CONVOQUER: services.seance_convoquer,
+    ActionSeance.OUVRIR: services.seance_ouvrir,
+    ActionSeance.CLORE: services.seance_clore,
 }
 
 
@@ -517,6 +554,16 @@ class SeanceActionApi(APIView):
         "programmés. 409 si l'état ne le permet pas (séance déjà close, quorum non atteint).",
         request=None,
         responses=SeanceDetailSerializer,
+        parameters=[
+            OpenApiParameter(
+                "action",
+                str,
+                OpenApiParameter.PATH,
+                enum=[str(action) for action in ACTIONS],
+                description="L'étape de la séance : convoquer, ouvrir ou clore (une autre "
+                "valeur répond 404).",
+            )
+        ],
         tags=["Gouvernance"],
     )
     def post(self, request, pk, action):
@@ -800,7 +847,7 @@ class ProcesVerbalApi(APIView):
         summary="Procès-verbal d'une séance close",
         description="Présences, quorum, chaque point avec ses votes et sa décision. 409 tant que "
         "la séance n'est pas close.",
-        responses=SeanceDetailSerializer,
+        responses=ProcesVerbalSerializer,
         tags=["Gouvernance"],
     )
     def get(self, request, pk):
@@ -818,28 +865,19 @@ class ProcesVerbalApi(APIView):
 
 
 class GrilleApi(APIView):
-    @extend_schema(summary="Grille d'analyse en vigueur", responses=dict, tags=["Gouvernance"])
+    @extend_schema(
+        summary="Grille d'analyse en vigueur",
+        description="Ses critères avec leur note maximale et leur poids. 404 quand aucune "
+        "grille n'est en vigueur.",
+        responses=GrilleSortieSerializer,
+        tags=["Gouvernance"],
+    )
     def get(self, request):
         _exiger(request)
         grille = grille_active()
         if grille is None:
             raise NotFound("Aucune grille d'analyse n'est en vigueur.")
-        return Response(
-            {
-                "version": grille.version,
-                "libelle": grille.libelle,
-                "source": grille.source,
-                "criteres": [
-                    {
-                        "code": c.code,
-                        "libelle": c.libelle,
-                        "echelle_max": c.echelle_max,
-                        "poids": str(c.poids),
-                    }
-                    for c in grille.criteres.all()
-                ],
-            }
-        )
+        return Response(GrilleSortieSerializer(grille).data)
 
 
 class EvaluationApi(APIView):

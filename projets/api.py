@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
@@ -61,6 +61,11 @@ class LigneSortieSerializer(serializers.Serializer):
         choices=NatureFinancement.choices, help_text="cper, valorise ou hors_cper."
     )
     montant = serializers.DecimalField(**MONTANT, help_text="Montant en euros.")
+
+
+class CommuneSortieSerializer(serializers.Serializer):
+    code_insee = serializers.CharField(help_text="Code INSEE de la commune (5 caractères).")
+    nom = serializers.CharField(help_text="Nom de la commune.")
 
 
 class PhaseSortieSerializer(serializers.Serializer):
@@ -228,6 +233,7 @@ class _DetailProjet(ProjetListeSerializer):
             return []
         return actions_possibles(requete.user, projet)
 
+    @extend_schema_field(CommuneSortieSerializer(many=True))
     def get_communes(self, projet) -> list[dict]:
         return [{"code_insee": c.code_insee, "nom": c.nom} for c in projet.communes.all()]
 
@@ -250,6 +256,19 @@ ProjetDetailSerializer = avec_champs_publies("ProjetDetailSerializer", _DetailPr
 
 
 # --- Entrée --------------------------------------------------------------------------------
+class ListeDeLignesSerializer(serializers.ListSerializer):
+    """A plan's lines as the API takes them: a list of objects, one per line. Its errors come
+    back in the one shape of the plan (`socle.api.corps_erreur`): each line's under its index,
+    a refusal of the list itself in `non_field_errors`."""
+
+    default_error_messages = {
+        "not_a_list": "Les lignes du plan de financement s'envoient en liste, un objet par ligne.",
+        "empty": "Le plan de financement compte au moins une ligne.",
+        "max_length": "Le plan de financement compte au plus {max_length} lignes.",
+        "min_length": "Le plan de financement compte au moins {min_length} lignes.",
+    }
+
+
 class LigneEntreeSerializer(serializers.Serializer):
     signataire = serializers.SlugRelatedField(
         slug_field="code",
@@ -268,11 +287,16 @@ class LigneEntreeSerializer(serializers.Serializer):
         choices=NatureFinancement.choices,
         help_text="cper (compte sur l'enveloppe du signataire), valorise ou hors_cper.",
     )
-    montant = MontantSerializerField(**MONTANT, min_value=0, help_text="Montant en euros.")
+    montant = MontantSerializerField(**MONTANT, positif=True, help_text="Montant en euros.")
+
+    class Meta:
+        list_serializer_class = ListeDeLignesSerializer
 
     def validate(self, donnees):
         if bool(donnees.get("signataire")) == bool(donnees.get("source")):
-            raise serializers.ValidationError("Indiquez soit un signataire, soit une autre source.")
+            raise serializers.ValidationError(
+                {"signataire": ["Indiquez soit un signataire, soit une autre source."]}
+            )
         return donnees
 
 
@@ -646,7 +670,10 @@ class LigneReequilibrageSerializer(serializers.Serializer):
         help_text="valorise ou hors_cper (une ligne CPER engage un signataire : seul son comité "
         "la décide).",
     )
-    montant = MontantSerializerField(**MONTANT, min_value=0, help_text="Montant en euros.")
+    montant = MontantSerializerField(**MONTANT, positif=True, help_text="Montant en euros.")
+
+    class Meta:
+        list_serializer_class = ListeDeLignesSerializer
 
 
 class ReequilibrageEntreeSerializer(serializers.Serializer):

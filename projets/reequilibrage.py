@@ -24,7 +24,12 @@ from projets.models import LignePlanFinancement, NatureFinancement, Projet, Stat
 from projets.services import LigneSaisie, _historise, verifier_plan
 from projets.signals import projet_modifie
 from projets.workflow import MandatComite
-from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
+from socle.exceptions import (
+    ActionNonAutorisee,
+    ErreursDeRangee,
+    EtatIncompatible,
+    RegleMetierError,
+)
 from socle.montants import format_euros
 
 ZERO = Decimal("0.00")
@@ -98,22 +103,23 @@ def plan_appliquer_decision(
 
 
 def _verifier_lignes_de_reequilibrage(lignes: list[LigneSaisie]) -> None:
-    for rang, ligne in enumerate(lignes, start=1):
+    """Each line's errors beside it (by position from 0), all of them at once."""
+    rangees: list[ErreursDeRangee] = []
+    for ligne in lignes:
+        erreurs: ErreursDeRangee = {}
         if ligne.signataire_id is not None or ligne.nature == NatureFinancement.CPER:
-            raise RegleMetierError(
-                erreurs={
-                    "lignes": [
-                        f"Ligne {rang} : le rééquilibrage ne nomme pas de signataire du contrat ; "
-                        "seule une décision de son comité engage l'argent d'un signataire."
-                    ]
-                }
-            )
-        if not ligne.source:
-            raise RegleMetierError(erreurs={"lignes": [f"Ligne {rang} : indiquez le financeur."]})
-        if ligne.montant <= 0:
-            raise RegleMetierError(
-                erreurs={"lignes": [f"Ligne {rang} : le montant doit être positif."]}
-            )
+            champ = "signataire" if ligne.signataire_id is not None else "nature"
+            erreurs[champ] = [
+                "Le rééquilibrage ne nomme pas de signataire du contrat ; seule une décision "
+                "de son comité engage l'argent d'un signataire."
+            ]
+        elif not ligne.source:
+            erreurs["source"] = ["Indiquez le financeur."]
+        if ligne.montant is None or ligne.montant <= 0:
+            erreurs["montant"] = ["Le montant doit être supérieur à zéro."]
+        rangees.append(erreurs)
+    if any(rangees):
+        raise RegleMetierError(rangees={"lignes": rangees})
 
 
 @transaction.atomic

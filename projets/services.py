@@ -55,7 +55,12 @@ from projets.workflow import (
     MandatReprise,
     Transition,
 )
-from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
+from socle.exceptions import (
+    ActionNonAutorisee,
+    ErreursDeRangee,
+    EtatIncompatible,
+    RegleMetierError,
+)
 from socle.fichiers import FichierRefuse, nom_sur, verifier_fichier
 from socle.montants import format_euros, format_nombre
 
@@ -273,27 +278,26 @@ def _ecrire(projet: Projet, donnees: DonneesProjet, par: Utilisateur) -> None:
     )
 
 
-def _erreurs_des_lignes(donnees: DonneesProjet, erreurs: Erreurs) -> None:
-    for rang, ligne in enumerate(donnees.lignes, start=1):
+def _erreurs_des_lignes(lignes: list[LigneSaisie]) -> list[ErreursDeRangee]:
+    """Each line's errors by its position (from 0), `{}` for a line without error: the API
+    answers them nested under its index, the form beside the cell."""
+    rangees: list[ErreursDeRangee] = []
+    for ligne in lignes:
+        erreurs: ErreursDeRangee = {}
         if ligne.montant is None or ligne.montant <= 0:
-            erreurs.setdefault("lignes", []).append(
-                f"Ligne {rang} : le montant doit être supérieur à zéro."
-            )
+            erreurs["montant"] = ["Le montant doit être supérieur à zéro."]
         if bool(ligne.signataire_id) == bool(ligne.source):
-            erreurs.setdefault("lignes", []).append(
-                f"Ligne {rang} : choisissez soit un signataire, soit une autre source."
-            )
+            erreurs["signataire"] = ["Choisissez soit un signataire, soit une autre source."]
         elif ligne.nature == NatureFinancement.CPER and not ligne.signataire_id:
-            erreurs.setdefault("lignes", []).append(
-                f"Ligne {rang} : seule une ligne d'un signataire peut être de nature CPER."
-            )
+            erreurs["nature"] = ["Seule une ligne d'un signataire peut être de nature CPER."]
+        rangees.append(erreurs)
+    return rangees
 
 
 def _verifier_saisie(donnees: DonneesProjet) -> None:
     """Rules that hold at every save (not only at filing), for the form and the API alike:
     each line names one funder, a commune appears once, dates and phases in order."""
     erreurs: Erreurs = {}
-    _erreurs_des_lignes(donnees, erreurs)
     codes = [code.upper() for code, _ in donnees.communes]
     if len(set(codes)) != len(codes):
         doublons = sorted({code for code in codes if codes.count(code) > 1})
@@ -307,8 +311,9 @@ def _verifier_saisie(donnees: DonneesProjet) -> None:
             )
     if donnees.mesure is not None and donnees.mesure.niveau == 1:
         erreurs["mesure"] = ["Choisissez une mesure sous l'axe (sous-axe, mesure ou sous-mesure)."]
-    if erreurs:
-        raise RegleMetierError(erreurs=erreurs)
+    rangees = _erreurs_des_lignes(donnees.lignes)
+    if erreurs or any(rangees):
+        raise RegleMetierError(erreurs=erreurs, rangees={"lignes": rangees})
 
 
 @transaction.atomic

@@ -100,22 +100,45 @@ def detail(request, reference):
     )
 
 
+# The API's names of a plan line's fields, as the page names them (one « Financeur » select
+# holds a signatory or another source).
+CHAMPS_DE_LA_LIGNE = {"signataire": "financeur", "source": "financeur"}
+
+
+def _ajouter_au_tableau(formset, texte: str) -> None:
+    formset._non_form_errors = formset.error_class(
+        [*formset.non_form_errors(), texte], renderer=formset.renderer
+    )
+
+
+def _erreurs_des_rangees(erreur: RegleMetierError, lignes) -> None:
+    """Each line's refusal beside its cell: the service numbers the lines it was given, the
+    rows typed and kept (`lignes_valides`), in the same order."""
+    rangees = lignes_valides(lignes) if lignes.is_bound else []
+    for rang, erreurs in enumerate(erreur.rangees.get("lignes", [])):
+        for champ, textes in erreurs.items():
+            nom = CHAMPS_DE_LA_LIGNE.get(champ, champ)
+            for texte in textes:
+                if rang < len(rangees) and nom in rangees[rang].fields:
+                    rangees[rang].add_error(nom, texte)
+                else:
+                    texte = f"Ligne {rang + 1} : {texte[:1].lower()}{texte[1:]}"
+                    _ajouter_au_tableau(lignes, texte)
+
+
 def _appliquer_erreurs(erreur: RegleMetierError, form, lignes, phases) -> None:
-    """Show each business-rule message next to its field."""
+    """Show each business-rule message next to its field, each line's next to its cell."""
     for champ, textes in erreur.erreurs.items():
         for texte in textes:
             if champ == "lignes":
-                lignes._non_form_errors = lignes.error_class(
-                    [*lignes.non_form_errors(), texte], renderer=lignes.renderer
-                )
+                _ajouter_au_tableau(lignes, texte)
             elif champ == "phases":
-                phases._non_form_errors = phases.error_class(
-                    [*phases.non_form_errors(), texte], renderer=phases.renderer
-                )
+                _ajouter_au_tableau(phases, texte)
             elif champ in form.fields:
                 form.add_error(champ, texte)
             else:
                 form.add_error(None, texte)
+    _erreurs_des_rangees(erreur, lignes)
 
 
 def _formulaires_initiaux(projet, porteur: bool):
@@ -318,7 +341,7 @@ def reequilibrer(request, reference):
                 )
             except RegleMetierError as erreur:
                 _appliquer_erreurs(erreur, form, lignes, lignes)
-                if erreur.message and not erreur.erreurs:
+                if erreur.message and not erreur.erreurs and not erreur.rangees:
                     form.add_error(None, erreur.message)
             else:
                 messages.success(

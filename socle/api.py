@@ -9,15 +9,16 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from socle.exceptions import RegleMetierError
+from socle.montants import CENTIME
 from socle.transactions import OperationsSimultanees, est_conflit_concurrent
 
 
@@ -68,13 +69,57 @@ class Pagination(PageNumberPagination):
         return reponse
 
 
-def corps_erreur(erreurs: dict[str, list[str]], message: str | None = None) -> dict[str, Any]:
-    corps: dict[str, Any] = {
-        ("non_field_errors" if champ == "__all__" else champ): textes
-        for champ, textes in erreurs.items()
-    }
+# The fields made of rows whose errors the API nests by row: one shape for a plan's lines,
+# whether DRF or a service refused them (`socle.schema_erreurs.ERREURS_DE_RANGEES`).
+CHAMPS_EN_RANGEES = ("lignes",)
+
+
+def corps_erreur(
+    erreurs: dict[str, list[str]],
+    message: str | None = None,
+    rangees: dict[str, list[dict[str, list[str]]]] | None = None,
+) -> dict[str, Any]:
+    """A service's refusal as the API answers it: each field with its messages, a table's rows
+    nested by index (`{"lignes": [{}, {"montant": ["…"]}]}`), what concerns a table as a
+    whole (« le plan n'est pas équilibré ») or no single field in `non_field_errors`."""
+    corps: dict[str, Any] = {}
+    generales: list[str] = list(erreurs.get("__all__", []))
+    for champ, textes in erreurs.items():
+        if champ == "__all__":
+            continue
+        if champ in CHAMPS_EN_RANGEES:
+            generales.extend(textes)
+        else:
+            corps[champ] = textes
+    for champ, lignes in (rangees or {}).items():
+        corps[champ] = [dict(erreurs_de_la_ligne) for erreurs_de_la_ligne in lignes]
+    if generales:
+        corps["non_field_errors"] = generales
     if message:
         corps["detail"] = message
+    return corps
+
+
+def _rangees_a_la_forme_commune(corps: Any) -> Any:
+    """DRF's own refusal of a table of rows, in the one shape: the rows' errors as a list by
+    index (a `ListField` gives a dict keyed by index), a refusal of the table as a whole
+    (« not a list ») in `non_field_errors`."""
+    if not isinstance(corps, dict):
+        return corps
+    for champ in CHAMPS_EN_RANGEES:
+        valeur = corps.get(champ)
+        if isinstance(valeur, dict) and valeur and all(str(k).isdigit() for k in valeur):
+            taille = max(int(k) for k in valeur) + 1
+            corps[champ] = [valeur.get(i, valeur.get(str(i), {})) for i in range(taille)]
+        elif isinstance(valeur, dict):
+            corps.pop(champ)
+            textes = [t for liste in valeur.values() for t in liste]
+            corps.setdefault("non_field_errors", []).extend(textes)
+        elif isinstance(valeur, list) and valeur and not all(isinstance(v, dict) for v in valeur):
+            corps.pop(champ)
+            corps.setdefault("non_field_errors", []).extend(
+                str(v) for v in valeur if not isinstance(v, dict)
+            )
     return corps
 
 
@@ -97,7 +142,7 @@ MESSAGE_CSRF = (
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """400 keyed by field, 403, 404 and 409 from the services' errors; never a 500."""
     if isinstance(exc, RegleMetierError):
-        return Response(corps_erreur(exc.erreurs, exc.message), status=exc.statut_http)
+        return Response(corps_erreur(exc.erreurs, exc.message, exc.rangees), status=exc.statut_http)
     if isinstance(exc, DjangoValidationError):
         erreurs = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return Response(corps_erreur(erreurs), status=400)
@@ -119,7 +164,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
         # DRF's session check says it in English (« CSRF Failed: CSRF cookie not set. »).
         return Response({"detail": MESSAGE_CSRF}, status=403)
-    return drf_exception_handler(exc, context)
+    reponse = drf_exception_handler(exc, context)
+    if reponse is not None and isinstance(exc, ValidationError):
+        reponse.data = _rangees_a_la_forme_commune(reponse.data)
+    return reponse
 
 
 # Path parameters are named alike across the API: one French description each.
@@ -154,16 +202,10 @@ def decrire_parametres(
 MOTIF_MONTANT = r"^[0-9]{1,12}(?:\.[0-9]{1,2})?$"
 
 
-@extend_schema_field(
-    {
-        "type": "string",
-        "format": "decimal",
-        "pattern": MOTIF_MONTANT,
-        "example": "1234567.89",
-        "description": "Montant en euros : chiffres ASCII, un point décimal, deux décimales "
-        "au plus, jamais négatif.",
-    }
-)
+# The same, never zero: at least one cent.
+MOTIF_MONTANT_POSITIF = r"^(?!0+(?:\.0+)?$)[0-9]{1,12}(?:\.[0-9]{1,2})?$"
+
+
 class MontantSerializerField(serializers.DecimalField):
     """The API's input amount (`MONTANT`'s 14 digits, 2 decimals): a string of ASCII digits
     (or a JSON integer), refused with a French message otherwise."""
@@ -175,6 +217,16 @@ class MontantSerializerField(serializers.DecimalField):
         "centimes": "Un montant a au plus deux décimales (les centimes).",
         "max_whole_digits": "Le montant a au plus {max_whole_digits} chiffres avant la virgule.",
     }
+
+    def __init__(self, *args: Any, positif: bool = False, **kwargs: Any) -> None:
+        """`positif`: zero is refused too (at least one cent), as the schema says."""
+        self.positif = positif
+        if positif:
+            kwargs["min_value"] = CENTIME
+            kwargs.setdefault("error_messages", {}).setdefault(
+                "min_value", "Le montant doit être supérieur à zéro."
+            )
+        super().__init__(*args, **kwargs)
 
     def to_internal_value(self, data: Any) -> Decimal:
         if isinstance(data, bool) or not isinstance(data, str | int):
@@ -188,6 +240,34 @@ class MontantSerializerField(serializers.DecimalField):
             self.fail("invalid")
         valeur: Decimal = super().to_internal_value(texte)
         return valeur
+
+
+class MontantSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    """An input amount in the schema: a decimal string with its pattern and its true minimum
+    (0,01 € when zero is refused, 0 otherwise)."""
+
+    target_class = MontantSerializerField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        champ = self.target
+        positif = champ.positif or (champ.min_value is not None and champ.min_value > 0)
+        schema: dict[str, Any] = {
+            "type": "string",
+            "format": "decimal",
+            "pattern": MOTIF_MONTANT_POSITIF if positif else MOTIF_MONTANT,
+            "example": "1234567.89",
+            "description": "Montant en euros : chiffres ASCII, un point décimal, deux décimales "
+            + (
+                "au plus, 0.01 au moins (zéro est refusé)."
+                if positif
+                else "au plus, jamais négatif."
+            ),
+        }
+        if champ.min_value is not None:
+            schema["minimum"] = float(champ.min_value)
+        if champ.max_value is not None:
+            schema["maximum"] = float(champ.max_value)
+        return schema
 
 
 def _nom_ascii(libelle: str) -> str:

@@ -2,9 +2,10 @@
 
 Every refusal has one of two shapes, whatever the endpoint:
 - 400: the fields in error, each with its French messages (`{"montant": ["…"]}`; a field made
-  of rows, such as a plan's lines, nests the errors of each row under its index:
-  `{"lignes": {"0": {"montant": ["…"]}}}`), plus
-  `non_field_errors` for what concerns no single field and `detail` for a summary;
+  of rows, such as a plan's lines, lists the errors of each row at its index, one entry per
+  row sent, `{}` for a row without error: `{"lignes": [{}, {"montant": ["…"]}]}`, whether DRF
+  or a service refused it), plus `non_field_errors` for what concerns no single field or the
+  rows as a whole (« le plan n'est pas équilibré ») and `detail` for a summary;
 - 401, 403, 404, 409, 429: `{"detail": "…"}`, one French sentence.
 """
 
@@ -15,6 +16,20 @@ ERREUR_SIMPLE = {
     "description": "Un refus : une phrase en français dans `detail`.",
     "properties": {"detail": {"type": "string", "description": "La raison du refus."}},
     "required": ["detail"],
+}
+ERREURS_DE_LIGNES = {
+    "type": "array",
+    "description": (
+        "Les erreurs des lignes du plan de financement, une entrée par ligne envoyée, dans "
+        "l'ordre (index à partir de 0) : `{}` pour une ligne sans erreur, sinon chaque champ "
+        "de la ligne en erreur avec ses messages en français. Ce qui concerne le plan entier "
+        "(équilibre, part du maître d'ouvrage, liste mal formée) est dans `non_field_errors`."
+    ),
+    "items": {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+    "example": [{}, {"montant": ["Le montant doit être supérieur à zéro."]}],
 }
 ERREUR_DE_SAISIE = {
     "type": "object",
@@ -27,7 +42,17 @@ ERREUR_DE_SAISIE = {
         "non_field_errors": {
             "type": "array",
             "items": {"type": "string"},
-            "description": "Les refus qui ne tiennent pas à un seul champ.",
+            "description": (
+                "Les refus qui ne tiennent pas à un seul champ, dont ceux du plan de "
+                "financement entier (« le plan n'est pas équilibré »)."
+            ),
+        },
+        "lignes": {
+            "allOf": [{"$ref": "#/components/schemas/ErreursDeLignes"}],
+            "description": (
+                "Les erreurs des lignes du plan de financement, une entrée par ligne envoyée "
+                "(`{}` pour une ligne sans erreur)."
+            ),
         },
     },
     "additionalProperties": {
@@ -75,6 +100,7 @@ def documenter_erreurs(
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["ErreurSimple"] = ERREUR_SIMPLE
     schemas["ErreurDeSaisie"] = ERREUR_DE_SAISIE
+    schemas["ErreursDeLignes"] = ERREURS_DE_LIGNES
     for chemin, operations in result.get("paths", {}).items():
         for methode, operation in operations.items():
             reponses = operation.setdefault("responses", {})

@@ -53,10 +53,15 @@
   }
 
   var sortie = document.getElementById("total-plan");
+  // On the re-balancing page the signatories' lines stay outside the table (the committee
+  // decided them) and an empty cost field keeps the current cost: the table says both.
+  var tableau = document.querySelector('[data-formset="lignes"]');
+  var totalFixe = tableau ? centimes(tableau.dataset.totalFixe) : null;
+  var coutActuel = tableau ? centimes(tableau.dataset.coutActuel) : null;
 
   function calculer() {
     if (!sortie) { return; }
-    var total = 0;
+    var total = totalFixe || 0;
     var illisible = false;
     document.querySelectorAll('[data-formset="lignes"] tbody tr').forEach(function (rangee) {
       var retirer = rangee.querySelector('input[type="checkbox"][name$="-DELETE"]');
@@ -65,8 +70,9 @@
       var c = centimes(montant.value);
       if (c === null) { illisible = true; } else { total += c; }
     });
-    var cout = centimes((document.getElementById("id_cout_total_ht") || {}).value);
-    var texte = "Total du plan : " + euros(total);
+    var saisi = ((document.getElementById("id_cout_total_ht") || {}).value || "").trim();
+    var cout = saisi ? centimes(saisi) : coutActuel;
+    var texte = "Total du plan" + (totalFixe !== null ? ", lignes des signataires comprises" : "") + " : " + euros(total);
     if (cout !== null && cout > 0) {
       var ecart = cout - total;
       texte += " pour un coût total de " + euros(cout) + " — " + (

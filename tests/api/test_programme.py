@@ -103,6 +103,31 @@ def test_la_documentation_n_appelle_aucune_ressource_exterieure(client):
     assert "cdn." not in html and "https://" not in html.split("<body")[0]
 
 
+def test_la_documentation_se_presente_en_francais(client):
+    """The page's chrome and intro are French; Swagger UI's labels are translated by the
+    portal's own script (a file, no inline code beyond the nonce'd start-up), which names
+    the labels it translates."""
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/api/docs/").content.decode()
+    assert "<title>Documentation de l’API" in html
+    assert "Mode d’emploi" in html and "« Essayer » remplit la requête" in html
+    assert 'src="/static/js/swagger_fr.js"' in html
+    with open(finders.find("js/swagger_fr.js"), encoding="utf-8") as fichier:
+        script = fichier.read()
+    for anglais, francais in (
+        ("Authorize", "Autoriser"),
+        ("Try it out", "Essayer"),
+        ("Execute", "Exécuter"),
+        ("Cancel", "Annuler"),
+        ("Parameters", "Paramètres"),
+        ("Responses", "Réponses"),
+    ):
+        assert f'"{anglais}": "{francais}"' in script
+    with open(finders.find("css/api-docs.css"), encoding="utf-8") as fichier:
+        assert 'content: "obligatoire"' in fichier.read()
+
+
 def test_les_listes_de_l_api_tiennent_en_peu_de_requetes(client, django_assert_max_num_queries):
     for url in ("/api/v1/signataires/", "/api/v1/axes/", "/api/v1/mesures/?taille=200"):
         with django_assert_max_num_queries(4):

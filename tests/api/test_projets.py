@@ -79,7 +79,7 @@ def test_un_depot_refuse_repond_400_et_n_ecrit_rien(client, agent):
     )
     assert reponse.status_code == 400
     corps = reponse.json()
-    assert "n'est pas équilibré" in corps["lignes"][0]
+    assert "n'est pas équilibré" in corps["non_field_errors"][0]
     assert "corrigez les points signalés" in corps["detail"]
     projet = Projet.objects.get(reference=reference)
     assert projet.statut == Statut.BROUILLON

@@ -113,3 +113,16 @@ class DossierFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class, *args, **kwargs):
         raise NotImplementedError("Un dossier se crée par les services : utilisez create().")
+
+
+def a_reequilibrer(projet: Projet, *, porteur) -> Projet:
+    """The committee's cut, without the session: the dossier filed then retained, its État
+    line lowered by 100 000,00 € and the gap recorded (a dossier of `DossierFactory`'s plan:
+    1 000 000,00 € of cost, 900 000,00 € of lines, 100 000,00 € to re-balance)."""
+    projet_transitionner(projet=projet, action=Action.DEPOSER, par=porteur)
+    Projet.objects.filter(pk=projet.pk).update(
+        statut=Statut.RETENU, montant_a_reequilibrer=Decimal("100000.00")
+    )
+    etat = projet.lignes_financement.get(signataire__code="etat")
+    projet.lignes_financement.filter(pk=etat.pk).update(montant=etat.montant - Decimal("100000"))
+    return Projet.objects.get(pk=projet.pk)

@@ -324,7 +324,7 @@ def test_reequilibrage_refuse_sans_rien_ecrire(scene, porteur, creer_utilisateur
             lignes=[LigneSaisie(EUR("100000.00"), NatureFinancement.CPER, signataire_id=somme)],
             par=porteur,
         )
-    assert "seule une décision de son comité" in refus.value.erreurs["lignes"][0]
+    assert "seule une décision de son comité" in refus.value.rangees["lignes"][0]["signataire"][0]
     # Not enough: the plan is still short, nothing written.
     with pytest.raises(RegleMetierError) as refus:
         plan_reequilibrer(
@@ -587,13 +587,13 @@ def test_api_propositions_decision_et_reequilibrage(scene, porteur):
     court = _api(porteur).post(
         url, {"lignes": [{"source": "fonds_propres", "montant": "300000.00"}]}, format="json"
     )
-    assert court.status_code == 400 and "lignes" in court.json()
+    assert court.status_code == 400 and "n'est pas équilibré" in court.json()["non_field_errors"][0]
     cper = _api(porteur).post(
         url,
         {"lignes": [{"source": "fonds_propres", "nature": "cper", "montant": "400000.00"}]},
         format="json",
     )
-    assert cper.status_code == 400 and "lignes" in cper.json()
+    assert cper.status_code == 400 and set(cper.json()["lignes"][0]) == {"nature"}
     assert Projet.objects.get(pk=scene.projet.pk).montant_a_reequilibrer == EUR("200000.00")
     fait = _api(porteur).post(
         url,

@@ -194,10 +194,13 @@ def test_une_ligne_cper_doit_nommer_un_signataire(porteur, donnees_completes):
     nombre = Projet.objects.count()
     with pytest.raises(RegleMetierError) as erreur:
         projet_creer(donnees=donnees, par=porteur)
-    assert (
-        "seule une ligne d'un signataire peut être de nature CPER"
-        in erreur.value.erreurs["lignes"][0]
-    )
+    # The fourth line's error, beside it (by position from 0), the others without error.
+    assert erreur.value.rangees["lignes"] == [
+        {},
+        {},
+        {},
+        {"nature": ["Seule une ligne d'un signataire peut être de nature CPER."]},
+    ]
     assert Projet.objects.count() == nombre
 
 

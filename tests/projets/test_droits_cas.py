@@ -250,7 +250,8 @@ def test_un_cofinanceur_ne_change_que_sa_ligne(client, agent, depose):
     )
     assert reponse.status_code == 400
     assert (
-        "Vous ne pouvez modifier que la ligne de votre signataire" in (reponse.json()["lignes"][0])
+        "Vous ne pouvez modifier que la ligne de votre signataire"
+        in reponse.json()["non_field_errors"][0]
     )
     assert empreinte(depose) == avant
 
@@ -266,7 +267,7 @@ def test_le_plan_modifie_apres_le_depot_est_verifie_de_nouveau(client, agent_eta
         content_type="application/json",
     )
     assert reponse.status_code == 400
-    assert "n'est pas équilibré" in reponse.json()["lignes"][0]
+    assert "n'est pas équilibré" in reponse.json()["non_field_errors"][0]
     assert empreinte(depose) == avant
     reponse = client.patch(
         f"/api/v1/projets/{depose.reference}/",
