@@ -196,6 +196,7 @@ def _page_ligne(request, lp, *, form_engagement=None, form_paiement=None, statut
         {
             "ligne": lp,
             "engagements": engagements,
+            "form_paiement": form_paiement,  # the refused one, for the error summary
             "form_engagement": form_engagement
             or EngagementForm(initial={"annee_budgetaire": timezone.localdate().year}),
             "peut_executer": peut_executer(request.user, lp.signataire),
@@ -460,7 +461,10 @@ def projet_action(request, reference, action):
     projet = projet_pour(utilisateur=request.user, reference=reference)
     if action not in TRANSITIONS:
         raise Http404
-    form = TransitionForm(request.POST if request.method == "POST" else None)
+    form = TransitionForm(
+        request.POST if request.method == "POST" else None,
+        motif_obligatoire=TRANSITIONS[action].commentaire_obligatoire,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             projet_faire_avancer(
