@@ -381,7 +381,9 @@ class TransitionForm(DsfrBaseForm):
         if motif_obligatoire:
             # The step's service refuses it without a reason: marked like a field required
             # at filing (« Motif * »), the refusal itself stays the service's.
-            self.fields["commentaire"].label = f"Motif{schema.MARQUE_OBLIGATOIRE}"
+            libelle = f"Motif{schema.MARQUE_OBLIGATOIRE}"
+            self.fields["commentaire"].label = libelle
+            self["commentaire"].label = libelle  # the bound field, built by DsfrBaseForm
 
 
 class DocumentForm(DsfrBaseForm):
