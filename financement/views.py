@@ -356,9 +356,7 @@ def avenant_vigueur(request, numero):
 def maquette(request):
     if not peut_preparer_avenant(request.user):
         raise PermissionDenied("Seul le secrétariat du CPER importe la maquette financière.")
-    form = MaquetteForm(
-        request.POST if request.method == "POST" else None, request.FILES or None
-    )
+    form = MaquetteForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             lignes = lire_csv_maquette(form.cleaned_data["fichier"])

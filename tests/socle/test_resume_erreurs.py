@@ -24,7 +24,9 @@ from projets.services import projet_transitionner
 from projets.workflow import Action
 from tests.financement.test_pages import donnees_engagement
 
-RESUME = re.compile(r'<div class="fr-alert fr-alert--error[^"]*"[^>]*id="resume-erreurs".*?</div>', re.S)
+RESUME = re.compile(
+    r'<div class="fr-alert fr-alert--error[^"]*"[^>]*id="resume-erreurs".*?</div>', re.S
+)
 
 
 def resume_de(reponse, statuts=(200, 400)) -> str:
@@ -84,7 +86,7 @@ def test_des_erreurs_verifiees_par_la_vue_ont_leur_lien():
     rendu = Template('{% load cper %}{% resume_erreurs e titre="Refusé" %}').render(
         Context({"e": erreurs})
     )
-    assert "<h2 class=\"fr-alert__title\">Refusé</h2>" in rendu
+    assert '<h2 class="fr-alert__title">Refusé</h2>' in rendu
     assert '<a href="#presence_12">Indiquez le mandataire.</a>' in rendu
 
 
@@ -198,7 +200,8 @@ def test_avancement_refuse(client, porteur, projet_programme):
 def test_un_motif_obligatoire_est_marque_et_son_absence_est_au_resume(
     client, agent, projet_brouillon
 ):
-    projet_transitionner(projet=projet_brouillon, action=Action.DEPOSER, par=projet_brouillon.cree_par)
+    projet = projet_brouillon
+    projet_transitionner(projet=projet, action=Action.DEPOSER, par=projet.cree_par)
     client.force_login(agent)
     url = reverse("projet_action", args=[projet_brouillon.reference, "declarer_incomplet"])
     assert "Motif *" in client.get(url).content.decode()
