@@ -74,7 +74,11 @@ def erreurs_du_formulaire(*formulaires: object) -> list[dict[str, str]]:
         elif isinstance(formulaire, list | tuple):
             # Errors a view checked itself (a grid of marks, an attendance sheet): each
             # `{"ancre", "libelle", "message"}` already names the element it links to.
+            # A list of forms (one per line of a page) is read like forms given one by one.
             erreurs += [e for e in formulaire if isinstance(e, dict)]
+            erreurs += erreurs_du_formulaire(
+                *(f for f in formulaire if isinstance(f, BaseForm | BaseFormSet))
+            )
     return erreurs
 
 
