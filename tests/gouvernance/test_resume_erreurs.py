@@ -68,7 +68,7 @@ def test_nommer_un_membre_sans_rien_choisir(comitologie):
         statuts=(400,),
     )
     page = reponse.content.decode()
-    assert '<span class="fr-required-marker" aria-hidden="true"> *</span>' in page
+    assert re.search(r'Personne<span class="fr-required-marker" aria-hidden="true">\s\*', page)
     assert Membre.objects.count() == nombre
 
 
@@ -81,9 +81,7 @@ def test_une_grille_incomplete_renvoie_a_chaque_note(client, agent, nouveau_proj
     reponse = client.post(url, {"note_ambitions": "9", "avis": "favorable", "deposer": "1"})
     verifier_resume(reponse, {"note_ambitions_0": "La note va de 0 à"})
     reponse = client.post(url, {"note_ambitions": "3", "avis": "favorable", "deposer": "1"})
-    verifier_resume(
-        reponse, {"note_conformite-axes_0": "Notez « Conformité aux axes du CPER »."}
-    )
+    verifier_resume(reponse, {"note_conformite-axes_0": "Notez « Conformité aux axes du CPER »."})
     assert not Evaluation.objects.filter(deposee_le__isnull=False).exists()
 
 
