@@ -23,6 +23,7 @@ from projets.models import Statut, TransitionProjet
 from projets.services import projet_transitionner
 from projets.workflow import Action
 from tests.financement.test_pages import donnees_engagement
+from tests.financement.test_pages_execution import demande, ligne_etat  # noqa: F401
 
 RESUME = re.compile(
     r'<div class="fr-alert fr-alert--error[^"]*"[^>]*id="resume-erreurs".*?</div>', re.S
@@ -266,3 +267,22 @@ def test_un_refus_dit_par_un_message_recoit_le_focus(client, agent):
     page = reponse.content.decode()
     assert re.search(r'role="alert" tabindex="-1" data-refus>\s*<p>Date invalide', page)
     assert re.search(r'<script src="/static/js/resume_erreurs[^"]*\.js" defer>', page)
+
+
+def test_une_instruction_refusee(client, agent_etat, demande):  # noqa: F811
+    client.force_login(agent_etat)
+    url = reverse("financement:demande_instruire", args=[demande.pk])
+    reponse = client.post(url, {"decision": "accepter", "montant_accepte": "80 000"})
+    resume = verifier_resume(reponse, {}, statuts=(400,))
+    assert "Une acceptation partielle se motive" in resume
+    assert not Paiement.objects.exists()
+
+
+def test_un_document_refuse_est_dit_en_haut_avec_le_focus(client, porteur, projet_brouillon):
+    client.force_login(porteur)
+    reponse = client.post(
+        reverse("projets:document_ajouter", args=[projet_brouillon.reference]), {}, follow=True
+    )
+    page = reponse.content.decode()
+    assert re.search(r'role="alert" tabindex="-1" data-refus>\s*<p>', page)
+    assert not projet_brouillon.documents.exists()
