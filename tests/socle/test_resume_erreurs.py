@@ -278,11 +278,14 @@ def test_une_instruction_refusee(client, agent_etat, demande):  # noqa: F811
     assert not Paiement.objects.exists()
 
 
-def test_un_document_refuse_est_dit_en_haut_avec_le_focus(client, porteur, projet_brouillon):
+def test_un_document_refuse_est_dit_sous_le_champ_et_au_resume(client, porteur, projet_brouillon):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     client.force_login(porteur)
-    reponse = client.post(
-        reverse("projets:document_ajouter", args=[projet_brouillon.reference]), {}, follow=True
-    )
-    page = reponse.content.decode()
-    assert re.search(r'role="alert" tabindex="-1" data-refus>\s*<p>', page)
+    url = reverse("projets:document_ajouter", args=[projet_brouillon.reference])
+    verifier_resume(client.post(url, {}), {"id_fichier": "Ajouter un document : "}, statuts=(400,))
+    reponse = client.post(url, {"fichier": SimpleUploadedFile("virus.exe", b"MZ\x90\x00")})
+    resume = verifier_resume(reponse, {"id_fichier": "Ajouter un document : "}, statuts=(400,))
+    assert 'id="id_fichier-desc-error"' in reponse.content.decode()  # under the field too
+    assert "PDF" in resume
     assert not projet_brouillon.documents.exists()
