@@ -4,20 +4,21 @@ field or to the form's general errors; nothing is opened nor saved."""
 from django.core import mail
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.comptes.test_double_facteur import (  # noqa: F401
-    _exige_pour_le_personnel,
+from tests.comptes.test_double_facteur import (
     code,
     code_de,
     enrole,
     mot_de_passe,
 )
+from tests.comptes.test_proconnect import demande  # noqa: F401
 from tests.comptes.test_reinitialisation import NOUVEAU, demander, lien
 from tests.socle.test_resume_erreurs import verifier_resume
 
 IP = "203.0.113.7"
 
 
-def test_un_mauvais_second_facteur(client, agent):
+def test_un_mauvais_second_facteur(client, agent, settings):
+    settings.COMPTES_DOUBLE_FACTEUR_ROLES = ["agent"]
     appareil, _ = enrole(agent)
     mot_de_passe(client, "agent.region")
     faux = "000000" if code_de(appareil) != "000000" else "111111"
@@ -28,7 +29,8 @@ def test_un_mauvais_second_facteur(client, agent):
     assert client.get("/tableau-de-bord/").status_code == 302  # still not in
 
 
-def test_un_mauvais_code_a_l_enrolement(client, agent):
+def test_un_mauvais_code_a_l_enrolement(client, agent, settings):
+    settings.COMPTES_DOUBLE_FACTEUR_ROLES = ["agent"]
     mot_de_passe(client, "agent.region")
     client.get("/compte/double-facteur/")
     reponse = client.post("/compte/double-facteur/", {"code": "12"}, REMOTE_ADDR=IP)
@@ -46,3 +48,22 @@ def test_deux_mots_de_passe_differents(client, porteur):
     verifier_resume(refus, {"id_new_password2": "Les deux mots de passe ne sont pas identiques."})
     porteur.refresh_from_db()
     assert not porteur.check_password(NOUVEAU)
+
+
+def test_une_demande_d_acces_approuvee_sans_organisation_ni_role(
+    client,
+    administrateur,
+    demande,  # noqa: F811
+):
+    from comptes.models import Utilisateur
+
+    client.force_login(administrateur)
+    reponse = client.post(f"/comptes/demandes-acces/{demande.pk}/", {"decision": "approuver"})
+    verifier_resume(
+        reponse,
+        {
+            "id_organisation": "Choisissez l'organisation de la personne.",
+            "id_role": "Choisissez le rôle de la personne.",
+        },
+    )
+    assert not Utilisateur.objects.filter(email=demande.email).exists()
