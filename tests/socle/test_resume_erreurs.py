@@ -24,6 +24,7 @@ from projets.services import projet_transitionner
 from projets.workflow import Action
 from tests.financement.test_pages import donnees_engagement
 from tests.financement.test_pages_execution import demande, ligne_etat  # noqa: F401
+from tests.suivi.test_indicateurs import indicateur  # noqa: F401
 
 RESUME = re.compile(
     r'<div class="fr-alert fr-alert--error[^"]*"[^>]*id="resume-erreurs".*?</div>', re.S
@@ -289,3 +290,18 @@ def test_un_document_refuse_est_dit_sous_le_champ_et_au_resume(client, porteur, 
     assert 'id="id_fichier-desc-error"' in reponse.content.decode()  # under the field too
     assert "PDF" in resume
     assert not projet_brouillon.documents.exists()
+
+
+def test_une_contribution_refusee_a_son_resume(client, indicateur, projet_programme, porteur):  # noqa: F811
+    from suivi.models import ContributionIndicateur
+
+    client.force_login(porteur)
+    p = f"i{indicateur.pk}"
+    reponse = client.post(
+        f"/suivi/projets/{projet_programme.reference}/indicateurs/",
+        {"indicateur": indicateur.pk, f"{p}-valeur_attendue": "-3"},
+    )
+    verifier_resume(
+        reponse, {f"id_{p}-valeur_attendue": "La valeur ne peut pas être négative."}, statuts=(400,)
+    )
+    assert not ContributionIndicateur.objects.exists()
