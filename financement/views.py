@@ -196,6 +196,7 @@ def _page_ligne(request, lp, *, form_engagement=None, form_paiement=None, statut
         {
             "ligne": lp,
             "engagements": engagements,
+            "form_paiement": form_paiement,  # the refused one, for the error summary
             "form_engagement": form_engagement
             or EngagementForm(initial={"annee_budgetaire": timezone.localdate().year}),
             "peut_executer": peut_executer(request.user, lp.signataire),
@@ -355,7 +356,7 @@ def avenant_vigueur(request, numero):
 def maquette(request):
     if not peut_preparer_avenant(request.user):
         raise PermissionDenied("Seul le secrétariat du CPER importe la maquette financière.")
-    form = MaquetteForm(request.POST or None, request.FILES or None)
+    form = MaquetteForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             lignes = lire_csv_maquette(form.cleaned_data["fichier"])
@@ -460,7 +461,10 @@ def projet_action(request, reference, action):
     projet = projet_pour(utilisateur=request.user, reference=reference)
     if action not in TRANSITIONS:
         raise Http404
-    form = TransitionForm(request.POST if request.method == "POST" else None)
+    form = TransitionForm(
+        request.POST if request.method == "POST" else None,
+        motif_obligatoire=TRANSITIONS[action].commentaire_obligatoire,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             projet_faire_avancer(

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.utils.functional import lazy
+from dsfr.forms import DsfrBaseForm
 
 from axes.periode import texte_periode
 from comptes.models import Organisation, Utilisateur
@@ -215,7 +216,7 @@ class EvaluationForm(forms.Form):
         ]
 
 
-class MembreForm(forms.Form):
+class MembreForm(DsfrBaseForm):
     """Appoint a member from the committee's page (the secretariat's)."""
 
     utilisateur = forms.ModelChoiceField(

@@ -187,8 +187,7 @@ def seance_creer(request, code):
         else:
             messages.success(request, "Séance planifiée.")
             return redirect("gouvernance:seance", pk=seance.pk)
-    messages.error(request, "La séance n'a pas été planifiée : corrigez les points signalés.")
-    return _page_comite(request, comite, form)
+    return _page_comite(request, comite, form)  # the error summary says why, at the top
 
 
 def _bulletins(moi: Membre | None, presences: dict) -> list[tuple[Membre, str]]:
@@ -446,7 +445,11 @@ def _feuille_refusee(request, seance, erreurs: dict[int, list[str]]) -> HttpResp
         )
         for membre, _ in contexte["membres"]
     ]
-    contexte["erreurs_presences"] = [t for textes in erreurs.values() for t in textes]
+    contexte["erreurs_presences"] = [
+        {"ancre": f"presence_{pk}", "libelle": "", "message": texte}
+        for pk, textes in erreurs.items()
+        for texte in textes
+    ]
     contexte["form_inscription"] = InscriptionForm()
     if contexte["peut_inscrire"]:
         contexte["inscriptibles"] = list(projets_inscriptibles(seance=seance))
@@ -519,6 +522,7 @@ def point(request, pk, point_pk, formulaires=None, status=200):
             "decision_lignes": (
                 decisions_par_ligne(decision=point_.decision) if hasattr(point_, "decision") else []
             ),
+            "formulaires_refuses": list((formulaires or {}).values()),
         }
     )
     return render(request, "gouvernance/point.html", contexte, status=status)
@@ -651,6 +655,27 @@ def _lignes_grille(form: EvaluationForm) -> list[dict]:
     ]
 
 
+def _resume_grille(form: EvaluationForm) -> list[dict[str, str]]:
+    """The grid's errors for the summary at the top of the page, each linking to the first
+    radio button of its row (the grid is written by hand, not by the form)."""
+    if not form.is_bound:
+        return []
+    erreurs = [
+        {"ancre": "erreurs-generales", "libelle": "", "message": str(texte)}
+        for texte in form.non_field_errors()
+    ]
+    for c in form.criteres:
+        erreurs += [
+            {"ancre": f"note_{c.code}_0", "libelle": c.libelle, "message": str(texte)}
+            for texte in form.errors.get(f"note_{c.code}", [])
+        ]
+    erreurs += [
+        {"ancre": f"avis_{Avis.values[0]}", "libelle": "Avis", "message": str(texte)}
+        for texte in form.errors.get("avis", [])
+    ]
+    return erreurs
+
+
 def _initial_grille(existante: Evaluation | None) -> dict[str, object]:
     if existante is None:
         return {}
@@ -767,6 +792,7 @@ def evaluation(request, reference):
             "avis": form["avis"].value() or "",
             "commentaire": form["commentaire"].value() or "",
             "erreurs_avis": form.errors.get("avis", []),
+            "erreurs_resume": _resume_grille(form),
             "deposee": bool(existante and existante.deposee_le),
             "modifiable": grille_ouverte(projet),
             "choix_avis": Avis.choices,

@@ -4,6 +4,7 @@ The dossier's own form is built from its schema (`projets.schema`): see `formula
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.core.validators import MaxLengthValidator
@@ -374,6 +375,15 @@ class TransitionForm(DsfrBaseForm):
     commentaire = forms.CharField(
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args: Any, motif_obligatoire: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if motif_obligatoire:
+            # The step's service refuses it without a reason: marked like a field required
+            # at filing (« Motif * »), the refusal itself stays the service's.
+            libelle = f"Motif{schema.MARQUE_OBLIGATOIRE}"
+            self.fields["commentaire"].label = libelle
+            self["commentaire"].label = libelle  # the bound field, built by DsfrBaseForm
 
 
 class DocumentForm(DsfrBaseForm):

@@ -60,7 +60,7 @@ def liste(request):
     )
 
 
-def detail(request, reference):
+def detail(request, reference, form_document=None, statut=200):
     projet = projet_pour(utilisateur=request.user, reference=reference)
     lignes = list(projet.lignes_financement.select_related("signataire"))
     total = sum((ligne.montant for ligne in lignes), 0)
@@ -95,8 +95,9 @@ def detail(request, reference):
             "peut_reequilibrer": projet.montant_a_reequilibrer > 0
             and verdict(request.user, projet, ActionDossier.REEQUILIBRER).permis,
             "peut_joindre": peut_deposer_document(request.user, projet),
-            "form_document": DocumentForm(),
+            "form_document": form_document or DocumentForm(),
         },
+        status=statut,
     )
 
 
@@ -280,14 +281,15 @@ def document_ajouter(request, reference):
         except ActionNonAutorisee:
             raise  # the French 403 page (socle.middleware)
         except RegleMetierError as erreur:
-            messages.error(request, erreur.message)
+            for texte in [t for textes in erreur.erreurs.values() for t in textes] or [
+                erreur.message
+            ]:
+                form.add_error("fichier", texte)
         else:
             messages.success(request, f"Document « {document.nom} » ajouté.")
-    else:
-        for textes in form.errors.values():
-            for texte in textes:
-                messages.error(request, texte)
-    return redirect("projets:detail", reference=reference)
+            return redirect("projets:detail", reference=reference)
+    # The dossier's page again, the reason under the file field and in the error summary.
+    return detail(request, reference, form_document=form, statut=400)
 
 
 def document_telecharger(request, reference, pk):

@@ -41,7 +41,9 @@ def _classeur(contenu: bytes, nom: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def accueil(request: HttpRequest) -> HttpResponse:
     par = _secretariat(request)
-    form = DepotImportForm(request.POST or None, request.FILES or None)
+    form = DepotImportForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             import_ = services.import_deposer(fichier=form.cleaned_data["fichier"], par=par)

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from dsfr.forms import DsfrBaseForm
 
 from axes.models import Departement, Noeud, Signataire
 from comptes.models import Organisation
@@ -55,7 +56,7 @@ def criteres_du(noeud: Noeud) -> list[CritereComite]:
     )
 
 
-class CandidateForm(forms.Form):
+class CandidateForm(DsfrBaseForm):
     intitule = forms.CharField(label="Intitulé de l'opération", max_length=255)
     maitre_ouvrage = forms.ModelChoiceField(
         label="Maître d'ouvrage",
@@ -88,7 +89,7 @@ class CandidateForm(forms.Form):
         return {c.libelle: self.cleaned_data.get(f"critere_{c.code}", "") for c in self.criteres}
 
 
-class ScenarioForm(forms.Form):
+class ScenarioForm(DsfrBaseForm):
     """The scenario's name, then per candidate operation: retained, years, and each funder's
     share (an amount or a percentage of the cost)."""
 
@@ -180,7 +181,7 @@ class ScenarioForm(forms.Form):
         return saisies
 
 
-class PositionForm(forms.Form):
+class PositionForm(DsfrBaseForm):
     avis = forms.ChoiceField(label="Position", choices=Avis.choices, widget=forms.RadioSelect)
     plafond = MontantField(
         label="Plafond (€)",
@@ -195,7 +196,7 @@ class PositionForm(forms.Form):
     )
 
 
-class AdoptionForm(forms.Form):
+class AdoptionForm(DsfrBaseForm):
     seance = forms.ModelChoiceField(
         label="Séance qui a arbitré", queryset=Seance.objects.none(), empty_label="Choisissez"
     )

@@ -286,7 +286,12 @@ def contributions(request, reference):
     return render(
         request,
         "suivi/contributions.html",
-        {"projet": projet, "rangees": rangees, "peut_renseigner": peut_renseigner},
+        {
+            "projet": projet,
+            "rangees": rangees,
+            "peut_renseigner": peut_renseigner,
+            "form_refuse": envoye[1] if envoye else None,  # for the error summary
+        },
         status=statut,
     )
 

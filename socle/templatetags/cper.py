@@ -46,11 +46,13 @@ def a(nom: str) -> str:
 
 
 @register.inclusion_tag("components/resume_erreurs.html")
-def resume_erreurs(*formulaires: object) -> dict[str, object]:
+def resume_erreurs(*formulaires: object, titre: str = "") -> dict[str, object]:
     """The DSFR error summary at the top of a refused form: one link per field in error
     (rows of a formset named by their rank), so that nobody hunts for a message 3 000 px
-    down; the page's script moves the focus onto it."""
-    return {"erreurs": erreurs_du_formulaire(*formulaires)}
+    down; the page's script (static/js/resume_erreurs.js) moves the focus onto it. Errors of
+    no single field link to the form's `#erreurs-generales` (components/erreurs_generales.html).
+    `titre` replaces « Le formulaire contient n erreurs » where nothing is saved (a log-in)."""
+    return {"erreurs": erreurs_du_formulaire(*formulaires), "titre": titre}
 
 
 def erreurs_du_formulaire(*formulaires: object) -> list[dict[str, str]]:
@@ -69,6 +71,14 @@ def erreurs_du_formulaire(*formulaires: object) -> list[dict[str, str]]:
                 )
         elif isinstance(formulaire, BaseForm):
             erreurs += _erreurs_d_un_formulaire(formulaire, None)
+        elif isinstance(formulaire, list | tuple):
+            # Errors a view checked itself (a grid of marks, an attendance sheet): each
+            # `{"ancre", "libelle", "message"}` already names the element it links to.
+            # A list of forms (one per line of a page) is read like forms given one by one.
+            erreurs += [e for e in formulaire if isinstance(e, dict)]
+            erreurs += erreurs_du_formulaire(
+                *(f for f in formulaire if isinstance(f, BaseForm | BaseFormSet))
+            )
     return erreurs
 
 

@@ -55,7 +55,7 @@ def test_la_documentation_de_l_api_est_servie_sans_rien_d_exterieur(visite):
 def test_un_mauvais_mot_de_passe_affiche_une_erreur_accessible(visite, creer_utilisateur):
     creer_utilisateur("agent.aisne", role=Role.AGENT)
     se_connecter(visite.page, visite.url_base, "agent.aisne", "pas-le-bon")
-    erreur = visite.page.locator("#erreur-connexion")
+    erreur = visite.page.locator("#resume-erreurs")
     assert erreur.is_visible()
     assert "Identifiant ou mot de passe incorrect" in erreur.inner_text()
     assert visite.page.url.endswith("/connexion/")
