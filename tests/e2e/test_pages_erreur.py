@@ -5,12 +5,13 @@ fails (500). Each is French, in the State's design system (header and footer), o
 back, never shows Django's English wording, and passes axe.
 
 This module serves the portal on its own server, with the settings
-`tests.e2e.reglages_sans_debug`: DEBUG off and the URLs of `tests.socle.urls_panne` (the
-portal's plus a page that fails), so that no production URL is made to fail."""
+`tests.e2e.reglages_sans_debug`: DEBUG off and the portal's URLs and error handlers plus a page
+that fails (`tests.e2e.urls_sans_debug`), so that no production URL is made to fail."""
 
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -68,8 +69,6 @@ def serveur_portail(django_db_setup, django_db_blocker, tmp_path_factory):
                     if reponse.status == 200:
                         break
             except OSError:
-                import time
-
                 time.sleep(0.2)
         else:
             pytest.fail(f"le serveur n'a pas répondu :\n{journal.read_text()}")
@@ -125,9 +124,7 @@ def test_une_adresse_inconnue_donne_la_page_introuvable_du_portail(visite):
     assert page.url == f"{visite.url_base}/"
 
 
-def test_un_porteur_ne_voit_ni_le_dossier_d_un_autre_ni_le_journal(
-    visite, porteur, porteur_autre
-):
+def test_un_porteur_ne_voit_ni_le_dossier_d_un_autre_ni_le_journal(visite, porteur, porteur_autre):
     dossier = DossierFactory(titre="Dossier de la commune", par=porteur_autre)
     titre_avant = Projet.objects.get(pk=dossier.pk).titre
     page = visite.page
@@ -169,6 +166,8 @@ def test_une_panne_donne_la_page_d_erreur_inattendue_du_portail(visite):
         "Erreur inattendue",
         textes=("Le portail a rencontré un problème. Rien n’a été enregistré",),
     )
+    # Its layout asks nothing of the database, and still has the State's footer.
+    assert page.locator("footer.fr-footer").is_visible()
     # Nothing of the failure reaches the visitor.
     assert "panne simulée" not in page.content()
     assert "RuntimeError" not in page.content()

@@ -43,7 +43,8 @@ MESURE = """() => {
   const debordants = [...document.querySelectorAll('main *')]
     .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
       && visible(e) && !e.closest('.fr-sr-only, thead'))
-    .slice(0, 5).map((e) => e.tagName + '.' + e.className + ' ' + e.textContent.trim().slice(0, 40));
+    .slice(0, 5)
+    .map((e) => e.tagName + '.' + e.className + ' ' + e.textContent.trim().slice(0, 40));
   return {page: document.documentElement.scrollWidth, tableaux, debordants};
 }"""
 
@@ -108,9 +109,11 @@ def test_les_tableaux_des_territoires_tiennent_sur_un_telephone(visite, largeur)
             assert blocs <= empiles, (chemin, empiles)
     if largeur == 375:
         # The comparison names each value by its territory.
-        etiquettes = visite.page.locator("#tableau-comparaison tbody tr").first.locator(
-            "td"
-        ).evaluate_all("(cs) => cs.map((c) => getComputedStyle(c, '::before').content)")
+        etiquettes = (
+            visite.page.locator("#tableau-comparaison tbody tr")
+            .first.locator("td")
+            .evaluate_all("(cs) => cs.map((c) => getComputedStyle(c, '::before').content)")
+        )
         assert etiquettes == ['"Nord\u00a0: "', '"Somme\u00a0: "']
 
 
