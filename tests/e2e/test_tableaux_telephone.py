@@ -1,15 +1,20 @@
 """Tables on a phone (issue 15, second part): at 375 × 800 the territory pages (region,
 département, intercommunality, commune, special territory, comparison) and the meeting pages
 (committee, session with its attendance sheet, agenda item, live vote count, closing page,
-minutes) never scroll sideways: every table fits its box, and each value of a stacked table
-is preceded by its column's name. At 1280 px the same tables keep their columns, and every page
-passes axe at both widths."""
+minutes), and the ledger's, forecasts' and review's pages never scroll sideways: every table
+fits its box, and each value of a stacked table is preceded by its column's name. At 1280 px
+the same tables keep their columns, and every page passes axe at both widths."""
+
+from datetime import date
+from decimal import Decimal
 
 import pytest
 
+from financement.services import engagement_enregistrer, paiement_enregistrer
 from gouvernance.services import seance_clore, vote_enregistrer
 from tests.conftest import MOT_DE_PASSE
 from tests.e2e.outils import se_connecter, verifier_accessibilite
+from tests.factories.comptes import UtilisateurFactory
 from tests.factories.projets import DossierFactory
 from tests.gouvernance.conftest import comitologie, instruire, nouveau_projet  # noqa: F401
 
@@ -49,7 +54,7 @@ MESURE = """() => {
 }"""
 
 
-def verifier_tableaux(visite, chemin, largeur, *, blocs_attendus=()):
+def verifier_tableaux(visite, chemin, largeur, *, blocs_attendus=(), sans_tableau=False):
     page = visite.page
     reponse = visite.ouvrir(chemin)
     assert reponse.status == 200, chemin
@@ -58,7 +63,7 @@ def verifier_tableaux(visite, chemin, largeur, *, blocs_attendus=()):
         accordeons.nth(i).click()
     page.wait_for_timeout(300)
     mesure = page.evaluate(MESURE)
-    assert mesure["tableaux"], chemin
+    assert sans_tableau or mesure["tableaux"], chemin
     blocs = {t["bloc"] for t in mesure["tableaux"]}
     assert set(blocs_attendus) <= blocs, (chemin, blocs)
     assert mesure["page"] <= largeur, (largeur, chemin, mesure["page"], mesure["debordants"])
@@ -162,3 +167,53 @@ def test_les_tableaux_des_seances_tiennent_sur_un_telephone(
         assert any(t["empile"] for t in mesure["tableaux"] if t["bloc"] == "table-feuille-presence")
     # The session page once closed (decisions shown, no form).
     verifier_tableaux(visite, seance, largeur, blocs_attendus={"table-presences"})
+
+
+@pytest.mark.parametrize("largeur", [375, 1280])
+def test_les_tableaux_du_suivi_financier_tiennent_sur_un_telephone(visite, administrateur, largeur):
+    """The ledger's pages, the forecasts, the mid-term review and a département's operations:
+    the review's tables were 995, 851 and 749 px wide in a 343 px box at 375 px."""
+    projet = DossierFactory(programme=True)
+    agent = UtilisateurFactory(agent=True, signataire="region", username="agent.region")
+    ligne = projet.lignes_programmees.get(signataire__code="region")
+    engagement = engagement_enregistrer(
+        ligne=ligne,
+        par=agent,
+        date_acte=date(2026, 3, 1),
+        type_acte="convention",
+        reference="CONV-2026-001",
+        montant=Decimal("100000.00"),
+        annee_budgetaire=2026,
+    )
+    paiement_enregistrer(
+        engagement=engagement,
+        par=agent,
+        date_paiement=date(2026, 4, 1),
+        montant=Decimal("25000.00"),
+        type_="acompte",
+        reference="MANDAT-2026-001",
+    )
+    page = visite.page
+    page.set_viewport_size({"width": largeur, "height": 800})
+    se_connecter(page, visite.url_base, "admin", MOT_DE_PASSE)
+    pages = {
+        "/tableau-de-bord/": set(),
+        "/financement/": {"execution-signataires"},
+        "/financement/etat/": set(),
+        f"/suivi/lignes/{ligne.pk}/echeancier/": set(),
+        "/suivi/signataires/region/previsions/": {"prevision-annees", "lignes-echeancier"},
+        "/suivi/bilan-mi-parcours/": {"revue-signataires", "revue-mesures", "revue-propositions"},
+        "/departements/59/": {"projets-du-departement"},
+    }
+    for chemin, blocs in pages.items():
+        mesure = verifier_tableaux(visite, chemin, largeur, blocs_attendus=blocs)
+        if largeur == 375:
+            empiles = {t["bloc"] for t in mesure["tableaux"] if t["empile"]}
+            assert blocs <= empiles, (chemin, empiles)
+    # The line's commitments and payments, the dossier's execution (lists and forms, no table
+    # until a payment is asked for) fit too.
+    for chemin in (
+        f"/financement/lignes/{ligne.pk}/",
+        f"/financement/projets/{projet.reference}/execution/",
+    ):
+        verifier_tableaux(visite, chemin, largeur, sans_tableau=True)
