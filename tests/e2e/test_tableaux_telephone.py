@@ -90,6 +90,30 @@ def verifier_tableaux(visite, chemin, largeur, *, blocs_attendus=(), sans_tablea
     return mesure
 
 
+def roles_dans_l_arbre_d_accessibilite(page, selecteur):
+    """The roles Chromium itself gives to the table under `selecteur` and to its descendants
+    (its accessibility tree, through the DevTools protocol): a stacked table must stay a table
+    for a screen reader, with its column headers and cells."""
+    session = page.context.new_cdp_session(page)
+    try:
+        session.send("DOM.getDocument", {"depth": 0})
+        noeud = session.send("DOM.querySelector", {"nodeId": 1, "selector": selecteur})
+        arbre = session.send(
+            "Accessibility.getPartialAXTree", {"nodeId": noeud["nodeId"], "fetchRelatives": False}
+        )
+        racine = arbre["nodes"][0]
+        noeuds = {n["nodeId"]: n for n in session.send("Accessibility.getFullAXTree")["nodes"]}
+    finally:
+        session.detach()
+    roles, a_voir = set(), list(noeuds[racine["nodeId"]].get("childIds", []))
+    while a_voir:
+        n = noeuds.get(a_voir.pop())
+        if n is not None:
+            roles.add(n.get("role", {}).get("value"))
+            a_voir.extend(n.get("childIds", []))
+    return racine["role"]["value"], roles
+
+
 @pytest.mark.parametrize("largeur", [375, 1280])
 def test_les_tableaux_des_territoires_tiennent_sur_un_telephone(visite, largeur):
     DossierFactory(
@@ -120,6 +144,12 @@ def test_les_tableaux_des_territoires_tiennent_sur_un_telephone(visite, largeur)
             .evaluate_all("(cs) => cs.map((c) => getComputedStyle(c, '::before').content)")
         )
         assert etiquettes == ['"Nord\u00a0: "', '"Somme\u00a0: "']
+        # Still a table for a screen reader, with its headers and cells, once stacked.
+        racine, roles = roles_dans_l_arbre_d_accessibilite(
+            visite.page, "#tableau-comparaison table"
+        )
+        assert racine == "table", racine
+        assert {"columnheader", "rowheader", "cell"} <= roles, roles
 
 
 @pytest.mark.parametrize("largeur", [375, 1280])
