@@ -7,7 +7,7 @@ geometry the template `components/graphique_barres.html` draws.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from socle.montants import format_meuros, format_taux, taux
 
@@ -136,16 +136,21 @@ class BarreJauge:
     serie: Serie
     montant: Decimal
     part: str  # « 12,5 % », « moins de 0,1 % »
-    largeur: int  # out of LARGEUR_JAUGE; a non-zero amount always shows
+    largeur: Decimal  # out of LARGEUR_JAUGE, to a tenth; a non-zero amount always shows
 
 
 def jauge(total: Decimal, valeurs: Sequence[tuple[Serie, Decimal]]) -> list[BarreJauge]:
-    """One bar per amount, each on the scale of `total` (the envelope in force): 0,1 % draws a
-    sliver, never a full bar; the share is written beside it."""
+    """One bar per amount, each on the scale of `total` (the envelope in force), to a tenth of
+    the SVG's unit: 0,1 % draws a thousandth of the track, never a full bar; an amount under
+    0,1 % draws that same thousandth, so that it shows. The share is written beside it (and
+    the CSS gives each bar a one-pixel outline, so that a thousandth shows on a phone too)."""
     barres = []
     for serie, montant in valeurs:
         part = taux(montant, total)
         texte = "moins de 0,1\u00a0%" if montant and part == 0 else format_taux(part)
-        largeur = int(Decimal(montant) * LARGEUR_JAUGE / total) if total else 0
-        barres.append(BarreJauge(serie, Decimal(montant), texte, max(largeur, 2) if montant else 0))
+        exacte = Decimal(montant) * LARGEUR_JAUGE / total if total else Decimal(0)
+        largeur = exacte.quantize(Decimal("0.1"), ROUND_HALF_UP)
+        if montant:
+            largeur = max(largeur, Decimal(1))
+        barres.append(BarreJauge(serie, Decimal(montant), texte, largeur))
     return barres

@@ -74,7 +74,12 @@ def test_la_jauge_dessine_chaque_montant_a_l_echelle_de_l_enveloppe():
         list(zip(series, [Decimal("1000000.00"), Decimal("200000.00"), Decimal(0)], strict=True)),
     )
     assert [b.part for b in barres] == ["0,1\u00a0%", "moins de 0,1\u00a0%", "0,0\u00a0%"]
-    assert barres[0].largeur == 2 and barres[1].largeur == 2  # visible, not full
+    # To the written share (1 000 000 / 995 212 000 = 0,1005 %: a thousandth of the track),
+    # and an amount under 0,1 % draws that same thousandth, so that it shows; never full.
+    assert barres[0].largeur == Decimal("1.0") and barres[1].largeur == Decimal("1.0")
     assert barres[2].largeur == 0
+    # To a tenth of the unit, not truncated: 12,46 % is drawn 124,6 thousandths long.
+    douze = jauge(Decimal("1000.00"), [(series[0], Decimal("124.60"))])[0]
+    assert douze.largeur == Decimal("124.6") and douze.part == "12,5\u00a0%"
     moitie = jauge(Decimal("1000.00"), [(series[0], Decimal("500.00"))])[0]
     assert moitie.largeur == LARGEUR_JAUGE // 2 and moitie.part == "50,0\u00a0%"
