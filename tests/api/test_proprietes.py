@@ -33,6 +33,7 @@ from financement.models import Engagement, JournalFinancier, Paiement
 from financement.services import engagement_enregistrer
 from gouvernance.models import Seance
 from projets.models import Projet, TransitionProjet
+from tests.factories.gouvernance import SeanceFactory
 
 EXEMPLES_PAR_OPERATION = 12
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
@@ -142,7 +143,7 @@ VALEUR_HOSTILE = st.one_of(
     st.text(alphabet=CONTROLES + CHIFFRES_ETRANGES + "0123456789.,-e ", max_size=40),
     st.integers(min_value=-(10**30), max_value=10**30),
 )
-EXEMPLES_HOSTILES = 5
+EXEMPLES_HOSTILES = 10
 TABLES_DU_REGISTRE = [Projet, TransitionProjet, Engagement, Paiement, JournalFinancier, Seance]
 
 
@@ -195,6 +196,7 @@ def _envoyer_des_corps_hostiles(client, compte, methode, chemin, valeurs_de_chem
             methode.upper(), adresse, _json(corps), content_type="application/json"
         )
         compte["requetes"] += 1
+        compte[reponse.status_code] = compte.get(reponse.status_code, 0) + 1
         assert reponse.status_code < 500, (methode, adresse, reponse.content[:300])
         assert reponse["Content-Type"].startswith("application/json"), (methode, adresse)
         json.loads(reponse.content)
@@ -223,28 +225,43 @@ def test_chaque_ecriture_refuse_les_saisies_hostiles_sans_5xx_ni_ecriture(
     _, cle = jeton_creer(utilisateur=utilisateur, nom="hostile")
     client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {cle}")
     schema = client.get("/api/schema/?format=json").json()
-    identifiants = sorted(
-        {projet_programme.pk, projet_brouillon.pk, ligne_region.pk, engagement.pk, 1, 0}
-    )
-    references = [projet_programme.reference, projet_brouillon.reference, "HDF-0000-0000"]
+    # The object each path names (the bodies are what is hostile here; absent objects and odd
+    # path values are the schemathesis run's).
+    plausibles = {
+        "lignes": ligne_region.pk,
+        "engagements": engagement.pk,
+        "projets": projet_programme.reference,
+        "seances": SeanceFactory().pk,
+    }
     ecritures = list(_ecritures(schema))
     assert len(ecritures) >= 25
     compte = {"requetes": 0, "refus": 0}
 
     for methode, chemin, parametres, proprietes in ecritures:
-        valeurs_de_chemin = {
-            nom: st.sampled_from(
-                enum or (references if nom in ("reference", "numero") else identifiants)
+        segments = chemin.strip("/").split("/")
+        valeurs_de_chemin = {}
+        for nom, enum in parametres.items():
+            avant = segments[segments.index(f"{{{nom}}}") - 1]
+            valeurs_de_chemin[nom] = (
+                st.sampled_from(enum) if enum else st.just(plausibles.get(avant, 1))
             )
-            for nom, enum in parametres.items()
-        }
         corps = st.one_of(
+            st.sampled_from(
+                [
+                    PROFOND,
+                    [PROFOND],
+                    dict.fromkeys(proprietes, PROFOND),
+                    dict.fromkeys(proprietes, "x" * 10_000),
+                    dict.fromkeys(proprietes, "\x1b[31m١٠٠٠"),
+                    dict.fromkeys(proprietes, float("nan")),
+                    10**40,
+                ]
+            ),
             st.fixed_dictionaries({}, optional=dict.fromkeys(proprietes, VALEUR_HOSTILE)),
-            st.sampled_from([PROFOND, [PROFOND], "x" * 10_000, 10**40, None]),
         )
         _envoyer_des_corps_hostiles(client, compte, methode, chemin, valeurs_de_chemin, corps)
     print(compte)
-    assert compte["refus"] > 0
+    assert compte.get(400, 0) > compte["requetes"] / 4  # most reach the validation
 
 
 # --- The same on the main web forms -------------------------------------------------------------
