@@ -182,8 +182,9 @@ class PaiementFilter(filters.FilterSet):
 
 class EngagementEntreeSerializer(serializers.Serializer):
     date_acte = serializers.DateField(
-        help_text="Date de l'acte juridique. Comprise dans la période du contrat et sa marge"
-        " (réglage fixé par le secrétariat)."
+        help_text="Date de l'acte juridique, au plus tôt le jour de la programmation de la"
+        " ligne (sauf dossier repris de la programmation existante). Comprise dans la période"
+        " du contrat et sa marge (réglage fixé par le secrétariat)."
     )
     type_acte = serializers.ChoiceField(choices=TypeActe.choices, help_text="Nature de l'acte.")
     reference = serializers.CharField(max_length=100, help_text="Référence de l'acte.")

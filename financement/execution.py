@@ -515,9 +515,12 @@ def _payer(
     demande: DemandePaiement, par: Utilisateur, montant: Decimal, le: date, reference: str
 ) -> list[Paiement]:
     """Pay the accepted amount on the funder's commitments of the line, oldest first, through
-    the ledger's `paiement_enregistrer` (its limits, its journal)."""
+    the ledger's `paiement_enregistrer` (its limits, its journal). A payment follows its
+    commitment: only the commitments dated on or before the payment's day are drawn on."""
     engagements = list(
-        Engagement.objects.select_for_update().filter(ligne=demande.ligne).order_by("pk")
+        Engagement.objects.select_for_update()
+        .filter(ligne=demande.ligne, date_acte__lte=le)
+        .order_by("pk")
     )
     reste = sum((e.reste_a_payer for e in engagements), ZERO)
     if montant > reste:
@@ -525,8 +528,8 @@ def _payer(
             erreurs={
                 "montant_accepte": [
                     f"Il reste {format_euros(reste)} à payer sur les engagements "
-                    f"{demande.ligne.signataire.de_nom} : enregistrez d'abord l'engagement "
-                    "juridique qui couvre ce paiement."
+                    f"{demande.ligne.signataire.de_nom} datés au plus tard du {le:%d/%m/%Y} : "
+                    "enregistrez d'abord l'engagement juridique qui couvre ce paiement."
                 ]
             }
         )

@@ -24,7 +24,9 @@ def choix_annees_budgetaires() -> list[tuple[int, str]]:
 
 
 # Read when a form is built (the contract's years are in the database), not at import.
-AIDE_PERIODE = lazy(texte_periode, str)()
+AIDE_DATE_ENGAGEMENT = lazy(
+    lambda: f"Au plus tôt le jour de la programmation de la ligne. {texte_periode()}", str
+)()
 AIDE_DATE_PAIEMENT = lazy(lambda: f"Au plus tôt la date de l'engagement. {texte_periode()}", str)()
 
 
@@ -33,7 +35,9 @@ class DateField(forms.DateField):
 
 
 class EngagementForm(DsfrBaseForm):
-    date_acte = DateField(label="Date de l'acte", initial=date.today, help_text=AIDE_PERIODE)
+    date_acte = DateField(
+        label="Date de l'acte", initial=date.today, help_text=AIDE_DATE_ENGAGEMENT
+    )
     type_acte = forms.ChoiceField(label="Nature de l'acte", choices=TypeActe.choices)
     reference = forms.CharField(label="Référence de l'acte", max_length=100)
     montant = MontantField(label="Montant engagé (€)")

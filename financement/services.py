@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from axes.models import Niveau, Noeud, Signataire
 from axes.periode import verifier_date_du_contrat
@@ -43,7 +44,13 @@ from financement.models import (
 from financement.permissions import peut_approuver_pour, peut_executer, peut_preparer_avenant
 from financement.regles import verifier_annee_budgetaire
 from projets.droits import est_operation_du_contrat
-from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
+from projets.models import (
+    LignePlanFinancement,
+    NatureFinancement,
+    Projet,
+    Statut,
+    TransitionProjet,
+)
 from projets.services import operation_recadrer, projet_transitionner
 from projets.workflow import Action, MandatAvenant, MandatComite, MandatReprise
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
@@ -354,6 +361,32 @@ def _verifier_executant(par: Utilisateur, signataire: Signataire) -> None:
         )
 
 
+def date_de_programmation(ligne: LigneProgrammee) -> date | None:
+    """The day a line was programmed in the portal, the earliest date a commitment on it may
+    bear; None for a dossier taken over by the import of the existing programming: its
+    partners programmed it outside the portal, on a day the portal does not hold, and its
+    historical commitments predate the import (only the contract's period bounds them)."""
+    repris = TransitionProjet.objects.filter(
+        projet_id=ligne.projet_id, action=Action.REPRENDRE
+    ).exists()
+    return None if repris else timezone.localdate(ligne.programme_le)
+
+
+def _verifier_apres_la_programmation(ligne: LigneProgrammee, date_acte: date) -> None:
+    """A commitment follows the programming of its line (the committee's decision closed in
+    the portal, or an operation of the contract programmed by its instructor)."""
+    programmee_le = date_de_programmation(ligne)
+    if programmee_le is not None and date_acte < programmee_le:
+        raise RegleMetierError(
+            erreurs={
+                "date_acte": [
+                    "Un engagement suit la programmation : la date de l'acte ne peut pas "
+                    f"précéder celle de la programmation de la ligne ({programmee_le:%d/%m/%Y})."
+                ]
+            }
+        )
+
+
 @atomique
 def engagement_enregistrer(
     *,
@@ -366,7 +399,8 @@ def engagement_enregistrer(
     annee_budgetaire: int,
 ) -> Engagement:
     """Record a legal commitment on a programmed line, within the line and, where the year has
-    opened credits, within them."""
+    opened credits, within them; dated within the contract's period and not before the line's
+    programming (`date_de_programmation`)."""
     ligne = (
         LigneProgrammee.objects.select_for_update()
         .select_related("signataire", "projet")
@@ -375,6 +409,7 @@ def engagement_enregistrer(
     _verifier_executant(par, ligne.signataire)
     verifier_annee_budgetaire(annee_budgetaire, champ="annee_budgetaire")
     verifier_date_du_contrat(date_acte, champ="date_acte")
+    _verifier_apres_la_programmation(ligne, date_acte)
     if ligne.projet.statut not in STATUTS_EXECUTABLES:
         raise EtatIncompatible(
             f"Le projet est « {ligne.projet.get_statut_display()} » : "

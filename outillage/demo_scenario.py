@@ -17,6 +17,7 @@ from comptes.models import Organisation, TypeOrganisation, Utilisateur
 from financement.models import LigneProgrammee
 from financement.services import (
     credits_ouvrir,
+    date_de_programmation,
     engagement_enregistrer,
     paiement_enregistrer,
     projet_faire_avancer,
@@ -244,10 +245,12 @@ def charger_scenario() -> dict[str, int]:
         action(projet, "demarrer")
         for agent, code in ((agent_region, "region"), (agent_etat, "etat")):
             ligne = LigneProgrammee.objects.get(projet=projet, signataire__code=code)
+            # A commitment follows the programming, done by the session closed above.
+            acte = max(date(2026, 3, 2), date_de_programmation(ligne) or date(2026, 3, 2))
             engagement = engagement_enregistrer(
                 ligne=ligne,
                 par=agent,
-                date_acte=date(2026, 3, 2),
+                date_acte=acte,
                 type_acte="convention",
                 reference=f"DEMO-{projet.reference}-{code}",
                 montant=ligne.montant_programme,
@@ -261,7 +264,7 @@ def charger_scenario() -> dict[str, int]:
             paiement_enregistrer(
                 engagement=engagement,
                 par=agent,
-                date_paiement=date(2026, 6, 15),
+                date_paiement=max(date(2026, 6, 15), acte),
                 montant=paye,
                 type_="solde" if projet == solde else "avance",
                 reference=f"MANDAT-{engagement.pk}",

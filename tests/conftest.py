@@ -15,6 +15,7 @@ from projets.services import (
     PhaseSaisie,
     projet_creer,
 )
+from tests.factories.projets import dater_la_programmation
 
 MOT_DE_PASSE = "motdepasse-de-test-42"
 
@@ -179,9 +180,10 @@ def retenir():
 
 @pytest.fixture
 def projet_programme(porteur, administrateur, donnees_completes, retenir):
-    """A retained dossier programmed: Région 400 000,00 €, État 350 000,00 € (CPER lines)."""
+    """A retained dossier programmed on `PROGRAMME_LE`: Région 400 000,00 €, État 350 000,00 €
+    (CPER lines)."""
     projet = retenir(projet_creer(donnees=donnees_completes(), par=porteur))
-    return projet_programmer(projet=projet, par=administrateur)
+    return dater_la_programmation(projet_programmer(projet=projet, par=administrateur))
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ rows (the triggers keep them as for any other writer)."""
 
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from financement.models import Engagement, Enveloppe, LigneProgrammee, Paiement
 from gouvernance.models import Decision, Seance
@@ -35,3 +36,14 @@ def test_generer_volume_garde_les_totaux_du_registre_egaux_aux_lignes():
         assert ligne.montant_engage <= ligne.montant_programme
     for engagement in Engagement.objects.all():
         assert engagement.montant_paye == _somme(engagement.paiements.all(), "montant")
+
+
+def test_generer_volume_date_les_engagements_apres_la_programmation():
+    """A commitment follows the programming of its line, a payment its commitment."""
+    call_command("generer_volume", "--seed", "7", "--dossiers", "40", verbosity=0)
+    engagements = Engagement.objects.select_related("ligne")
+    assert engagements.exists()
+    for engagement in engagements:
+        assert engagement.date_acte >= timezone.localdate(engagement.ligne.programme_le)
+    for paiement in Paiement.objects.select_related("engagement"):
+        assert paiement.date >= paiement.engagement.date_acte

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from financement.services import engagement_enregistrer, paiement_enregistrer, projet_programmer
 from projets.services import projet_creer
+from tests.factories.projets import dater_la_programmation
 
 LISTES = [
     "/api/v1/projets/",
@@ -25,7 +26,7 @@ def programmer(porteur, administrateur, agent, donnees_completes, retenir):
     def faire(nombre: int) -> None:
         for _ in range(nombre):
             projet = retenir(projet_creer(donnees=donnees_completes(), par=porteur))
-            projet_programmer(projet=projet, par=administrateur)
+            dater_la_programmation(projet_programmer(projet=projet, par=administrateur))
             ligne = projet.lignes_programmees.get(signataire__code="region")
             engagement = engagement_enregistrer(
                 ligne=ligne,

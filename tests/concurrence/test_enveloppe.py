@@ -15,6 +15,7 @@ from financement.services import projet_programmer
 from projets.models import NatureFinancement, Projet, SourceFinancement, Statut
 from projets.services import LigneSaisie, projet_creer
 from socle.exceptions import RegleMetierError
+from tests.factories.projets import dater_la_programmation
 
 NOMBRE = 40
 
@@ -54,7 +55,7 @@ def test_40_engagements_simultanes_sur_une_ligne(
     administrateur = creer_utilisateur("admin", role=Role.ADMINISTRATEUR)
     projet = projet_creer(donnees=donnees_completes(), par=administrateur)
     Projet.objects.filter(pk=projet.pk).update(statut=Statut.RETENU)
-    projet_programmer(projet=projet, par=administrateur)
+    dater_la_programmation(projet_programmer(projet=projet, par=administrateur))
     ligne = LigneProgrammee.objects.get(projet=projet, signataire=region)  # 400 000,00 €
 
     clients = []

@@ -22,6 +22,7 @@ from projets.services import projet_creer
 from socle.montants import format_euros
 from tests.conftest import MOT_DE_PASSE
 from tests.e2e.outils import se_connecter, verifier_accessibilite
+from tests.factories.projets import dater_la_programmation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.lent, pytest.mark.django_db(transaction=True)]
 
@@ -62,7 +63,9 @@ def test_parcours_execution_avance_a_80_pour_cent_solde_et_dossier_solde(
     administrateur = creer_utilisateur("admin", role=Role.ADMINISTRATEUR)
     projet = projet_creer(donnees=donnees_completes(maitre_ouvrage=universite), par=porteur)
     Projet.objects.filter(pk=projet.pk).update(statut=Statut.RETENU)
-    projet_programmer(projet=Projet.objects.get(pk=projet.pk), par=administrateur)
+    dater_la_programmation(
+        projet_programmer(projet=Projet.objects.get(pk=projet.pk), par=administrateur)
+    )
     ligne_etat = LigneProgrammee.objects.get(projet=projet, signataire=etat)  # 350 000,00 €
     ligne_region = LigneProgrammee.objects.get(projet=projet, signataire=region)
     engager(ligne_etat, agent_etat, "350000.00")

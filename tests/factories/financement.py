@@ -3,6 +3,11 @@
 ligne = LigneProgrammeeFactory()                       # the Région line of a programmed
                                                        # dossier (400 000 € programmed)
 engagement = EngagementFactory(ligne=ligne, montant=Decimal("250000.00"))
+
+A commitment follows the programming of its line: the factory's act (1 March 2026) follows
+the day its dossiers are programmed (`tests.factories.projets.PROGRAMME_LE`, 15 January 2026);
+on a line programmed by a test itself, date the programming (`dater_la_programmation`) or the
+act.
 """
 
 from datetime import date

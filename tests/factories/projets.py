@@ -3,16 +3,19 @@
 DossierFactory()                      # a draft with a balanced plan (Région 400 000 €,
                                       # État 350 000 €, own funds 250 000 € = 1 000 000 €)
 DossierFactory(depose=True)           # filed by its porteur
-DossierFactory(programme=True)        # retained and programmed: two LigneProgrammee
+DossierFactory(programme=True)        # retained and programmed on PROGRAMME_LE: two
+                                      # LigneProgrammee
 DossierFactory(titre="Halle", cout_total_ht=Decimal("2000000.00"), lignes=[...])
 """
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from comptes.models import TypeOrganisation
+from financement.models import LigneProgrammee
 from financement.services import projet_programmer
 from projets.models import NatureFinancement, Projet, SourceFinancement, Statut
 from projets.services import (
@@ -25,6 +28,20 @@ from projets.services import (
 from projets.workflow import Action
 from tests.factories.axes import departement, noeud, signataire
 from tests.factories.comptes import OrganisationFactory, UtilisateurFactory
+
+# The day the test dossiers were programmed. A commitment follows the programming of its line:
+# the tests' commitments (from 1 February 2026) and payments are dated after it, whatever the day
+# the suite runs.
+PROGRAMME_LE = date(2026, 1, 15)
+
+
+def dater_la_programmation(projet: Projet, jour: date = PROGRAMME_LE) -> Projet:
+    """Date the programmed lines of `projet` on `jour` (10 h, local time), as if the committee
+    had programmed it then."""
+    LigneProgrammee.objects.filter(projet=projet).update(
+        programme_le=timezone.make_aware(datetime.combine(jour, time(10)))
+    )
+    return projet
 
 
 def plan_equilibre() -> list[LigneSaisie]:
@@ -108,6 +125,7 @@ class DossierFactory(factory.Factory):
                 projet=Projet.objects.get(pk=projet.pk),
                 par=UtilisateurFactory(administrateur=True, username="admin"),
             )
+            dater_la_programmation(projet)
         return projet
 
     @classmethod

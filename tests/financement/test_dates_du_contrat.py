@@ -2,7 +2,7 @@
 réglage fixé par le secrétariat): a session dated 1900 or 6172, a commitment dated 0001-01-01,
 a payment dated before its commitment are refused, keyed by field, with nothing written."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.test import override_settings
@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from financement.models import Engagement, Paiement
 from gouvernance.models import Seance
 from tests.api.test_financement import ENGAGEMENT
+from tests.factories.projets import dater_la_programmation
 
 MESSAGE = (
     "La date doit être comprise entre le 01/01/2020 et le 31/12/2035 (période du contrat et sa "
@@ -43,6 +44,7 @@ def test_un_engagement_hors_de_la_periode_est_refuse(agent, ligne_region, jour):
 
 
 def test_les_bornes_de_la_periode_sont_acceptees(agent, ligne_region):
+    dater_la_programmation(ligne_region.projet, date(2020, 1, 1))
     client = api(agent)
     for jour in ("2020-01-01", "2035-12-31"):
         reponse = engager(client, ligne_region, date_acte=jour, montant="1000.00")

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import pytest
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from financement.donnees_ouvertes import COLONNES_PROJETS_PROGRAMMES
 from financement.services import engagement_enregistrer, paiement_enregistrer
+from tests.factories.projets import PROGRAMME_LE
 
 
 def contenu(reponse) -> bytes:
@@ -100,7 +100,7 @@ def test_le_json_porte_les_memes_lignes_avec_des_montants_en_chaines(client, exe
     region = next(ligne for ligne in lignes if ligne["code_financeur"] == "region")
     assert region["montant_programme"] == "400000.00"
     assert region["departements"] == ["59"]
-    assert region["date_programmation"] == timezone.localdate().isoformat()
+    assert region["date_programmation"] == PROGRAMME_LE.isoformat()
 
 
 def test_le_xlsx_porte_des_nombres_et_des_dates(client, execution):

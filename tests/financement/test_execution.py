@@ -5,7 +5,7 @@ the remainder; the dossier is « soldé » when every line is closed. Refusals w
 The test dossier: eligible cost 1 000 000,00 €, Région 400 000,00 € (40 %), État 350 000,00 €
 (35 %); advances at most 30 % of the share, instalments up to 80 % (the default settings)."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from axes.selectors import contrat_courant
 from comptes.models import Role
@@ -425,3 +426,35 @@ def test_les_journaux_de_l_execution_sont_inalterables(instruction, porteur, lig
         curseur.execute(instruction)
     assert EvenementDemande.objects.get().etape == "deposee"
     assert DeclarationAvancement.objects.get().pourcentage_travaux == 40
+
+
+def test_une_demande_acceptee_ne_paie_pas_un_engagement_date_apres_le_paiement(
+    porteur, agent_etat, projet_programme
+):
+    """A payment follows its commitment: a commitment dated after the day of acceptance is not
+    drawn on; the refusal says what is payable by that day, nothing is written."""
+    ligne = ligne_de(projet_programme, "etat")
+    demain = timezone.localdate() + timedelta(days=1)
+    engagement_enregistrer(
+        ligne=ligne,
+        par=agent_etat,
+        date_acte=demain,
+        type_acte="convention",
+        reference="CONV-DEMAIN",
+        montant=Decimal("350000.00"),
+        annee_budgetaire=2026,
+    )
+    demande = deposer_avance(ligne, porteur)
+    avant = empreinte()
+    with pytest.raises(RegleMetierError) as refus:
+        demande_accepter(demande=demande, par=agent_etat, montant=Decimal("100000.00"))
+    assert refus.value.erreurs["montant_accepte"] == [
+        f"Il reste {euros('0.00')} à payer sur les engagements de l’État datés au plus tard du "
+        f"{timezone.localdate():%d/%m/%Y} : enregistrez d'abord l'engagement juridique qui "
+        "couvre ce paiement."
+    ]
+    assert empreinte() == avant
+    demande_accepter(
+        demande=demande, par=agent_etat, montant=Decimal("100000.00"), date_paiement=demain
+    )
+    assert Paiement.objects.get().date == demain

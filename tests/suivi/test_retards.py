@@ -137,6 +137,8 @@ def test_le_tableau_de_bord_et_le_courriel_montrent_les_memes_lignes_en_retard(
 def test_l_agent_d_un_autre_signataire_ne_voit_pas_ces_retards(client, projet_programme, agent):
     ligne = projet_programme.lignes_programmees.get(signataire__code="etat")
     _programmee_le(ligne, date(2025, 1, 15))
+    region = projet_programme.lignes_programmees.get(signataire__code="region")
+    _programmee_le(region, timezone.localdate())
     client.force_login(agent)  # the Région's agent; its own line was programmed today
     page = _texte(client.get("/tableau-de-bord/").content.decode())
     assert "Lignes en retard (0)" in page

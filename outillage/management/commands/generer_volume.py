@@ -18,6 +18,8 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import DateTimeField, ExpressionWrapper, OuterRef, Subquery
+from django.db.models.functions import Least, Now
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -123,6 +125,7 @@ STATUTS = [
     (Statut.ABANDONNE, 3),
 ]
 PROGRAMMES = {Statut.PROGRAMME, Statut.EN_COURS, Statut.SOLDE}
+DELAI_PROGRAMMATION = timedelta(days=60)  # from the filing to the programming
 # Share of each envelope the generated programming may use at most.
 PART_ENVELOPPE = Decimal("0.85")
 CENT = Decimal("0.01")
@@ -334,7 +337,9 @@ class Command(BaseCommand):
         for annee, dernier in compteurs.items():
             CompteurReference.objects.update_or_create(annee=annee, defaults={"dernier": dernier})
         self.projets = list(
-            Projet.objects.filter(origine=Origine.DEPOT).order_by("pk").only("pk", "statut")
+            Projet.objects.filter(origine=Origine.DEPOT)
+            .order_by("pk")
+            .only("pk", "statut", "depose_le")
         )
         lien = Projet.departements.through
         liens = []
@@ -480,6 +485,24 @@ class Command(BaseCommand):
             if statuts[ligne.projet_id] in PROGRAMMES
         ]
         _par_lots(LigneProgrammee, programmees)
+        # Programmed some weeks after the filing (never later than today); a commitment follows
+        # the programming of its line, as the ledger requires of any other writer.
+        aujourd_hui = timezone.localdate()
+        programmation = {
+            p.pk: min(timezone.localdate(p.depose_le) + DELAI_PROGRAMMATION, aujourd_hui)
+            for p in self.projets
+            if p.depose_le is not None
+        }
+        LigneProgrammee.objects.filter(projet__origine=Origine.DEPOT).update(
+            programme_le=Least(
+                ExpressionWrapper(
+                    Subquery(Projet.objects.filter(pk=OuterRef("projet_id")).values("depose_le"))
+                    + DELAI_PROGRAMMATION,
+                    output_field=DateTimeField(),
+                ),
+                Now(),
+            )
+        )
         lignes = list(
             LigneProgrammee.objects.filter(projet__origine=Origine.DEPOT)
             .order_by("pk")
@@ -500,13 +523,17 @@ class Command(BaseCommand):
             total = min(_centimes(programme), max(nombre, int(_centimes(programme) * part)))
             if total < 1:
                 continue
+            programmee_le = programmation[projet_id]
             for montant in _repartir(rng, total, nombre):
-                annee = rng.randint(2022, 2026)
+                acte = programmee_le + timedelta(
+                    days=rng.randint(0, (aujourd_hui - programmee_le).days)
+                )
+                annee = acte.year
                 engagements.append(
                     Engagement(
                         ligne_id=pk,
                         signataire_id=signataire_id,
-                        date_acte=date(annee, rng.randint(1, 12), rng.randint(1, 28)),
+                        date_acte=acte,
                         type_acte=rng.choice(TypeActe.values),
                         reference=f"CONV-{annee}-{len(engagements) + 1:06d}",
                         montant=_euros(montant),
