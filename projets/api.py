@@ -24,6 +24,7 @@ from projets.models import (
     SourceFinancement,
     Statut,
     TypePhase,
+    TypePiece,
 )
 from projets.recherche import est_classe_par_pertinence
 from projets.reequilibrage import plan_reequilibrer
@@ -82,6 +83,13 @@ class TransitionSortieSerializer(serializers.Serializer):
 class DocumentSortieSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Identifiant du document.")
     nom = serializers.CharField(help_text="Nom du fichier.")
+    type_piece = serializers.ChoiceField(
+        choices=TypePiece.choices,
+        help_text="Type de pièce (délibération, plan de situation, devis…).",
+    )
+    type_piece_libelle = serializers.CharField(
+        source="get_type_piece_display", help_text="Type de pièce en toutes lettres."
+    )
     type_mime = serializers.CharField(help_text="Type lu dans le contenu du fichier.")
     taille = serializers.IntegerField(help_text="Taille en octets.")
     depose_le = serializers.DateTimeField(help_text="Date du dépôt.")
@@ -514,6 +522,11 @@ class ProjetDetailApi(APIView):
 
 
 class DocumentEntreeSerializer(serializers.Serializer):
+    type_piece = serializers.ChoiceField(
+        choices=TypePiece.choices,
+        default=TypePiece.AUTRE,
+        help_text="Type de pièce ; après le dépôt, seulement un type demandé par un instructeur.",
+    )
     fichier = serializers.FileField(
         help_text="PDF, ODT, DOCX, ODS, XLSX, PNG ou JPEG ; 20 Mo au plus."
     )
@@ -541,7 +554,10 @@ class DocumentListApi(APIView):
         entree.is_valid(raise_exception=True)
         with transaction.atomic():
             document = document_deposer(
-                projet=projet, fichier=entree.validated_data["fichier"], par=request.user
+                projet=projet,
+                fichier=entree.validated_data["fichier"],
+                type_piece=entree.validated_data["type_piece"],
+                par=request.user,
             )
         return Response(DocumentSortieSerializer(document).data, status=status.HTTP_201_CREATED)
 
