@@ -313,3 +313,42 @@ def test_chaque_evenement_des_pieces_est_une_ligne_de_l_historique(
     page = client.get(reverse("projets:detail", args=[projet_brouillon.reference])).content.decode()
     assert "pièce retirée (Devis ou estimation : devis.pdf)" in page
     assert "pièces complémentaires demandées (Devis ou estimation : Le devis de toiture.)" in page
+
+
+def test_la_demo_depose_ses_dossiers_avec_les_pieces_du_reglage_de_production(settings):
+    """`make demo` runs on the production list: its dossiers carry the pieces before filing."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    import cper.settings as production
+
+    settings.COMPTES_DEMO_AUTORISES = True
+    settings.PIECES_REQUISES = production.PIECES_REQUISES
+    assert production.PIECES_REQUISES["defaut"]  # a real list, not the suite's empty one
+    call_command("charger_demo", stdout=StringIO())
+    deposes = Projet.objects.filter(titre__startswith="[Démo]", depose_le__isnull=False)
+    assert deposes.exists()
+    for projet in deposes:
+        types = set(projet.documents.values_list("type_piece", flat=True))
+        assert set(production.PIECES_REQUISES["defaut"]) <= types, projet.reference
+
+
+def test_la_page_du_dossier_ne_compte_pas_plus_de_requetes_avec_plus_de_pieces(
+    settings, client, porteur, projet_brouillon
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PIECES_REQUISES = DEUX_PIECES
+    client.force_login(porteur)
+    url = reverse("projets:detail", args=[projet_brouillon.reference])
+    piece(projet_brouillon, porteur, "deliberation", "d.pdf")
+    client.get(url)
+    with CaptureQueriesContext(connection) as une:
+        client.get(url)
+    for rang in range(5):
+        piece(projet_brouillon, porteur, "devis", f"devis-{rang}.pdf")
+    with CaptureQueriesContext(connection) as six:
+        assert "devis-4.pdf" in client.get(url).content.decode()
+    assert len(six) == len(une)
