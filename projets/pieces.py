@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from axes.models import codes_couvrants
@@ -37,6 +38,23 @@ def pieces_requises(projet: Projet) -> list[TypePiece]:
         if code in par_mesure:
             return _types(par_mesure[code], f"par_mesure][{code}")
     return _types(reglage.get("defaut") or [], "defaut")
+
+
+def verifier_reglage(app_configs: object = None, **kwargs: object) -> list[checks.Error]:
+    """System check (`manage.py check`, each start): the secretariat's list names known types
+    only, so that a typo stops the deployment instead of refusing a filing with a 500."""
+    reglage = getattr(settings, "PIECES_REQUISES", None)
+    if not isinstance(reglage, dict):
+        return [checks.Error("PIECES_REQUISES doit être un dictionnaire.", id="projets.E001")]
+    erreurs = []
+    listes = {"defaut": reglage.get("defaut") or []}
+    listes |= {f"par_mesure][{c}": v for c, v in (reglage.get("par_mesure") or {}).items()}
+    for ou, codes in listes.items():
+        try:
+            _types(codes, ou)
+        except ImproperlyConfigured as erreur:
+            erreurs.append(checks.Error(str(erreur), id="projets.E001"))
+    return erreurs
 
 
 @dataclass(frozen=True)

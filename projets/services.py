@@ -48,7 +48,7 @@ from projets.models import (
 from projets.permissions import peut_creer_projet, peut_declencher
 from projets.pieces import demandes_ouvertes, libelles, pieces_manquantes, types_demandes
 from projets.recherche import actualiser_recherche
-from projets.signals import projet_modifie, transition_effectuee
+from projets.signals import pieces_demandees, projet_modifie, transition_effectuee
 from projets.workflow import (
     ACTEURS_MANDATES,
     ACTIONS_FINANCIERES,
@@ -992,7 +992,8 @@ def pieces_demander(
     *, projet: Projet, types: Iterable[str], par: Utilisateur, message: str = ""
 ) -> DemandePieces:
     """An instructor (a CPER co-funder's agent, or the secretariat) asks the porteur for more
-    pieces after filing: the porteur may then join those types, and only those. Journaled."""
+    pieces after filing: the porteur may then join those types, and only those. Journaled;
+    the porteur's users are told by e-mail (`rapports.receivers`)."""
     projet = Projet.objects.select_for_update().get(pk=projet.pk)
     avis = verdict(par, projet, ActionDossier.DEMANDER_PIECES)
     if not avis.permis:
@@ -1012,4 +1013,5 @@ def pieces_demander(
         f"{detail} : {demande.message}" if demande.message else detail,
         par,
     )
+    pieces_demandees.send(sender=Projet, projet=projet, demande=demande, par=par)
     return demande

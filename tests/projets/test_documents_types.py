@@ -352,3 +352,36 @@ def test_la_page_du_dossier_ne_compte_pas_plus_de_requetes_avec_plus_de_pieces(
     with CaptureQueriesContext(connection) as six:
         assert "devis-4.pdf" in client.get(url).content.decode()
     assert len(six) == len(une)
+
+
+def test_un_type_inconnu_dans_le_reglage_arrete_le_demarrage(settings):
+    from projets.pieces import verifier_reglage
+
+    assert verifier_reglage() == []
+    settings.PIECES_REQUISES = {"defaut": ["deliberation"], "par_mesure": {"IV.2": ["devsi"]}}
+    erreurs = verifier_reglage()
+    assert [e.id for e in erreurs] == ["projets.E001"]
+    assert "types de pièce inconnus ['devsi']" in erreurs[0].msg
+
+
+def test_le_porteur_est_averti_par_courriel_des_pieces_demandees(
+    porteur, agent, projet_brouillon, mailoutbox, django_capture_on_commit_callbacks
+):
+    from projets.services import pieces_demander
+
+    porteur.email = "porteur@universite.test"
+    porteur.save(update_fields=["email"])
+    projet_transitionner(projet=projet_brouillon, action="deposer", par=porteur)
+    with django_capture_on_commit_callbacks(execute=True):
+        pieces_demander(
+            projet=projet_brouillon,
+            types=["devis", "plan_situation"],
+            message="Le devis de toiture.",
+            par=agent,
+        )
+    courriels = [m for m in mailoutbox if m.to == [porteur.email]]
+    assert [m.subject for m in courriels] == [
+        f"Pièces complémentaires demandées : {projet_brouillon.reference}"
+    ]
+    assert "- Devis ou estimation\n- Plan de situation\n" in courriels[0].body
+    assert "Son message : Le devis de toiture." in courriels[0].body
