@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from comptes.models import Role
-from projets.droits import ActionDossier, verdict
+from projets.droits import ActionDossier, est_operation_du_contrat, verdict
 from projets.filters import ProjetFilter
 from projets.forms import (
     DemandePiecesForm,
@@ -39,7 +39,7 @@ from projets.services import (
 )
 from projets.services import document_remplacer as document_remplacer_service
 from projets.services import document_retirer as document_retirer_service
-from projets.workflow import AVEC_SUIVI_FINANCIER, TRANSITIONS, Action
+from projets.workflow import AVEC_SUIVI_FINANCIER, MODIFIABLE_PAR_PORTEUR, TRANSITIONS, Action
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 
 TAILLE_PAGE = 50
@@ -117,7 +117,11 @@ def _contexte_pieces(utilisateur, projet, documents) -> dict:
         and verdict(utilisateur, projet, ActionDossier.JOINDRE_PIECE_DEMANDEE).permis
     )
     return {
-        "pieces_au_depot": etat_des_pieces(projet, {d.type_piece for d in documents}),
+        # Asked at filing: not of an operation the contract lists, never filed.
+        "pieces_au_depot": etat_des_pieces(projet, {d.type_piece for d in documents})
+        if not est_operation_du_contrat(projet)
+        and (projet.statut in MODIFIABLE_PAR_PORTEUR or projet.depose_le is not None)
+        else [],
         "demandes_pieces": demandes,
         "peut_joindre": joindre or completer,
         "form_document": DocumentForm(types=types_demandes(demandes) if completer else None),
