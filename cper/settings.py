@@ -388,6 +388,7 @@ SPECTACULAR_SETTINGS = {
         "StatutProjetEnum": "projets.models.Statut",
         "StatutAvenantEnum": "financement.models.StatutAvenant",
         "TypePhaseEnum": "projets.models.TypePhase",
+        "TypePieceEnum": "projets.models.TypePiece",
         "TypePaiementEnum": "financement.models.TypePaiement",
         "TypeActeEnum": "financement.models.TypeActe",
         "AppreciationEnum": "projets.models.Appreciation",

@@ -385,3 +385,38 @@ def test_le_porteur_est_averti_par_courriel_des_pieces_demandees(
     ]
     assert "- Devis ou estimation\n- Plan de situation\n" in courriels[0].body
     assert "Son message : Le devis de toiture." in courriels[0].body
+
+
+def test_l_api_retire_un_document_et_demande_des_pieces(
+    client, porteur, agent, lecteur, projet_brouillon, django_capture_on_commit_callbacks
+):
+    plan = piece(projet_brouillon, porteur, "plan_situation", "plan.pdf")
+    devis = piece(projet_brouillon, porteur, "devis", "devis.pdf")
+    base = f"/api/v1/projets/{projet_brouillon.reference}"
+    client.force_login(lecteur)
+    assert client.delete(f"{base}/documents/{plan.pk}/").status_code == 403
+    client.force_login(porteur)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.delete(f"{base}/documents/{devis.pk}/").status_code == 204
+    assert not Path(devis.fichier.path).exists()
+    assert list(projet_brouillon.documents.values_list("nom", flat=True)) == ["plan.pdf"]
+    projet_transitionner(projet=projet_brouillon, action="deposer", par=porteur)
+    refus = client.delete(f"{base}/documents/{plan.pk}/")
+    assert refus.status_code == 409
+    assert refus.json()["detail"] == (
+        "Le dossier est « Déposé » : vous ne pouvez plus en retirer de document."
+    )
+    demande = {"types": ["devis"], "message": "Le devis."}
+    assert client.post(f"{base}/demandes-pieces/", demande).status_code == 403
+    client.force_login(agent)
+    assert client.post(f"{base}/demandes-pieces/", {"types": []}).status_code == 400
+    cree = client.post(f"{base}/demandes-pieces/", demande)
+    assert cree.status_code == 201
+    assert cree.json()["types"] == ["devis"] and cree.json()["close_le"] is None
+    client.force_login(porteur)
+    ajout = client.post(
+        f"{base}/documents/", {"fichier": SimpleUploadedFile("d.pdf", PDF), "type_piece": "devis"}
+    )
+    assert ajout.status_code == 201
+    assert client.get(f"{base}/demandes-pieces/").json()[0]["close_le"] is not None
+    assert Path(plan.fichier.path).read_bytes() == PDF
