@@ -859,7 +859,7 @@ def _clore_demandes_fournies(projet: Projet, par: Utilisateur) -> None:
             _journaliser_piece(
                 projet,
                 GenreEvenementPiece.DEMANDE_CLOSE,
-                f"{_majuscule(libelles(demande.types))}, demandé par {demande.demande_par}",
+                f"{_majuscule(libelles(demande.types))} (demande de {demande.demande_par})",
                 par,
             )
 

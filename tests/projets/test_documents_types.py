@@ -306,7 +306,7 @@ def test_chaque_evenement_des_pieces_est_une_ligne_de_l_historique(
         ),
         (
             "Pièces complémentaires fournies",
-            f"Devis ou estimation, demandé par {agent}",
+            f"Devis ou estimation (demande de {agent})",
             str(porteur),
         ),
     ]
