@@ -111,6 +111,11 @@ urlpatterns = [
         name="projet-document",
     ),
     path(
+        "projets/<str:reference>/demandes-pieces/",
+        projets_api.DemandePiecesListApi.as_view(),
+        name="projet-demandes-pieces",
+    ),
+    path(
         "projets/<str:reference>/avancements/",
         execution_api.AvancementListApi.as_view(),
         name="projet-avancements",

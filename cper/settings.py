@@ -388,6 +388,7 @@ SPECTACULAR_SETTINGS = {
         "StatutProjetEnum": "projets.models.Statut",
         "StatutAvenantEnum": "financement.models.StatutAvenant",
         "TypePhaseEnum": "projets.models.TypePhase",
+        "TypePieceEnum": "projets.models.TypePiece",
         "TypePaiementEnum": "financement.models.TypePaiement",
         "TypeActeEnum": "financement.models.TypeActe",
         "AppreciationEnum": "projets.models.Appreciation",
@@ -408,6 +409,15 @@ COMPTES_DEMO_AUTORISES = env_bool("COMPTES_DEMO_AUTORISES", DEBUG)
 PROJETS_TAUX_AUTOFINANCEMENT_MINIMUM = Decimal(
     os.environ.get("PROJETS_TAUX_AUTOFINANCEMENT_MINIMUM", "20")
 )
+
+# Pieces a dossier must carry to be filed, by type (`projets.models.TypePiece`), fixed by the
+# CPER secretariat: the list for every measure, and the list of a measure (and everything below
+# it: « IV.2 » covers « IV.2.1.a ») that replaces it. Read only through
+# `projets.pieces.pieces_requises`.
+PIECES_REQUISES = {
+    "defaut": ["deliberation", "plan_financement", "note_presentation"],
+    "par_mesure": {},
+}
 
 # Budget years on which credits are opened and commitments recorded (first, last): the contract
 # runs 2021-2027 and its commitments are paid over the following years. The form, the API and

@@ -41,3 +41,6 @@ COMPTES_DOUBLE_FACTEUR_ROLES = env_list("COMPTES_DOUBLE_FACTEUR_ROLES", [])  # n
 # The territories' figures are computed on every request in the tests (a test's data is rolled
 # back, not its cache); `tests/territoires/test_cache.py` turns the cache on.
 TERRITOIRES_CACHE_SECONDES = int(os.environ.get("TERRITOIRES_CACHE_SECONDES", "0"))
+# No piece is asked at filing unless a test sets the list (`settings.PIECES_REQUISES`): the
+# suite's dossiers are filed without attachments.
+PIECES_REQUISES = {"defaut": [], "par_mesure": {}}

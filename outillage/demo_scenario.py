@@ -9,6 +9,7 @@ organisation; nothing of it is taken from the contract.
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,14 +36,29 @@ from gouvernance.services import (
     vote_enregistrer,
 )
 from projets.models import NatureFinancement, Projet, SourceFinancement
+from projets.pieces import pieces_manquantes
 from projets.services import (
     DonneesProjet,
     LigneSaisie,
     PhaseSaisie,
+    document_deposer,
     projet_creer,
 )
 
 MARQUE = "[Démo]"
+# A one-page PDF standing for each piece the measure asks at filing.
+PDF_DEMO = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
+
+
+def _joindre_pieces_requises(projet: Projet, par: Utilisateur) -> None:
+    """Before filing, the pieces the secretariat's list asks, as fictitious PDFs."""
+    for type_piece in pieces_manquantes(projet):
+        document_deposer(
+            projet=projet,
+            fichier=SimpleUploadedFile(f"{type_piece}-demo.pdf", PDF_DEMO),
+            type_piece=type_piece,
+            par=par,
+        )
 
 
 def deja_charge() -> bool:
@@ -110,6 +126,8 @@ def charger_scenario() -> dict[str, int]:
 
     def action(projet, nom, par=agent_region, commentaire=""):
         # Closing and abandoning release money: the ledger's use-cases take those steps.
+        if nom == "deposer":
+            _joindre_pieces_requises(projet, par)
         return projet_faire_avancer(projet=projet, action=nom, par=par, commentaire=commentaire)
 
     notes = [

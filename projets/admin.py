@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from projets.models import (
+    EvenementPiece,
     LignePlanFinancement,
     ParametreMesure,
     Phase,
@@ -80,6 +81,25 @@ class TransitionProjetAdmin(admin.ModelAdmin):
 
     list_display = ["le", "projet", "action", "de_statut", "vers_statut", "par"]
     list_filter = ["action", "vers_statut"]
+    list_select_related = ["projet", "par"]
+    search_fields = ["projet__reference"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvenementPiece)
+class EvenementPieceAdmin(admin.ModelAdmin):
+    """The pieces' journal (uploads, replacements, withdrawals, requests), to read only."""
+
+    list_display = ["le", "projet", "genre", "detail", "par"]
+    list_filter = ["genre"]
     list_select_related = ["projet", "par"]
     search_fields = ["projet__reference"]
 

@@ -24,6 +24,7 @@ from projets.models import (
     SourceFinancement,
     Statut,
     TypePhase,
+    TypePiece,
 )
 from projets.recherche import est_classe_par_pertinence
 from projets.reequilibrage import plan_reequilibrer
@@ -34,6 +35,8 @@ from projets.services import (
     LigneSaisie,
     PhaseSaisie,
     document_deposer,
+    document_retirer,
+    pieces_demander,
     projet_creer,
     projet_modifier,
 )
@@ -87,6 +90,13 @@ class TransitionSortieSerializer(serializers.Serializer):
 class DocumentSortieSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Identifiant du document.")
     nom = serializers.CharField(help_text="Nom du fichier.")
+    type_piece = serializers.ChoiceField(
+        choices=TypePiece.choices,
+        help_text="Type de pièce (délibération, plan de situation, devis…).",
+    )
+    type_piece_libelle = serializers.CharField(
+        source="get_type_piece_display", help_text="Type de pièce en toutes lettres."
+    )
     type_mime = serializers.CharField(help_text="Type lu dans le contenu du fichier.")
     taille = serializers.IntegerField(help_text="Taille en octets.")
     depose_le = serializers.DateTimeField(help_text="Date du dépôt.")
@@ -538,6 +548,11 @@ class ProjetDetailApi(APIView):
 
 
 class DocumentEntreeSerializer(serializers.Serializer):
+    type_piece = serializers.ChoiceField(
+        choices=TypePiece.choices,
+        default=TypePiece.AUTRE,
+        help_text="Type de pièce ; après le dépôt, seulement un type demandé par un instructeur.",
+    )
     fichier = serializers.FileField(
         help_text="PDF, ODT, DOCX, ODS, XLSX, PNG ou JPEG ; 20 Mo au plus."
     )
@@ -565,9 +580,72 @@ class DocumentListApi(APIView):
         entree.is_valid(raise_exception=True)
         with transaction.atomic():
             document = document_deposer(
-                projet=projet, fichier=entree.validated_data["fichier"], par=request.user
+                projet=projet,
+                fichier=entree.validated_data["fichier"],
+                type_piece=entree.validated_data["type_piece"],
+                par=request.user,
             )
         return Response(DocumentSortieSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class DemandePiecesSortieSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Identifiant de la demande.")
+    types = serializers.ListField(
+        child=serializers.ChoiceField(choices=TypePiece.choices),
+        help_text="Types de pièce demandés.",
+    )
+    message = serializers.CharField(help_text="Message de l'instructeur au porteur.")
+    demande_par = serializers.CharField(
+        source="demande_par.username", help_text="Identifiant de l'instructeur."
+    )
+    demande_le = serializers.DateTimeField(help_text="Date de la demande.")
+    close_le = serializers.DateTimeField(
+        allow_null=True, help_text="Date à laquelle toutes les pièces ont été fournies."
+    )
+
+
+class DemandePiecesEntreeSerializer(serializers.Serializer):
+    types = serializers.ListField(
+        child=serializers.ChoiceField(choices=TypePiece.choices),
+        allow_empty=False,
+        help_text="Types de pièce demandés au porteur.",
+    )
+    message = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000, help_text="Message."
+    )
+
+
+class DemandePiecesListApi(APIView):
+    @extend_schema(
+        summary="Demandes de pièces complémentaires d'un projet",
+        responses=DemandePiecesSortieSerializer(many=True),
+        tags=["Projets"],
+    )
+    def get(self, request, reference):
+        projet = projet_detaille(request.user, reference)
+        demandes = projet.demandes_pieces.select_related("demande_par")
+        return Response(DemandePiecesSortieSerializer(demandes, many=True).data)
+
+    @extend_schema(
+        summary="Demander des pièces complémentaires",
+        description="Après le dépôt, par un agent d'un cofinanceur CPER ou le secrétariat : le "
+        "porteur pourra joindre ces types de pièce, et eux seuls. 403 pour un autre ; 409 "
+        "avant le dépôt ou après l'instruction.",
+        request=DemandePiecesEntreeSerializer,
+        responses={201: DemandePiecesSortieSerializer},
+        tags=["Projets"],
+    )
+    def post(self, request, reference):
+        projet = projet_detaille(request.user, reference)
+        entree = DemandePiecesEntreeSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        demande = pieces_demander(
+            projet=projet,
+            types=entree.validated_data["types"],
+            message=entree.validated_data["message"],
+            par=request.user,
+        )
+        return Response(DemandePiecesSortieSerializer(demande).data, status=status.HTTP_201_CREATED)
 
 
 class DocumentApi(APIView):
@@ -585,6 +663,18 @@ class DocumentApi(APIView):
             filename=document.nom,
             content_type=document.type_mime,
         )
+
+    @extend_schema(
+        summary="Retirer un document",
+        description="Par le porteur tant que le dossier est à lui (brouillon, incomplet) ; le "
+        "fichier quitte le stockage. 403 pour un autre ; 409 une fois le dossier déposé.",
+        responses={204: None},
+        tags=["Projets"],
+    )
+    def delete(self, request, reference, pk):
+        projet = projet_detaille(request.user, reference)
+        document_retirer(document=get_object_or_404(projet.documents, pk=pk), par=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Export de la liste --------------------------------------------------------------------

@@ -6,6 +6,10 @@ class ProjetsConfig(AppConfig):
     verbose_name = "Projets"
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from projets.pieces import verifier_reglage
         from projets.recherche import brancher
 
         brancher()
+        checks.register(verifier_reglage, "projets")

@@ -43,6 +43,15 @@ class ActionDossier(models.TextChoices):
     MODIFIER = "modifier", "Modifier le dossier"
     MODIFIER_LIGNE = "modifier_ligne", "Modifier une ligne du plan de financement"
     JOINDRE_DOCUMENT = "joindre_document", "Joindre un document"
+    # Issue 15: the porteur withdraws or replaces a piece while the dossier is its own; an
+    # instructor asks for more pieces after filing, which the porteur then joins (those only).
+    RETIRER_DOCUMENT = "retirer_document", "Retirer un document"
+    REMPLACER_DOCUMENT = "remplacer_document", "Remplacer un document"
+    DEMANDER_PIECES = "demander_pieces", "Demander des pièces complémentaires"
+    JOINDRE_PIECE_DEMANDEE = (
+        "joindre_piece_demandee",
+        "Joindre une pièce demandée par un instructeur",
+    )
     # Its co-funder's instruction: the analysis grid and the opinion on its own line
     # (`gouvernance.services.evaluation_enregistrer` / `evaluation_deposer`).
     REMPLIR_GRILLE = "remplir_grille", "Remplir la grille d'analyse de son signataire"
@@ -83,6 +92,8 @@ APRES_DECISION = frozenset({Statut.RETENU, Statut.PROGRAMME, Statut.EN_COURS})
 # The analysis grid is filled during the instruction, and until the dossier is on an agenda
 # (a co-funder may still file once the others made it « instruit » under the relaxed rule).
 GRILLE = frozenset({Statut.EN_INSTRUCTION, Statut.INSTRUIT})
+# A request for more pieces is answered until the instruction ends.
+COMPLEMENTS = frozenset({Statut.DEPOSE, Statut.EN_INSTRUCTION, Statut.INSTRUIT})
 # Relations that own a draft.
 PROPRIETAIRES = frozenset({Relation.PORTEUR, Relation.AUTEUR, Relation.SECRETARIAT})
 
@@ -125,6 +136,17 @@ _DROITS_SANS_SECRETARIAT: dict[str, dict[str, Etats]] = {
         Relation.AUTEUR: BROUILLONS,
         Relation.COFINANCEUR: INSTRUCTION | CONTRAT,
     },
+    ActionDossier.RETIRER_DOCUMENT: {Relation.PORTEUR: BROUILLONS, Relation.AUTEUR: BROUILLONS},
+    ActionDossier.REMPLACER_DOCUMENT: {
+        Relation.PORTEUR: BROUILLONS,
+        Relation.AUTEUR: BROUILLONS,
+    },
+    ActionDossier.DEMANDER_PIECES: {Relation.COFINANCEUR: INSTRUCTION},
+    # Only the types an open request names (`projets.services.piece_demandee_deposer`).
+    ActionDossier.JOINDRE_PIECE_DEMANDEE: {
+        Relation.PORTEUR: COMPLEMENTS,
+        Relation.AUTEUR: COMPLEMENTS,
+    },
     # Each co-funder instructs for itself; the secretariat may file on a co-funder's behalf.
     ActionDossier.REMPLIR_GRILLE: {Relation.COFINANCEUR: GRILLE},
     ActionDossier.DECLARER_AVANCEMENT: {Relation.PORTEUR: EN_EXECUTION},
@@ -165,6 +187,8 @@ ACTIONS_DU_PROPRIETAIRE = frozenset(
         ActionDossier.MODIFIER,
         ActionDossier.MODIFIER_LIGNE,
         ActionDossier.JOINDRE_DOCUMENT,
+        ActionDossier.RETIRER_DOCUMENT,
+        ActionDossier.REMPLACER_DOCUMENT,
     }
 )
 AGENTS = frozenset({Relation.COFINANCEUR, Relation.SANS_FINANCEUR, Relation.AUTRE_SIGNATAIRE})
@@ -267,6 +291,10 @@ _FAIRE: dict[str, str] = {
     ActionDossier.MODIFIER: "modifier ce dossier",
     ActionDossier.MODIFIER_LIGNE: "modifier le plan de financement de ce dossier",
     ActionDossier.JOINDRE_DOCUMENT: "joindre un document à ce dossier",
+    ActionDossier.RETIRER_DOCUMENT: "retirer un document de ce dossier",
+    ActionDossier.REMPLACER_DOCUMENT: "remplacer un document de ce dossier",
+    ActionDossier.DEMANDER_PIECES: "demander des pièces complémentaires pour ce dossier",
+    ActionDossier.JOINDRE_PIECE_DEMANDEE: "joindre une pièce demandée à ce dossier",
     ActionDossier.REMPLIR_GRILLE: "remplir la grille d'analyse de ce dossier",
     ActionDossier.DECLARER_AVANCEMENT: "déclarer l'avancement de ce dossier",
     ActionDossier.DEMANDER_PAIEMENT: "demander un paiement sur ce dossier",
@@ -280,6 +308,8 @@ _PLUS: dict[str, str] = {
     ActionDossier.MODIFIER: "le modifier",
     ActionDossier.MODIFIER_LIGNE: "modifier son plan de financement",
     ActionDossier.JOINDRE_DOCUMENT: "y joindre de document",
+    ActionDossier.RETIRER_DOCUMENT: "en retirer de document",
+    ActionDossier.REMPLACER_DOCUMENT: "en remplacer les documents",
     ActionDossier.ARBITRER_LIGNE: (
         "proposer de décision sur ses lignes : il n'est pas à l'ordre du jour d'une séance"
     ),
@@ -296,6 +326,27 @@ _EXECUTION = frozenset(
         ActionDossier.INSTRUIRE_PAIEMENT,
     }
 )
+
+
+# Actions on the dossier taken at one stage only: why not now (« {etat} », the state).
+_EN_EXECUTION = (
+    "Vous ne pouvez pas {faire} : le dossier est « {{etat}} » ; l'exécution se suit quand il "
+    "est programmé ou en cours."
+)
+_HORS_DE_SON_ETAPE: dict[str, str] = {
+    ActionDossier.REMPLIR_GRILLE: (
+        "Le dossier est « {etat} » : la grille d'analyse se remplit pendant l'instruction."
+    ),
+    ActionDossier.DEMANDER_PIECES: (
+        "Le dossier est « {etat} » : des pièces complémentaires se demandent quand il est "
+        "déposé ou en instruction."
+    ),
+    ActionDossier.JOINDRE_PIECE_DEMANDEE: (
+        "Le dossier est « {etat} » : les pièces demandées par un instructeur se joignent après "
+        "le dépôt, jusqu'à la fin de l'instruction."
+    ),
+    **{a: _EN_EXECUTION.format(faire=_FAIRE[a]) for a in _EXECUTION},
+}
 
 
 def _motif_relation(relations_: frozenset[str]) -> str:
@@ -355,19 +406,8 @@ def verdict(utilisateur: Utilisateur, projet: Projet, action: str) -> Verdict:
             f"Vous ne pouvez pas {faire} : le dossier est « {etat} », son argent appartient à "
             "ses cofinanceurs ; seuls leurs agents et le secrétariat du CPER le peuvent.",
         )
-    if action == ActionDossier.REMPLIR_GRILLE:
-        return Verdict(
-            False,
-            f"Le dossier est « {etat} » : la grille d'analyse se remplit pendant l'instruction.",
-            etat=True,
-        )
-    if action in _EXECUTION:
-        return Verdict(
-            False,
-            f"Vous ne pouvez pas {faire} : le dossier est « {etat} » ; l'exécution se suit "
-            "quand il est programmé ou en cours.",
-            etat=True,
-        )
+    if action in _HORS_DE_SON_ETAPE:
+        return Verdict(False, _HORS_DE_SON_ETAPE[action].format(etat=etat), etat=True)
     if action in ActionDossier.values:
         return Verdict(
             False, f"Le dossier est « {etat} » : vous ne pouvez plus {_PLUS[action]}.", etat=True

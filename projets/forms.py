@@ -18,6 +18,7 @@ from projets.models import (
     NatureFinancement,
     SourceFinancement,
     TypePhase,
+    TypePiece,
 )
 from projets.schema import Champ, Genre
 from projets.services import CHAMPS_REQUIS_AU_DEPOT, DonneesProjet, LigneSaisie, PhaseSaisie
@@ -387,7 +388,44 @@ class TransitionForm(DsfrBaseForm):
 
 
 class DocumentForm(DsfrBaseForm):
+    type_piece = forms.ChoiceField(
+        label="Type de pièce", choices=TypePiece.choices, initial=TypePiece.AUTRE, required=False
+    )
     fichier = forms.FileField(
         label="Ajouter un document",
         help_text="PDF, ODT, DOCX, ODS, XLSX, PNG ou JPEG ; 20 Mo au plus.",
+    )
+
+    def __init__(self, *args, types: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if types is not None:  # after filing: only the pieces an instructor asked for
+            self.fields["type_piece"].choices = [
+                (t, label) for t, label in TypePiece.choices if t in types
+            ]
+            self.fields["type_piece"].initial = types[0] if types else None
+
+    def clean_type_piece(self) -> str:
+        return self.cleaned_data["type_piece"] or TypePiece.AUTRE
+
+
+class RemplacementForm(DsfrBaseForm):
+    fichier = forms.FileField(
+        label="Nouveau fichier",
+        help_text="PDF, ODT, DOCX, ODS, XLSX, PNG ou JPEG ; 20 Mo au plus.",
+    )
+
+
+class DemandePiecesForm(DsfrBaseForm):
+    types = forms.MultipleChoiceField(
+        label="Pièces demandées",
+        choices=TypePiece.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins une pièce à demander."},
+    )
+    message = forms.CharField(
+        label="Message au porteur",
+        required=False,
+        help_text="Ce que vous attendez de ces pièces ; le porteur le lit sur la page du dossier.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[MaxLengthValidator(2000)],
     )

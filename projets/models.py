@@ -425,8 +425,24 @@ def chemin_document(instance: "Document", nom: str) -> str:
     return f"projets/{instance.projet_id}/{uuid.uuid4().hex}"
 
 
+class TypePiece(models.TextChoices):
+    """What a document is to the dossier: chosen by whoever joins it, asked at filing per
+    measure (`projets.pieces`), asked again by an instructor after filing."""
+
+    DELIBERATION = "deliberation", "Délibération de l'organe compétent"
+    PLAN_SITUATION = "plan_situation", "Plan de situation"
+    DEVIS = "devis", "Devis ou estimation"
+    PLAN_FINANCEMENT = "plan_financement", "Plan de financement signé"
+    NOTE_PRESENTATION = "note_presentation", "Note de présentation"
+    NON_COMMENCEMENT = "non_commencement", "Attestation de non-commencement"
+    AUTRE = "autre", "Autre pièce"
+
+
 class Document(models.Model):
     projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="documents")
+    type_piece = models.CharField(
+        "type de pièce", max_length=20, choices=TypePiece.choices, default=TypePiece.AUTRE
+    )
     fichier = models.FileField("fichier", upload_to=chemin_document, max_length=255)
     nom = models.CharField("nom du fichier", max_length=255)
     type_mime = models.CharField("type", max_length=100)
@@ -443,6 +459,72 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+
+class DemandePieces(models.Model):
+    """An instructor's request for more pieces after filing: the porteur may then join those
+    types (only those) though the dossier is filed; closed once every type is provided."""
+
+    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="demandes_pieces")
+    types = models.JSONField("pièces demandées", default=list)
+    message = models.TextField("message au porteur", blank=True)
+    demande_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="demandé par",
+        on_delete=models.PROTECT,
+        related_name="demandes_pieces",
+    )
+    demande_le = models.DateTimeField("demandé le", auto_now_add=True)
+    close_le = models.DateTimeField("close le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande de pièces complémentaires"
+        verbose_name_plural = "demandes de pièces complémentaires"
+        ordering = ["projet", "-demande_le", "-pk"]
+        indexes = [models.Index(fields=["projet", "close_le"])]
+
+    def __str__(self) -> str:
+        return f"{self.projet_id} : {', '.join(self.libelles)}"
+
+    @property
+    def libelles(self) -> list[str]:
+        return [TypePiece(t).label for t in self.types if t in TypePiece.values]
+
+    @property
+    def ouverte(self) -> bool:
+        return self.close_le is None
+
+
+class GenreEvenementPiece(models.TextChoices):
+    AJOUT = "ajout", "Pièce ajoutée"
+    REMPLACEMENT = "remplacement", "Pièce remplacée"
+    RETRAIT = "retrait", "Pièce retirée"
+    DEMANDE = "demande", "Pièces complémentaires demandées"
+    DEMANDE_CLOSE = "demande_close", "Pièces complémentaires fournies"
+
+
+class EvenementPiece(models.Model):
+    """The dossier's journal of its pieces: one row per upload, replacement, withdrawal,
+    request and closed request, with who acted; it outlives the document it names."""
+
+    projet = models.ForeignKey(Projet, on_delete=models.PROTECT, related_name="evenements_pieces")
+    genre = models.CharField("événement", max_length=20, choices=GenreEvenementPiece.choices)
+    detail = models.TextField("détail")
+    par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="par",
+        on_delete=models.PROTECT,
+        related_name="evenements_pieces",
+    )
+    le = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "événement des pièces"
+        verbose_name_plural = "journal des pièces"
+        ordering = ["projet", "le", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_genre_display()} : {self.detail}"
 
 
 class TransitionProjet(models.Model):

@@ -13,7 +13,13 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from axes.models import Contrat, Noeud
 from comptes.models import Utilisateur
-from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
+from projets.models import (
+    EvenementPiece,
+    LignePlanFinancement,
+    NatureFinancement,
+    Projet,
+    Statut,
+)
 from projets.workflow import A_INSTRUIRE, EN_EXECUTION
 from socle.montants import format_euros, format_nombre
 
@@ -142,8 +148,9 @@ def _changements(version: Any, modele: type[models.Model]) -> list[dict[str, obj
 
 
 def historique_projet(*, projet: Projet, limite: int = 50) -> list[dict[str, Any]]:
-    """Who changed what, when, from which value, newest first: the dossier and its financing
-    plan lines (the plan's history is kept line by line)."""
+    """Who changed what, when, from which value, newest first: the dossier, its financing
+    plan lines (the plan's history is kept line by line) and its pieces (each upload,
+    replacement, withdrawal and request for more pieces is an event of its own)."""
     entrees = []
     for version in projet.historique.select_related("history_user").order_by("-history_date")[
         :limite
@@ -177,6 +184,19 @@ def historique_projet(*, projet: Projet, limite: int = 50) -> list[dict[str, Any
                 "dossier": False,
             }
         )
+    pieces = EvenementPiece.objects.filter(projet_id=projet.pk).select_related("par")
+    for evenement in pieces.order_by("-le", "-pk")[:limite]:
+        entrees.append(
+            {
+                "le": evenement.le,
+                "par": evenement.par,
+                "type": evenement.get_genre_display(),
+                "motif": evenement.detail,
+                "changements": [],
+                "dossier": False,
+                "seul": True,
+            }
+        )
     entrees.sort(key=lambda e: e["le"], reverse=True)
     return _par_evenement(entrees)[:limite]
 
@@ -194,6 +214,7 @@ def _par_evenement(entrees: list[dict[str, Any]]) -> list[dict[str, Any]]:
             and dernier["par"] == entree["par"]
             and dernier["le"] - entree["le"] <= MEME_EVENEMENT
             and not (dernier["dossier"] and entree["dossier"])
+            and not (dernier.get("seul") or entree.get("seul"))
         ):
             dernier["dossier"] = dernier["dossier"] or entree["dossier"]
             dernier["changements"].extend(entree["changements"])

@@ -19,6 +19,7 @@ from projets import schema
 from projets.droits import (
     ActionDossier,
     Relation,
+    Verdict,
     est_operation_du_contrat,
     faire,
     modifie_toutes_les_lignes,
@@ -30,7 +31,10 @@ from projets.models import (
     FIN_CONTRAT,
     CommuneProjet,
     CompteurReference,
+    DemandePieces,
     Document,
+    EvenementPiece,
+    GenreEvenementPiece,
     LignePlanFinancement,
     NatureFinancement,
     ParametreMesure,
@@ -39,10 +43,12 @@ from projets.models import (
     SourceFinancement,
     Statut,
     TransitionProjet,
+    TypePiece,
 )
 from projets.permissions import peut_creer_projet, peut_declencher
+from projets.pieces import demandes_ouvertes, libelles, pieces_manquantes, types_demandes
 from projets.recherche import actualiser_recherche
-from projets.signals import projet_modifie, transition_effectuee
+from projets.signals import pieces_demandees, projet_modifie, transition_effectuee
 from projets.workflow import (
     ACTEURS_MANDATES,
     ACTIONS_FINANCIERES,
@@ -697,6 +703,12 @@ def _verifier_etape(
         raise RegleMetierError(erreurs={"commentaire": ["Indiquez le motif : il est obligatoire."]})
     if action == Action.DEPOSER:
         erreurs = verifier_depot(projet)
+        manquantes = pieces_manquantes(projet)
+        if manquantes:
+            erreurs["pieces"] = [
+                f"Pièces demandées au dépôt manquantes : {libelles(manquantes)}. Joignez-les "
+                "depuis la page du dossier (liste fixée par le secrétariat du CPER)."
+            ]
         if erreurs:
             raise RegleMetierError(
                 "Le dossier ne peut pas être déposé : corrigez les points signalés.",
@@ -808,21 +820,203 @@ def actions_possibles(projet: Projet, utilisateur: Utilisateur) -> list[str]:
     ]
 
 
-@transaction.atomic
-def document_deposer(*, projet: Projet, fichier: UploadedFile, par: Utilisateur) -> Document:
-    """Attach a file to a dossier; its type is read from its content (20 Mo at most)."""
-    avis = verdict(par, projet, ActionDossier.JOINDRE_DOCUMENT)
-    if not avis.permis:
-        raise (EtatIncompatible if avis.etat else ActionNonAutorisee)(avis.motif)
+def _refuser(avis: Verdict) -> None:
+    raise (EtatIncompatible if avis.etat else ActionNonAutorisee)(avis.motif)
+
+
+def _type_mime_verifie(fichier: UploadedFile) -> str:
     try:
-        type_mime = verifier_fichier(fichier)
+        return verifier_fichier(fichier)
     except FichierRefuse as erreur:
         raise RegleMetierError(erreurs={"fichier": [str(erreur)]}) from erreur
-    return Document.objects.create(
+
+
+def _type_piece_verifie(type_piece: str) -> TypePiece:
+    if type_piece not in TypePiece.values:
+        raise RegleMetierError(erreurs={"type_piece": ["Choisissez le type de la pièce."]})
+    return TypePiece(type_piece)
+
+
+def _journaliser_piece(projet: Projet, genre: str, detail: str, par: Utilisateur) -> None:
+    EvenementPiece.objects.create(projet=projet, genre=genre, detail=detail, par=par)
+
+
+def _majuscule(texte: str) -> str:
+    return texte[:1].upper() + texte[1:]
+
+
+def _piece(document: Document) -> str:
+    """« Plan de situation : plan.pdf », as the journal names a piece."""
+    return f"{document.get_type_piece_display()} : {document.nom}"
+
+
+def _clore_demandes_fournies(projet: Projet, par: Utilisateur) -> None:
+    """A request is closed once a piece of each type it names was joined since it was made."""
+    for demande in demandes_ouvertes(projet):
+        fournis = set(
+            projet.documents.filter(depose_le__gte=demande.demande_le).values_list(
+                "type_piece", flat=True
+            )
+        )
+        if set(demande.types) <= fournis:
+            demande.close_le = timezone.now()
+            demande.save(update_fields=["close_le"])
+            _journaliser_piece(
+                projet,
+                GenreEvenementPiece.DEMANDE_CLOSE,
+                f"{_majuscule(libelles(demande.types))} (demande de {demande.demande_par})",
+                par,
+            )
+
+
+def _document_creer(
+    projet: Projet, fichier: UploadedFile, type_piece: TypePiece, par: Utilisateur, suite: str = ""
+) -> Document:
+    type_mime = _type_mime_verifie(fichier)
+    document = Document.objects.create(
         projet=projet,
+        type_piece=type_piece,
         fichier=fichier,
         nom=nom_sur(fichier.name or "", type_mime),
         type_mime=type_mime,
         taille=fichier.size or 0,
         depose_par=par,
     )
+    _journaliser_piece(projet, GenreEvenementPiece.AJOUT, _piece(document) + suite, par)
+    _clore_demandes_fournies(projet, par)
+    return document
+
+
+def _seules_les_demandees(projet: Projet, demandes: list[DemandePieces]) -> EtatIncompatible:
+    return EtatIncompatible(
+        f"Le dossier est « {projet.get_statut_display()} » : seules les pièces demandées par "
+        f"l'instructeur peuvent encore y être jointes ({libelles(types_demandes(demandes))})."
+    )
+
+
+@transaction.atomic
+def document_deposer(
+    *,
+    projet: Projet,
+    fichier: UploadedFile,
+    par: Utilisateur,
+    type_piece: str = TypePiece.AUTRE,
+) -> Document:
+    """Attach a typed piece to a dossier; its format is read from its content (20 Mo at most).
+
+    As the permission table allows; after filing, the porteur joins only the pieces an
+    instructor asked for (`piece_demandee_deposer`). Journaled in the dossier's history."""
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    avis = verdict(par, projet, ActionDossier.JOINDRE_DOCUMENT)
+    if not avis.permis:
+        demandes = demandes_ouvertes(projet)
+        if demandes and verdict(par, projet, ActionDossier.JOINDRE_PIECE_DEMANDEE).permis:
+            if type_piece in types_demandes(demandes):
+                return piece_demandee_deposer(
+                    projet=projet, fichier=fichier, type_piece=type_piece, par=par
+                )
+            raise _seules_les_demandees(projet, demandes)
+        _refuser(avis)
+    return _document_creer(projet, fichier, _type_piece_verifie(type_piece), par)
+
+
+@transaction.atomic
+def piece_demandee_deposer(
+    *, projet: Projet, fichier: UploadedFile, type_piece: str, par: Utilisateur
+) -> Document:
+    """The porteur joins, after filing, a piece an instructor asked for (that type only); the
+    request is closed once each type it names is provided."""
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    avis = verdict(par, projet, ActionDossier.JOINDRE_PIECE_DEMANDEE)
+    if not avis.permis:
+        _refuser(avis)
+    demandes = demandes_ouvertes(projet)
+    if not demandes:
+        raise EtatIncompatible(
+            f"Le dossier est « {projet.get_statut_display()} » : aucune pièce complémentaire "
+            "n'y est demandée ; vous ne pouvez plus y joindre de document."
+        )
+    if type_piece not in types_demandes(demandes):
+        raise _seules_les_demandees(projet, demandes)
+    return _document_creer(
+        projet, fichier, TypePiece(type_piece), par, " (pièce complémentaire demandée)"
+    )
+
+
+def _document_verrouille(document: Document, action: str, par: Utilisateur) -> Document:
+    projet = Projet.objects.select_for_update().get(pk=document.projet_id)
+    avis = verdict(par, projet, action)
+    if not avis.permis:
+        _refuser(avis)
+    verrouille: Document = Document.objects.select_for_update().get(pk=document.pk)
+    verrouille.projet = projet
+    return verrouille
+
+
+@transaction.atomic
+def document_retirer(*, document: Document, par: Utilisateur) -> None:
+    """The porteur withdraws a piece while the dossier is its own (brouillon, incomplet); the
+    file leaves the storage once the withdrawal is committed. Journaled."""
+    document = _document_verrouille(document, ActionDossier.RETIRER_DOCUMENT, par)
+    stockage, nom_stocke = document.fichier.storage, document.fichier.name
+    _journaliser_piece(document.projet, GenreEvenementPiece.RETRAIT, _piece(document), par)
+    document.delete()
+    transaction.on_commit(lambda: stockage.delete(nom_stocke))
+
+
+@transaction.atomic
+def document_remplacer(*, document: Document, fichier: UploadedFile, par: Utilisateur) -> Document:
+    """The porteur replaces a piece by a new file of the same type while the dossier is its
+    own; the old file leaves the storage once the replacement is committed. Journaled."""
+    document = _document_verrouille(document, ActionDossier.REMPLACER_DOCUMENT, par)
+    type_mime = _type_mime_verifie(fichier)
+    stockage, ancien_stocke, ancien_nom = (
+        document.fichier.storage,
+        document.fichier.name,
+        document.nom,
+    )
+    document.fichier = fichier
+    document.nom = nom_sur(fichier.name or "", type_mime)
+    document.type_mime = type_mime
+    document.taille = fichier.size or 0
+    document.depose_par = par
+    document.depose_le = timezone.now()
+    document.save()
+    _journaliser_piece(
+        document.projet,
+        GenreEvenementPiece.REMPLACEMENT,
+        f"{document.get_type_piece_display()} : {ancien_nom} remplacé par {document.nom}",
+        par,
+    )
+    transaction.on_commit(lambda: stockage.delete(ancien_stocke))
+    return document
+
+
+@transaction.atomic
+def pieces_demander(
+    *, projet: Projet, types: Iterable[str], par: Utilisateur, message: str = ""
+) -> DemandePieces:
+    """An instructor (a CPER co-funder's agent, or the secretariat) asks the porteur for more
+    pieces after filing: the porteur may then join those types, and only those. Journaled;
+    the porteur's users are told by e-mail (`rapports.receivers`)."""
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    avis = verdict(par, projet, ActionDossier.DEMANDER_PIECES)
+    if not avis.permis:
+        _refuser(avis)
+    choisis = list(dict.fromkeys(types))
+    if not choisis:
+        raise RegleMetierError(erreurs={"types": ["Choisissez au moins une pièce à demander."]})
+    if any(t not in TypePiece.values for t in choisis):
+        raise RegleMetierError(erreurs={"types": ["Choisissez des types de pièce de la liste."]})
+    demande = DemandePieces.objects.create(
+        projet=projet, types=choisis, message=message.strip(), demande_par=par
+    )
+    detail = _majuscule(libelles(choisis))
+    _journaliser_piece(
+        projet,
+        GenreEvenementPiece.DEMANDE,
+        f"{detail} : {demande.message}" if demande.message else detail,
+        par,
+    )
+    pieces_demandees.send(sender=Projet, projet=projet, demande=demande, par=par)
+    return demande

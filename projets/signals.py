@@ -15,3 +15,6 @@ transition_effectuee = Signal()
 # Arguments: projet, par. Sent when someone other than the porteur edits a dossier, inside
 # the edit's transaction (the history row names the person).
 projet_modifie = Signal()
+# Arguments: projet, demande (a `DemandePieces`), par. Sent when an instructor asks the porteur
+# for more pieces after filing, inside the request's transaction.
+pieces_demandees = Signal()

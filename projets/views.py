@@ -8,32 +8,38 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from comptes.models import Role
-from projets.droits import ActionDossier, verdict
+from projets.droits import ActionDossier, est_operation_du_contrat, verdict
 from projets.filters import ProjetFilter
 from projets.forms import (
+    DemandePiecesForm,
     DocumentForm,
     LignesFormSet,
     LignesReequilibrageFormSet,
     PhasesFormSet,
     ProjetForm,
     ReequilibrageForm,
+    RemplacementForm,
     donnees_projet,
     initial_projet,
     lignes_valides,
 )
 from projets.models import Projet
-from projets.permissions import peut_creer_projet, peut_deposer_document, peut_modifier_projet
+from projets.permissions import peut_creer_projet, peut_modifier_projet
+from projets.pieces import demandes_ouvertes, etat_des_pieces, types_demandes
 from projets.reequilibrage import plan_reequilibrer
 from projets.selectors import historique_projet, projet_pour, projets_pour_la_page_liste
 from projets.services import (
     actions_possibles,
     document_deposer,
+    pieces_demander,
     projet_creer,
     projet_modifier,
     projet_transitionner,
     taux_autofinancement_minimum,
 )
-from projets.workflow import AVEC_SUIVI_FINANCIER, TRANSITIONS, Action
+from projets.services import document_remplacer as document_remplacer_service
+from projets.services import document_retirer as document_retirer_service
+from projets.workflow import AVEC_SUIVI_FINANCIER, MODIFIABLE_PAR_PORTEUR, TRANSITIONS, Action
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 
 TAILLE_PAGE = 50
@@ -65,6 +71,7 @@ def detail(request, reference, form_document=None, statut=200):
     lignes = list(projet.lignes_financement.select_related("signataire"))
     total = sum((ligne.montant for ligne in lignes), 0)
     taux_minimum, fondement = taux_autofinancement_minimum(projet)
+    documents = list(projet.documents.select_related("depose_par"))
     return render(
         request,
         "projets/detail.html",
@@ -80,7 +87,8 @@ def detail(request, reference, form_document=None, statut=200):
             "departements": list(projet.departements.all()),
             "territoires": list(projet.territoires_speciaux.all()),
             "transitions": list(projet.transitions.select_related("par")),
-            "documents": list(projet.documents.select_related("depose_par")),
+            "documents": documents,
+            **_contexte_pieces(request.user, projet, documents),
             "historique": historique_projet(projet=projet),
             "actions": [
                 (a, Action(a).label, TRANSITIONS[a].commentaire_obligatoire)
@@ -94,8 +102,8 @@ def detail(request, reference, form_document=None, statut=200):
             "peut_modifier": peut_modifier_projet(request.user, projet),
             "peut_reequilibrer": projet.montant_a_reequilibrer > 0
             and verdict(request.user, projet, ActionDossier.REEQUILIBRER).permis,
-            "peut_joindre": peut_deposer_document(request.user, projet),
-            "form_document": form_document or DocumentForm(),
+            # A refused upload shows its form again, the reason under the file field.
+            **({"form_document": form_document} if form_document is not None else {}),
         },
         status=statut,
     )
@@ -125,6 +133,31 @@ def _erreurs_des_rangees(erreur: RegleMetierError, lignes) -> None:
                 else:
                     texte = f"Ligne {rang + 1} : {texte[:1].lower()}{texte[1:]}"
                     _ajouter_au_tableau(lignes, texte)
+
+
+def _contexte_pieces(utilisateur, projet, documents) -> dict:
+    """The pieces part of the dossier page: the checklist asked at filing, the open requests
+    for more pieces, and what the person may do with the pieces now."""
+    demandes = demandes_ouvertes(projet)
+    joindre = verdict(utilisateur, projet, ActionDossier.JOINDRE_DOCUMENT).permis
+    completer = (
+        not joindre
+        and bool(demandes)
+        and verdict(utilisateur, projet, ActionDossier.JOINDRE_PIECE_DEMANDEE).permis
+    )
+    return {
+        # Asked at filing: not of an operation the contract lists, never filed.
+        "pieces_au_depot": etat_des_pieces(projet, {d.type_piece for d in documents})
+        if not est_operation_du_contrat(projet)
+        and (projet.statut in MODIFIABLE_PAR_PORTEUR or projet.depose_le is not None)
+        else [],
+        "demandes_pieces": demandes,
+        "peut_joindre": joindre or completer,
+        "form_document": DocumentForm(types=types_demandes(demandes) if completer else None),
+        "peut_retirer": verdict(utilisateur, projet, ActionDossier.RETIRER_DOCUMENT).permis,
+        "peut_remplacer": verdict(utilisateur, projet, ActionDossier.REMPLACER_DOCUMENT).permis,
+        "peut_demander_pieces": verdict(utilisateur, projet, ActionDossier.DEMANDER_PIECES).permis,
+    }
 
 
 def _appliquer_erreurs(erreur: RegleMetierError, form, lignes, phases) -> None:
@@ -276,7 +309,10 @@ def document_ajouter(request, reference):
     if form.is_valid():
         try:
             document = document_deposer(
-                projet=projet, fichier=form.cleaned_data["fichier"], par=request.user
+                projet=projet,
+                fichier=form.cleaned_data["fichier"],
+                type_piece=form.cleaned_data["type_piece"],
+                par=request.user,
             )
         except ActionNonAutorisee:
             raise  # the French 403 page (socle.middleware)
@@ -286,10 +322,90 @@ def document_ajouter(request, reference):
             ]:
                 form.add_error("fichier", texte)
         else:
-            messages.success(request, f"Document « {document.nom} » ajouté.")
-            return redirect("projets:detail", reference=reference)
+            messages.success(
+                request,
+                f"Document « {document.nom} » ajouté ({document.get_type_piece_display()}).",
+            )
+            return redirect(f"{reverse('projets:detail', args=[reference])}#documents")
     # The dossier's page again, the reason under the file field and in the error summary.
     return detail(request, reference, form_document=form, statut=400)
+
+
+@require_POST
+def document_retirer(request, reference, pk):
+    """The porteur withdraws a piece of its draft (or of its « incomplet » dossier): refused
+    with the table's reason otherwise (403, or 409 once the dossier is filed)."""
+    projet = projet_pour(utilisateur=request.user, reference=reference)
+    document = get_object_or_404(projet.documents, pk=pk)
+    document_retirer_service(document=document, par=request.user)  # refusals: socle.middleware
+    messages.success(request, f"Document « {document.nom} » retiré du dossier.")
+    return redirect(f"{reverse('projets:detail', args=[reference])}#documents")
+
+
+@require_POST
+def document_remplacer(request, reference, pk):
+    """The porteur replaces a piece of its draft by a new file of the same type."""
+    projet = projet_pour(utilisateur=request.user, reference=reference)
+    document = get_object_or_404(projet.documents, pk=pk)
+    form = RemplacementForm(request.POST, request.FILES)
+    if not form.is_valid():
+        avis = verdict(request.user, projet, ActionDossier.REMPLACER_DOCUMENT)
+        if not avis.permis:  # who may not replace learns it before the missing file
+            raise (EtatIncompatible if avis.etat else ActionNonAutorisee)(avis.motif)
+        for textes in form.errors.values():
+            for texte in textes:
+                messages.error(request, texte)
+        return redirect(f"{reverse('projets:detail', args=[reference])}#documents")
+    ancien = document.nom
+    try:
+        nouveau = document_remplacer_service(
+            document=document, fichier=form.cleaned_data["fichier"], par=request.user
+        )
+    except (ActionNonAutorisee, EtatIncompatible):
+        raise  # the French 403 / 409 page (socle.middleware)
+    except RegleMetierError as erreur:
+        for textes in erreur.erreurs.values():
+            for texte in textes:
+                messages.error(request, texte)
+    else:
+        messages.success(request, f"Document « {ancien} » remplacé par « {nouveau.nom} ».")
+    return redirect(f"{reverse('projets:detail', args=[reference])}#documents")
+
+
+def pieces_demander_vue(request, reference):
+    """An instructor asks the porteur for more pieces after filing (which types, a message)."""
+    projet = projet_pour(utilisateur=request.user, reference=reference)
+    avis = verdict(request.user, projet, ActionDossier.DEMANDER_PIECES)
+    if not avis.permis:
+        raise (EtatIncompatible if avis.etat else ActionNonAutorisee)(avis.motif)
+    form = DemandePiecesForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            demande = pieces_demander(
+                projet=projet,
+                types=form.cleaned_data["types"],
+                message=form.cleaned_data["message"],
+                par=request.user,
+            )
+        except (ActionNonAutorisee, EtatIncompatible):
+            raise
+        except RegleMetierError as erreur:
+            for champ, textes in erreur.erreurs.items():
+                for texte in textes:
+                    form.add_error(champ if champ in form.fields else None, texte)
+        else:
+            messages.success(
+                request,
+                f"Pièces demandées au porteur : {', '.join(demande.libelles)}. Il peut les "
+                "joindre au dossier déposé ; la demande se clôt quand toutes sont fournies.",
+            )
+            return redirect(f"{reverse('projets:detail', args=[reference])}#documents")
+    return render(
+        request,
+        "projets/demande_pieces.html",
+        {"projet": projet, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def document_telecharger(request, reference, pk):

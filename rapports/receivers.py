@@ -7,7 +7,9 @@ Who receives what:
   organisation), with the instructor's comment;
 - put on a committee's agenda: the porteur's users;
 - abandoned by someone other than its porteur: the porteur's users, naming who did it;
-- edited by the secretariat (`projets.signals.projet_modifie`): the porteur's users, naming who.
+- edited by the secretariat (`projets.signals.projet_modifie`): the porteur's users, naming who;
+- more pieces asked after filing (`projets.signals.pieces_demandees`): the porteur's users,
+  with the pieces and the instructor's message.
 A committee's decision (retained, rejected, adjourned) is told by `gouvernance` itself, with
 the session and the votes: it is not repeated here.
 
@@ -27,7 +29,7 @@ from django.urls import reverse
 from comptes.models import Role, Utilisateur
 from projets.models import NatureFinancement, Projet, Statut
 from projets.permissions import est_porteur_du_projet
-from projets.signals import projet_modifie, transition_effectuee
+from projets.signals import pieces_demandees, projet_modifie, transition_effectuee
 from socle.notifications import notifier
 
 logger = logging.getLogger(__name__)
@@ -160,3 +162,25 @@ def notifier_modification(sender, projet, par, **kwargs):
             )
     except Exception:
         logger.exception("Notification de la modification de %s", projet.reference)
+
+
+@receiver(pieces_demandees, sender=Projet, dispatch_uid="rapports_notifie_les_pieces_demandees")
+def notifier_pieces_demandees(sender, projet, demande, par, **kwargs):
+    """The porteur is told which pieces an instructor asks for, and why."""
+    try:
+        with transaction.atomic():
+            notifier(
+                destinataires=porteurs_du_projet(projet),
+                sujet=f"Pièces complémentaires demandées : {projet.reference}",
+                gabarit="rapports/courriels/pieces_demandees",
+                contexte={
+                    "projet": projet,
+                    "demande": demande,
+                    "auteur": _auteur(par),
+                    "adresse": settings.PORTAIL_URL
+                    + reverse("projets:detail", args=[projet.reference])
+                    + "#documents",
+                },
+            )
+    except Exception:
+        logger.exception("Notification des pièces demandées pour %s", projet.reference)

@@ -46,7 +46,9 @@ from projets.droits import (
 from projets.execution import AvancementSaisi, avancement_declarer, verifier_action
 from projets.models import (
     DeclarationAvancement,
+    DemandePieces,
     Document,
+    EvenementPiece,
     LignePlanFinancement,
     NatureFinancement,
     Projet,
@@ -58,6 +60,10 @@ from projets.reequilibrage import plan_reequilibrer
 from projets.services import (
     LigneSaisie,
     document_deposer,
+    document_remplacer,
+    document_retirer,
+    piece_demandee_deposer,
+    pieces_demander,
     projet_creer,
     projet_modifier,
     projet_transitionner,
@@ -183,6 +189,21 @@ def tenter(scene: Scene, action: str, donnees_completes) -> None:
         )
     elif action == ActionDossier.JOINDRE_DOCUMENT:
         document_deposer(projet=projet, fichier=SimpleUploadedFile("devis.pdf", PDF), par=par)
+    elif action == ActionDossier.RETIRER_DOCUMENT:
+        document_retirer(document=Document.objects.filter(projet=projet).first(), par=par)
+    elif action == ActionDossier.REMPLACER_DOCUMENT:
+        document_remplacer(
+            document=Document.objects.filter(projet=projet).first(),
+            fichier=SimpleUploadedFile("plan-v2.pdf", PDF),
+            par=par,
+        )
+    elif action == ActionDossier.DEMANDER_PIECES:
+        pieces_demander(projet=projet, types=["deliberation"], message="Motif", par=par)
+    elif action == ActionDossier.JOINDRE_PIECE_DEMANDEE:
+        # The request `pieces_du_dossier` left open names the devis.
+        piece_demandee_deposer(
+            projet=projet, fichier=SimpleUploadedFile("devis.pdf", PDF), type_piece="devis", par=par
+        )
     elif action == Action.TERMINER_INSTRUCTION:
         projet_transitionner(projet=projet, action=action, par=par, commentaire="Motif")
     elif action == ActionDossier.DECLARER_AVANCEMENT:
@@ -254,13 +275,29 @@ def empreinte(projet: Projet) -> tuple:
         sorted(
             (str(ligne.montant), ligne.signataire_id) for ligne in projet.lignes_financement.all()
         ),
-        Document.objects.filter(projet=projet).count(),
+        sorted(Document.objects.filter(projet=projet).values_list("pk", "nom", "fichier")),
+        sorted(DemandePieces.objects.filter(projet=projet).values_list("pk", "close_le")),
+        EvenementPiece.objects.filter(projet=projet).count(),
         LigneProgrammee.objects.filter(projet=projet).count(),
         Evaluation.objects.filter(projet=projet).count(),
         DeclarationAvancement.objects.filter(projet=projet).count(),
         sorted(DemandePaiement.objects.filter(ligne__projet=projet).values_list("pk", "statut")),
         ArbitrageLigne.objects.filter(point__projet=projet).count(),
     )
+
+
+def pieces_du_dossier(projet: Projet, porteur) -> None:
+    """A piece to withdraw or replace, and an instructor's request (a devis) left open."""
+    Document.objects.create(
+        projet=projet,
+        type_piece="plan_situation",
+        fichier=SimpleUploadedFile("plan.pdf", PDF),
+        nom="plan.pdf",
+        type_mime="application/pdf",
+        taille=len(PDF),
+        depose_par=porteur,
+    )
+    DemandePieces.objects.create(projet=projet, types=["devis"], demande_par=porteur)
 
 
 def lignes_executables(projet: Projet, porteur) -> None:
@@ -296,7 +333,7 @@ CAS = [(r, s) for r in Relation.values for s in Statut.values]
 
 def test_la_table_couvre_chaque_action_et_ne_depasse_pas_le_cycle_de_vie():
     assert set(DROITS) == set(TOUTES_LES_ACTIONS)
-    assert len(TOUTES_LES_ACTIONS) == 23
+    assert len(TOUTES_LES_ACTIONS) == 27
     for action, par_relation in DROITS.items():
         assert set(par_relation) <= set(Relation.values)
         if action in TRANSITIONS:
@@ -329,6 +366,7 @@ def test_chaque_relation_chaque_etat_chaque_action(
     projet = Projet.objects.get(pk=scene.projet.pk)
     if statut in AVEC_SUIVI_FINANCIER:
         lignes_executables(projet, porteur)
+    pieces_du_dossier(projet, porteur)
     relations_ = relations(scene.personne, projet)
     attendues = {relation} | ({Relation.AUTRE_SIGNATAIRE} if relation == Relation.AUTEUR else set())
     assert relations_ == attendues
