@@ -41,3 +41,5 @@ COMPTES_DOUBLE_FACTEUR_ROLES = env_list("COMPTES_DOUBLE_FACTEUR_ROLES", [])  # n
 # The territories' figures are computed on every request in the tests (a test's data is rolled
 # back, not its cache); `tests/territoires/test_cache.py` turns the cache on.
 TERRITOIRES_CACHE_SECONDES = int(os.environ.get("TERRITOIRES_CACHE_SECONDES", "0"))
+# Likewise for the programme's choices and tree (`tests/axes/test_cache_programme.py`).
+PROGRAMME_CACHE_SECONDES = int(os.environ.get("PROGRAMME_CACHE_SECONDES", "0"))
