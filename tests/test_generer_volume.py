@@ -2,11 +2,21 @@
 rows (the triggers keep them as for any other writer)."""
 
 from django.core.management import call_command
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from financement.models import Engagement, Enveloppe, LigneProgrammee, Paiement
-from gouvernance.models import Decision, Seance
-from projets.models import Origine, Projet
+from gouvernance.models import (
+    ROLES_VOTANTS,
+    Decision,
+    EtatSeance,
+    PointOrdreDuJour,
+    Presence,
+    Seance,
+    StatutPresence,
+    Vote,
+)
+from gouvernance.services import seance_clore
+from projets.models import Origine, Projet, Statut
 
 
 def _somme(queryset, champ):
@@ -35,3 +45,41 @@ def test_generer_volume_garde_les_totaux_du_registre_egaux_aux_lignes():
         assert ligne.montant_engage <= ligne.montant_programme
     for engagement in Engagement.objects.all():
         assert engagement.montant_paye == _somme(engagement.paiements.all(), "montant")
+
+
+def test_deux_longues_seances_dont_une_ouverte_prete_a_etre_close(administrateur):
+    """The benchmark measures the minutes of a long closed session and the closing of a long
+    open one: the open one has its attendance and every vote, on dossiers put on its agenda."""
+    call_command(
+        "generer_volume",
+        "--seed",
+        "7",
+        "--dossiers",
+        "300",
+        "--points-grande-seance",
+        "5",
+        verbosity=0,
+    )
+    longues = Seance.objects.annotate(n=Count("points")).filter(n=5, lieu__endswith="séances")
+    close = longues.get(etat=EtatSeance.CLOSE)
+    ouverte = longues.get(etat=EtatSeance.OUVERTE)
+    assert Decision.objects.filter(point__seance=close).count() == 5
+    assert not Decision.objects.filter(point__seance=ouverte).exists()
+    points = list(ouverte.points.select_related("projet"))
+    assert {p.projet.statut for p in points} == {Statut.INSCRIT_ORDRE_DU_JOUR}
+    # No dossier is on the agenda of two sessions.
+    autres = PointOrdreDuJour.objects.exclude(seance__in=[close, ouverte])
+    assert not autres.filter(projet__in=[p.projet for p in points]).exists()
+    votants = Presence.objects.filter(
+        seance=ouverte, statut=StatutPresence.PRESENT, membre__role__in=ROLES_VOTANTS
+    ).count()
+    assert votants and Vote.objects.filter(point__seance=ouverte).count() == 5 * votants
+
+    decisions = seance_clore(seance=ouverte, par=administrateur)
+
+    assert len(decisions) == 5
+    ouverte.refresh_from_db()
+    assert ouverte.etat == EtatSeance.CLOSE
+    for decision in decisions:
+        decision.point.projet.refresh_from_db()
+        assert decision.point.projet.statut != Statut.INSCRIT_ORDRE_DU_JOUR
