@@ -481,6 +481,12 @@ FICHIERS = [
     ("export XLSX des lignes programmées", "/api/v1/exports/lignes.xlsx", "agent"),
     ("données ouvertes : projets programmés (CSV)", "/api/v1/donnees/projets-programmes.csv", ""),
     ("données ouvertes : subventions SCDL (CSV)", "/api/v1/donnees/subventions-scdl.csv", ""),
+    (
+        "données ouvertes : projets programmés (XLSX)",
+        "/api/v1/donnees/projets-programmes.xlsx",
+        "",
+    ),
+    ("données ouvertes : la région (CSV)", "/territoires/donnees/region-32.csv", ""),
 ]
 
 
