@@ -83,3 +83,37 @@ def test_deux_longues_seances_dont_une_ouverte_prete_a_etre_close(administrateur
     for decision in decisions:
         decision.point.projet.refresh_from_db()
         assert decision.point.projet.statut != Statut.INSCRIT_ORDRE_DU_JOUR
+
+
+def test_le_banc_clot_la_longue_seance_en_une_transaction_sans_rien_laisser(
+    base_transactionnelle_avec_contrat,
+):
+    """The benchmark's measure of the closing: real commits here, so that its check means
+    something; the closing is undone afterwards and the base stays as generated."""
+    from outillage.bench.mesurer import mesurer_cloture
+
+    call_command(
+        "generer_volume",
+        "--seed",
+        "7",
+        "--dossiers",
+        "300",
+        "--points-grande-seance",
+        "5",
+        verbosity=0,
+    )
+    ouverte = Seance.objects.get(etat=EtatSeance.OUVERTE, lieu__endswith="séances")
+    decisions_avant = Decision.objects.count()
+
+    mesure = mesurer_cloture()
+
+    assert mesure["points"] == 5 and mesure["decisions"] == 5
+    assert mesure["une_transaction"] and mesure["commits"] == 1
+    assert mesure["requetes_hors_transaction"] == 0
+    assert mesure["rien_ecrit_apres_annulation"]
+    ouverte.refresh_from_db()
+    assert ouverte.etat == EtatSeance.OUVERTE
+    assert Decision.objects.count() == decisions_avant
+    assert set(ouverte.points.values_list("projet__statut", flat=True)) == {
+        Statut.INSCRIT_ORDRE_DU_JOUR
+    }
