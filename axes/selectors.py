@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.shortcuts import get_object_or_404
 
+from axes.cache import memorise
 from axes.models import Contrat, Noeud, Signataire
 
 
@@ -23,7 +24,12 @@ class Branche:
 
 
 def arbre_programme(*, contrat: Contrat) -> list[Branche]:
-    """The six axes with their numbered headings, built from a single query."""
+    """The six axes with their numbered headings, built from a single query and kept in the
+    cache while the programme does not change (`axes.cache`)."""
+    return memorise(f"arbre:{contrat.pk}", lambda: _arbre(contrat))
+
+
+def _arbre(contrat: Contrat) -> list[Branche]:
     branches: dict[int, Branche] = {}
     racines: list[Branche] = []
     for noeud in Noeud.objects.filter(contrat=contrat).order_by("position"):

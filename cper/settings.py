@@ -614,3 +614,8 @@ TERRITOIRES_CLE_REPARTITION = os.environ.get("TERRITOIRES_CLE_REPARTITION", "ega
 # They are dropped as soon as money, a dossier's places or a perimeter changes
 # (`territoires.fraicheur`); this only bounds the memory they hold.
 TERRITOIRES_CACHE_SECONDES = int(os.environ.get("TERRITOIRES_CACHE_SECONDES", "3600"))
+# How long what pages read of the programme (the list's filter choices, the programme's tree)
+# stays in the cache, in seconds (0: never cached). Any change of the programme drops it at
+# once (`axes.cache`); without a shared cache (`CACHE_URL`) this bounds how long another
+# process may show the old one.
+PROGRAMME_CACHE_SECONDES = int(os.environ.get("PROGRAMME_CACHE_SECONDES", "300"))

@@ -44,3 +44,5 @@ TERRITOIRES_CACHE_SECONDES = int(os.environ.get("TERRITOIRES_CACHE_SECONDES", "0
 # No piece is asked at filing unless a test sets the list (`settings.PIECES_REQUISES`): the
 # suite's dossiers are filed without attachments.
 PIECES_REQUISES = {"defaut": [], "par_mesure": {}}
+# Likewise for the programme's choices and tree (`tests/axes/test_cache_programme.py`).
+PROGRAMME_CACHE_SECONDES = int(os.environ.get("PROGRAMME_CACHE_SECONDES", "0"))

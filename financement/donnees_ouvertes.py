@@ -10,8 +10,9 @@ Two datasets, both one row per programmed CPER line (`LigneProgrammee`):
   beneficiary, no SIRET of the funder or of the beneficiary) is left out, and counted with its
   reason on /donnees/ (`lignes_hors_scdl`).
 
-Rows are built from one query per chunk (`iterator(chunk_size=…)` with `select_related`
-and one prefetch of départements per chunk): no query per row, flat memory.
+Rows are built from a projection of the columns they show (`values()`, no model instance) read
+by chunks (`iterator(chunk_size=…)`), and one query of the départements per chunk: no query
+per row, flat memory.
 """
 
 from collections.abc import Iterator
@@ -35,7 +36,8 @@ from django.utils import timezone
 from axes.models import Signataire
 from axes.selectors import contrat_courant
 from financement.models import Engagement, LigneProgrammee, Paiement
-from socle.exports import Column
+from projets.models import Projet
+from socle.exports import Column, par_lots
 
 TAILLE_LOT = 1000
 DISPOSITIF = "CPER Hauts-de-France 2021-2027"
@@ -177,19 +179,11 @@ COLONNES_SCDL = [
 
 
 def lignes_publiees() -> QuerySet[LigneProgrammee]:
-    """Every programmed CPER line of the contract, with what the rows need, in a stable order."""
+    """Every programmed CPER line of the contract, ranked within its funder's lines on the
+    project, in a stable order (the rows read their columns with `CHAMPS_LIGNE`)."""
     partition = [F("projet_id"), F("signataire_id")]
     return (
         LigneProgrammee.objects.filter(noeud__contrat=contrat_courant())
-        .select_related(
-            "projet",
-            "projet__maitre_ouvrage",
-            "signataire",
-            "signataire__organisation",
-            "noeud",
-            "noeud__axe",
-        )
-        .prefetch_related("projet__departements")
         .annotate(
             rang=Window(RowNumber(), partition_by=partition, order_by=F("ligne_plan_id").asc()),
             nombre=Window(Count("pk"), partition_by=partition),
@@ -198,45 +192,74 @@ def lignes_publiees() -> QuerySet[LigneProgrammee]:
     )
 
 
-def identifiant(ligne: LigneProgrammee) -> str:
+# What the rows read of each line: a projection, no model instance.
+CHAMPS_LIGNE = (
+    *("projet_id", "projet__reference", "projet__titre", "projet__statut"),
+    *("projet__date_debut", "projet__date_fin", "projet__maitre_ouvrage_id"),
+    *("projet__maitre_ouvrage__nom", "projet__maitre_ouvrage__siret"),
+    *("projet__maitre_ouvrage_texte", "signataire__code", "signataire__nom"),
+    *("signataire__organisation__siret", "noeud__code", "noeud__titre"),
+    *("noeud__axe__code", "noeud__axe__titre", "montant_programme", "montant_engage"),
+    *("montant_paye", "montant_degage", "programme_le", "rang", "nombre"),
+)
+
+
+def identifiant(ligne: dict) -> str:
     """`<référence>-<financeur>`, followed by the line's rank when one funder has several lines
-    on the project (`rang` and `nombre` are annotations of `lignes_projets_programmes`)."""
-    base = f"{ligne.projet.reference}-{ligne.signataire.code}"
-    rang, nombre = getattr(ligne, "rang"), getattr(ligne, "nombre")  # noqa: B009
-    return f"{base}-{rang}" if nombre > 1 else base
+    on the project (`rang` and `nombre` are annotations of `lignes_publiees`)."""
+    base = f"{ligne['projet__reference']}-{ligne['signataire__code']}"
+    return f"{base}-{ligne['rang']}" if ligne["nombre"] > 1 else base
 
 
-def _maitre_ouvrage(projet) -> tuple[str, str]:
-    if projet.maitre_ouvrage_id:
-        return projet.maitre_ouvrage.nom, projet.maitre_ouvrage.siret
+def _maitre_ouvrage(ligne: dict) -> tuple[str, str]:
+    if ligne["projet__maitre_ouvrage_id"]:
+        return ligne["projet__maitre_ouvrage__nom"], ligne["projet__maitre_ouvrage__siret"]
     # Listed operations: the organisation as the signed contract names it (public text).
-    return projet.maitre_ouvrage_texte, ""
+    return ligne["projet__maitre_ouvrage_texte"], ""
+
+
+def _lignes_par_lots(lignes: QuerySet[LigneProgrammee], *champs: str) -> Iterator[dict]:
+    """The lines as dicts, read by chunks; each with the départements of its project, read in
+    one query per chunk (flat memory, no query per row)."""
+    projection = lignes.values(*CHAMPS_LIGNE, *champs)
+    for lot in par_lots(projection.iterator(chunk_size=TAILLE_LOT), TAILLE_LOT):
+        departements: dict[int, list[str]] = {}
+        for projet_id, code in (
+            Projet.departements.through.objects.filter(
+                projet_id__in={ligne["projet_id"] for ligne in lot}
+            )
+            .order_by("departement__code_insee")
+            .values_list("projet_id", "departement__code_insee")
+        ):
+            departements.setdefault(projet_id, []).append(code)
+        for ligne in lot:
+            ligne["departements"] = departements.get(ligne["projet_id"], [])
+            yield ligne
 
 
 def rangees_projets_programmes() -> Iterator[dict]:
-    for ligne in lignes_publiees().iterator(chunk_size=TAILLE_LOT):
-        projet = ligne.projet
-        nom, siret = _maitre_ouvrage(projet)
-        axe = ligne.noeud.axe or ligne.noeud
+    for ligne in _lignes_par_lots(lignes_publiees()):
+        nom, siret = _maitre_ouvrage(ligne)
+        axe = "noeud__axe" if ligne["noeud__axe__code"] is not None else "noeud"
         yield {
             "identifiant": identifiant(ligne),
-            "reference_projet": projet.reference,
-            "titre_projet": projet.titre,
-            "code_mesure": ligne.noeud.code,
-            "titre_mesure": ligne.noeud.titre,
-            "code_axe": axe.code,
-            "titre_axe": axe.titre,
+            "reference_projet": ligne["projet__reference"],
+            "titre_projet": ligne["projet__titre"],
+            "code_mesure": ligne["noeud__code"],
+            "titre_mesure": ligne["noeud__titre"],
+            "code_axe": ligne[f"{axe}__code"],
+            "titre_axe": ligne[f"{axe}__titre"],
             "maitre_ouvrage": nom,
             "siret_maitre_ouvrage": siret,
-            "departements": [d.code_insee for d in projet.departements.all()],
-            "statut": projet.statut,
-            "code_financeur": ligne.signataire.code,
-            "financeur": ligne.signataire.nom,
-            "montant_programme": ligne.montant_programme,
-            "montant_engage": ligne.montant_engage,
-            "montant_paye": ligne.montant_paye,
-            "montant_degage": ligne.montant_degage,
-            "date_programmation": timezone.localdate(ligne.programme_le),
+            "departements": ligne["departements"],
+            "statut": ligne["projet__statut"],
+            "code_financeur": ligne["signataire__code"],
+            "financeur": ligne["signataire__nom"],
+            "montant_programme": ligne["montant_programme"],
+            "montant_engage": ligne["montant_engage"],
+            "montant_paye": ligne["montant_paye"],
+            "montant_degage": ligne["montant_degage"],
+            "date_programmation": timezone.localdate(ligne["programme_le"]),
         }
 
 
@@ -286,12 +309,12 @@ SANS_SIRET_ATTRIBUANT = "SIRET du signataire financeur non renseigné"
 SANS_SIRET_BENEFICIAIRE = "SIRET du maître d'ouvrage non renseigné"
 
 
-def raison_hors_scdl(ligne: LigneProgrammee) -> str | None:
+def raison_hors_scdl(ligne: dict) -> str | None:
     """Why the line cannot be published in the SCDL file, or None if it can."""
-    nom, siret = _maitre_ouvrage(ligne.projet)
+    nom, siret = _maitre_ouvrage(ligne)
     if not nom.strip():
         return SANS_MAITRE_OUVRAGE
-    if not ligne.signataire.organisation.siret:
+    if not ligne["signataire__organisation__siret"]:
         return SANS_SIRET_ATTRIBUANT
     if not siret:
         return SANS_SIRET_BENEFICIAIRE
@@ -350,40 +373,41 @@ def lignes_hors_scdl(limite: int = 50) -> LignesHorsScdl:
 
 
 def rangees_scdl() -> Iterator[dict]:
-    for ligne in lignes_scdl().iterator(chunk_size=TAILLE_LOT):
-        # Annotations of `lignes_scdl`: the first commitment and the payments of the line.
-        premier_engagement = getattr(ligne, "date_premier_engagement")  # noqa: B009
-        reference_engagement = getattr(ligne, "reference_premier_engagement")  # noqa: B009
-        premier_paiement = getattr(ligne, "premier_paiement")  # noqa: B009
-        dernier_paiement = getattr(ligne, "dernier_paiement")  # noqa: B009
-        nombre_paiements = getattr(ligne, "nombre_paiements")  # noqa: B009
+    # Annotations of `lignes_scdl`: the first commitment and the payments of the line.
+    annotations = (
+        *("date_premier_engagement", "reference_premier_engagement", "premier_paiement"),
+        *("dernier_paiement", "nombre_paiements"),
+    )
+    for ligne in _lignes_par_lots(lignes_scdl(), *annotations):
         if raison_hors_scdl(ligne) is not None:
             continue  # counted with its reason on /donnees/
-        projet = ligne.projet
-        nom, siret = _maitre_ouvrage(projet)
-        date_convention = premier_engagement or timezone.localdate(ligne.programme_le)
+        nom, siret = _maitre_ouvrage(ligne)
+        premier_paiement = ligne["premier_paiement"]
+        date_convention = ligne["date_premier_engagement"] or timezone.localdate(
+            ligne["programme_le"]
+        )
         if premier_paiement:
-            periode = _periode(premier_paiement, dernier_paiement)
-        elif projet.date_debut:
-            periode = _periode(projet.date_debut, projet.date_fin)
+            periode = _periode(premier_paiement, ligne["dernier_paiement"])
+        elif ligne["projet__date_debut"]:
+            periode = _periode(ligne["projet__date_debut"], ligne["projet__date_fin"])
         else:
             periode = date_convention.isoformat()
         yield {
-            "nomAttribuant": ligne.signataire.nom,
-            "idAttribuant": ligne.signataire.organisation.siret,
+            "nomAttribuant": ligne["signataire__nom"],
+            "idAttribuant": ligne["signataire__organisation__siret"],
             "dateConvention": date_convention,
-            "referenceDecision": reference_engagement or "",
+            "referenceDecision": ligne["reference_premier_engagement"] or "",
             "nomBeneficiaire": nom,
             "idBeneficiaire": siret,
             "rnaBeneficiaire": "",
-            "objet": _objet(projet.titre),
-            "montant": ligne.montant_programme,
+            "objet": _objet(ligne["projet__titre"]),
+            "montant": ligne["montant_programme"],
             "nature": "aide en numéraire",
-            "conditionsVersement": "échelonné" if nombre_paiements > 1 else "unique",
+            "conditionsVersement": "échelonné" if ligne["nombre_paiements"] > 1 else "unique",
             "datesPeriodeVersement": periode,
             "idRAE": "",
             "notificationUE": "non",
             # One beneficiary per row: it receives the whole of the line (schema 2.1.1).
             "pourcentageSubvention": Decimal("1.00"),
-            "dispositifAide": f"{DISPOSITIF} – mesure {ligne.noeud.code}",
+            "dispositifAide": f"{DISPOSITIF} – mesure {ligne['noeud__code']}",
         }

@@ -320,6 +320,11 @@ def lignes_du_signataire(*, signataire: Signataire) -> QuerySet[LigneProgrammee]
     return (
         LigneProgrammee.objects.filter(signataire=signataire)
         .select_related("projet", "noeud")
+        # What the ledger's table shows: not the dossiers' long texts (description, search).
+        .only(
+            *("projet", "noeud", "montant_programme", "montant_engage", "montant_paye"),
+            *("projet__reference", "projet__titre", "noeud__code"),
+        )
         .order_by("projet__reference")
     )
 

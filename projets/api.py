@@ -19,6 +19,7 @@ from projets import schema
 from projets.droits import actions_possibles
 from projets.filters import ProjetFilter
 from projets.models import (
+    LignePlanFinancement,
     NatureFinancement,
     Projet,
     SourceFinancement,
@@ -45,6 +46,7 @@ from socle.exports import (
     Column,
     Export,
     colonnes_de,
+    par_lots,
     vue_export,
 )
 from socle.montants import MONTANT
@@ -697,28 +699,54 @@ COLONNES_EXPORT_PROJETS = [
 ]
 
 
+TAILLE_LOT_EXPORT = 1000
+LIBELLES_STATUTS = dict(Statut.choices)
+
+
 def rangees_projets(projets: models.QuerySet[Projet]) -> Iterator[dict]:
-    for projet in projets.iterator(chunk_size=1000):
-        lignes = list(projet.lignes_financement.all())
-        yield {
-            "reference": projet.reference,
-            "titre": projet.titre,
-            "statut": projet.statut,
-            "statut_libelle": projet.get_statut_display(),
-            "origine": projet.origine,
-            "mesure": projet.mesure.code,
-            "axe": (projet.mesure.axe or projet.mesure).code,
-            "maitre_ouvrage": projet.maitre_ouvrage.nom if projet.maitre_ouvrage else "",
-            "departements": [d.code_insee for d in projet.departements.all()],
-            "cout_total_ht": projet.cout_total_ht,
-            "financement_cper": sum(
-                (ligne.montant for ligne in lignes if ligne.nature == NatureFinancement.CPER),
-                Decimal("0.00"),
-            ),
-            "financeurs": sorted({ligne.signataire.code for ligne in lignes if ligne.signataire}),
-            "date_debut": projet.date_debut,
-            "date_fin": projet.date_fin,
-        }
+    """One row per dossier, from a projection of its columns read by chunks, then the
+    départements and the plan's lines of each chunk in one query each: no model instance,
+    flat memory whatever the number of dossiers."""
+    colonnes = projets.prefetch_related(None).values(
+        "pk",
+        *("reference", "titre", "statut", "origine", "cout_total_ht", "date_debut", "date_fin"),
+        *("mesure__code", "mesure__axe__code", "maitre_ouvrage__nom"),
+    )
+    for lot in par_lots(colonnes.iterator(chunk_size=TAILLE_LOT_EXPORT), TAILLE_LOT_EXPORT):
+        ids = [r["pk"] for r in lot]
+        departements: dict[int, list[str]] = {}
+        for projet_id, code in (
+            Projet.departements.through.objects.filter(projet_id__in=ids)
+            .order_by("departement__code_insee")
+            .values_list("projet_id", "departement__code_insee")
+        ):
+            departements.setdefault(projet_id, []).append(code)
+        cper: dict[int, Decimal] = {}
+        financeurs: dict[int, set[str]] = {}
+        for projet_id, nature, montant, code in LignePlanFinancement.objects.filter(
+            projet_id__in=ids
+        ).values_list("projet_id", "nature", "montant", "signataire__code"):
+            if nature == NatureFinancement.CPER:
+                cper[projet_id] = cper.get(projet_id, Decimal("0.00")) + montant
+            if code:
+                financeurs.setdefault(projet_id, set()).add(code)
+        for r in lot:
+            yield {
+                "reference": r["reference"],
+                "titre": r["titre"],
+                "statut": r["statut"],
+                "statut_libelle": LIBELLES_STATUTS.get(r["statut"], r["statut"]),
+                "origine": r["origine"],
+                "mesure": r["mesure__code"],
+                "axe": r["mesure__axe__code"] or r["mesure__code"],
+                "maitre_ouvrage": r["maitre_ouvrage__nom"] or "",
+                "departements": departements.get(r["pk"], []),
+                "cout_total_ht": r["cout_total_ht"],
+                "financement_cper": cper.get(r["pk"], Decimal("0.00")),
+                "financeurs": sorted(financeurs.get(r["pk"], ())),
+                "date_debut": r["date_debut"],
+                "date_fin": r["date_fin"],
+            }
 
 
 def projets_exportes(utilisateur) -> models.QuerySet[Projet]:

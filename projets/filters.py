@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from axes.cache import memorise
 from axes.models import Departement, Noeud, Signataire
 from projets.models import LignePlanFinancement, Origine, Projet, Statut
 from projets.recherche import rechercher
@@ -52,16 +53,26 @@ class ChoixMultiplesFilter(filters.MultipleChoiceFilter):
     field_class = ChoixMultiplesField
 
 
+# The choices are read from the cache while the programme does not change (`axes.cache`).
 def choix_axes():
-    return [(n.code, f"Axe {n.code}") for n in Noeud.objects.axes().order_by("position")]
+    return memorise(
+        "choix_axes",
+        lambda: [(n.code, f"Axe {n.code}") for n in Noeud.objects.axes().order_by("position")],
+    )
 
 
 def choix_departements():
-    return [(d.code_insee, f"{d.nom} ({d.code_insee})") for d in Departement.objects.all()]
+    return memorise(
+        "choix_departements",
+        lambda: [(d.code_insee, f"{d.nom} ({d.code_insee})") for d in Departement.objects.all()],
+    )
 
 
 def choix_financeurs():
-    return [(s.code, s.nom) for s in Signataire.objects.order_by("ordre")]
+    return memorise(
+        "choix_financeurs",
+        lambda: [(s.code, s.nom) for s in Signataire.objects.order_by("ordre")],
+    )
 
 
 class ProjetFilter(filters.FilterSet):

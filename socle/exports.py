@@ -279,6 +279,19 @@ class Filtre(Protocol):
     def is_valid(self) -> bool: ...
 
 
+def par_lots(rangees: Iterable[Any], taille: int) -> Iterator[list[Any]]:
+    """The rows of a `values()` iterator by lists of `taille`: each list is completed (its
+    relations read in one query per list) before the next is read."""
+    lot: list[Any] = []
+    for rangee in rangees:
+        lot.append(rangee)
+        if len(lot) == taille:
+            yield lot
+            lot = []
+    if lot:
+        yield lot
+
+
 def une_par_objet(
     rangee: Callable[[Any], Rangee], taille_lot: int = 1000
 ) -> Callable[[QuerySet[Any]], Iterator[Rangee]]:

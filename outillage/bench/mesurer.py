@@ -98,9 +98,15 @@ def _manage(base: str, *args: str) -> None:
 
 
 # --- 1. Bases ---------------------------------------------------------------------------------
+# The generated base's version: raised when what it holds changes (2: the two sessions of 50
+# items), so that a base cached by an older generator is built again.
+VERSION_GENERATEUR = 2
+
+
 def _empreinte(base: str) -> str:
     # New migrations (an index) do not regenerate the base: `migrate` runs on every start.
-    h = hashlib.sha256(f"seed={SEED};dossiers={TAILLES[base]}".encode())
+    cle = f"generateur={VERSION_GENERATEUR};seed={SEED};dossiers={TAILLES[base]}"
+    h = hashlib.sha256(cle.encode())
     fichiers = [RACINE / "outillage/management/commands/generer_volume.py"]
     fichiers += [RACINE / "fixtures/cper-hdf-2021-2027.json"]
     for fichier in fichiers:
@@ -475,6 +481,12 @@ FICHIERS = [
     ("export XLSX des lignes programmées", "/api/v1/exports/lignes.xlsx", "agent"),
     ("données ouvertes : projets programmés (CSV)", "/api/v1/donnees/projets-programmes.csv", ""),
     ("données ouvertes : subventions SCDL (CSV)", "/api/v1/donnees/subventions-scdl.csv", ""),
+    (
+        "données ouvertes : projets programmés (XLSX)",
+        "/api/v1/donnees/projets-programmes.xlsx",
+        "",
+    ),
+    ("données ouvertes : la région (CSV)", "/territoires/donnees/region-32.csv", ""),
 ]
 
 
@@ -523,28 +535,32 @@ def mesurer_fichiers() -> dict:
         }
     resultats["fiche projet (PDF)"] = mesurer_fiche_projet()
     resultats["procès-verbal (PDF)"] = mesurer_proces_verbal()
+    resultats["procès-verbal (page)"] = mesurer_page_proces_verbal()
+    resultats["clôture d'une séance"] = mesurer_cloture()
     return resultats
 
 
+def _seance_la_plus_longue(etat: str):
+    from django.db.models import Count
+
+    from gouvernance.models import Seance
+
+    return Seance.objects.filter(etat=etat).annotate(n=Count("points")).order_by("-n", "pk").first()
+
+
 def mesurer_proces_verbal() -> dict:
-    """The minutes of the closed session with the most items (the generated base has up to 10
-    per session: a 50-item session is not generated yet)."""
+    """The minutes (PDF) of the closed session with the most items: the generated base has
+    one of 50 items (`generer_volume`), the others have 10 at most."""
     from io import BytesIO
 
-    from django.db.models import Count
     from django.utils import timezone, translation
     from pypdf import PdfReader
 
-    from gouvernance.models import EtatSeance, Seance
+    from gouvernance.models import EtatSeance
     from gouvernance.selectors import contexte_proces_verbal
     from rapports.pdf import document_pdf
 
-    seance = (
-        Seance.objects.filter(etat=EtatSeance.CLOSE)
-        .annotate(n=Count("points"))
-        .order_by("-n", "pk")
-        .first()
-    )
+    seance = _seance_la_plus_longue(EtatSeance.CLOSE)
     if seance is None:
         return {"pages": 0, "secondes": 0, "secondes_premiere": 0, "points": 0}
     mesures = []
@@ -562,6 +578,78 @@ def mesurer_proces_verbal() -> dict:
         "points": seance.n,
         "secondes": round(min(mesures), 2),
         "secondes_premiere": round(mesures[0], 2),
+    }
+
+
+def mesurer_page_proces_verbal() -> dict:
+    """The minutes' page of the same session, in-process (SQL, rendering, the rest), as a
+    member of the committee reads it."""
+    from django.test import Client
+
+    from gouvernance.models import EtatSeance
+    from outillage.bench.cibles import utilisateur
+    from outillage.bench.decoupage import decouper
+
+    seance = _seance_la_plus_longue(EtatSeance.CLOSE)
+    if seance is None:
+        return {"points": 0}
+    client = Client()
+    client.force_login(utilisateur("membre"))
+    mesure = decouper(client, f"/gouvernance/seances/{seance.pk}/proces-verbal/")
+    return {"points": seance.n, **mesure}
+
+
+def mesurer_cloture() -> dict:
+    """Closing the open session with the most items (50 in the generated base), by the
+    secretariat's use-case, timed; and that it is one transaction: every query runs inside
+    it (none in autocommit) and it asks for one commit, which is turned into a rollback so
+    that the cached base stays as generated (nor are its notifications sent)."""
+    from django.db import connection
+
+    from gouvernance.models import Decision, EtatSeance
+    from gouvernance.services import seance_clore
+    from outillage.bench.cibles import utilisateur
+
+    seance = _seance_la_plus_longue(EtatSeance.OUVERTE)
+    if seance is None:
+        return {"points": 0}
+    par = utilisateur("administrateur")
+    requetes = {"dans": 0, "hors": 0, "points_de_sauvegarde": 0}
+    commits: list[int] = []
+
+    def compter(execute, sql, params, many, context):
+        requetes["dans" if connection.in_atomic_block else "hors"] += 1
+        if sql.startswith("SAVEPOINT"):
+            requetes["points_de_sauvegarde"] += 1
+        return execute(sql, params, many, context)
+
+    def commit_annule():
+        commits.append(len(connection.run_on_commit))
+        connection.run_on_commit = []  # the notifications: not sent
+        connection.rollback()
+
+    connection.commit = commit_annule  # type: ignore[method-assign]
+    try:
+        with connection.execute_wrapper(compter):
+            debut = time.perf_counter()
+            decisions = seance_clore(seance=seance, par=par)
+            duree = time.perf_counter() - debut
+    finally:
+        del connection.commit
+    seance.refresh_from_db()
+    return {
+        "points": seance.n,
+        "decisions": len(decisions),
+        "programmes": sum(bool(d.programme) for d in decisions),
+        "secondes": round(duree, 2),
+        "requetes": requetes["dans"] + requetes["hors"],
+        "requetes_hors_transaction": requetes["hors"],
+        "points_de_sauvegarde": requetes["points_de_sauvegarde"],
+        "commits": len(commits),
+        "une_transaction": len(commits) == 1 and requetes["hors"] == 0,
+        "notifications_retenues": sum(commits),
+        "rien_ecrit_apres_annulation": seance.etat == EtatSeance.OUVERTE
+        and not Decision.objects.filter(point__seance=seance).exists(),
     }
 
 
@@ -789,6 +877,26 @@ def rapport(resultats: dict) -> tuple[str, list[str]]:
 def _lignes_fichiers(fichiers: dict, manques: list[str]) -> list[str]:
     lignes = []
     for nom, m in fichiers.items():
+        if m.get("points") == 0:  # a base without such a session
+            continue
+        if "une_transaction" in m:
+            ok = m["une_transaction"] and m["rien_ecrit_apres_annulation"]
+            if not ok:
+                manques.append(f"{nom} : pas en une seule transaction")
+            lignes.append(
+                f"| {nom} de {m['points']} points | {m['secondes']} s, {m['requetes']} requêtes "
+                f"SQL, {m['decisions']} décisions dont {m['programmes']} programmées ; "
+                f"{m['commits']} transaction, {m['requetes_hors_transaction']} requête hors "
+                f"d'elle | une transaction {_marque(ok)} |"
+            )
+            continue
+        if "rendu_ms" in m:
+            lignes.append(
+                f"| {nom}, séance de {m['points']} points | {m['total_ms']} ms = SQL "
+                f"{m['sql_ms']} + rendu {m['rendu_ms']} + reste {m['reste_ms']} "
+                f"({m['requetes']} requêtes) | — |"
+            )
+            continue
         if "pages" in m:
             points = f", séance de {m['points']} points" if "points" in m else ""
             lignes.append(

@@ -37,6 +37,10 @@ def test_l_agent_engage_puis_paie_par_les_formulaires(client, agent, ligne_regio
     assert reponse.status_code == 302
     page = client.get(reverse("financement:signataire", args=["region"])).content.decode()
     assert "250\u202f000,00\u00a0€" in page and "100\u202f000,00\u00a0€" in page
+    # Each line of the table leads to its own page (its address, built once for the table).
+    lien = f'<a href="/financement/lignes/{ligne_region.pk}/">{ligne_region.projet.reference}</a>'
+    assert lien in page
+    assert client.get(f"/financement/lignes/{ligne_region.pk}/").status_code == 200
 
 
 def test_un_engagement_trop_gros_montre_le_disponible_a_cote_du_champ(client, agent, ligne_region):

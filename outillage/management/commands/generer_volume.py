@@ -124,6 +124,8 @@ STATUTS = [
     (Statut.SOLDE, 7),
     (Statut.ABANDONNE, 3),
 ]
+# The benchmark measures the minutes and the closing of a session this long (issue 14).
+POINTS_GRANDE_SEANCE = 50
 PROGRAMMES = {Statut.PROGRAMME, Statut.EN_COURS, Statut.SOLDE}
 DELAI_PROGRAMMATION = timedelta(days=60)  # from the filing to the programming
 # Share of each envelope the generated programming may use at most.
@@ -171,6 +173,12 @@ class Command(BaseCommand):
         parser.add_argument("--paiements", type=int, help="défaut : 3 × dossiers")
         parser.add_argument("--seances", type=int, help="défaut : dossiers / 66,7")
         parser.add_argument("--utilisateurs", type=int, help="défaut : 15 % des dossiers")
+        parser.add_argument(
+            "--points-grande-seance",
+            type=int,
+            default=POINTS_GRANDE_SEANCE,
+            help="points de chacune des deux longues séances (défaut : 50)",
+        )
 
     def handle(self, *args, **options):
         n = options["dossiers"]
@@ -188,6 +196,8 @@ class Command(BaseCommand):
         # The communes of the dossiers draw from their own sequence, so that adding them left
         # every other generated figure as it was for a given seed.
         self.rng_communes = random.Random(options["seed"] + 1)  # noqa: S311 - as above
+        # The two 50-item sessions too (added later): the rest is unchanged for a given seed.
+        self.rng_seances = random.Random(options["seed"] + 2)  # noqa: S311 - as above
         self.contrat = Contrat.objects.first()
         if self.contrat is None:
             raise CommandError("Chargez d'abord le contrat : manage.py charger_cper.")
@@ -206,11 +216,111 @@ class Command(BaseCommand):
         self._registre()
         with transaction.atomic():
             self._gouvernance()
+            self._seances_de_cinquante_points(options["points_grande_seance"])
         # Bulk writes send no signal: the territories' cached figures are stale.
         avancer()
         self.stdout.write(
             "Volume généré : " + ", ".join(f"{cle} {val}" for cle, val in self.tailles.items())
         )
+
+    # --- Two sessions of 50 items -----------------------------------------------------------
+    def _seances_de_cinquante_points(self, points_par_seance: int = POINTS_GRANDE_SEANCE):
+        """Two sessions of the programming committee with 50 items each, on dossiers no other
+        session has on its agenda: one closed (votes and decisions, for its minutes), one open
+        (attendance taken, every present voter has voted, the dossiers « inscrits à l'ordre du
+        jour »), ready to be closed. Built from the base as it is, with their own random
+        sequence: nothing else generated changes."""
+        rng = self.rng_seances
+        comite = Comite.objects.filter(pouvoir_programmer=True).order_by("ordre", "pk").first()
+        if comite is None:
+            return
+        membres = list(Membre.objects.filter(comite=comite, fin__isnull=True).order_by("pk"))
+        libres = Projet.objects.filter(origine=Origine.DEPOT, points_odj__isnull=True).order_by(
+            "pk"
+        )
+        a_inscrire = list(
+            libres.filter(statut=Statut.INSCRIT_ORDRE_DU_JOUR).values_list("pk", flat=True)
+        )
+        a_inscrire = sorted(rng.sample(a_inscrire, min(points_par_seance, len(a_inscrire))))
+        decides = list(
+            libres.exclude(statut=Statut.BROUILLON)
+            .exclude(pk__in=a_inscrire)
+            .values_list("pk", flat=True)
+        )
+        decides = sorted(rng.sample(decides, min(points_par_seance, len(decides))))
+        close_le = timezone.make_aware(datetime.combine(date(2023, 6, 15), time(9)))
+        ouverte_le = timezone.make_aware(datetime.combine(date(2026, 1, 15), time(14)))
+        close = Seance.objects.create(
+            comite=comite,
+            date=close_le,
+            lieu="Hôtel de Région, salle des séances",
+            etat=EtatSeance.CLOSE,
+            convoquee_le=close_le - timedelta(days=15),
+            ouverte_le=close_le,
+            close_le=close_le + timedelta(hours=4),
+            votants_attendus=sum(m.role in ROLES_VOTANTS for m in membres),
+            votants_presents=0,  # counted below
+            cree_par=self.administrateur,
+        )
+        ouverte = Seance.objects.create(
+            comite=comite,
+            date=ouverte_le,
+            lieu="Hôtel de Région, salle des séances",
+            etat=EtatSeance.OUVERTE,
+            convoquee_le=ouverte_le - timedelta(days=15),
+            ouverte_le=ouverte_le,
+            cree_par=self.administrateur,
+        )
+        presents = {}
+        for seance, projets in ((close, decides), (ouverte, a_inscrire)):
+            points = PointOrdreDuJour.objects.bulk_create(
+                PointOrdreDuJour(seance=seance, projet_id=pk, ordre=rang)
+                for rang, pk in enumerate(projets, start=1)
+            )
+            # Two members excused, the others present: the quorum is reached.
+            excuses = set(rng.sample(range(len(membres)), min(2, len(membres))))
+            Presence.objects.bulk_create(
+                Presence(
+                    seance=seance,
+                    membre=membre,
+                    statut=StatutPresence.EXCUSE if rang in excuses else StatutPresence.PRESENT,
+                )
+                for rang, membre in enumerate(membres)
+            )
+            votants = [
+                m
+                for rang, m in enumerate(membres)
+                if rang not in excuses and m.role in ROLES_VOTANTS
+            ]
+            presents[seance.pk] = len(votants)
+            votes, decisions = [], []
+            for point in points:
+                compte = dict.fromkeys(ChoixVote.values, 0)
+                for membre in votants:
+                    choix = rng.choices(ChoixVote.values, weights=[70, 15, 15])[0]
+                    compte[choix] += 1
+                    votes.append(Vote(point=point, membre=membre, exprime_par=membre, choix=choix))
+                if seance.etat == EtatSeance.CLOSE:
+                    decisions.append(
+                        Decision(
+                            point=point,
+                            resultat=Resultat.RETENU
+                            if compte["pour"] > compte["contre"]
+                            else Resultat.AJOURNE
+                            if compte["pour"] == compte["contre"]
+                            else Resultat.REJETE,
+                            pour=compte["pour"],
+                            contre=compte["contre"],
+                            abstention=compte["abstention"],
+                            quorum_atteint=True,
+                            motif="Majorité simple des suffrages exprimés.",
+                        )
+                    )
+            Vote.objects.bulk_create(votes, batch_size=LOT)
+            Decision.objects.bulk_create(decisions, batch_size=LOT)
+        close.votants_presents = presents[close.pk]
+        close.save(update_fields=["votants_presents"])
+        self.tailles["seances"] += 2
 
     # --- Organisations and users ----------------------------------------------------------
     def _utilisateurs(self):
