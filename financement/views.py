@@ -210,7 +210,6 @@ def _page_ligne(request, lp, *, form_engagement=None, form_paiement=None, statut
             "form_paiement": form_paiement,  # the refused one, for the error summary
             "form_engagement": form_engagement
             or EngagementForm(initial={"annee_budgetaire": timezone.localdate().year}),
-            "form_paiement": form_paiement,
             "programmee_le": date_de_programmation(lp),
             "peut_executer": peut_executer(request.user, lp.signataire),
         },
