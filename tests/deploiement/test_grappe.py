@@ -20,6 +20,7 @@ import psycopg2
 import pytest
 import requests
 from django.db import connection
+from django.utils import timezone
 
 from deploiement.grappe import RACINE, Grappe
 from tests.deploiement.preparer import MOT_DE_PASSE
@@ -146,12 +147,15 @@ def ligne_de(grappe: Grappe, reference: str, signataire: str) -> int:
 
 
 def engagement(montant: str, reference: str) -> dict:
+    """A commitment dated today: its line was programmed during the test, and a commitment
+    follows the programming of its line."""
+    jour = timezone.localdate()
     return {
-        "date_acte": "2026-03-01",
+        "date_acte": jour.isoformat(),
         "type_acte": "convention",
         "reference": reference,
         "montant": montant,
-        "annee_budgetaire": 2026,
+        "annee_budgetaire": jour.year,
     }
 
 
