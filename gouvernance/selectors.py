@@ -1,5 +1,6 @@
 """Reads of governance: committees, sessions, tallies, minutes and grid results."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -428,10 +429,13 @@ def _etat_instruction(projet: Projet, vues: list[VueEvaluation]) -> EtatInstruct
     return _etats_instruction([projet.pk], par_cofinanceur)[projet.pk]
 
 
-def etats_instruction(*, projets: list[Projet]) -> dict[int, EtatInstruction]:
+def etats_instruction(*, lignes: Iterable[Mapping[str, Any]]) -> dict[int, EtatInstruction]:
     """Where the instruction of each dossier « en instruction » of a list stands (the list of
-    dossiers shows who is still missing)."""
-    return _etats_instruction([p.pk for p in projets if p.statut == Statut.EN_INSTRUCTION])
+    dossiers shows who is still missing); `lignes`: the list's rows, each with the dossier's
+    `pk` and `statut` (`projets.selectors.lignes_de_la_liste`)."""
+    return _etats_instruction(
+        [ligne["pk"] for ligne in lignes if ligne["statut"] == Statut.EN_INSTRUCTION]
+    )
 
 
 def etat_instruction(*, projet: Projet) -> EtatInstruction:

@@ -10,7 +10,7 @@ from axes.cache import memorise
 from axes.models import Departement, Noeud, Signataire
 from projets.models import LignePlanFinancement, Origine, Projet, Statut
 from projets.recherche import rechercher
-from socle.formulaires import ListeRapide
+from socle.formulaires import ListeRapide, NombreRapide, SaisieRapide
 
 ANNEE_MINIMALE, ANNEE_MAXIMALE = 2000, 2100
 
@@ -23,6 +23,7 @@ class AnneeFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", NombreRapide)
         kwargs.setdefault("min_value", ANNEE_MINIMALE)
         kwargs.setdefault("max_value", ANNEE_MAXIMALE)
         super().__init__(*args, **kwargs)
@@ -35,6 +36,7 @@ class IdentifiantFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", NombreRapide)
         kwargs.setdefault("min_value", 1)
         super().__init__(*args, **kwargs)
 
@@ -77,6 +79,7 @@ def choix_financeurs():
 
 class ProjetFilter(filters.FilterSet):
     q = filters.CharFilter(
+        widget=SaisieRapide,
         label="Recherche",
         method="filtrer_texte",
         help_text="Référence, titre, maître d'ouvrage, commune ou mesure, sans tenir compte des "
@@ -92,6 +95,7 @@ class ProjetFilter(filters.FilterSet):
         help_text="Code de l'axe (I à VI).",
     )
     mesure = filters.CharFilter(
+        widget=SaisieRapide,
         label="Mesure",
         method="filtrer_mesure",
         help_text="Code d'un nœud du programme ; ses sous-mesures sont incluses (ex. IV.2.1).",

@@ -27,7 +27,12 @@ from projets.models import Projet
 from projets.permissions import peut_creer_projet, peut_modifier_projet
 from projets.pieces import demandes_ouvertes, etat_des_pieces, types_demandes
 from projets.reequilibrage import plan_reequilibrer
-from projets.selectors import historique_projet, projet_pour, projets_pour_la_page_liste
+from projets.selectors import (
+    historique_projet,
+    lignes_de_la_liste,
+    projet_pour,
+    projets_pour_la_page_liste,
+)
 from projets.services import (
     actions_possibles,
     document_deposer,
@@ -60,6 +65,7 @@ def liste(request):
         {
             "filtre": filtre,
             "page": page,
+            "lignes": lignes_de_la_liste(page.object_list),
             "parametres": parametres.urlencode(),
             "peut_creer": peut_creer_projet(request.user),
         },

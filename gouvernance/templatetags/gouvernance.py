@@ -44,14 +44,14 @@ def filtre_voit_la_gouvernance(utilisateur: object) -> bool:
 
 
 @register.simple_tag(takes_context=True)
-def instructions_de(context, projets) -> dict[int, EtatInstruction]:
+def instructions_de(context, lignes) -> dict[int, EtatInstruction]:
     """Where the instruction of each dossier « en instruction » of a list stands (two queries
-    for the page), for those who see the governance."""
+    for the page), for those who see the governance; `lignes`: the rows of the list."""
     if not voit_la_gouvernance(context["request"].user):
         return {}
-    return etats_instruction(projets=list(projets))
+    return etats_instruction(lignes=lignes)
 
 
 @register.filter
-def instruction_de(etats: dict[int, EtatInstruction], projet) -> EtatInstruction | None:
-    return etats.get(projet.pk)
+def instruction_de(etats: dict[int, EtatInstruction], ligne) -> EtatInstruction | None:
+    return etats.get(ligne["pk"])
