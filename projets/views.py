@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +28,7 @@ from projets.pieces import demandes_ouvertes, etat_des_pieces, types_demandes
 from projets.reequilibrage import plan_reequilibrer
 from projets.selectors import (
     historique_projet,
-    lignes_de_la_liste,
+    page_de_la_liste,
     projet_pour,
     projets_pour_la_page_liste,
 )
@@ -56,7 +55,7 @@ def liste(request):
         queryset=projets_pour_la_page_liste(utilisateur=request.user).order_by("reference"),
     )
     projets = filtre.qs if filtre.is_bound and filtre.is_valid() else filtre.queryset
-    page = Paginator(projets, TAILLE_PAGE).get_page(request.GET.get("page"))
+    page, lignes = page_de_la_liste(projets, request.GET.get("page"), TAILLE_PAGE)
     parametres = request.GET.copy()
     parametres.pop("page", None)
     return render(
@@ -65,7 +64,7 @@ def liste(request):
         {
             "filtre": filtre,
             "page": page,
-            "lignes": lignes_de_la_liste(page.object_list),
+            "lignes": lignes,
             "parametres": parametres.urlencode(),
             "peut_creer": peut_creer_projet(request.user),
         },

@@ -5,6 +5,8 @@ behaviour on the page and in the API (the embedded SQLite runs the same code: se
 tests/test_defaut_embarque.py)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from axes.models import Noeud
@@ -184,3 +186,38 @@ def test_recherches_dans_les_operations_du_contrat():
     for texte, attendu in RECHERCHES_DU_CONTRAT.items():
         trouves = rechercher(Projet.objects.filter(origine="contrat"), texte)
         assert list(trouves.values_list("reference", flat=True)) == attendu, texte
+
+
+def test_la_page_d_une_recherche_pagine_comme_les_autres(client, agent):
+    """A search's count comes with its page's identifiers (issue 14): the same numbers, pages,
+    order and fallbacks (not a number: the first page; beyond the last: the last) as a list
+    counted apart."""
+    from projets.recherche import rechercher
+
+    client.force_login(agent)
+    attendus = list(rechercher(Projet.objects.all(), "de").values_list("reference", flat=True))
+    assert len(attendus) > 50
+
+    def page(numero):
+        parametres = {"q": "de"} if numero is None else {"q": "de", "page": numero}
+        html = client.get(reverse("projets:liste"), parametres).content.decode()
+        assert f"{len(attendus)} projets" in html
+        lues = [r for r in attendus if f">{r}</a>" in html]
+        return sorted(lues, key=html.index), html
+
+    premiere, html = page(None)
+    assert premiere == attendus[:50] and "1 / 2" in html
+    assert page("abc")[0] == page("2.5")[0] == premiere
+    deuxieme, html = page(2)
+    assert deuxieme == attendus[50:100] and "2 / 2" in html
+    assert page(3)[0] == page(0)[0] == page(-1)[0] == deuxieme
+    vide = client.get(reverse("projets:liste"), {"q": "introuvable", "page": 2}).content.decode()
+    assert "0 projet" in vide and "Aucun projet ne correspond" in vide
+    requetes = []
+    for numero in (1, 2):
+        with CaptureQueriesContext(connection) as capture:
+            client.get(reverse("projets:liste"), {"q": "de", "page": numero})
+        requetes.append(len(capture))
+        # Matches counted in the query that reads the page's identifiers, never apart.
+        assert not [q for q in capture.captured_queries if "COUNT(*)" in q["sql"]]
+    assert requetes[0] == requetes[1]
