@@ -242,7 +242,12 @@ class Projet(models.Model):
         verbose_name = "projet"
         verbose_name_plural = "projets"
         ordering = ["reference"]
-        indexes = [models.Index(fields=["statut"]), models.Index(fields=["maitre_ouvrage"])]
+        # (statut, id): a list filtered by status joins the dossiers' identifiers to those of
+        # a département or a financeur without reading the table (index-only, issue 14).
+        indexes = [
+            models.Index(fields=["statut", "id"]),
+            models.Index(fields=["maitre_ouvrage"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(montant_mentionne__gte=0) | models.Q(montant_mentionne=None),
@@ -393,6 +398,9 @@ class LignePlanFinancement(models.Model):
         verbose_name = "ligne du plan de financement"
         verbose_name_plural = "lignes du plan de financement"
         ordering = ["projet", "ordre", "pk"]
+        # The dossiers one signatory co-finances, without reading the lines (the list's
+        # « financeur » filter, index-only, issue 14).
+        indexes = [models.Index(fields=["signataire", "projet"])]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(montant__gt=0), name="ligne_plan_montant_positif"
