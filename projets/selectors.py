@@ -235,8 +235,19 @@ def _scalaire_lisible(champ: "models.Field[Any, Any]", valeur: Any) -> object:
 
 
 # Historical rows are models django-simple-history builds at run time: typed `Any`.
-def _changements(version: Any, modele: type[models.Model]) -> list[dict[str, object]]:
-    precedente = version.prev_record
+def _precedente(versions: list[Any], rang: int, tronquee: bool) -> Any:
+    """`versions[rang].prev_record` (the same row's latest version before it) read from the
+    versions already fetched, newest first: a query only when the list was cut before it."""
+    version = versions[rang]
+    for autre in versions[rang + 1 :]:
+        if autre.id == version.id and autre.history_date < version.history_date:
+            return autre
+    return version.prev_record if tronquee else None
+
+
+def _changements(
+    version: Any, modele: type[models.Model], precedente: Any
+) -> list[dict[str, object]]:
     if precedente is None:
         return []
     changements = []
@@ -259,23 +270,31 @@ def historique_projet(*, projet: Projet, limite: int = 50) -> list[dict[str, Any
     plan lines (the plan's history is kept line by line) and its pieces (each upload,
     replacement, withdrawal and request for more pieces is an event of its own)."""
     entrees = []
-    for version in projet.historique.select_related("history_user").order_by("-history_date")[
-        :limite
-    ]:
+    # One version more than shown: the previous record of each version is read from the list
+    # (one query per version otherwise, `prev_record`).
+    versions = list(
+        projet.historique.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limite + 1
+        ]
+    )
+    tronquee = len(versions) > limite
+    for rang, version in enumerate(versions[:limite]):
         entrees.append(
             {
                 "le": version.history_date,
                 "par": version.history_user,
                 "type": version.get_history_type_display(),
                 "motif": version.history_change_reason or "",
-                "changements": _changements(version, Projet),
+                "changements": _changements(version, Projet, _precedente(versions, rang, tronquee)),
                 "dossier": True,
             }
         )
     lignes = LignePlanFinancement.historique.filter(projet_id=projet.pk).select_related(
         "history_user", "signataire"
     )
-    for version in lignes.order_by("-history_date")[:limite]:
+    versions = list(lignes.order_by("-history_date", "-history_id")[: limite + 1])
+    tronquee = len(versions) > limite
+    for rang, version in enumerate(versions[:limite]):
         financeur = (
             version.signataire.nom if version.signataire_id else version.get_source_display()
         )
@@ -285,7 +304,9 @@ def historique_projet(*, projet: Projet, limite: int = 50) -> list[dict[str, Any
                 "par": version.history_user,
                 "type": version.get_history_type_display(),
                 "motif": f"plan de financement : {financeur}, {format_euros(version.montant)}",
-                "changements": _changements(version, LignePlanFinancement)
+                "changements": _changements(
+                    version, LignePlanFinancement, _precedente(versions, rang, tronquee)
+                )
                 if version.history_type == "~"
                 else [],
                 "dossier": False,

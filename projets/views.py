@@ -87,7 +87,8 @@ def detail(request, reference, form_document=None, statut=200):
             "ecart": (projet.cout_total_ht - total) if projet.cout_total_ht is not None else None,
             "taux_minimum": taux_minimum,
             "fondement_taux": fondement,
-            "phases": list(projet.phases.all()),
+            # The model's order without its first key (the dossier's reference: a join).
+            "phases": list(projet.phases.order_by("annee_debut", "pk")),
             "communes": list(projet.communes.all()),
             "departements": list(projet.departements.all()),
             "territoires": list(projet.territoires_speciaux.all()),

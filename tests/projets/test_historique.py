@@ -40,3 +40,36 @@ def test_un_enregistrement_du_dossier_et_de_son_plan_est_un_seul_evenement(
     assert "plan de financement" in dernier["motif"]
     # the creation stays a separate event: two saves of the dossier are never merged
     assert len(evenements) >= 2
+
+
+def test_l_historique_lit_ses_versions_en_nombre_fixe_de_requetes(projet_brouillon):
+    """Each version's previous one is read from the versions already fetched (issue 14): the
+    versions of the dossier and of its plan lines are read once each, for 2 versions as for 6
+    (the départements' and territories' changes still read their own tables), and each
+    version is compared with the one before it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ligne = LignePlanFinancement.objects.filter(projet=projet_brouillon).first()
+    tables = ('FROM "projets_historicalprojet" ', 'FROM "projets_historicalligneplanfinancement" ')
+
+    def lectures_des_versions() -> list[str]:
+        with CaptureQueriesContext(connection) as requetes:
+            historique_projet(projet=projet_brouillon)
+        return [t for q in requetes.captured_queries for t in tables if t in q["sql"]]
+
+    projet_brouillon.titre = "Titre 1"
+    projet_brouillon.save()
+    assert len(lectures_des_versions()) == 2
+    for rang in range(2, 6):
+        ligne.montant += Decimal(rang)
+        ligne.save()
+    for rang in range(2, 6):
+        projet_brouillon.titre = f"Titre {rang}"
+        projet_brouillon.save()
+    assert len(lectures_des_versions()) == 2
+    evenements = historique_projet(projet=projet_brouillon, limite=3)
+    changes = [(c["avant"], c["apres"]) for e in evenements for c in e["changements"]]
+    assert changes == [("Titre 4", "Titre 5"), ("Titre 3", "Titre 4"), ("Titre 2", "Titre 3")]
+    montants = [c for e in historique_projet(projet=projet_brouillon) for c in e["changements"]]
+    assert len([c for c in montants if "ontant" in c["champ"]]) == 4
