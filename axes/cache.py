@@ -10,6 +10,7 @@ shared cache (one memory cache per process) another process may keep its values 
 `PROGRAMME_CACHE_SECONDES` pass; with 0 (the tests' default) nothing is cached.
 """
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -46,6 +47,27 @@ def memorise(nom: str, calcul: Callable[[], T]) -> T:
         valeur = calcul()
         cache.set(cle, valeur, secondes)
     return valeur  # type: ignore[no-any-return]
+
+
+# Values kept in this process's memory (`memorise_en_memoire`): name -> (version, until, value).
+_EN_MEMOIRE: dict[str, tuple[str, float, Any]] = {}
+
+
+def memorise_en_memoire(nom: str, calcul: Callable[[], T]) -> T:
+    """`calcul()` kept in this process's memory while the programme has not changed (the
+    version is read from the shared cache on each call, as `memorise` does), for at most
+    `PROGRAMME_CACHE_SECONDES`: for what the code makes (a piece of HTML), which a shared
+    cache would keep across a deployment of new code."""
+    secondes = duree()
+    if not secondes:
+        return calcul()
+    version = _version()
+    gardee = _EN_MEMOIRE.get(nom)
+    if gardee is not None and gardee[0] == version and gardee[1] > time.monotonic():
+        return gardee[2]  # type: ignore[no-any-return]
+    valeur = calcul()
+    _EN_MEMOIRE[nom] = (version, time.monotonic() + secondes, valeur)
+    return valeur
 
 
 def _nouvelle_version() -> None:

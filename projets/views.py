@@ -3,9 +3,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from axes.cache import memorise_en_memoire
 from comptes.models import Role
 from projets.droits import ActionDossier, est_operation_du_contrat, verdict
 from projets.filters import ProjetFilter
@@ -56,13 +58,22 @@ def liste(request):
     )
     projets = filtre.qs if filtre.is_bound and filtre.is_valid() else filtre.queryset
     page, lignes = page_de_la_liste(projets, request.GET.get("page"), TAILLE_PAGE)
+    if set(request.GET) <= {"page"}:
+        # Without a filter the form is the same for everyone and changes with the programme
+        # only (its choices): written once per process while the programme stays the same.
+        filtres = memorise_en_memoire(
+            "projets:liste:filtres",
+            lambda: render_to_string("projets/_filtres.html", {"form": filtre.form}),
+        )
+    else:
+        filtres = render_to_string("projets/_filtres.html", {"form": filtre.form})
     parametres = request.GET.copy()
     parametres.pop("page", None)
     return render(
         request,
         "projets/liste.html",
         {
-            "filtre": filtre,
+            "filtres": filtres,
             "page": page,
             "lignes": lignes,
             "parametres": parametres.urlencode(),

@@ -117,3 +117,25 @@ def test_le_nombre_de_requetes_ne_grandit_pas_avec_les_dossiers(client, agent, d
     grand = (compter_requetes(client, url_page), compter_requetes(client, url_api))
     assert grand == petit
     assert petit[0] <= 10 and petit[1] <= 8
+
+
+def test_le_formulaire_sans_filtre_garde_en_memoire_ne_montre_jamais_un_filtre(
+    client, agent, settings
+):
+    """The filter form of a list without filters is kept in the process's memory while the
+    programme does not change (issue 14): a filtered page writes its own, with its values,
+    and the list without filters stays without them."""
+    from django.core.cache import cache
+
+    settings.PROGRAMME_CACHE_SECONDES = 60
+    cache.clear()
+    client.force_login(agent)
+    coche = 'value="en_cours" id="id_statut_12" checked'
+    sans = client.get(reverse("projets:liste")).content.decode()
+    assert 'value="en_cours" id="id_statut_12">' in sans and coche not in sans
+    filtree = client.get(reverse("projets:liste") + "?statut=en_cours&q=lille").content.decode()
+    assert coche in filtree and 'value="lille"' in filtree
+    for url in ("", "?page=2"):
+        page = client.get(reverse("projets:liste") + url).content.decode()
+        assert coche not in page and 'value="lille"' not in page
+    cache.clear()
