@@ -59,7 +59,6 @@ from projets.permissions import peut_modifier_projet
 from projets.selectors import projet_pour
 from projets.views import formulaire_refuse
 from projets.workflow import APRES_ACTION, TRANSITIONS, Action
-from socle.adresses import adresse_par_cle
 from socle.carte import carte_departements
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.exports import table_schema
@@ -106,15 +105,6 @@ def programme(request):
     )
 
 
-def _avec_adresses(lignes) -> list:
-    """The ledger's lines, each with the address of its page (`adresse`)."""
-    adresse = adresse_par_cle("financement:ligne")
-    lignes = list(lignes)
-    for ligne in lignes:
-        ligne.adresse = adresse(ligne.pk)
-    return lignes
-
-
 def signataire(request, code):
     contrat = contrat_courant()
     sig = get_object_or_404(
@@ -158,7 +148,7 @@ def signataire(request, code):
             "enveloppe": enveloppe,
             "axes": execution_par_axe(contrat=contrat, signataire=sig),
             "annees": execution_par_annee(signataire=sig),
-            "lignes": _avec_adresses(lignes_du_signataire(signataire=sig)[:200]),
+            "lignes": lignes_du_signataire(signataire=sig, limite=200),
             "maquette": list(MaquetteLigne.objects.filter(signataire=sig).select_related("noeud")),
             "form_credits": form,
             "peut_executer": peut_executer(request.user, sig),
