@@ -2,6 +2,8 @@
 the forms' renderer built once, the axes and départements read from the programme's cache. The
 HTML is the one the templates wrote, and what changes shows at once."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -13,7 +15,7 @@ from dsfr.forms import DsfrBaseForm
 
 from axes.models import Departement, Niveau, Noeud
 from financement.forms import CreditsForm, EngagementForm
-from financement.models import LigneProgrammee
+from financement.models import LigneProgrammee, MaquetteLigne
 from financement.selectors import lignes_du_signataire
 from financement.templatetags.registre import rangees_des_lignes, titre_court
 from projets.models import Projet
@@ -133,3 +135,14 @@ def test_axes_et_departements_viennent_du_cache_et_leur_changement_se_voit(
     assert "Nord renommé (59)" in page
     page, _ = _page(client, "/financement/signataires/region/")
     assert f"Axe {axe.code} – Axe renommé par un avenant" in page
+
+
+def test_la_maquette_du_signataire_se_lit_sur_sa_page(client, agent, ligne_region):
+    axe = Noeud.objects.get(code="IV")
+    MaquetteLigne.objects.create(
+        signataire=ligne_region.signataire, noeud=axe, montant=Decimal("900000.00")
+    )
+    client.force_login(agent)
+    page = client.get(reverse("financement:signataire", args=["region"])).content.decode()
+    assert "<li>IV : 0,00\u00a0€ programmés sur 900\u202f000,00\u00a0€</li>" in page
+    assert client.get(reverse("financement:signataire", args=["inconnu"])).status_code == 404
