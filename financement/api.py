@@ -105,10 +105,12 @@ class _ListeDEngagements(serializers.ListSerializer):
     """The commitments of the API list written directly, the very output of the fields that
     `EngagementSerializer` declares (and the schema reads), their payments read as plain rows
     in one query: DRF's walk over each field and the prefetch's queryset per commitment cost
-    more than the page's queries (issue 14). `tests/api/test_financement.py` compares both
+    more than the page's queries (issue 14). `tests/api/test_listes_ecrites.py` compares both
     ways, commitment by commitment."""
 
     def to_representation(self, data):
+        if type(self.child) is not EngagementSerializer:
+            return super().to_representation(data)
         engagements = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
         champs = self.child.fields
         champs_paiement = champs["paiements"].child.fields
@@ -173,9 +175,11 @@ class EngagementSerializer(serializers.Serializer):
 class _ListeDeLignesProgrammees(serializers.ListSerializer):
     """The programmed lines of the API list written directly, the very output of the fields
     that `LigneProgrammeeSerializer` declares (issue 14; compared both ways in
-    `tests/api/test_financement.py`)."""
+    `tests/api/test_listes_ecrites.py`)."""
 
     def to_representation(self, data):
+        if type(self.child) is not LigneProgrammeeSerializer:
+            return super().to_representation(data)
         lignes = data.all() if isinstance(data, models.manager.BaseManager) else data
         montant = self.child.fields["montant_programme"].to_representation
         return [

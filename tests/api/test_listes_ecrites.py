@@ -100,3 +100,42 @@ def test_les_projets_de_la_liste_sont_ceux_que_declarent_leurs_champs(
     assert json_de(liste) == json_de(un_par_un)
     assert any(p["maitre_ouvrage"] is None and p["cout_total_ht"] is None for p in liste)
     assert any(p["lignes"] and p["departements"] for p in liste)
+
+
+def test_les_seances_de_la_liste_sont_celles_du_detail(client, lecteur, administrateur):
+    from datetime import UTC, datetime
+
+    from gouvernance.api import SeanceSortieSerializer
+    from gouvernance.models import Comite, Seance
+    from gouvernance.selectors import seances_visibles
+
+    comite = Comite.objects.get(code="programmation")
+    Seance.objects.create(
+        comite=comite,
+        date=datetime(2026, 5, 4, 9, 30, tzinfo=UTC),
+        lieu="Lille",
+        cree_par=administrateur,
+    )
+    Seance.objects.create(
+        comite=comite,
+        date=datetime(2026, 6, 1, 14, 0, 12, 345678, tzinfo=UTC),
+        lien_visio="https://visio.example.org/cper",
+        etat="close",
+        convoquee_le=datetime(2026, 5, 20, 8, 0, tzinfo=UTC),
+        ouverte_le=datetime(2026, 6, 1, 14, 5, tzinfo=UTC),
+        close_le=datetime(2026, 6, 1, 17, 45, tzinfo=UTC),
+        votants_attendus=5,
+        votants_presents=4,
+        cree_par=administrateur,
+    )
+    client.force_login(lecteur)
+    liste = client.get("/api/v1/seances/", {"taille": 500}).json()["results"]
+    un_par_un = [
+        SeanceSortieSerializer(s).data
+        for s in seances_visibles(utilisateur=lecteur).order_by("-date")
+    ]
+    assert len(liste) == len(un_par_un) >= 2
+    assert json_de(liste) == json_de(un_par_un)
+    close = next(s for s in liste if s["etat"] == "close")
+    assert close["convoquee_le"] and close["close_le"] and close["date"].startswith("2026-06-01")
+    assert any(s["convoquee_le"] is None for s in liste)
