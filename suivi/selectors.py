@@ -104,10 +104,19 @@ def signataire_pour_prevision(*, utilisateur: Utilisateur | AnonymousUser, code:
 
 
 def lignes_avec_echeancier(*, signataire: Signataire) -> QuerySet[LigneProgrammee]:
-    """The signatory's programmed lines, each with its schedule (two queries per page)."""
+    """The signatory's programmed lines, each with its schedule (two queries per page): only
+    what the forecast page shows of each line, its dossier and its measure."""
     return (
         LigneProgrammee.objects.filter(signataire=signataire, montant_programme__gt=0)
         .select_related("projet", "noeud")
+        .only(
+            "pk",
+            "montant_programme",
+            "montant_engage",
+            "projet__reference",
+            "projet__titre",
+            "noeud__code",
+        )
         .prefetch_related(Prefetch("echeances", queryset=Echeance.objects.order_by("annee")))
         .order_by("projet__reference", "pk")
     )

@@ -41,6 +41,7 @@ from suivi.permissions import (
     peut_modifier_echeancier,
     peut_renseigner_contribution,
 )
+from suivi.rangees import rangees_dormants, rangees_echeanciers, rangees_mesures
 from suivi.selectors import (
     BilanIndicateur,
     bilan_indicateurs,
@@ -89,6 +90,7 @@ def prevision(request, code):
             "total_ae": sum((a.besoin_ae for a in annees), ZERO),
             "total_cp": sum((a.besoin_cp for a in annees), ZERO),
             "page": page,
+            "rangees": rangees_echeanciers(page.object_list),
         },
     )
 
@@ -354,7 +356,14 @@ def _revue_rendue(revue: RevueMiParcours) -> dict[str, Any]:
     return {
         "le": revue.le,
         "propositions": revue.propositions,
-        "chiffres": render_to_string("suivi/_revue_chiffres.html", {"revue": revue}),
+        "chiffres": render_to_string(
+            "suivi/_revue_chiffres.html",
+            {
+                "revue": revue,
+                "rangees_mesures": rangees_mesures(revue.mesures),
+                "rangees_dormants": rangees_dormants(revue.dormants),
+            },
+        ),
     }
 
 
