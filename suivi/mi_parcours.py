@@ -35,6 +35,15 @@ from suivi.selectors import (
 
 ZERO = Decimal("0.00")
 DORMANTS_AFFICHES = 200
+CHAMPS_DORMANTS = (
+    "pk",
+    "programme_le",
+    "montant_programme",
+    "projet__reference",
+    "signataire__code",
+    "signataire__nom",
+    "noeud__code",
+)
 
 
 def peut_voir_revue(utilisateur: Utilisateur) -> bool:
@@ -190,10 +199,13 @@ def revue_mi_parcours(*, le: date | None = None) -> RevueMiParcours:
     dormant_par_signataire = {
         s.pk: sommes[s.pk]["total"] if s.pk in sommes else ZERO for s in signataires
     }
-    # The oldest dormant lines of all signatories, at most `DORMANTS_AFFICHES`.
-    plus_anciennes = dormantes.select_related("projet", "signataire", "noeud").order_by(
-        "programme_le", "pk"
-    )[:DORMANTS_AFFICHES]
+    # The oldest dormant lines of all signatories, at most `DORMANTS_AFFICHES`, with only what
+    # the page, the workbook and the PDF show of them (a dossier's long texts weigh).
+    plus_anciennes = (
+        dormantes.select_related("projet", "signataire", "noeud")
+        .only(*CHAMPS_DORMANTS)
+        .order_by("programme_le", "pk")[:DORMANTS_AFFICHES]
+    )
     dormants = [LigneEnRetard(ligne, motif_dormance(ligne), True) for ligne in plus_anciennes]
     previsions = previsions_des_signataires(signataires)
     propositions = [
