@@ -459,13 +459,19 @@ def graphique_taux(lignes: list[Execution], titre: str) -> Graphique:
 SEUIL_CREDITS = Decimal("0.90")
 
 
-def lignes_sans_engagement(*, signataire: Signataire) -> QuerySet[LigneProgrammee]:
+def lignes_sans_engagement(
+    *, signataire: Signataire | None = None, contrat: Contrat | None = None
+) -> QuerySet[LigneProgrammee]:
     """The signatory's programmed lines with nothing committed yet, on dossiers that can be
     committed (programmé or en cours), oldest programming first. The dashboard and the weekly
-    e-mail list exactly these lines."""
+    e-mail list exactly these lines. Without a signatory: those of every signatory of
+    `contrat`."""
+    par_qui: dict[str, Signataire | Contrat | None] = (
+        {"signataire": signataire} if signataire is not None else {"signataire__contrat": contrat}
+    )
     return (
         LigneProgrammee.objects.filter(
-            signataire=signataire,
+            **par_qui,
             montant_engage=0,
             montant_programme__gt=0,
             projet__statut__in=STATUTS_EXECUTABLES,

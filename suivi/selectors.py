@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from axes.models import Noeud, Signataire
+from axes.models import Contrat, Noeud, Signataire
 from axes.selectors import contrat_courant
 from comptes.models import Role, Utilisateur
 from financement.models import STATUTS_EXECUTABLES, CreditsOuverts, LigneProgrammee
@@ -53,28 +53,43 @@ class PrevisionAnnee:
         return self.credits_ouverts - self.besoin_ae
 
 
+def previsions_des_signataires(
+    signataires: list[Signataire],
+) -> dict[int, list[PrevisionAnnee]]:
+    """`prevision_du_signataire` of each of these signatories, by primary key. Two queries."""
+    cles = [s.pk for s in signataires]
+    besoins: dict[int, dict[int, tuple[Decimal, Decimal]]] = {pk: {} for pk in cles}
+    for r in (
+        Echeance.objects.filter(ligne__signataire_id__in=cles)
+        .order_by()
+        .values("ligne__signataire_id", "annee")
+        .annotate(ae=Sum("montant_ae"), cp=Sum("montant_cp"))
+    ):
+        besoins[r["ligne__signataire_id"]][r["annee"]] = (r["ae"], r["cp"])
+    credits: dict[int, dict[int, Decimal]] = {pk: {} for pk in cles}
+    for signataire_id, annee, montant in CreditsOuverts.objects.filter(
+        signataire_id__in=cles
+    ).values_list("signataire_id", "annee", "montant"):
+        credits[signataire_id][annee] = montant
+    return {
+        pk: [
+            PrevisionAnnee(
+                annee=annee,
+                besoin_ae=besoins[pk].get(annee, (ZERO, ZERO))[0],
+                besoin_cp=besoins[pk].get(annee, (ZERO, ZERO))[1],
+                credits_ouverts=credits[pk].get(annee),
+            )
+            for annee in sorted(set(besoins[pk]) | set(credits[pk]))
+        ]
+        for pk in cles
+    }
+
+
 def prevision_du_signataire(*, signataire: Signataire) -> list[PrevisionAnnee]:
     """Per budget year, what the signatory must commit (AE) and pay (CP) according to its
     programmed lines' schedules, against the credits it opened (Article 2: the commitments
     are « subordonnés à l'ouverture des moyens financiers nécessaires »). Two queries."""
-    besoins = {
-        r["annee"]: (r["ae"], r["cp"])
-        for r in Echeance.objects.filter(ligne__signataire=signataire)
-        .values("annee")
-        .annotate(ae=Sum("montant_ae"), cp=Sum("montant_cp"))
-    }
-    credits = dict(
-        CreditsOuverts.objects.filter(signataire=signataire).values_list("annee", "montant")
-    )
-    return [
-        PrevisionAnnee(
-            annee=annee,
-            besoin_ae=besoins.get(annee, (ZERO, ZERO))[0],
-            besoin_cp=besoins.get(annee, (ZERO, ZERO))[1],
-            credits_ouverts=credits.get(annee),
-        )
-        for annee in sorted(set(besoins) | set(credits))
-    ]
+    return previsions_des_signataires([signataire])[signataire.pk]
 
 
 def signataires_de(*, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[Signataire]:
@@ -104,10 +119,19 @@ def signataire_pour_prevision(*, utilisateur: Utilisateur | AnonymousUser, code:
 
 
 def lignes_avec_echeancier(*, signataire: Signataire) -> QuerySet[LigneProgrammee]:
-    """The signatory's programmed lines, each with its schedule (two queries per page)."""
+    """The signatory's programmed lines, each with its schedule (two queries per page): only
+    what the forecast page shows of each line, its dossier and its measure."""
     return (
         LigneProgrammee.objects.filter(signataire=signataire, montant_programme__gt=0)
         .select_related("projet", "noeud")
+        .only(
+            "pk",
+            "montant_programme",
+            "montant_engage",
+            "projet__reference",
+            "projet__titre",
+            "noeud__code",
+        )
         .prefetch_related(Prefetch("echeances", queryset=Echeance.objects.order_by("annee")))
         .order_by("projet__reference", "pk")
     )
@@ -157,10 +181,13 @@ def _limite_dormance(le: date) -> datetime:
     return timezone.make_aware(datetime.combine(debut, time.min))
 
 
-def lignes_dormantes(*, signataire: Signataire, le: date) -> QuerySet[LigneProgrammee]:
+def lignes_dormantes(
+    *, signataire: Signataire | None = None, contrat: Contrat | None = None, le: date
+) -> QuerySet[LigneProgrammee]:
     """Nothing committed `delai_sans_engagement_mois()` months after the programming: the lines
-    of `financement.selectors.lignes_sans_engagement` programmed that long ago."""
-    return lignes_sans_engagement(signataire=signataire).filter(
+    of `financement.selectors.lignes_sans_engagement` programmed that long ago (the
+    signatory's, or without one those of every signatory of `contrat`)."""
+    return lignes_sans_engagement(signataire=signataire, contrat=contrat).filter(
         programme_le__lt=_limite_dormance(le)
     )
 
