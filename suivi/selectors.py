@@ -19,6 +19,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -176,7 +177,9 @@ def _en_retard(signataire: Signataire, le: date) -> QuerySet[LigneProgrammee]:
             ae_du=_cumul_avant("montant_ae", le.year), cp_du=_cumul_avant("montant_cp", le.year)
         )
         .filter(
-            Q(pk__in=lignes_dormantes(signataire=signataire, le=le).values("pk"))
+            # `lignes_dormantes` on the lines already filtered above (same signatory, programmed,
+            # executable dossier), written inline: no subquery over the signatory's lines.
+            Q(montant_engage=0, programme_le__lt=_limite_dormance(le))
             | Q(montant_engage__lt=F("ae_du"))
             | Q(montant_paye__lt=F("cp_du"))
         )
@@ -194,8 +197,22 @@ def nombre_lignes_en_retard(*, signataire: Signataire, le: date | None = None) -
     return _en_retard(signataire, le or timezone.localdate()).count()
 
 
+def lignes_en_retard_et_nombre(
+    *, signataire: Signataire, le: date | None = None, limite: int
+) -> tuple[list[LigneEnRetard], int]:
+    """The oldest `limite` late lines (`lignes_en_retard`) and how many there are in all, in
+    one query whatever their number (the total is a window count over the whole set)."""
+    retards = lignes_en_retard(signataire=signataire, le=le, limite=limite, compter=True)
+    nombre = getattr(retards[0].ligne, "nombre_en_retard", 0) if retards else 0
+    return retards, nombre
+
+
 def lignes_en_retard(
-    *, signataire: Signataire, le: date | None = None, limite: int | None = None
+    *,
+    signataire: Signataire,
+    le: date | None = None,
+    limite: int | None = None,
+    compter: bool = False,
 ) -> list[LigneEnRetard]:
     """The signatory's late lines, in one place for its agents' dashboard and the weekly
     e-mail: on a dossier that can still be executed (programmé, en cours), either
@@ -211,6 +228,8 @@ def lignes_en_retard(
         .select_related("projet", "signataire", "noeud")
         .order_by("programme_le", "pk")
     )
+    if compter:
+        lignes = lignes.annotate(nombre_en_retard=Window(Count("pk")))
     if limite is not None:
         lignes = lignes[:limite]
     retards = []
