@@ -166,6 +166,20 @@ def lignes_dormantes(*, signataire: Signataire, le: date) -> QuerySet[LigneProgr
     )
 
 
+def _en_retard_sur_echeancier(signataire: Signataire, annee: int) -> QuerySet[Any]:
+    """The signatory's lines less committed (or paid) than their schedule planned for the
+    budget years before `annee`: `montant_engage < ae_du` or `montant_paye < cp_du`, summed
+    once over the signatory's schedules (one grouped subquery, not two per line)."""
+    return (
+        Echeance.objects.filter(ligne__signataire=signataire, annee__lt=annee)
+        .order_by()
+        .values("ligne__id")
+        .annotate(ae=Sum("montant_ae"), cp=Sum("montant_cp"))
+        .filter(Q(ae__gt=F("ligne__montant_engage")) | Q(cp__gt=F("ligne__montant_paye")))
+        .values("ligne__id")
+    )
+
+
 def _en_retard(signataire: Signataire, le: date) -> QuerySet[LigneProgrammee]:
     return (
         LigneProgrammee.objects.filter(
@@ -180,8 +194,7 @@ def _en_retard(signataire: Signataire, le: date) -> QuerySet[LigneProgrammee]:
             # `lignes_dormantes` on the lines already filtered above (same signatory, programmed,
             # executable dossier), written inline: no subquery over the signatory's lines.
             Q(montant_engage=0, programme_le__lt=_limite_dormance(le))
-            | Q(montant_engage__lt=F("ae_du"))
-            | Q(montant_paye__lt=F("cp_du"))
+            | Q(pk__in=_en_retard_sur_echeancier(signataire, le.year))
         )
     )
 
