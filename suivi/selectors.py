@@ -191,10 +191,18 @@ def _en_retard(signataire: Signataire, le: date) -> QuerySet[LigneProgrammee]:
             ae_du=_cumul_avant("montant_ae", le.year), cp_du=_cumul_avant("montant_cp", le.year)
         )
         .filter(
-            # `lignes_dormantes` on the lines already filtered above (same signatory, programmed,
-            # executable dossier), written inline: no subquery over the signatory's lines.
-            Q(montant_engage=0, programme_le__lt=_limite_dormance(le))
-            | Q(pk__in=_en_retard_sur_echeancier(signataire, le.year))
+            # The dormant lines (`lignes_dormantes`, its partial index) and those behind their
+            # schedule, as one set of keys: the database then reads only those lines and their
+            # dossiers, not every executable dossier.
+            pk__in=LigneProgrammee.objects.filter(
+                signataire=signataire,
+                montant_engage=0,
+                montant_programme__gt=0,
+                programme_le__lt=_limite_dormance(le),
+            )
+            .order_by()
+            .values("pk")
+            .union(_en_retard_sur_echeancier(signataire, le.year))
         )
     )
 
