@@ -245,9 +245,9 @@ def lignes_en_retard(
     le = le or timezone.localdate()
     limite_dormance = _limite_dormance(le)
     lignes = (
-        _en_retard(signataire, le)
-        .select_related("projet", "signataire", "noeud")
-        .order_by("programme_le", "pk")
+        # The dossier is shown with each line; the signatory is the one asked (set below, not
+        # joined); the measure is not shown (not read: a lighter query to build and to run).
+        _en_retard(signataire, le).select_related("projet").order_by("programme_le", "pk")
     )
     if compter:
         lignes = lignes.annotate(nombre_en_retard=Window(Count("pk")))
@@ -255,6 +255,7 @@ def lignes_en_retard(
         lignes = lignes[:limite]
     retards = []
     for ligne in lignes:
+        ligne.signataire = signataire
         ae_du: Decimal = ligne.ae_du  # type: ignore[attr-defined]  # annotated by _en_retard
         cp_du: Decimal = ligne.cp_du  # type: ignore[attr-defined]
         if ligne.montant_engage < ae_du:
