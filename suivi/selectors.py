@@ -194,12 +194,7 @@ def _en_retard(signataire: Signataire, le: date) -> QuerySet[LigneProgrammee]:
             # The dormant lines (`lignes_dormantes`, its partial index) and those behind their
             # schedule, as one set of keys: the database then reads only those lines and their
             # dossiers, not every executable dossier.
-            pk__in=LigneProgrammee.objects.filter(
-                signataire=signataire,
-                montant_engage=0,
-                montant_programme__gt=0,
-                programme_le__lt=_limite_dormance(le),
-            )
+            pk__in=lignes_dormantes(signataire=signataire, le=le)
             .order_by()
             .values("pk")
             .union(_en_retard_sur_echeancier(signataire, le.year))
