@@ -19,6 +19,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -192,6 +193,20 @@ def lignes_dormantes(
     )
 
 
+def _en_retard_sur_echeancier(signataire: Signataire, annee: int) -> QuerySet[Any]:
+    """The signatory's lines less committed (or paid) than their schedule planned for the
+    budget years before `annee`: `montant_engage < ae_du` or `montant_paye < cp_du`, summed
+    once over the signatory's schedules (one grouped subquery, not two per line)."""
+    return (
+        Echeance.objects.filter(ligne__signataire=signataire, annee__lt=annee)
+        .order_by()
+        .values("ligne__id")
+        .annotate(ae=Sum("montant_ae"), cp=Sum("montant_cp"))
+        .filter(Q(ae__gt=F("ligne__montant_engage")) | Q(cp__gt=F("ligne__montant_paye")))
+        .values("ligne__id")
+    )
+
+
 def _en_retard(signataire: Signataire, le: date) -> QuerySet[LigneProgrammee]:
     return (
         LigneProgrammee.objects.filter(
@@ -203,9 +218,13 @@ def _en_retard(signataire: Signataire, le: date) -> QuerySet[LigneProgrammee]:
             ae_du=_cumul_avant("montant_ae", le.year), cp_du=_cumul_avant("montant_cp", le.year)
         )
         .filter(
-            Q(pk__in=lignes_dormantes(signataire=signataire, le=le).values("pk"))
-            | Q(montant_engage__lt=F("ae_du"))
-            | Q(montant_paye__lt=F("cp_du"))
+            # The dormant lines (`lignes_dormantes`, its partial index) and those behind their
+            # schedule, as one set of keys: the database then reads only those lines and their
+            # dossiers, not every executable dossier.
+            pk__in=lignes_dormantes(signataire=signataire, le=le)
+            .order_by()
+            .values("pk")
+            .union(_en_retard_sur_echeancier(signataire, le.year))
         )
     )
 
@@ -221,8 +240,22 @@ def nombre_lignes_en_retard(*, signataire: Signataire, le: date | None = None) -
     return _en_retard(signataire, le or timezone.localdate()).count()
 
 
+def lignes_en_retard_et_nombre(
+    *, signataire: Signataire, le: date | None = None, limite: int
+) -> tuple[list[LigneEnRetard], int]:
+    """The oldest `limite` late lines (`lignes_en_retard`) and how many there are in all, in
+    one query whatever their number (the total is a window count over the whole set)."""
+    retards = lignes_en_retard(signataire=signataire, le=le, limite=limite, compter=True)
+    nombre = getattr(retards[0].ligne, "nombre_en_retard", 0) if retards else 0
+    return retards, nombre
+
+
 def lignes_en_retard(
-    *, signataire: Signataire, le: date | None = None, limite: int | None = None
+    *,
+    signataire: Signataire,
+    le: date | None = None,
+    limite: int | None = None,
+    compter: bool = False,
 ) -> list[LigneEnRetard]:
     """The signatory's late lines, in one place for its agents' dashboard and the weekly
     e-mail: on a dossier that can still be executed (programmé, en cours), either
@@ -234,14 +267,17 @@ def lignes_en_retard(
     le = le or timezone.localdate()
     limite_dormance = _limite_dormance(le)
     lignes = (
-        _en_retard(signataire, le)
-        .select_related("projet", "signataire", "noeud")
-        .order_by("programme_le", "pk")
+        # The dossier is shown with each line; the signatory is the one asked (set below, not
+        # joined); the measure is not shown (not read: a lighter query to build and to run).
+        _en_retard(signataire, le).select_related("projet").order_by("programme_le", "pk")
     )
+    if compter:
+        lignes = lignes.annotate(nombre_en_retard=Window(Count("pk")))
     if limite is not None:
         lignes = lignes[:limite]
     retards = []
     for ligne in lignes:
+        ligne.signataire = signataire
         ae_du: Decimal = ligne.ae_du  # type: ignore[attr-defined]  # annotated by _en_retard
         cp_du: Decimal = ligne.cp_du  # type: ignore[attr-defined]
         if ligne.montant_engage < ae_du:
