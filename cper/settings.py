@@ -473,6 +473,10 @@ TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS = int(
 # (issue 16: the contract is silent; a setting, said on the pages « réglage fixé par le
 # secrétariat »).
 SUIVI_DELAI_SANS_ENGAGEMENT_MOIS = int(os.environ.get("SUIVI_DELAI_SANS_ENGAGEMENT_MOIS", "6"))
+# How long the mid-term review's figures stay in the cache, in seconds (0: never cached). They
+# are dropped as soon as anything they count changes (`suivi.fraicheur`); this only bounds the
+# memory they hold.
+SUIVI_CACHE_SECONDES = int(os.environ.get("SUIVI_CACHE_SECONDES", "3600"))
 
 # --- Security -----------------------------------------------------------------------------
 # `manage.py check --deploy --fail-level WARNING` is clean with DEBUG off (tests/securite).

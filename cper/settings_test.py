@@ -46,3 +46,5 @@ TERRITOIRES_CACHE_SECONDES = int(os.environ.get("TERRITOIRES_CACHE_SECONDES", "0
 PIECES_REQUISES = {"defaut": [], "par_mesure": {}}
 # Likewise for the programme's choices and tree (`tests/axes/test_cache_programme.py`).
 PROGRAMME_CACHE_SECONDES = int(os.environ.get("PROGRAMME_CACHE_SECONDES", "0"))
+# Likewise for the mid-term review's figures (`tests/suivi/test_cache_revue.py`).
+SUIVI_CACHE_SECONDES = int(os.environ.get("SUIVI_CACHE_SECONDES", "0"))

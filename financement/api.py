@@ -1,5 +1,6 @@
 """API of the ledger: same services and permission checks as the pages."""
 
+from django.db import models
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -100,7 +101,60 @@ class PaiementSerializer(serializers.Serializer):
     reference = serializers.CharField(help_text="Référence du mandat.")
 
 
+class _ListeDEngagements(serializers.ListSerializer):
+    """The commitments of the API list written directly, the very output of the fields that
+    `EngagementSerializer` declares (and the schema reads), their payments read as plain rows
+    in one query: DRF's walk over each field and the prefetch's queryset per commitment cost
+    more than the page's queries (issue 14). `tests/api/test_listes_ecrites.py` compares both
+    ways, commitment by commitment."""
+
+    def to_representation(self, data):
+        if type(self.child) is not EngagementSerializer:
+            return super().to_representation(data)
+        engagements = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        champs = self.child.fields
+        champs_paiement = champs["paiements"].child.fields
+        montant = champs["montant"].to_representation
+        date_ = champs["date_acte"].to_representation
+        date_paiement = champs_paiement["date"].to_representation
+        montant_paiement = champs_paiement["montant"].to_representation
+        paiements: dict[int, list[dict]] = {e.pk: [] for e in engagements}
+        for engagement_id, pk, jour, somme, type_, reference in (
+            Paiement.objects.filter(engagement_id__in=list(paiements))
+            .order_by("engagement_id", "date", "pk")
+            .values_list("engagement_id", "id", "date", "montant", "type", "reference")
+        ):
+            paiements[engagement_id].append(
+                {
+                    "id": pk,
+                    "date": date_paiement(jour),
+                    "montant": montant_paiement(somme),
+                    "type": type_,
+                    "reference": reference,
+                }
+            )
+        return [
+            {
+                "id": e.pk,
+                "ligne": e.ligne_id,
+                "signataire": e.signataire.code,
+                "projet": e.ligne.projet.reference,
+                "date_acte": date_(e.date_acte),
+                "type_acte": e.type_acte,
+                "reference": e.reference,
+                "montant": montant(e.montant),
+                "annee_budgetaire": e.annee_budgetaire,
+                "montant_paye": montant(e.montant_paye),
+                "paiements": paiements[e.pk],
+            }
+            for e in engagements
+        ]
+
+
 class EngagementSerializer(serializers.Serializer):
+    class Meta:
+        list_serializer_class = _ListeDEngagements
+
     id = serializers.IntegerField(help_text="Identifiant de l'engagement.")
     ligne = serializers.IntegerField(source="ligne_id", help_text="Ligne programmée.")
     signataire = serializers.CharField(source="signataire.code", help_text="Code du signataire.")
@@ -118,7 +172,35 @@ class EngagementSerializer(serializers.Serializer):
     )
 
 
+class _ListeDeLignesProgrammees(serializers.ListSerializer):
+    """The programmed lines of the API list written directly, the very output of the fields
+    that `LigneProgrammeeSerializer` declares (issue 14; compared both ways in
+    `tests/api/test_listes_ecrites.py`)."""
+
+    def to_representation(self, data):
+        if type(self.child) is not LigneProgrammeeSerializer:
+            return super().to_representation(data)
+        lignes = data.all() if isinstance(data, models.manager.BaseManager) else data
+        montant = self.child.fields["montant_programme"].to_representation
+        return [
+            {
+                "id": ligne.pk,
+                "projet": ligne.projet.reference,
+                "signataire": ligne.signataire.code,
+                "mesure": ligne.noeud.code,
+                "montant_programme": montant(ligne.montant_programme),
+                "montant_engage": montant(ligne.montant_engage),
+                "montant_paye": montant(ligne.montant_paye),
+                "montant_degage": montant(ligne.montant_degage),
+            }
+            for ligne in lignes
+        ]
+
+
 class LigneProgrammeeSerializer(serializers.Serializer):
+    class Meta:
+        list_serializer_class = _ListeDeLignesProgrammees
+
     id = serializers.IntegerField(help_text="Identifiant de la ligne programmée.")
     projet = serializers.CharField(source="projet.reference", help_text="Référence du projet.")
     signataire = serializers.CharField(source="signataire.code", help_text="Code du signataire.")
@@ -147,7 +229,11 @@ class LigneProgrammeeListApi(generics.ListAPIView):
     ordering = ["pk"]
 
     def get_queryset(self):
-        return lignes_visibles(utilisateur=self.request.user)
+        return lignes_visibles(utilisateur=self.request.user).only(
+            *("projet", "signataire", "noeud", "montant_programme", "montant_engage"),
+            *("montant_paye", "montant_degage"),
+            *("projet__reference", "signataire__code", "noeud__code"),
+        )
 
     @extend_schema(summary="Lignes programmées", tags=["Financement"])
     def get(self, request, *args, **kwargs):
@@ -209,7 +295,12 @@ class EngagementListApi(generics.ListAPIView):
                 Engagement.objects.all(), utilisateur=self.request.user, chemin="ligne__projet"
             )
             .select_related("signataire", "ligne__projet")
-            .prefetch_related("paiements")
+            # What a row shows; its payments: `_ListeDEngagements`, one query.
+            .only(
+                *("ligne", "signataire", "date_acte", "type_acte", "reference", "montant"),
+                *("annee_budgetaire", "montant_paye"),
+                *("signataire__code", "ligne__projet", "ligne__projet__reference"),
+            )
         )
 
     @extend_schema(summary="Engagements juridiques", tags=["Financement"])

@@ -3,7 +3,6 @@ from datetime import date
 from django import forms
 from django.db.models import Q
 from django.utils.functional import lazy
-from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
 from axes.models import Niveau, Noeud, Signataire
@@ -15,7 +14,7 @@ from financement.regles import annees_budgetaires
 from financement.services import OperationModifiee
 from projets.forms import ChoixMesure
 from projets.models import EtapeRealisation, Projet, Statut
-from socle.formulaires import MontantField
+from socle.formulaires import FormulaireDsfr, MontantField
 from socle.montants import format_euros
 
 
@@ -34,7 +33,7 @@ class DateField(forms.DateField):
     widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class EngagementForm(DsfrBaseForm):
+class EngagementForm(FormulaireDsfr):
     date_acte = DateField(
         label="Date de l'acte", initial=date.today, help_text=AIDE_DATE_ENGAGEMENT
     )
@@ -46,7 +45,7 @@ class EngagementForm(DsfrBaseForm):
     )
 
 
-class PaiementForm(DsfrBaseForm):
+class PaiementForm(FormulaireDsfr):
     date_paiement = DateField(
         label="Date du paiement", initial=date.today, help_text=AIDE_DATE_PAIEMENT
     )
@@ -55,14 +54,14 @@ class PaiementForm(DsfrBaseForm):
     reference = forms.CharField(label="Référence du mandat", max_length=100, required=False)
 
 
-class CreditsForm(DsfrBaseForm):
+class CreditsForm(FormulaireDsfr):
     annee = forms.TypedChoiceField(
         label="Année budgétaire", choices=choix_annees_budgetaires, coerce=int
     )
     montant = MontantField(label="Crédits ouverts pour le CPER (€)")
 
 
-class AvenantForm(DsfrBaseForm):
+class AvenantForm(FormulaireDsfr):
     numero = forms.IntegerField(label="Numéro", min_value=1)
     titre = forms.CharField(label="Titre", max_length=255)
     justification = forms.CharField(
@@ -154,7 +153,7 @@ class OperationDuContrat(forms.ModelChoiceField):
         return f"{projet.identifiant_contrat or projet.reference} – {projet.titre[:100]}"
 
 
-class ApprobationForm(DsfrBaseForm):
+class ApprobationForm(FormulaireDsfr):
     signataire = forms.ModelChoiceField(
         label="Signataire",
         queryset=Signataire.objects.none(),
@@ -170,7 +169,7 @@ class ApprobationForm(DsfrBaseForm):
         )
 
 
-class MaquetteForm(DsfrBaseForm):
+class MaquetteForm(FormulaireDsfr):
     fichier = forms.FileField(
         label="Fichier CSV de la maquette",
         help_text="Colonnes : signataire;noeud;montant (par exemple « region;IV;120000000,00 »), "
@@ -179,7 +178,7 @@ class MaquetteForm(DsfrBaseForm):
 
 
 # --- Execution by the porteur (issue 16) -------------------------------------------------------
-class AvancementForm(DsfrBaseForm):
+class AvancementForm(FormulaireDsfr):
     etape = forms.ChoiceField(label="Étape atteinte", choices=EtapeRealisation.choices)
     pourcentage_travaux = forms.IntegerField(
         label="Avancement des travaux (%)", min_value=0, max_value=100
@@ -191,7 +190,7 @@ class AvancementForm(DsfrBaseForm):
     )
 
 
-class DemandeForm(DsfrBaseForm):
+class DemandeForm(FormulaireDsfr):
     type_ = forms.ChoiceField(label="Nature de la demande", choices=TypePaiement.choices)
     montant_demande = MontantField(label="Montant demandé (€)")
     etat_final = forms.BooleanField(
@@ -208,7 +207,7 @@ class DemandeForm(DsfrBaseForm):
     )
 
 
-class ComplementForm(DsfrBaseForm):
+class ComplementForm(FormulaireDsfr):
     montant_demande = MontantField(
         label="Montant demandé (€)", required=False, help_text="Laissez vide pour le garder."
     )
@@ -218,7 +217,7 @@ class ComplementForm(DsfrBaseForm):
     justificatif = forms.FileField(label="Justificatif", required=False, help_text="20 Mo au plus.")
 
 
-class DepenseForm(DsfrBaseForm):
+class DepenseForm(FormulaireDsfr):
     fournisseur = forms.CharField(label="Fournisseur", max_length=200)
     date_facture = DateField(label="Date de la facture")
     reference = forms.CharField(label="N° de facture", max_length=100, required=False)
@@ -246,7 +245,7 @@ def depenses_saisies(formset) -> list[DepenseSaisie]:
     ]
 
 
-class InstructionForm(DsfrBaseForm):
+class InstructionForm(FormulaireDsfr):
     decision = forms.ChoiceField(label="Décision", choices=Decision.CHOIX, widget=forms.RadioSelect)
     montant_accepte = MontantField(
         label="Montant accepté (€)", required=False, help_text="Pour une acceptation."
@@ -261,7 +260,7 @@ class InstructionForm(DsfrBaseForm):
     reference = forms.CharField(label="Référence du mandat", max_length=100, required=False)
 
 
-class SiretSignatairesForm(DsfrBaseForm):
+class SiretSignatairesForm(FormulaireDsfr):
     """One SIRET field per signatory of the contract, for the CPER secretariat."""
 
     def __init__(self, *args, signataires=(), **kwargs):

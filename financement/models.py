@@ -189,6 +189,15 @@ class LigneProgrammee(models.Model):
         verbose_name = "ligne programmée"
         verbose_name_plural = "lignes programmées"
         ordering = ["signataire__ordre", "projet__reference"]
+        indexes = [
+            # A signatory's programmed lines with nothing committed, oldest programming first
+            # (its agents' dashboard, the weekly e-mail, the dormant late lines).
+            models.Index(
+                fields=["signataire", "programme_le", "id"],
+                condition=Q(montant_engage=0, montant_programme__gt=0),
+                name="ligne_sans_engagement_idx",
+            ),
+        ]
         constraints = [
             _positif("ligne_programmee_paye_positif", "montant_paye"),
             _positif("ligne_programmee_degage_positif", "montant_degage"),

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Model, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
+from axes.cache import memorise
 from axes.models import Contrat, Departement, Noeud, Signataire
 from comptes.models import Utilisateur
 from financement.models import (
@@ -178,12 +179,12 @@ def execution_par_axe(*, contrat: Contrat, signataire: Signataire | None = None)
         totaux = totaux.filter(signataire=signataire)
     sommes = _sommes_stockees(totaux, "axe_id")
     resultat = []
-    for axe in Noeud.objects.axes().filter(contrat=contrat).order_by("position"):
-        s = sommes.get(axe.pk, {})
+    for pk, code, titre in _axes_du_contrat(contrat):
+        s = sommes.get(pk, {})
         resultat.append(
             Execution(
-                libelle=f"Axe {axe.code} – {axe.titre}",
-                code=axe.code,
+                libelle=f"Axe {code} – {titre}",
+                code=code,
                 enveloppe=None,
                 programme=s.get("programme") or ZERO,
                 engage=s.get("engage") or ZERO,
@@ -191,6 +192,29 @@ def execution_par_axe(*, contrat: Contrat, signataire: Signataire | None = None)
             )
         )
     return resultat
+
+
+def _axes_du_contrat(contrat: Contrat) -> list[tuple[int, str, str]]:
+    """(pk, code, titre) of the contract's axes in order, kept with the programme's tree."""
+    return memorise(
+        f"axes-du-contrat:{contrat.pk}",
+        lambda: list(
+            Noeud.objects.axes()
+            .filter(contrat=contrat)
+            .order_by("position")
+            .values_list("pk", "code", "titre")
+        ),
+    )
+
+
+def _departements() -> list[tuple[int, str, str]]:
+    """(pk, nom, code INSEE) of the départements, kept with the programme's tree."""
+    return memorise(
+        "departements",
+        lambda: list(
+            Departement.objects.order_by("code_insee").values_list("pk", "nom", "code_insee")
+        ),
+    )
 
 
 def execution_par_departement(*, contrat: Contrat) -> list[Execution]:
@@ -201,14 +225,14 @@ def execution_par_departement(*, contrat: Contrat) -> list[Execution]:
     )
     return [
         Execution(
-            libelle=f"{d.nom} ({d.code_insee})",
-            code=d.code_insee,
+            libelle=f"{nom} ({code_insee})",
+            code=code_insee,
             enveloppe=None,
-            programme=(sommes.get(d.pk) or {}).get("programme") or ZERO,
-            engage=(sommes.get(d.pk) or {}).get("engage") or ZERO,
-            paye=(sommes.get(d.pk) or {}).get("paye") or ZERO,
+            programme=(sommes.get(pk) or {}).get("programme") or ZERO,
+            engage=(sommes.get(pk) or {}).get("engage") or ZERO,
+            paye=(sommes.get(pk) or {}).get("paye") or ZERO,
         )
-        for d in Departement.objects.order_by("code_insee")
+        for pk, nom, code_insee in _departements()
     ]
 
 
@@ -316,17 +340,36 @@ def sommes_par_signataire_et_axe(*, contrat: Contrat) -> list[dict[str, Any]]:
     return [cast(dict[str, Any], rangee) for rangee in rangees]
 
 
-def lignes_du_signataire(*, signataire: Signataire) -> QuerySet[LigneProgrammee]:
-    return (
-        LigneProgrammee.objects.filter(signataire=signataire)
-        .select_related("projet", "noeud")
-        # What the ledger's table shows: not the dossiers' long texts (description, search).
-        .only(
-            *("projet", "noeud", "montant_programme", "montant_engage", "montant_paye"),
-            *("projet__reference", "projet__titre", "noeud__code"),
-        )
+@dataclass(frozen=True, slots=True)
+class LigneDuRegistre:
+    """What the signatory's page shows of one programmed line (no model instance: 200 rows)."""
+
+    pk: int
+    reference: str
+    titre: str
+    mesure: str
+    programme: Decimal
+    engage: Decimal
+    paye: Decimal
+
+
+def lignes_du_signataire(*, signataire: Signataire, limite: int = 200) -> list[LigneDuRegistre]:
+    """The signatory's first `limite` programmed lines by dossier reference: only what the
+    ledger's table shows (not the dossiers' long texts), read as plain values."""
+    return [
+        LigneDuRegistre(*rangee)
+        for rangee in LigneProgrammee.objects.filter(signataire=signataire)
         .order_by("projet__reference")
-    )
+        .values_list(
+            "pk",
+            "projet__reference",
+            "projet__titre",
+            "noeud__code",
+            "montant_programme",
+            "montant_engage",
+            "montant_paye",
+        )[:limite]
+    ]
 
 
 def des_projets_visibles(
@@ -416,13 +459,19 @@ def graphique_taux(lignes: list[Execution], titre: str) -> Graphique:
 SEUIL_CREDITS = Decimal("0.90")
 
 
-def lignes_sans_engagement(*, signataire: Signataire) -> QuerySet[LigneProgrammee]:
+def lignes_sans_engagement(
+    *, signataire: Signataire | None = None, contrat: Contrat | None = None
+) -> QuerySet[LigneProgrammee]:
     """The signatory's programmed lines with nothing committed yet, on dossiers that can be
     committed (programmé or en cours), oldest programming first. The dashboard and the weekly
-    e-mail list exactly these lines."""
+    e-mail list exactly these lines. Without a signatory: those of every signatory of
+    `contrat`."""
+    par_qui: dict[str, Signataire | Contrat | None] = (
+        {"signataire": signataire} if signataire is not None else {"signataire__contrat": contrat}
+    )
     return (
         LigneProgrammee.objects.filter(
-            signataire=signataire,
+            **par_qui,
             montant_engage=0,
             montant_programme__gt=0,
             projet__statut__in=STATUTS_EXECUTABLES,

@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Subquery
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from axes.models import Signataire
+from axes.models import Contrat, Signataire
 from axes.selectors import contrat_courant, nombre_signataires
 from financement.donnees_ouvertes import (
     COLONNES_PROJETS_PROGRAMMES,
@@ -59,7 +60,6 @@ from projets.permissions import peut_modifier_projet
 from projets.selectors import projet_pour
 from projets.views import formulaire_refuse
 from projets.workflow import APRES_ACTION, TRANSITIONS, Action
-from socle.adresses import adresse_par_cle
 from socle.carte import carte_departements
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible, RegleMetierError
 from socle.exports import table_schema
@@ -106,20 +106,14 @@ def programme(request):
     )
 
 
-def _avec_adresses(lignes) -> list:
-    """The ledger's lines, each with the address of its page (`adresse`)."""
-    adresse = adresse_par_cle("financement:ligne")
-    lignes = list(lignes)
-    for ligne in lignes:
-        ligne.adresse = adresse(ligne.pk)
-    return lignes
-
-
 def signataire(request, code):
-    contrat = contrat_courant()
+    # The signatory of the contract in force (`contrat_courant`), read with it: one query.
     sig = get_object_or_404(
-        Signataire.objects.select_related("enveloppe", "organisation"), contrat=contrat, code=code
+        Signataire.objects.select_related("contrat", "enveloppe", "organisation"),
+        contrat_id=Subquery(Contrat.objects.order_by("pk").values("pk")[:1]),
+        code=code,
     )
+    contrat = sig.contrat
     form = CreditsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not peut_executer(request.user, sig):
@@ -158,8 +152,12 @@ def signataire(request, code):
             "enveloppe": enveloppe,
             "axes": execution_par_axe(contrat=contrat, signataire=sig),
             "annees": execution_par_annee(signataire=sig),
-            "lignes": _avec_adresses(lignes_du_signataire(signataire=sig)[:200]),
-            "maquette": list(MaquetteLigne.objects.filter(signataire=sig).select_related("noeud")),
+            "lignes": lignes_du_signataire(signataire=sig, limite=200),
+            "maquette": list(
+                MaquetteLigne.objects.filter(signataire=sig)
+                .select_related("noeud")
+                .only("montant", "montant_programme", "noeud__code")
+            ),
             "form_credits": form,
             "peut_executer": peut_executer(request.user, sig),
             "date_consultee": date_consultee,

@@ -4,6 +4,7 @@ Votes of an open session are secret to all but the voter; once the session is cl
 vote is public to those who may see the session.
 """
 
+from django.db import models
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -180,7 +181,35 @@ class QuorumSortieSerializer(serializers.Serializer):
     )
 
 
+class _ListeDeSeances(serializers.ListSerializer):
+    """The sessions of the API list written directly, the very output of the fields that
+    `SeanceSortieSerializer` declares (issue 14; compared both ways in
+    `tests/api/test_listes_ecrites.py`). A serializer that adds fields is walked the DRF way."""
+
+    def to_representation(self, data):
+        if type(self.child) is not SeanceSortieSerializer:
+            return super().to_representation(data)
+        seances = data.all() if isinstance(data, models.manager.BaseManager) else data
+        moment = self.child.fields["date"].to_representation
+        return [
+            {
+                "id": s.pk,
+                "comite": s.comite.code,
+                "date": moment(s.date),
+                "lieu": s.lieu,
+                "lien_visio": s.lien_visio,
+                "etat": s.etat,
+                "convoquee_le": None if s.convoquee_le is None else moment(s.convoquee_le),
+                "close_le": None if s.close_le is None else moment(s.close_le),
+            }
+            for s in seances
+        ]
+
+
 class SeanceSortieSerializer(serializers.Serializer):
+    class Meta:
+        list_serializer_class = _ListeDeSeances
+
     id = serializers.IntegerField(help_text="Identifiant de la séance.")
     comite = serializers.CharField(source="comite.code", help_text="Code du comité.")
     date = serializers.DateTimeField(help_text="Date et heure de la séance.")

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -39,7 +39,7 @@ from gouvernance.models import (
 )
 from gouvernance.permissions import refus_d_arbitrage, voit_la_gouvernance
 from gouvernance.regles import quorum_atteint, quorum_requis
-from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut
+from projets.models import LignePlanFinancement, NatureFinancement, Projet, Statut, TransitionProjet
 from projets.workflow import Action
 from socle.francais import liste_de
 
@@ -492,14 +492,16 @@ def grilles_en_retard(
     for more than `GOUVERNANCE_INSTRUCTION_DELAI_JOURS` days since its instruction began."""
     maintenant = maintenant or timezone.now()
     limite = maintenant - timedelta(days=settings.GOUVERNANCE_INSTRUCTION_DELAI_JOURS)
-    debut = (
-        Projet.objects.filter(pk=OuterRef("projet_id"))
-        .annotate(d=Max("transitions__le", filter=Q(transitions__action=Action.INSTRUIRE)))
-        .values("d")
-    )
+    instructions = TransitionProjet.objects.filter(action=Action.INSTRUIRE)
+    # The last time the dossier's instruction began (a partial index on the transitions).
+    debut = instructions.filter(projet_id=OuterRef("projet_id")).order_by("-le").values("le")[:1]
     lignes = (
         LignePlanFinancement.objects.filter(
-            nature=NatureFinancement.CPER, projet__statut=Statut.EN_INSTRUCTION
+            nature=NatureFinancement.CPER,
+            projet__statut=Statut.EN_INSTRUCTION,
+            # Necessary (the last start is before the limit only if one is): read once, so that
+            # the last start is looked up only for the dossiers instructed long enough ago.
+            projet_id__in=instructions.filter(le__lt=limite).values("projet_id"),
         )
         .annotate(debut=Subquery(debut))
         .filter(debut__lt=limite)

@@ -203,11 +203,19 @@ def _bulletins(moi: Membre | None, presences: dict) -> list[tuple[Membre, str]]:
 
 
 def _lignes_points(seance, points, bulletins) -> list[dict]:
-    mes_votes = {
-        (vote.point_id, vote.membre_id): vote.choix
-        for vote in Vote.objects.filter(point__seance=seance, membre__in=[m for m, _ in bulletins])
-    }
     ouverte = vote_en_cours(seance)
+    # The ballots (and so the votes already cast) are shown only while the vote is open: not
+    # read otherwise, so that a closed session's page makes the same queries whoever attended.
+    mes_votes = (
+        {
+            (vote.point_id, vote.membre_id): vote.choix
+            for vote in Vote.objects.filter(
+                point__seance=seance, membre__in=[m for m, _ in bulletins]
+            )
+        }
+        if ouverte and bulletins
+        else {}
+    )
     lignes = []
     for point in points:
         recusations = list(point.recusations.all())

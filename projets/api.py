@@ -30,7 +30,12 @@ from projets.models import (
 from projets.recherche import est_classe_par_pertinence
 from projets.reequilibrage import plan_reequilibrer
 from projets.schema import Champ, Genre
-from projets.selectors import projet_pour, projets_pour_liste
+from projets.selectors import (
+    lignes_et_departements_de,
+    projet_pour,
+    projets_pour_la_liste_api,
+    projets_pour_liste,
+)
 from projets.services import (
     DonneesProjet,
     LigneSaisie,
@@ -125,12 +130,18 @@ class _ListeDeProjets(serializers.ListSerializer):
     """The dossiers of the API list written directly, the very output of the fields that
     `ProjetListeSerializer` declares (and the schema reads): DRF's walk over each declared
     field of each dossier and of each line of its plan cost more than the queries of the
-    page (issue 14). `tests/api/test_projets.py` compares both ways, dossier by dossier."""
+    page, and so did the prefetch's querysets, one per dossier and relation: the plans and
+    départements of the page are read as plain rows, two queries (issue 14).
+    `tests/api/test_projets.py` compares both ways, dossier by dossier."""
 
     def to_representation(self, data):
-        projets = data.all() if isinstance(data, models.manager.BaseManager) else data
+        projets = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
         cout = self.child.fields["cout_total_ht"]
-        montant = self.child.fields["lignes"].child.fields["montant"]
+        montant = self.child.fields["lignes"].child.fields["montant"].to_representation
+        lignes, departements = lignes_et_departements_de([p.pk for p in projets])
+        for plan in lignes.values():
+            for ligne in plan:
+                ligne["montant"] = montant(ligne["montant"])
         return [
             {
                 "reference": p.reference,
@@ -140,20 +151,11 @@ class _ListeDeProjets(serializers.ListSerializer):
                 "origine": p.origine,
                 "mesure": p.mesure.code,
                 "maitre_ouvrage": p.maitre_ouvrage.nom if p.maitre_ouvrage_id else None,
-                "departements": [d.code_insee for d in p.departements.all()],
+                "departements": departements[p.pk],
                 "cout_total_ht": None
                 if p.cout_total_ht is None
                 else cout.to_representation(p.cout_total_ht),
-                "lignes": [
-                    {
-                        "financeur": ligne.financeur,
-                        "signataire": ligne.signataire.code if ligne.signataire_id else None,
-                        "source": ligne.source,
-                        "nature": ligne.nature,
-                        "montant": montant.to_representation(ligne.montant),
-                    }
-                    for ligne in p.lignes_financement.all()
-                ],
+                "lignes": lignes[p.pk],
             }
             for p in projets
         ]
@@ -495,7 +497,7 @@ class ProjetListApi(generics.ListAPIView):
     ordering = ["reference"]
 
     def get_queryset(self):
-        return projets_pour_liste(utilisateur=self.request.user)
+        return projets_pour_la_liste_api(utilisateur=self.request.user)
 
     @extend_schema(summary="Projets visibles", tags=["Projets"])
     def get(self, request, *args, **kwargs):

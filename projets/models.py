@@ -242,11 +242,23 @@ class Projet(models.Model):
         verbose_name = "projet"
         verbose_name_plural = "projets"
         ordering = ["reference"]
-        # (statut, id): a list filtered by status joins the dossiers' identifiers to those of
-        # a département or a financeur without reading the table (index-only, issue 14).
         indexes = [
+            # (statut, id): a list filtered by status joins the dossiers' identifiers to those
+            # of a département or a financeur without reading the table (index-only, issue 14).
             models.Index(fields=["statut", "id"]),
             models.Index(fields=["maitre_ouvrage"]),
+            # The dashboards' lists, oldest first: the dossiers to instruct (deposited or under
+            # instruction) and the operations in execution past their planned end.
+            models.Index(
+                fields=["depose_le"],
+                condition=models.Q(statut__in=[Statut.DEPOSE, Statut.EN_INSTRUCTION]),
+                name="projet_a_instruire_idx",
+            ),
+            models.Index(
+                fields=["date_fin"],
+                condition=models.Q(statut__in=[Statut.PROGRAMME, Statut.EN_COURS]),
+                name="projet_en_execution_fin_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -555,6 +567,14 @@ class TransitionProjet(models.Model):
         verbose_name = "transition"
         verbose_name_plural = "journal des transitions"
         ordering = ["projet", "le", "pk"]
+        indexes = [
+            # When each dossier's instruction began (the co-funders' late grids).
+            models.Index(
+                fields=["projet", "le"],
+                condition=models.Q(action="instruire"),
+                name="transition_instruire_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.projet.reference} : {self.de_statut} → {self.vers_statut}"

@@ -20,11 +20,14 @@ def arrondi_euro(valeur: Decimal) -> Decimal:
     return Decimal(valeur).quantize(CENTIME, rounding=ROUND_HALF_UP)
 
 
+_QUANTUMS: Final[dict[int, Decimal]] = {d: Decimal(1).scaleb(-d) for d in range(7)}
+
+
 def format_nombre(valeur: Decimal, decimales: int) -> str:
     """`2759563000` → `2 759 563 000,00` (narrow no-break spaces, decimal comma), rounded half
     up. The grouping is the decimal module's own (one C call: a page formats hundreds)."""
-    nombre = Decimal(valeur)
-    quantum = Decimal(1).scaleb(-decimales)
+    nombre = valeur if type(valeur) is Decimal else Decimal(valeur)
+    quantum = _QUANTUMS.get(decimales) or Decimal(1).scaleb(-decimales)
     texte = f"{abs(nombre.quantize(quantum, rounding=ROUND_HALF_UP)):,f}"
     signe = "-" if nombre < 0 else ""
     return signe + texte.replace(",", ESPACE_FINE).replace(".", ",")

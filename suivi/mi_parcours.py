@@ -30,11 +30,20 @@ from suivi.selectors import (
     delai_sans_engagement_mois,
     lignes_dormantes,
     motif_dormance,
-    prevision_du_signataire,
+    previsions_des_signataires,
 )
 
 ZERO = Decimal("0.00")
 DORMANTS_AFFICHES = 200
+CHAMPS_DORMANTS = (
+    "pk",
+    "programme_le",
+    "montant_programme",
+    "projet__reference",
+    "signataire__code",
+    "signataire__nom",
+    "noeud__code",
+)
 
 
 def peut_voir_revue(utilisateur: Utilisateur) -> bool:
@@ -180,25 +189,25 @@ def revue_mi_parcours(*, le: date | None = None) -> RevueMiParcours:
     signataires = list(
         Signataire.objects.filter(contrat=contrat).select_related("enveloppe").order_by("ordre")
     )
-    dormantes = {s.pk: lignes_dormantes(signataire=s, le=le) for s in signataires}
+    dormantes = lignes_dormantes(contrat=contrat, le=le)
     sommes = {
-        s.pk: dormantes[s.pk].aggregate(n=Count("pk"), total=Sum("montant_programme"))
-        for s in signataires
+        a["signataire_id"]: a
+        for a in dormantes.order_by()
+        .values("signataire_id")
+        .annotate(n=Count("pk"), total=Sum("montant_programme"))
     }
-    dormant_par_signataire = {pk: a["total"] or ZERO for pk, a in sommes.items()}
-    # The oldest dormant lines of all signatories, at most `DORMANTS_AFFICHES`.
+    dormant_par_signataire = {
+        s.pk: sommes[s.pk]["total"] if s.pk in sommes else ZERO for s in signataires
+    }
+    # The oldest dormant lines of all signatories, at most `DORMANTS_AFFICHES`, with only what
+    # the page, the workbook and the PDF show of them (a dossier's long texts weigh).
     plus_anciennes = (
-        LigneProgrammee.objects.filter(
-            pk__in=[
-                pk
-                for s in signataires
-                for pk in dormantes[s.pk].values_list("pk", flat=True)[:DORMANTS_AFFICHES]
-            ]
-        )
-        .select_related("projet", "signataire", "noeud")
+        dormantes.select_related("projet", "signataire", "noeud")
+        .only(*CHAMPS_DORMANTS)
         .order_by("programme_le", "pk")[:DORMANTS_AFFICHES]
     )
     dormants = [LigneEnRetard(ligne, motif_dormance(ligne), True) for ligne in plus_anciennes]
+    previsions = previsions_des_signataires(signataires)
     propositions = [
         Proposition(
             signataire=s,
@@ -219,7 +228,7 @@ def revue_mi_parcours(*, le: date | None = None) -> RevueMiParcours:
         nombre_dormants=sum(a["n"] for a in sommes.values()),
         montant_dormant=sum(dormant_par_signataire.values(), ZERO),
         indicateurs=bilan_indicateurs(),
-        previsions=[(s, prevision_du_signataire(signataire=s)) for s in signataires],
+        previsions=[(s, previsions[s.pk]) for s in signataires],
         propositions=propositions,
     )
 

@@ -19,12 +19,13 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from axes.models import Noeud, Signataire
+from axes.models import Contrat, Noeud, Signataire
 from axes.selectors import contrat_courant
 from comptes.models import Role, Utilisateur
 from financement.models import STATUTS_EXECUTABLES, CreditsOuverts, LigneProgrammee
@@ -53,28 +54,43 @@ class PrevisionAnnee:
         return self.credits_ouverts - self.besoin_ae
 
 
+def previsions_des_signataires(
+    signataires: list[Signataire],
+) -> dict[int, list[PrevisionAnnee]]:
+    """`prevision_du_signataire` of each of these signatories, by primary key. Two queries."""
+    cles = [s.pk for s in signataires]
+    besoins: dict[int, dict[int, tuple[Decimal, Decimal]]] = {pk: {} for pk in cles}
+    for r in (
+        Echeance.objects.filter(ligne__signataire_id__in=cles)
+        .order_by()
+        .values("ligne__signataire_id", "annee")
+        .annotate(ae=Sum("montant_ae"), cp=Sum("montant_cp"))
+    ):
+        besoins[r["ligne__signataire_id"]][r["annee"]] = (r["ae"], r["cp"])
+    credits: dict[int, dict[int, Decimal]] = {pk: {} for pk in cles}
+    for signataire_id, annee, montant in CreditsOuverts.objects.filter(
+        signataire_id__in=cles
+    ).values_list("signataire_id", "annee", "montant"):
+        credits[signataire_id][annee] = montant
+    return {
+        pk: [
+            PrevisionAnnee(
+                annee=annee,
+                besoin_ae=besoins[pk].get(annee, (ZERO, ZERO))[0],
+                besoin_cp=besoins[pk].get(annee, (ZERO, ZERO))[1],
+                credits_ouverts=credits[pk].get(annee),
+            )
+            for annee in sorted(set(besoins[pk]) | set(credits[pk]))
+        ]
+        for pk in cles
+    }
+
+
 def prevision_du_signataire(*, signataire: Signataire) -> list[PrevisionAnnee]:
     """Per budget year, what the signatory must commit (AE) and pay (CP) according to its
     programmed lines' schedules, against the credits it opened (Article 2: the commitments
     are « subordonnés à l'ouverture des moyens financiers nécessaires »). Two queries."""
-    besoins = {
-        r["annee"]: (r["ae"], r["cp"])
-        for r in Echeance.objects.filter(ligne__signataire=signataire)
-        .values("annee")
-        .annotate(ae=Sum("montant_ae"), cp=Sum("montant_cp"))
-    }
-    credits = dict(
-        CreditsOuverts.objects.filter(signataire=signataire).values_list("annee", "montant")
-    )
-    return [
-        PrevisionAnnee(
-            annee=annee,
-            besoin_ae=besoins.get(annee, (ZERO, ZERO))[0],
-            besoin_cp=besoins.get(annee, (ZERO, ZERO))[1],
-            credits_ouverts=credits.get(annee),
-        )
-        for annee in sorted(set(besoins) | set(credits))
-    ]
+    return previsions_des_signataires([signataire])[signataire.pk]
 
 
 def signataires_de(*, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[Signataire]:
@@ -104,10 +120,19 @@ def signataire_pour_prevision(*, utilisateur: Utilisateur | AnonymousUser, code:
 
 
 def lignes_avec_echeancier(*, signataire: Signataire) -> QuerySet[LigneProgrammee]:
-    """The signatory's programmed lines, each with its schedule (two queries per page)."""
+    """The signatory's programmed lines, each with its schedule (two queries per page): only
+    what the forecast page shows of each line, its dossier and its measure."""
     return (
         LigneProgrammee.objects.filter(signataire=signataire, montant_programme__gt=0)
         .select_related("projet", "noeud")
+        .only(
+            "pk",
+            "montant_programme",
+            "montant_engage",
+            "projet__reference",
+            "projet__titre",
+            "noeud__code",
+        )
         .prefetch_related(Prefetch("echeances", queryset=Echeance.objects.order_by("annee")))
         .order_by("projet__reference", "pk")
     )
@@ -157,11 +182,28 @@ def _limite_dormance(le: date) -> datetime:
     return timezone.make_aware(datetime.combine(debut, time.min))
 
 
-def lignes_dormantes(*, signataire: Signataire, le: date) -> QuerySet[LigneProgrammee]:
+def lignes_dormantes(
+    *, signataire: Signataire | None = None, contrat: Contrat | None = None, le: date
+) -> QuerySet[LigneProgrammee]:
     """Nothing committed `delai_sans_engagement_mois()` months after the programming: the lines
-    of `financement.selectors.lignes_sans_engagement` programmed that long ago."""
-    return lignes_sans_engagement(signataire=signataire).filter(
+    of `financement.selectors.lignes_sans_engagement` programmed that long ago (the
+    signatory's, or without one those of every signatory of `contrat`)."""
+    return lignes_sans_engagement(signataire=signataire, contrat=contrat).filter(
         programme_le__lt=_limite_dormance(le)
+    )
+
+
+def _en_retard_sur_echeancier(signataire: Signataire, annee: int) -> QuerySet[Any]:
+    """The signatory's lines less committed (or paid) than their schedule planned for the
+    budget years before `annee`: `montant_engage < ae_du` or `montant_paye < cp_du`, summed
+    once over the signatory's schedules (one grouped subquery, not two per line)."""
+    return (
+        Echeance.objects.filter(ligne__signataire=signataire, annee__lt=annee)
+        .order_by()
+        .values("ligne__id")
+        .annotate(ae=Sum("montant_ae"), cp=Sum("montant_cp"))
+        .filter(Q(ae__gt=F("ligne__montant_engage")) | Q(cp__gt=F("ligne__montant_paye")))
+        .values("ligne__id")
     )
 
 
@@ -176,9 +218,13 @@ def _en_retard(signataire: Signataire, le: date) -> QuerySet[LigneProgrammee]:
             ae_du=_cumul_avant("montant_ae", le.year), cp_du=_cumul_avant("montant_cp", le.year)
         )
         .filter(
-            Q(pk__in=lignes_dormantes(signataire=signataire, le=le).values("pk"))
-            | Q(montant_engage__lt=F("ae_du"))
-            | Q(montant_paye__lt=F("cp_du"))
+            # The dormant lines (`lignes_dormantes`, its partial index) and those behind their
+            # schedule, as one set of keys: the database then reads only those lines and their
+            # dossiers, not every executable dossier.
+            pk__in=lignes_dormantes(signataire=signataire, le=le)
+            .order_by()
+            .values("pk")
+            .union(_en_retard_sur_echeancier(signataire, le.year))
         )
     )
 
@@ -194,8 +240,22 @@ def nombre_lignes_en_retard(*, signataire: Signataire, le: date | None = None) -
     return _en_retard(signataire, le or timezone.localdate()).count()
 
 
+def lignes_en_retard_et_nombre(
+    *, signataire: Signataire, le: date | None = None, limite: int
+) -> tuple[list[LigneEnRetard], int]:
+    """The oldest `limite` late lines (`lignes_en_retard`) and how many there are in all, in
+    one query whatever their number (the total is a window count over the whole set)."""
+    retards = lignes_en_retard(signataire=signataire, le=le, limite=limite, compter=True)
+    nombre = getattr(retards[0].ligne, "nombre_en_retard", 0) if retards else 0
+    return retards, nombre
+
+
 def lignes_en_retard(
-    *, signataire: Signataire, le: date | None = None, limite: int | None = None
+    *,
+    signataire: Signataire,
+    le: date | None = None,
+    limite: int | None = None,
+    compter: bool = False,
 ) -> list[LigneEnRetard]:
     """The signatory's late lines, in one place for its agents' dashboard and the weekly
     e-mail: on a dossier that can still be executed (programmé, en cours), either
@@ -207,14 +267,17 @@ def lignes_en_retard(
     le = le or timezone.localdate()
     limite_dormance = _limite_dormance(le)
     lignes = (
-        _en_retard(signataire, le)
-        .select_related("projet", "signataire", "noeud")
-        .order_by("programme_le", "pk")
+        # The dossier is shown with each line; the signatory is the one asked (set below, not
+        # joined); the measure is not shown (not read: a lighter query to build and to run).
+        _en_retard(signataire, le).select_related("projet").order_by("programme_le", "pk")
     )
+    if compter:
+        lignes = lignes.annotate(nombre_en_retard=Window(Count("pk")))
     if limite is not None:
         lignes = lignes[:limite]
     retards = []
     for ligne in lignes:
+        ligne.signataire = signataire
         ae_du: Decimal = ligne.ae_du  # type: ignore[attr-defined]  # annotated by _en_retard
         cp_du: Decimal = ligne.cp_du  # type: ignore[attr-defined]
         if ligne.montant_engage < ae_du:

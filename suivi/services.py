@@ -12,6 +12,7 @@ from financement.regles import verifier_annee_budgetaire
 from projets.models import Projet
 from socle.exceptions import ActionNonAutorisee, RegleMetierError
 from socle.montants import format_euros
+from suivi.fraicheur import avancer
 from suivi.models import (
     ContributionIndicateur,
     Echeance,
@@ -60,6 +61,7 @@ def echeancier_definir(
     if erreurs:
         raise RegleMetierError(erreurs=erreurs)
     Echeance.objects.filter(ligne=ligne).delete()
+    avancer()  # `bulk_create` sends no signal: the review's figures are stale
     creees = Echeance.objects.bulk_create(
         Echeance(ligne=ligne, annee=a, montant_ae=ae, montant_cp=cp, par=par)
         for a, (ae, cp) in sorted(echeances.items())

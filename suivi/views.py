@@ -4,6 +4,7 @@ agent adjusts it). Thin: the rules are `suivi.services`' and `suivi.permissions`
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,9 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from financement.models import Avenant
@@ -24,13 +27,21 @@ from socle.exports import classeur_response
 from socle.graphiques import Serie, barres_horizontales
 from socle.montants import format_taux
 from suivi.forms import AvenantRevueForm, ContributionForm, EcheancierForm, IndicateurForm
-from suivi.mi_parcours import RevueMiParcours, feuilles, peut_voir_revue, revue_mi_parcours
+from suivi.fraicheur import lire_ou_calculer
+from suivi.mi_parcours import (
+    Proposition,
+    RevueMiParcours,
+    feuilles,
+    peut_voir_revue,
+    revue_mi_parcours,
+)
 from suivi.models import Indicateur
 from suivi.permissions import (
     peut_definir_indicateurs,
     peut_modifier_echeancier,
     peut_renseigner_contribution,
 )
+from suivi.rangees import rangees_dormants, rangees_echeanciers, rangees_mesures
 from suivi.selectors import (
     BilanIndicateur,
     bilan_indicateurs,
@@ -79,6 +90,7 @@ def prevision(request, code):
             "total_ae": sum((a.besoin_ae for a in annees), ZERO),
             "total_cp": sum((a.besoin_cp for a in annees), ZERO),
             "page": page,
+            "rangees": rangees_echeanciers(page.object_list),
         },
     )
 
@@ -321,36 +333,52 @@ def _revue_autorisee(request) -> None:
         )
 
 
-def _form_avenant(revue: RevueMiParcours, data=None) -> AvenantRevueForm:
+def _form_avenant(le: date, propositions: list[Proposition], data=None) -> AvenantRevueForm:
     dernier = Avenant.objects.aggregate(n=Max("numero"))["n"] or 0
     initial: dict[str, object] = {
         "numero": dernier + 1,
-        "titre": f"Avenant issu du bilan à mi-parcours du {revue.le:%d/%m/%Y}",
+        "titre": f"Avenant issu du bilan à mi-parcours du {le:%d/%m/%Y}",
         "justification": (
-            f"Bilan à mi-parcours du {revue.le:%d/%m/%Y} (article 4 du contrat) : les "
+            f"Bilan à mi-parcours du {le:%d/%m/%Y} (article 4 du contrat) : les "
             "montants non programmés à cette date sont dégagés des enveloppes pour adapter le "
             "contrat à son exécution."
         ),
     }
-    for p in revue.propositions:
+    for p in propositions:
         if p.a_degager:
             initial[f"degager_{p.signataire.code}"] = p.a_degager
-    return AvenantRevueForm(
-        data, initial=initial, signataires=[p.signataire for p in revue.propositions]
-    )
+    return AvenantRevueForm(data, initial=initial, signataires=[p.signataire for p in propositions])
 
 
-def _page_revue(request, revue: RevueMiParcours, form=None, statut=200):
+def _revue_rendue(revue: RevueMiParcours) -> dict[str, Any]:
+    """What the review page shows the same to everybody allowed to see it: its figures, already
+    rendered, and the proposals (the secretariat's avenant form is built on them per request)."""
+    return {
+        "le": revue.le,
+        "propositions": revue.propositions,
+        "chiffres": render_to_string(
+            "suivi/_revue_chiffres.html",
+            {
+                "revue": revue,
+                "rangees_mesures": rangees_mesures(revue.mesures),
+                "rangees_dormants": rangees_dormants(revue.dormants),
+            },
+        ),
+    }
+
+
+def _page_revue(request, revue: dict[str, Any], form=None, statut=200):
     peut_preparer = peut_preparer_avenant(request.user)
-    form = form or (_form_avenant(revue) if peut_preparer else None)
+    form = form or (_form_avenant(revue["le"], revue["propositions"]) if peut_preparer else None)
     propositions = [
-        (p, form[f"degager_{p.signataire.code}"] if form else None) for p in revue.propositions
+        (p, form[f"degager_{p.signataire.code}"] if form else None) for p in revue["propositions"]
     ]
     return render(
         request,
         "suivi/revue.html",
         {
             "revue": revue,
+            "chiffres": mark_safe(revue["chiffres"]),  # noqa: S308 - the portal's template, escaped
             "form": form,
             "propositions": propositions,
             "peut_preparer": peut_preparer,
@@ -360,9 +388,19 @@ def _page_revue(request, revue: RevueMiParcours, form=None, statut=200):
 
 
 def revue(request):
-    """The mid-term review pack at a date chosen by the secretariat (today by default)."""
+    """The mid-term review pack at a date chosen by the secretariat (today by default): its
+    figures from the cache while nothing they count changed (`suivi.fraicheur`)."""
     _revue_autorisee(request)
-    return _page_revue(request, revue_mi_parcours(le=_date_revue(request)))
+    le = _date_revue(request)
+    return _page_revue(
+        request,
+        lire_ou_calculer(
+            "revue",
+            le.isoformat(),
+            lambda: _revue_rendue(revue_mi_parcours(le=le)),
+            gabarits=("suivi/_revue_chiffres.html", "suivi/_cibles.html"),
+        ),
+    )
 
 
 def revue_xlsx(request):
@@ -377,7 +415,7 @@ def revue_avenant(request):
     if not peut_preparer_avenant(request.user):
         raise PermissionDenied("Seul le secrétariat du CPER prépare les avenants.")
     r = revue_mi_parcours(le=_date_revue(request))
-    form = _form_avenant(r, request.POST)
+    form = _form_avenant(r.le, r.propositions, request.POST)
     if form.is_valid():
         enveloppes = {s: s.enveloppe.montant - m for s, m in form.degagements().items()}
         try:
@@ -398,4 +436,4 @@ def revue_avenant(request):
                 "l'approbation des signataires.",
             )
             return redirect("financement:avenant", numero=avenant.numero)
-    return _page_revue(request, r, form=form, statut=400)
+    return _page_revue(request, _revue_rendue(r), form=form, statut=400)

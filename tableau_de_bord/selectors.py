@@ -37,7 +37,7 @@ from projets.selectors import (
 )
 from socle.graphiques import barres_horizontales
 from socle.montants import format_euros
-from suivi.selectors import delai_sans_engagement_mois, lignes_en_retard, nombre_lignes_en_retard
+from suivi.selectors import delai_sans_engagement_mois, lignes_en_retard_et_nombre
 
 PROCHAINE_ETAPE = {
     Statut.BROUILLON: "À compléter puis à déposer.",
@@ -134,7 +134,7 @@ class TableauDeBord:
         return self.role in (Role.ADMINISTRATEUR, Role.LECTEUR)
 
 
-def pour_agent(utilisateur: Utilisateur) -> TableauDeBord:
+def pour_agent(utilisateur: Utilisateur, contrat: Contrat | None = None) -> TableauDeBord:
     signataire = signataire_de(organisation_id=utilisateur.organisation_id)
     tableau = TableauDeBord(Role.AGENT, "Votre tableau de bord")
     a_instruire = projets_a_instruire()
@@ -143,7 +143,9 @@ def pour_agent(utilisateur: Utilisateur) -> TableauDeBord:
     if signataire is not None:
         tableau.blocs["signataire"] = signataire
         tableau.blocs["enveloppe"] = enveloppe_du_signataire(signataire=signataire)
-        axes = execution_par_axe(contrat=signataire.contrat, signataire=signataire)
+        if contrat is None or contrat.pk != signataire.contrat_id:
+            contrat = signataire.contrat
+        axes = execution_par_axe(contrat=contrat, signataire=signataire)
         enveloppe = tableau.blocs["enveloppe"]
         tableau.blocs["graphique_axes"] = barres_horizontales(
             [(a.libelle, [a.programme, a.engage, a.paye]) for a in axes],
@@ -154,14 +156,10 @@ def pour_agent(utilisateur: Utilisateur) -> TableauDeBord:
             echelle=enveloppe.montant if enveloppe else None,
         )
         tableau.blocs["sans_engagement"] = list(lignes_sans_engagement(signataire=signataire)[:10])
-        en_retard = lignes_en_retard(signataire=signataire, limite=20)
+        # The oldest 20 and their number, in one query however many are late.
+        en_retard, nombre = lignes_en_retard_et_nombre(signataire=signataire, limite=20)
         tableau.blocs["en_retard"] = en_retard
-        # Counted only when the list is full (one query fewer on the usual dashboard).
-        tableau.blocs["nombre_en_retard"] = (
-            len(en_retard)
-            if len(en_retard) < 20
-            else nombre_lignes_en_retard(signataire=signataire)
-        )
+        tableau.blocs["nombre_en_retard"] = nombre
         tableau.blocs["delai_sans_engagement"] = delai_sans_engagement_mois()
         tableau.blocs["grilles_en_retard"] = grilles_en_retard(signataire=signataire)[:20]
         tableau.blocs["delai_grille"] = settings.GOUVERNANCE_INSTRUCTION_DELAI_JOURS
@@ -183,14 +181,24 @@ def pour_porteur(utilisateur: Utilisateur) -> TableauDeBord:
     return tableau
 
 
-def pour_administrateur(utilisateur: Utilisateur, contrat: Contrat) -> TableauDeBord:
-    tableau = TableauDeBord(Role.ADMINISTRATEUR, "Le programme")
+def _execution_du_programme(tableau: TableauDeBord, contrat: Contrat) -> TableauDeBord:
+    """The programme's execution per signatory (one query: the envelopes' stored totals)."""
     lignes, total = execution_par_signataire(contrat=contrat)
     tableau.blocs["execution"] = lignes
     tableau.blocs["total"] = total
     tableau.blocs["graphique"] = graphique_taux(
         lignes, "Consommation des enveloppes par signataire (% de chaque enveloppe)"
     )
+    return tableau
+
+
+def pour_lecteur(utilisateur: Utilisateur, contrat: Contrat) -> TableauDeBord:
+    """A reader sees the programme's execution only (not what is late: the secretariat's)."""
+    return _execution_du_programme(TableauDeBord(Role.LECTEUR, "Le programme"), contrat)
+
+
+def pour_administrateur(utilisateur: Utilisateur, contrat: Contrat) -> TableauDeBord:
+    tableau = _execution_du_programme(TableauDeBord(Role.ADMINISTRATEUR, "Le programme"), contrat)
     maintenant = timezone.now()
     delai = timedelta(days=settings.TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS)
     tableau.blocs["delai_instruction"] = settings.TABLEAU_DE_BORD_DELAI_INSTRUCTION_JOURS
@@ -208,11 +216,9 @@ def tableau_de_bord(*, utilisateur: Utilisateur, contrat: Contrat) -> TableauDeB
     if utilisateur.est_administrateur:
         return pour_administrateur(utilisateur, contrat)
     if utilisateur.role == Role.AGENT:
-        return pour_agent(utilisateur)
+        return pour_agent(utilisateur, contrat)
     if utilisateur.role == Role.MEMBRE_COMITE:
         return pour_membre(utilisateur)
     if utilisateur.role == Role.PORTEUR:
         return pour_porteur(utilisateur)
-    tableau = pour_administrateur(utilisateur, contrat)
-    tableau.role = Role.LECTEUR
-    return tableau
+    return pour_lecteur(utilisateur, contrat)

@@ -1,51 +1,35 @@
 """When the cached figures of the territories go stale: a generation number that every write
 touching money, a dossier's places or a perimeter moves on.
 
-The number is a PostgreSQL sequence (`territoires_generation`, migration 0002): `nextval` takes
-no lock and is not rolled back, so it is moved both inside the writing transaction (a test,
-whose transaction never commits, sees it move) and once more after the commit (a page computed
-between the two is not kept under the new number). Without PostgreSQL (the embedded SQLite
-default) there is no number and nothing is cached. The receivers are connected by
-`TerritoiresConfig.ready`; bulk writes that send no signal (the volume generator) call
-`avancer` themselves.
+The number is a PostgreSQL sequence (`territoires_generation`, migration 0002), moved by
+`socle.generation`: inside the writing transaction and once more after the commit. Without
+PostgreSQL (the embedded SQLite default) there is no number and nothing is cached. The
+receivers are connected by `TerritoiresConfig.ready`; bulk writes that send no signal (the
+volume generator) call `avancer` themselves.
 """
 
 import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from socle.generation import avancer as socle_avancer
+from socle.generation import lire
 
 SEQUENCE = "territoires_generation"
 journal = logging.getLogger(__name__)
 
 
 def generation() -> int | None:
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as curseur:
-        curseur.execute(f"SELECT last_value FROM {SEQUENCE}")  # noqa: S608 - a constant
-        ligne = curseur.fetchone()
-    return int(ligne[0]) if ligne else None
-
-
-def _suivant() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as curseur:
-            curseur.execute("SELECT nextval(%s)", [SEQUENCE])
+    return lire(SEQUENCE)
 
 
 def avancer() -> None:
     """The cached figures are stale: now, and again once the transaction commits; then the
     worker is asked to compute them again (`demander_precalcul`)."""
-    _suivant()
-    transaction.on_commit(_apres_validation)
-
-
-def _apres_validation() -> None:
-    _suivant()
-    demander_precalcul()
+    socle_avancer(SEQUENCE, apres_validation=demander_precalcul)
 
 
 def demander_precalcul() -> None:

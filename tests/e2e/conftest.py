@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,20 +59,20 @@ def _url_base_de_donnees() -> str:
     return f"postgres://{utilisateur}@{hote}:{port}/{reglages['NAME']}"
 
 
-@pytest.fixture(scope="package")
-def serveur_portail(django_db_setup, django_db_blocker, tmp_path_factory):
+@contextmanager
+def demarrer_serveur(reglages: str, *, django_db_blocker, journal: Path) -> Iterator[str]:
     """`manage.py runserver --noreload` on a free loopback port, on the pytest test database,
-    with static files served by WhiteNoise from the finders (as the test settings ask)."""
+    with the settings module `reglages`; yields its address once it answers, stops it after
+    (and waits for its database sessions to end). Its output goes to `journal`."""
     with django_db_blocker.unblock():
         url_bdd = _url_base_de_donnees()
         # A transactional test that ran before (they run last) may have emptied the base.
         if not Contrat.objects.exists():
             call_command("charger_cper", verbosity=0)
     port = _port_libre()
-    journal = tmp_path_factory.mktemp("serveur") / "runserver.log"
     env = {**os.environ}
     env.update(
-        DJANGO_SETTINGS_MODULE="cper.settings_test",
+        DJANGO_SETTINGS_MODULE=reglages,
         DATABASE_URL=url_bdd,
         CONN_MAX_AGE="0",
         PYTHONDONTWRITEBYTECODE="1",
@@ -107,6 +109,17 @@ def serveur_portail(django_db_setup, django_db_blocker, tmp_path_factory):
             processus.wait()
         with django_db_blocker.unblock():
             _attendre_la_fin_des_sessions_du_serveur()
+
+
+@pytest.fixture(scope="package")
+def serveur_portail(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The portal on the test settings, with static files served by WhiteNoise from the
+    finders (as the test settings ask)."""
+    journal = tmp_path_factory.mktemp("serveur") / "runserver.log"
+    with demarrer_serveur(
+        "cper.settings_test", django_db_blocker=django_db_blocker, journal=journal
+    ) as url:
+        yield url
 
 
 def _attendre_la_fin_des_sessions_du_serveur() -> None:

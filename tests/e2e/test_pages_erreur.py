@@ -8,24 +8,11 @@ This module serves the portal on its own server, with the settings
 `tests.e2e.reglages_sans_debug`: DEBUG off and the portal's URLs and error handlers plus a page
 that fails (`tests.e2e.urls_sans_debug`), so that no production URL is made to fail."""
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
-from django.core.management import call_command
 
-from axes.models import Contrat
 from projets.models import Projet
 from tests.conftest import MOT_DE_PASSE
-from tests.e2e.conftest import (
-    RACINE,
-    _attendre_la_fin_des_sessions_du_serveur,
-    _port_libre,
-    _url_base_de_donnees,
-)
+from tests.e2e.conftest import demarrer_serveur
 from tests.e2e.outils import se_connecter, verifier_accessibilite
 from tests.factories.projets import DossierFactory
 
@@ -37,51 +24,11 @@ MOTS_ANGLAIS = ("Not Found", "Forbidden", "Server Error", "Traceback", "Page not
 @pytest.fixture(scope="module")
 def serveur_portail(django_db_setup, django_db_blocker, tmp_path_factory):
     """`manage.py runserver` as the package's harness starts it, on the error-page settings."""
-    with django_db_blocker.unblock():
-        url_bdd = _url_base_de_donnees()
-        if not Contrat.objects.exists():
-            call_command("charger_cper", verbosity=0)
-    port = _port_libre()
     journal = tmp_path_factory.mktemp("serveur-sans-debug") / "runserver.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.e2e.reglages_sans_debug",
-        "DATABASE_URL": url_bdd,
-        "CONN_MAX_AGE": "0",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    env.pop("DEBUG", None)
-    with open(journal, "w") as sortie:
-        processus = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-            cwd=RACINE,
-            env=env,
-            stdout=sortie,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            if processus.poll() is not None:
-                pytest.fail(f"le serveur s'est arrêté :\n{journal.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/", timeout=5) as reponse:
-                    if reponse.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail(f"le serveur n'a pas répondu :\n{journal.read_text()}")
+    with demarrer_serveur(
+        "tests.e2e.reglages_sans_debug", django_db_blocker=django_db_blocker, journal=journal
+    ) as url:
         yield url
-    finally:
-        processus.terminate()
-        try:
-            processus.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            processus.kill()
-            processus.wait()
-        with django_db_blocker.unblock():
-            _attendre_la_fin_des_sessions_du_serveur()
 
 
 def verifier_page_erreur(visite, chemin, statut, titre, *, textes=(), nom=""):

@@ -228,3 +228,27 @@ def test_pages_de_gouvernance_en_une_poignee_de_requetes(
     client.force_login(agent)
     with django_assert_max_num_queries(8):
         assert client.get(reverse(f"gouvernance:{nom}")).status_code == 200
+
+
+def test_la_page_de_seance_fait_les_memes_requetes_pour_un_present_et_un_absent(comitologie):
+    """Outside a vote the ballots are not shown: a member's votes are not read, whether they
+    attended or not (the page made one query more for those present)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gouvernance.services import presence_enregistrer
+
+    c = comitologie
+    present, absent = c.votants[0], c.votants[1]
+    presence_enregistrer(seance=c.seance, membre=present, statut="present", par=c.secretaire)
+    url = reverse("gouvernance:seance", args=[c.seance.pk])
+    comptes = []
+    for membre in (present, absent):
+        navigateur = Client()
+        navigateur.force_login(membre.utilisateur)
+        navigateur.get(url)
+        with CaptureQueriesContext(connection) as requetes:
+            reponse = navigateur.get(url)
+        assert reponse.status_code == 200
+        comptes.append(len(requetes))
+    assert comptes[0] == comptes[1]

@@ -98,3 +98,40 @@ def test_la_jauge_de_l_agent_bouge_avec_ses_engagements_et_ses_paiements(client)
 
 def agent_de(engagement):
     return Utilisateur.objects.get(username=f"agent.{engagement.ligne.signataire.code}")
+
+
+def test_les_lignes_en_retard_et_leur_nombre_en_une_requete(django_assert_num_queries):
+    """The dashboard lists the oldest late lines and says how many there are in all: one
+    query however many are late (it counted them apart when the list was full)."""
+    from datetime import datetime
+
+    from financement.models import LigneProgrammee
+    from suivi.selectors import lignes_en_retard_et_nombre
+
+    lignes = [LigneProgrammeeFactory(), LigneProgrammeeFactory()]
+    for jour, ligne in zip((date(2025, 2, 1), date(2025, 1, 15)), lignes, strict=True):
+        LigneProgrammee.objects.filter(pk=ligne.pk).update(
+            programme_le=timezone.make_aware(datetime.combine(jour, datetime.min.time()))
+        )
+    signataire = lignes[0].signataire
+    with django_assert_num_queries(1):
+        retards, nombre = lignes_en_retard_et_nombre(
+            signataire=signataire, le=date(2026, 3, 2), limite=1
+        )
+    assert [r.ligne.pk for r in retards] == [lignes[1].pk]  # the oldest programming first
+    assert nombre == 2
+    assert lignes_en_retard_et_nombre(signataire=signataire, le=date(2025, 3, 1), limite=1) == (
+        [],
+        0,
+    )
+
+
+def test_le_lecteur_voit_l_execution_du_programme_sans_les_retards(client, creer_utilisateur):
+    from comptes.models import Role
+
+    depose = DossierFactory(depose=True)
+    Projet.objects.filter(pk=depose.pk).update(depose_le=timezone.now() - timedelta(days=45))
+    html = page(client, creer_utilisateur("lecteur.tdb", role=Role.LECTEUR))
+    assert "Consommation des enveloppes par signataire" in html
+    assert "2\u202f759\u202f563\u202f000,00\u00a0€" in html
+    assert "Ce qui est en retard" not in html and depose.reference not in html

@@ -62,6 +62,7 @@ from projets.models import (
     TransitionProjet,
 )
 from projets.recherche import actualiser_recherche, textes_du_projet
+from suivi import fraicheur as fraicheur_suivi
 from territoires.fraicheur import avancer
 from territoires.referentiel import referentiel
 
@@ -217,8 +218,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._gouvernance()
             self._seances_de_cinquante_points(options["points_grande_seance"])
-        # Bulk writes send no signal: the territories' cached figures are stale.
+        # Bulk writes send no signal: the territories' and the review's cached figures are stale.
         avancer()
+        fraicheur_suivi.avancer()
         self.stdout.write(
             "Volume généré : " + ", ".join(f"{cle} {val}" for cle, val in self.tailles.items())
         )

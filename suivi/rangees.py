@@ -1,0 +1,101 @@
+"""The long lists of the follow-up's pages written in Python: the mid-term review's thousand
+measure × signatory rows and 200 oldest dormant lines, a forecast page's hundred lines. The
+markup is the one the template gave, cell for cell, each text escaped; the template language's
+per-variable cost (a lookup, a filter, an escape for each of some 10 000 values) made most of
+the review's rendering time."""
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from html import escape  # what django.utils.html.escape calls, without its lazy-text wrapper
+
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from financement.models import LigneProgrammee
+from socle.montants import format_euros, format_taux
+from suivi.mi_parcours import LigneMesure
+from suivi.selectors import LigneEnRetard
+
+REPERE = 987654321987
+
+
+def _memoire(formater: Callable[[Decimal], str]) -> Callable[[Decimal], str]:
+    """`formater`, each value formatted once (equal Decimals format alike: both are rounded)."""
+    deja: dict[Decimal, str] = {}
+
+    def formate(valeur: Decimal) -> str:
+        texte = deja.get(valeur)
+        if texte is None:
+            texte = deja[valeur] = formater(valeur)
+        return texte
+
+    return formate
+
+
+def rangees_mesures(mesures: Iterable[LigneMesure]) -> SafeString:
+    """The rows of the table « Par mesure et par signataire »."""
+    titres: dict[str, str] = {}  # nine signatories per measure: each title shortened once
+    euros = _memoire(format_euros)  # many cells repeat a figure (0,00 €, 100,0 %)
+    pourcent = _memoire(format_taux)
+    morceaux = []
+    for m in mesures:
+        titre = titres.get(m.titre)
+        if titre is None:
+            titre = titres[m.titre] = escape(Truncator(m.titre).chars(50))
+        maquette = "—" if m.maquette is None else euros(m.maquette)
+        morceaux.append(
+            f'<tr><td data-label="Mesure">{escape(m.mesure)} {titre}</td>'
+            f'<td data-label="Signataire">{escape(m.signataire)}</td>'
+            f'<td class="fr-cell--right montant" data-label="Maquette">{maquette}</td>'
+            f'<td class="fr-cell--right montant" data-label="Programmé">'
+            f"{euros(m.programme)}</td>"
+            f'<td class="fr-cell--right montant" data-label="Engagé">{euros(m.engage)}</td>'
+            f'<td class="fr-cell--right montant" data-label="Payé">{euros(m.paye)}</td>'
+            f'<td class="fr-cell--right" data-label="Engagé / programmé">'
+            f"{pourcent(m.taux_engagement)}</td>"
+            f'<td class="fr-cell--right" data-label="Payé / programmé">'
+            f"{pourcent(m.taux_paiement)}</td></tr>"
+        )
+    return mark_safe("".join(morceaux))  # noqa: S308 - every text escaped, figures are digits
+
+
+def rangees_dormants(dormants: Iterable[LigneEnRetard]) -> SafeString:
+    """The items of the list « Dossiers dormants »."""
+    # One reverse for all: the line's number goes where the placeholder's was.
+    lien = escape(reverse("financement:ligne", args=[REPERE]))
+    morceaux = []
+    for r in dormants:
+        ligne = r.ligne
+        morceaux.append(
+            f'<li><a href="{lien.replace(str(REPERE), str(ligne.pk))}">'
+            f"{escape(ligne.projet.reference)}</a> — {escape(ligne.signataire.nom)} — "
+            f'<span class="montant">{format_euros(ligne.montant_programme)}</span> : '
+            f"{escape(r.motif)}</li>"
+        )
+    return mark_safe("".join(morceaux))  # noqa: S308 - every text escaped, figures are digits
+
+
+def rangees_echeanciers(lignes: Iterable[LigneProgrammee]) -> SafeString:
+    """The rows of a signatory's forecast page, « Lignes programmées et leur échéancier » (a
+    page of lines, each with its schedule prefetched)."""
+    lien = escape(reverse("suivi:echeancier", args=[REPERE]))
+    morceaux = []
+    for ligne in lignes:
+        annees = "<br>".join(
+            f'{e.annee} : <span class="montant">{format_euros(e.montant_ae)}</span> / '
+            f'<span class="montant">{format_euros(e.montant_cp)}</span>'
+            for e in ligne.echeances.all()
+        )
+        morceaux.append(
+            f'<tr><th scope="row"><a href="{lien.replace(str(REPERE), str(ligne.pk))}">'
+            f"{escape(ligne.projet.reference)}</a> "
+            f"{escape(Truncator(ligne.projet.titre).chars(60))}</th>"
+            f'<td data-label="Mesure">{escape(ligne.noeud.code)}</td>'
+            f'<td class="fr-cell--right montant" data-label="Programmé">'
+            f"{format_euros(ligne.montant_programme)}</td>"
+            f'<td class="fr-cell--right montant" data-label="Engagé">'
+            f"{format_euros(ligne.montant_engage)}</td>"
+            f'<td data-label="Échéancier (AE / CP)">{annees or "à établir"}</td></tr>'
+        )
+    return mark_safe("".join(morceaux))  # noqa: S308 - every text escaped, figures are digits
