@@ -8,7 +8,6 @@ from django.contrib.auth.forms import (
     UsernameField,
 )
 from django.core.exceptions import ValidationError
-from dsfr.forms import DsfrBaseForm
 
 from comptes.connexion import (
     Cle,
@@ -22,6 +21,7 @@ from comptes.connexion import (
 )
 from comptes.double_facteur import exige_second_facteur
 from comptes.models import Organisation, Role
+from socle.formulaires import FormulaireDsfr
 
 
 class ProtectionForceBruteMixin:
@@ -50,8 +50,8 @@ class ProtectionForceBruteMixin:
         return donnees
 
 
-class ConnexionForm(ProtectionForceBruteMixin, AuthenticationForm, DsfrBaseForm):
-    # Labels are declared on the fields: DsfrBaseForm builds (and caches) the bound fields in
+class ConnexionForm(ProtectionForceBruteMixin, AuthenticationForm, FormulaireDsfr):
+    # Labels are declared on the fields: django-dsfr builds (and caches) the bound fields in
     # its __init__, so a label changed after super().__init__() never reaches the page.
     username = UsernameField(label="Identifiant", widget=forms.TextInput(attrs={"autofocus": True}))
     password = forms.CharField(
@@ -71,7 +71,7 @@ class AdminConnexionForm(ProtectionForceBruteMixin, AdminAuthenticationForm):
     """The admin's log-in form, under the same lockout as the portal's."""
 
 
-class JetonForm(DsfrBaseForm):
+class JetonForm(FormulaireDsfr):
     nom = forms.CharField(
         label="Nom du jeton",
         max_length=100,
@@ -79,7 +79,7 @@ class JetonForm(DsfrBaseForm):
     )
 
 
-class CodeForm(DsfrBaseForm):
+class CodeForm(FormulaireDsfr):
     code = forms.CharField(
         label="Code de vérification",
         max_length=20,
@@ -91,7 +91,7 @@ class CodeForm(DsfrBaseForm):
     )
 
 
-class ReinitialisationForm(PasswordResetForm, DsfrBaseForm):
+class ReinitialisationForm(PasswordResetForm, FormulaireDsfr):
     """Django's reset form, counted per address and per client address: past the limit the
     same refusal is shown whether the address has an account or not."""
 
@@ -151,7 +151,7 @@ class ReinitialisationForm(PasswordResetForm, DsfrBaseForm):
         courriel_envoyer_task.delay(sujet, corps, from_email, [to_email])
 
 
-class NouveauMotDePasseForm(SetPasswordForm, DsfrBaseForm):
+class NouveauMotDePasseForm(SetPasswordForm, FormulaireDsfr):
     new_password1 = forms.CharField(
         label="Nouveau mot de passe",
         strip=False,
@@ -167,7 +167,7 @@ class NouveauMotDePasseForm(SetPasswordForm, DsfrBaseForm):
     error_messages = {"password_mismatch": "Les deux mots de passe ne sont pas identiques."}
 
 
-class DemandeApprouverForm(DsfrBaseForm):
+class DemandeApprouverForm(FormulaireDsfr):
     organisation = forms.ModelChoiceField(
         label="Organisation",
         queryset=Organisation.objects.order_by("nom"),

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.utils.functional import lazy
-from dsfr.forms import DsfrBaseForm
 
 from axes.periode import texte_periode
 from comptes.models import Organisation, Utilisateur
@@ -27,7 +26,7 @@ from gouvernance.models import (
 from gouvernance.permissions import a_voix_deliberative
 from gouvernance.services import NoteSaisie
 from socle.exceptions import RegleMetierError
-from socle.formulaires import MontantField
+from socle.formulaires import FormulaireDsfr, MontantField
 
 
 def ajouter_erreurs(form: forms.Form, erreur: RegleMetierError) -> None:
@@ -216,7 +215,7 @@ class EvaluationForm(forms.Form):
         ]
 
 
-class MembreForm(DsfrBaseForm):
+class MembreForm(FormulaireDsfr):
     """Appoint a member from the committee's page (the secretariat's)."""
 
     utilisateur = forms.ModelChoiceField(

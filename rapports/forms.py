@@ -1,13 +1,13 @@
 from django import forms
-from dsfr.forms import DsfrBaseForm
 
 from axes.models import Contrat, Signataire
 from rapports.models import TypeTravail
+from socle.formulaires import FormulaireDsfr
 
 TOUT_LE_CONTRAT = ""
 
 
-class DemandeBilanForm(DsfrBaseForm):
+class DemandeBilanForm(FormulaireDsfr):
     """Ask for the bilan of the whole contract, or of one of the nine signatories."""
 
     perimetre = forms.ChoiceField(

@@ -1,8 +1,9 @@
 from django import forms
-from dsfr.forms import DsfrBaseForm
+
+from socle.formulaires import FormulaireDsfr
 
 
-class DepotImportForm(DsfrBaseForm):
+class DepotImportForm(FormulaireDsfr):
     fichier = forms.FileField(
         label="Fichier de la programmation existante",
         help_text="Le modèle rempli, au format Excel (.xlsx), 10 Mo au plus.",

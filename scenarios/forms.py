@@ -5,7 +5,6 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
 
 from axes.models import Departement, Noeud, Signataire
 from comptes.models import Organisation
@@ -14,7 +13,7 @@ from gouvernance.models import Comite, Seance
 from projets.models import SourceFinancement
 from scenarios.models import Avis, CritereComite, OperationCandidate
 from scenarios.services import OperationSaisie, PartSaisie
-from socle.formulaires import MontantField
+from socle.formulaires import FormulaireDsfr, MontantField
 
 FP = SourceFinancement.FONDS_PROPRES
 
@@ -56,7 +55,7 @@ def criteres_du(noeud: Noeud) -> list[CritereComite]:
     )
 
 
-class CandidateForm(DsfrBaseForm):
+class CandidateForm(FormulaireDsfr):
     intitule = forms.CharField(label="Intitulé de l'opération", max_length=255)
     maitre_ouvrage = forms.ModelChoiceField(
         label="Maître d'ouvrage",
@@ -89,7 +88,7 @@ class CandidateForm(DsfrBaseForm):
         return {c.libelle: self.cleaned_data.get(f"critere_{c.code}", "") for c in self.criteres}
 
 
-class ScenarioForm(DsfrBaseForm):
+class ScenarioForm(FormulaireDsfr):
     """The scenario's name, then per candidate operation: retained, years, and each funder's
     share (an amount or a percentage of the cost)."""
 
@@ -181,7 +180,7 @@ class ScenarioForm(DsfrBaseForm):
         return saisies
 
 
-class PositionForm(DsfrBaseForm):
+class PositionForm(FormulaireDsfr):
     avis = forms.ChoiceField(label="Position", choices=Avis.choices, widget=forms.RadioSelect)
     plafond = MontantField(
         label="Plafond (€)",
@@ -196,7 +195,7 @@ class PositionForm(DsfrBaseForm):
     )
 
 
-class AdoptionForm(DsfrBaseForm):
+class AdoptionForm(FormulaireDsfr):
     seance = forms.ModelChoiceField(
         label="Séance qui a arbitré", queryset=Seance.objects.none(), empty_label="Choisissez"
     )

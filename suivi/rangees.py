@@ -7,12 +7,13 @@ the review's rendering time."""
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from html import escape  # what django.utils.html.escape calls, without its lazy-text wrapper
+from typing import Any
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from financement.models import LigneProgrammee
+from financement.templatetags.registre import titre_court
 from socle.montants import format_euros, format_taux
 from suivi.mi_parcours import LigneMesure
 from suivi.selectors import LigneEnRetard
@@ -76,26 +77,29 @@ def rangees_dormants(dormants: Iterable[LigneEnRetard]) -> SafeString:
     return mark_safe("".join(morceaux))  # noqa: S308 - every text escaped, figures are digits
 
 
-def rangees_echeanciers(lignes: Iterable[LigneProgrammee]) -> SafeString:
-    """The rows of a signatory's forecast page, « Lignes programmées et leur échéancier » (a
-    page of lines, each with its schedule prefetched)."""
+def rangees_echeanciers(
+    lignes: Iterable[tuple[Any, ...]],
+    echeances: dict[int, list[tuple[int, Decimal, Decimal]]],
+) -> SafeString:
+    """The rows of a signatory's forecast page, « Lignes programmées et leur échéancier »: a
+    page of `lignes_avec_echeancier` rows, their schedules from `echeances_des_lignes`."""
     lien = escape(reverse("suivi:echeancier", args=[REPERE]))
+    euros = _memoire(format_euros)  # many schedules repeat a figure (0,00 €)
     morceaux = []
-    for ligne in lignes:
+    for pk, programme, engage, reference, titre, mesure in lignes:
         annees = "<br>".join(
-            f'{e.annee} : <span class="montant">{format_euros(e.montant_ae)}</span> / '
-            f'<span class="montant">{format_euros(e.montant_cp)}</span>'
-            for e in ligne.echeances.all()
+            f'{annee} : <span class="montant">{euros(ae)}</span> / '
+            f'<span class="montant">{euros(cp)}</span>'
+            for annee, ae, cp in echeances.get(pk, ())
         )
         morceaux.append(
-            f'<tr><th scope="row"><a href="{lien.replace(str(REPERE), str(ligne.pk))}">'
-            f"{escape(ligne.projet.reference)}</a> "
-            f"{escape(Truncator(ligne.projet.titre).chars(60))}</th>"
-            f'<td data-label="Mesure">{escape(ligne.noeud.code)}</td>'
+            f'<tr><th scope="row"><a href="{lien.replace(str(REPERE), str(pk))}">'
+            f"{escape(reference)}</a> {escape(titre_court(titre))}</th>"
+            f'<td data-label="Mesure">{escape(mesure)}</td>'
             f'<td class="fr-cell--right montant" data-label="Programmé">'
-            f"{format_euros(ligne.montant_programme)}</td>"
+            f"{format_euros(programme)}</td>"
             f'<td class="fr-cell--right montant" data-label="Engagé">'
-            f"{format_euros(ligne.montant_engage)}</td>"
+            f"{format_euros(engage)}</td>"
             f'<td data-label="Échéancier (AE / CP)">{annees or "à établir"}</td></tr>'
         )
     return mark_safe("".join(morceaux))  # noqa: S308 - every text escaped, figures are digits

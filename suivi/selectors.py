@@ -1,6 +1,7 @@
 """Reads of the execution follow-up: each signatory's forecast by budget year."""
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -13,7 +14,6 @@ from django.db.models import (
     DecimalField,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -120,12 +120,19 @@ def signataire_pour_prevision(*, utilisateur: Utilisateur | AnonymousUser, code:
 
 
 def lignes_avec_echeancier(*, signataire: Signataire) -> QuerySet[LigneProgrammee]:
-    """The signatory's programmed lines, each with its schedule (two queries per page): only
-    what the forecast page shows of each line, its dossier and its measure."""
-    return (
-        LigneProgrammee.objects.filter(signataire=signataire, montant_programme__gt=0)
-        .select_related("projet", "noeud")
-        .only(
+    """The signatory's programmed lines in the forecast page's order, to be paged (its count
+    joins nothing); a page's rows: `rangees_de_la_page`."""
+    return LigneProgrammee.objects.filter(signataire=signataire, montant_programme__gt=0).order_by(
+        "projet__reference", "pk"
+    )
+
+
+def rangees_de_la_page(lignes: QuerySet[LigneProgrammee]) -> list[tuple[Any, ...]]:
+    """A page of `lignes_avec_echeancier` as the rows the forecast page shows (pk, programmé,
+    engagé, dossier's reference and title, measure's code): plain tuples in one query, not
+    three model instances a line (issue 14). Their schedules: `echeances_des_lignes`."""
+    return list(
+        lignes.values_list(
             "pk",
             "montant_programme",
             "montant_engage",
@@ -133,9 +140,24 @@ def lignes_avec_echeancier(*, signataire: Signataire) -> QuerySet[LigneProgramme
             "projet__titre",
             "noeud__code",
         )
-        .prefetch_related(Prefetch("echeances", queryset=Echeance.objects.order_by("annee")))
-        .order_by("projet__reference", "pk")
     )
+
+
+def echeances_des_lignes(
+    lignes: Iterable[tuple[Any, ...]],
+) -> dict[int, list[tuple[int, Decimal, Decimal]]]:
+    """Each line's schedule, year by year: (année, AE, CP), one query for a page of lines."""
+    par_ligne: dict[int, list[tuple[int, Decimal, Decimal]]] = {}
+    cles = [ligne[0] for ligne in lignes]
+    if not cles:
+        return par_ligne
+    for ligne_id, annee, ae, cp in (
+        Echeance.objects.filter(ligne_id__in=cles)
+        .order_by("annee")
+        .values_list("ligne_id", "annee", "montant_ae", "montant_cp")
+    ):
+        par_ligne.setdefault(ligne_id, []).append((annee, ae, cp))
+    return par_ligne
 
 
 # --- Late lines -------------------------------------------------------------------------------

@@ -45,9 +45,11 @@ from suivi.rangees import rangees_dormants, rangees_echeanciers, rangees_mesures
 from suivi.selectors import (
     BilanIndicateur,
     bilan_indicateurs,
+    echeances_des_lignes,
     indicateurs_du_projet,
     lignes_avec_echeancier,
     prevision_du_signataire,
+    rangees_de_la_page,
     signataire_pour_prevision,
 )
 from suivi.services import (
@@ -81,6 +83,7 @@ def prevision(request, code):
     page = Paginator(lignes_avec_echeancier(signataire=signataire), 100).get_page(
         request.GET.get("page")
     )
+    lignes = rangees_de_la_page(page.object_list)
     return render(
         request,
         "suivi/prevision.html",
@@ -90,7 +93,7 @@ def prevision(request, code):
             "total_ae": sum((a.besoin_ae for a in annees), ZERO),
             "total_cp": sum((a.besoin_cp for a in annees), ZERO),
             "page": page,
-            "rangees": rangees_echeanciers(page.object_list),
+            "rangees": rangees_echeanciers(lignes, echeances_des_lignes(lignes)),
         },
     )
 

@@ -4,11 +4,15 @@ texts escaped the same way: checked against the template rows they replace."""
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.template import Context, Template
 
+from financement.models import LigneProgrammee
+from projets.models import Projet
 from suivi.mi_parcours import LigneMesure, revue_mi_parcours
+from suivi.models import Echeance
 from suivi.rangees import rangees_dormants, rangees_echeanciers, rangees_mesures
-from suivi.selectors import lignes_avec_echeancier
+from suivi.selectors import echeances_des_lignes, lignes_avec_echeancier, rangees_de_la_page
 from suivi.services import echeancier_definir
 
 D = Decimal
@@ -72,7 +76,46 @@ def test_les_dormants_et_les_echeanciers_sont_ceux_du_gabarit(
     revue = revue_mi_parcours(le=date(2026, 12, 3))
     assert revue.dormants
     assert _gabarit(LIGNES_DORMANTS, revue=revue) == rangees_dormants(revue.dormants)
-    lignes = list(lignes_avec_echeancier(signataire=ligne_region.signataire))
-    attendu = _gabarit(LIGNES_ECHEANCIERS, page={"object_list": lignes})
-    assert rangees_echeanciers(lignes) == attendu
+    attendu = _gabarit(LIGNES_ECHEANCIERS, page={"object_list": _lignes(ligne_region)})
+    lignes = rangees_de_la_page(lignes_avec_echeancier(signataire=ligne_region.signataire))
+    assert rangees_echeanciers(lignes, echeances_des_lignes(lignes)) == attendu
     assert "<br>" in attendu and "&lt;multimodal&gt;" in attendu
+
+
+def _lignes(ligne):
+    """The lines as the page read them before (model instances, schedules prefetched)."""
+    return list(
+        LigneProgrammee.objects.filter(signataire=ligne.signataire, montant_programme__gt=0)
+        .select_related("projet", "noeud")
+        .prefetch_related(Prefetch("echeances", queryset=Echeance.objects.order_by("annee")))
+        .order_by("projet__reference", "pk")
+    )
+
+
+TITRES = [
+    "",
+    "x" * 60,
+    "x" * 61,
+    "Réhabilitation du campus « Cité scientifique » & <laboratoires> 'partagés' et \"neufs\"",
+    "e\u0301" * 61,
+    "Cafe\u0301 " * 20,
+]
+
+
+def test_les_echeanciers_s_ecrivent_comme_le_gabarit_les_ecrivait(ligne_region, agent):
+    """Every title (cut as truncatechars:60), a line without schedule, then with one."""
+    for rang, titre in enumerate(TITRES):
+        Projet.objects.filter(pk=ligne_region.projet_id).update(titre=titre)
+        LigneProgrammee.objects.filter(pk=ligne_region.pk).update(montant_engage=D(rang) / 3)
+        if rang == 3:
+            echeancier_definir(
+                ligne=ligne_region,
+                echeances={2027: (D("1.10"), D("0")), 2026: (D("2.5"), D("2.5"))},
+                par=agent,
+            )
+        attendu = _gabarit(LIGNES_ECHEANCIERS, page={"object_list": _lignes(ligne_region)})
+        lignes = rangees_de_la_page(lignes_avec_echeancier(signataire=ligne_region.signataire))
+        assert rangees_echeanciers(lignes, echeances_des_lignes(lignes)) == attendu
+        assert attendu.count("<tr>") == 1
+        assert ("à établir" in attendu) == (rang < 3)
+    assert echeances_des_lignes([]) == {}
