@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from axes.models import Contrat
+from axes.models import Contrat, Signataire
 from axes.selectors import nombre_signataires, signataire_de
 from comptes.models import Role, Utilisateur
 from financement.selectors import (
@@ -37,6 +37,7 @@ from projets.selectors import (
 )
 from socle.graphiques import barres_horizontales
 from socle.montants import format_euros
+from suivi.fraicheur import lire_ou_calculer
 from suivi.selectors import delai_sans_engagement_mois, lignes_en_retard_et_nombre
 
 PROCHAINE_ETAPE = {
@@ -134,6 +135,29 @@ class TableauDeBord:
         return self.role in (Role.ADMINISTRATEUR, Role.LECTEUR)
 
 
+def _figures_du_signataire(signataire: Signataire, contrat: Contrat) -> dict[str, Any]:
+    """The blocks of an agent's dashboard that depend on its signatory only: the envelope,
+    its execution by axis, the lines with nothing committed and the late ones."""
+    enveloppe = enveloppe_du_signataire(signataire=signataire)
+    axes = execution_par_axe(contrat=contrat, signataire=signataire)
+    # The oldest 20 late lines and their number, in one query however many are late.
+    en_retard, nombre = lignes_en_retard_et_nombre(signataire=signataire, limite=20)
+    return {
+        "enveloppe": enveloppe,
+        "graphique_axes": barres_horizontales(
+            [(a.libelle, [a.programme, a.engage, a.paye]) for a in axes],
+            series=SERIES_EXECUTION[1:],
+            titre=f"Exécution de l’enveloppe {signataire.de_nom} par axe",
+            description="Programmé, engagé et payé par axe, en millions d'euros, à l'échelle "
+            "de l'enveloppe entière (une barre pleine serait toute l'enveloppe).",
+            echelle=enveloppe.montant if enveloppe else None,
+        ),
+        "sans_engagement": list(lignes_sans_engagement(signataire=signataire)[:10]),
+        "en_retard": en_retard,
+        "nombre_en_retard": nombre,
+    }
+
+
 def pour_agent(utilisateur: Utilisateur, contrat: Contrat | None = None) -> TableauDeBord:
     signataire = signataire_de(organisation_id=utilisateur.organisation_id)
     tableau = TableauDeBord(Role.AGENT, "Votre tableau de bord")
@@ -142,24 +166,20 @@ def pour_agent(utilisateur: Utilisateur, contrat: Contrat | None = None) -> Tabl
     tableau.blocs["nombre_a_instruire"] = a_instruire.count()
     if signataire is not None:
         tableau.blocs["signataire"] = signataire
-        tableau.blocs["enveloppe"] = enveloppe_du_signataire(signataire=signataire)
-        if contrat is None or contrat.pk != signataire.contrat_id:
-            contrat = signataire.contrat
-        axes = execution_par_axe(contrat=contrat, signataire=signataire)
-        enveloppe = tableau.blocs["enveloppe"]
-        tableau.blocs["graphique_axes"] = barres_horizontales(
-            [(a.libelle, [a.programme, a.engage, a.paye]) for a in axes],
-            series=SERIES_EXECUTION[1:],
-            titre=f"Exécution de l’enveloppe {signataire.de_nom} par axe",
-            description="Programmé, engagé et payé par axe, en millions d'euros, à l'échelle "
-            "de l'enveloppe entière (une barre pleine serait toute l'enveloppe).",
-            echelle=enveloppe.montant if enveloppe else None,
+        du_signataire = (
+            contrat
+            if contrat is not None and contrat.pk == signataire.contrat_id
+            else signataire.contrat
         )
-        tableau.blocs["sans_engagement"] = list(lignes_sans_engagement(signataire=signataire)[:10])
-        # The oldest 20 and their number, in one query however many are late.
-        en_retard, nombre = lignes_en_retard_et_nombre(signataire=signataire, limite=20)
-        tableau.blocs["en_retard"] = en_retard
-        tableau.blocs["nombre_en_retard"] = nombre
+        # The signatory's figures are the same for all its agents: read from the cache while
+        # nothing they count changed (the ledger, the dossiers, the schedules: `suivi.fraicheur`).
+        tableau.blocs.update(
+            lire_ou_calculer(
+                "tableau-de-bord-agent",
+                f"{signataire.pk}:{timezone.localdate():%Y-%m-%d}",
+                lambda: _figures_du_signataire(signataire, du_signataire),
+            )
+        )
         tableau.blocs["delai_sans_engagement"] = delai_sans_engagement_mois()
         tableau.blocs["grilles_en_retard"] = grilles_en_retard(signataire=signataire)[:20]
         tableau.blocs["delai_grille"] = settings.GOUVERNANCE_INSTRUCTION_DELAI_JOURS

@@ -135,3 +135,38 @@ def test_le_lecteur_voit_l_execution_du_programme_sans_les_retards(client, creer
     assert "Consommation des enveloppes par signataire" in html
     assert "2\u202f759\u202f563\u202f000,00\u00a0€" in html
     assert "Ce qui est en retard" not in html and depose.reference not in html
+
+
+def test_les_chiffres_de_l_agent_en_cache_suivent_chaque_engagement_et_restent_les_siens(
+    client, settings
+):
+    """The signatory's figures are cached for its agents (the same for all of them) and
+    dropped at the next movement of the ledger; another signatory's agent never gets them."""
+    from django.core.cache import cache
+
+    from financement.services import engagement_enregistrer
+
+    settings.SUIVI_CACHE_SECONDES = 60
+    cache.clear()
+    ligne = LigneProgrammeeFactory()
+    agent = agent_de(EngagementFactory(ligne=ligne, montant=Decimal("100000.00")))
+    agent_autre = UtilisateurFactory(agent=True, signataire="etat", username="agent.etat")
+
+    def jauge(utilisateur):
+        return page(client, utilisateur).split('id="jauge"', 1)[1].split("</ul>", 1)[0]
+
+    assert 'Engagé : <span class="montant">100\u202f000,00\u00a0€</span>' in jauge(agent)
+    assert 'Engagé : <span class="montant">100\u202f000,00\u00a0€</span>' in jauge(agent)
+    assert 'Engagé : <span class="montant">0,00\u00a0€</span>' in jauge(agent_autre)
+    engagement_enregistrer(
+        ligne=ligne,
+        par=agent,
+        date_acte=date(2026, 3, 1),
+        type_acte="arrete",
+        reference="ARR-CACHE-TDB",
+        montant=Decimal("23456.78"),
+        annee_budgetaire=2026,
+    )
+    assert 'Engagé : <span class="montant">123\u202f456,78\u00a0€</span>' in jauge(agent)
+    assert 'Engagé : <span class="montant">0,00\u00a0€</span>' in jauge(agent_autre)
+    cache.clear()
