@@ -1,4 +1,3 @@
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -14,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.text import Truncator
 
 from axes.models import Contrat, Noeud
 from comptes.models import Utilisateur
@@ -29,6 +27,7 @@ from projets.models import (
 from projets.recherche import est_classe_par_pertinence
 from projets.workflow import A_INSTRUIRE, EN_EXECUTION
 from socle.montants import format_euros, format_nombre
+from socle.textes import titre_court
 
 
 def projets_publics(*, utilisateur: Utilisateur | AnonymousUser) -> QuerySet[Projet]:
@@ -138,14 +137,6 @@ LIBELLES_DES_STATUTS = dict(Statut.choices)
 LONGUEUR_DU_TITRE = 90
 
 
-def _titre_court(titre: str) -> str:
-    """`truncatechars:90`; a shorter title skips its character-by-character walk (the same
-    text: NFC-normalised, as `Truncator` gives it back)."""
-    if len(titre) <= LONGUEUR_DU_TITRE:
-        return unicodedata.normalize("NFC", titre)
-    return Truncator(titre).chars(LONGUEUR_DU_TITRE)
-
-
 def lignes_de_la_liste(
     projets: "QuerySet[Projet]", ordre: list[int] | None = None
 ) -> list[dict[str, Any]]:
@@ -162,7 +153,7 @@ def lignes_de_la_liste(
             "pk": pk,
             "reference": reference,
             "adresse": f"{adresse_liste}{quote(reference)}/",
-            "titre": _titre_court(titre),
+            "titre": titre_court(titre, LONGUEUR_DU_TITRE),
             "statut": statut,
             "libelle_statut": LIBELLES_DES_STATUTS.get(statut, statut),
             "cout": format_euros(cout),

@@ -9,16 +9,15 @@ from decimal import Decimal
 from html import escape  # what django.utils.html.escape calls, without its lazy-text wrapper
 from typing import Any
 
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
-from financement.templatetags.registre import titre_court
+from socle.adresses import adresse_par_cle
 from socle.montants import format_euros, format_taux
+from socle.textes import titre_court
 from suivi.mi_parcours import LigneMesure
 from suivi.selectors import LigneEnRetard
 
-REPERE = 987654321987
+LONGUEUR_TITRE = 60  # the forecast page's titles (the review's measures: 50)
 
 
 def _memoire(formater: Callable[[Decimal], str]) -> Callable[[Decimal], str]:
@@ -43,7 +42,7 @@ def rangees_mesures(mesures: Iterable[LigneMesure]) -> SafeString:
     for m in mesures:
         titre = titres.get(m.titre)
         if titre is None:
-            titre = titres[m.titre] = escape(Truncator(m.titre).chars(50))
+            titre = titres[m.titre] = escape(titre_court(m.titre, 50))
         maquette = "—" if m.maquette is None else euros(m.maquette)
         morceaux.append(
             f'<tr><td data-label="Mesure">{escape(m.mesure)} {titre}</td>'
@@ -63,13 +62,12 @@ def rangees_mesures(mesures: Iterable[LigneMesure]) -> SafeString:
 
 def rangees_dormants(dormants: Iterable[LigneEnRetard]) -> SafeString:
     """The items of the list « Dossiers dormants »."""
-    # One reverse for all: the line's number goes where the placeholder's was.
-    lien = escape(reverse("financement:ligne", args=[REPERE]))
+    adresse = adresse_par_cle("financement:ligne")  # reversed once for the whole list
     morceaux = []
     for r in dormants:
         ligne = r.ligne
         morceaux.append(
-            f'<li><a href="{lien.replace(str(REPERE), str(ligne.pk))}">'
+            f'<li><a href="{escape(adresse(ligne.pk))}">'
             f"{escape(ligne.projet.reference)}</a> — {escape(ligne.signataire.nom)} — "
             f'<span class="montant">{format_euros(ligne.montant_programme)}</span> : '
             f"{escape(r.motif)}</li>"
@@ -83,7 +81,7 @@ def rangees_echeanciers(
 ) -> SafeString:
     """The rows of a signatory's forecast page, « Lignes programmées et leur échéancier »: a
     page of `lignes_avec_echeancier` rows, their schedules from `echeances_des_lignes`."""
-    lien = escape(reverse("suivi:echeancier", args=[REPERE]))
+    adresse = adresse_par_cle("suivi:echeancier")
     euros = _memoire(format_euros)  # many schedules repeat a figure (0,00 €)
     morceaux = []
     for pk, programme, engage, reference, titre, mesure in lignes:
@@ -93,8 +91,8 @@ def rangees_echeanciers(
             for annee, ae, cp in echeances.get(pk, ())
         )
         morceaux.append(
-            f'<tr><th scope="row"><a href="{lien.replace(str(REPERE), str(pk))}">'
-            f"{escape(reference)}</a> {escape(titre_court(titre))}</th>"
+            f'<tr><th scope="row"><a href="{escape(adresse(pk))}">'
+            f"{escape(reference)}</a> {escape(titre_court(titre, LONGUEUR_TITRE))}</th>"
             f'<td data-label="Mesure">{escape(mesure)}</td>'
             f'<td class="fr-cell--right montant" data-label="Programmé">'
             f"{format_euros(programme)}</td>"

@@ -3,29 +3,19 @@ and the template language spent about 40 µs on each row's lookups and filters (
 table, issue 14) where this writes a row in under 10 µs. The markup is the one the template
 wrote, each value escaped the same way (tests/financement/test_pages_du_registre_rapides.py)."""
 
-import unicodedata
 from html import escape
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 from financement.selectors import LigneDuRegistre
 from socle.adresses import adresse_par_cle
 from socle.montants import format_euros
+from socle.textes import titre_court
 
 register = template.Library()
 
 LONGUEUR_TITRE = 60
-
-
-def titre_court(titre: str, longueur: int = LONGUEUR_TITRE) -> str:
-    """`{{ titre|truncatechars:60 }}`, without building a `Truncator` for the titles that are
-    short enough (nearly all of them): a text of at most `longueur` characters is never cut."""
-    texte = unicodedata.normalize("NFC", str(titre))
-    if len(texte) <= longueur:
-        return texte
-    return Truncator(texte).chars(longueur)
 
 
 @register.simple_tag
@@ -37,7 +27,8 @@ def rangees_des_lignes(lignes: list[LigneDuRegistre]) -> SafeString:
         "".join(
             [
                 f'<tr><td data-label="Projet"><a href="{escape(adresse(ligne.pk))}">'
-                f"{escape(ligne.reference)}</a> {escape(titre_court(ligne.titre))}</td>"
+                f"{escape(ligne.reference)}</a> "
+                f"{escape(titre_court(ligne.titre, LONGUEUR_TITRE))}</td>"
                 f'<td class="cellule-code" data-label="Mesure">{escape(ligne.mesure)}</td>'
                 f'<td class="fr-cell--right montant" data-label="Programmé">'
                 f"{escape(format_euros(ligne.programme))}</td>"

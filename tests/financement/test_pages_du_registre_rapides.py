@@ -17,8 +17,9 @@ from axes.models import Departement, Niveau, Noeud
 from financement.forms import CreditsForm, EngagementForm
 from financement.models import LigneProgrammee, MaquetteLigne
 from financement.selectors import lignes_du_signataire
-from financement.templatetags.registre import rangees_des_lignes, titre_court
+from financement.templatetags.registre import rangees_des_lignes
 from projets.models import Projet
+from socle.textes import titre_court
 
 # The rows as templates/financement/signataire.html wrote them, from the model instances.
 ANCIENNES_RANGEES = (
@@ -47,7 +48,7 @@ TITRES = [
 @pytest.mark.parametrize("titre", TITRES)
 def test_le_titre_court_est_celui_de_truncatechars(titre):
     gabarit = engines["django"].from_string("{{ t|truncatechars:60 }}")
-    assert engines["django"].from_string("{{ t }}").render({"t": titre_court(titre)}) == (
+    assert engines["django"].from_string("{{ t }}").render({"t": titre_court(titre, 60)}) == (
         gabarit.render({"t": titre})
     )
 
