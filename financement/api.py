@@ -1,6 +1,5 @@
 """API of the ledger: same services and permission checks as the pages."""
 
-from django.db import models
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -38,7 +37,7 @@ from financement.services import (
 from projets.api import ProjetDetailSerializer, projet_detaille
 from projets.filters import AnneeFilter
 from projets.workflow import ACTEURS_MANDATES, TRANSITIONS
-from socle.api import MontantSerializerField
+from socle.api import ListeEcrite, MontantSerializerField
 from socle.exceptions import RegleMetierError
 from socle.montants import MONTANT
 
@@ -101,17 +100,14 @@ class PaiementSerializer(serializers.Serializer):
     reference = serializers.CharField(help_text="Référence du mandat.")
 
 
-class _ListeDEngagements(serializers.ListSerializer):
+class _ListeDEngagements(ListeEcrite):
     """The commitments of the API list written directly, the very output of the fields that
     `EngagementSerializer` declares (and the schema reads), their payments read as plain rows
     in one query: DRF's walk over each field and the prefetch's queryset per commitment cost
     more than the page's queries (issue 14). `tests/api/test_listes_ecrites.py` compares both
     ways, commitment by commitment."""
 
-    def to_representation(self, data):
-        if type(self.child) is not EngagementSerializer:
-            return super().to_representation(data)
-        engagements = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+    def ecrire(self, engagements):
         champs = self.child.fields
         champs_paiement = champs["paiements"].child.fields
         montant = champs["montant"].to_representation
@@ -172,15 +168,12 @@ class EngagementSerializer(serializers.Serializer):
     )
 
 
-class _ListeDeLignesProgrammees(serializers.ListSerializer):
+class _ListeDeLignesProgrammees(ListeEcrite):
     """The programmed lines of the API list written directly, the very output of the fields
     that `LigneProgrammeeSerializer` declares (issue 14; compared both ways in
     `tests/api/test_listes_ecrites.py`)."""
 
-    def to_representation(self, data):
-        if type(self.child) is not LigneProgrammeeSerializer:
-            return super().to_representation(data)
-        lignes = data.all() if isinstance(data, models.manager.BaseManager) else data
+    def ecrire(self, lignes):
         montant = self.child.fields["montant_programme"].to_representation
         return [
             {

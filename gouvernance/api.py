@@ -4,7 +4,6 @@ Votes of an open session are secret to all but the voter; once the session is cl
 vote is public to those who may see the session.
 """
 
-from django.db import models
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -43,7 +42,7 @@ from gouvernance.selectors import (
 )
 from gouvernance.workflow import ActionSeance, est_close
 from projets.selectors import projet_pour
-from socle.api import MontantSerializerField
+from socle.api import ListeEcrite, MontantSerializerField
 from socle.exceptions import ActionNonAutorisee, EtatIncompatible
 from socle.montants import MONTANT
 
@@ -181,15 +180,12 @@ class QuorumSortieSerializer(serializers.Serializer):
     )
 
 
-class _ListeDeSeances(serializers.ListSerializer):
+class _ListeDeSeances(ListeEcrite):
     """The sessions of the API list written directly, the very output of the fields that
     `SeanceSortieSerializer` declares (issue 14; compared both ways in
     `tests/api/test_listes_ecrites.py`). A serializer that adds fields is walked the DRF way."""
 
-    def to_representation(self, data):
-        if type(self.child) is not SeanceSortieSerializer:
-            return super().to_representation(data)
-        seances = data.all() if isinstance(data, models.manager.BaseManager) else data
+    def ecrire(self, seances):
         moment = self.child.fields["date"].to_representation
         return [
             {

@@ -46,7 +46,7 @@ from projets.services import (
     projet_creer,
     projet_modifier,
 )
-from socle.api import MontantSerializerField
+from socle.api import ListeEcrite, MontantSerializerField
 from socle.exports import (
     Column,
     Export,
@@ -126,7 +126,7 @@ def champ_de_sortie(nom: str) -> serializers.Field:
     return serializers.CharField(**commun)
 
 
-class _ListeDeProjets(serializers.ListSerializer):
+class _ListeDeProjets(ListeEcrite):
     """The dossiers of the API list written directly, the very output of the fields that
     `ProjetListeSerializer` declares (and the schema reads): DRF's walk over each declared
     field of each dossier and of each line of its plan cost more than the queries of the
@@ -134,8 +134,7 @@ class _ListeDeProjets(serializers.ListSerializer):
     départements of the page are read as plain rows, two queries (issue 14).
     `tests/api/test_projets.py` compares both ways, dossier by dossier."""
 
-    def to_representation(self, data):
-        projets = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+    def ecrire(self, projets):
         cout = self.child.fields["cout_total_ht"]
         montant = self.child.fields["lignes"].child.fields["montant"].to_representation
         lignes, departements = lignes_et_departements_de([p.pk for p in projets])

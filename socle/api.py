@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, models
 from django.http import Http404
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
@@ -299,3 +299,20 @@ def etiquettes_ascii(
         {"name": nom, "description": libelle} for nom, libelle in sorted(libelles.items())
     ]
     return result
+
+
+class ListeEcrite(serializers.ListSerializer[Any]):
+    """A list serializer that writes its rows itself (`ecrire`), the very output of the fields
+    its serializer declares: DRF's walk over every field of every object costs more than the
+    page's queries (issue 14). Only for the serializer that names it in its own `Meta`: a
+    subclass of that serializer (which may add fields) is walked the DRF way."""
+
+    def ecrire(self, objets: list[Any]) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def to_representation(self, data: Any) -> list[Any]:
+        meta = vars(type(self.child)).get("Meta")
+        if getattr(meta, "list_serializer_class", None) is not type(self):
+            return super().to_representation(data)
+        objets = data.all() if isinstance(data, models.manager.BaseManager) else data
+        return self.ecrire(list(objets))
