@@ -5,11 +5,8 @@ HTML is the one the templates wrote, and what changes shows at once."""
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from django.forms.renderers import TemplatesSetting
 from django.template import engines
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from dsfr.forms import DsfrBaseForm
 
@@ -20,6 +17,7 @@ from financement.selectors import lignes_du_signataire
 from financement.templatetags.registre import rangees_des_lignes
 from projets.models import Projet
 from socle.textes import titre_court
+from tests.axes.test_cache_programme import _page, avec_cache  # noqa: F401 - its fixture
 
 # The rows as templates/financement/signataire.html wrote them, from the model instances.
 ANCIENNES_RANGEES = (
@@ -101,23 +99,8 @@ def test_un_autre_rendu_choisi_par_les_reglages_reste_celui_des_reglages(setting
     assert type(CreditsForm().renderer) is TemplatesSetting
 
 
-@pytest.fixture
-def avec_cache(settings):
-    settings.PROGRAMME_CACHE_SECONDES = 60
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _page(client, url):
-    with CaptureQueriesContext(connection) as requetes:
-        reponse = client.get(url)
-    assert reponse.status_code == 200
-    return reponse.content.decode(), [r["sql"] for r in requetes.captured_queries]
-
-
 def test_axes_et_departements_viennent_du_cache_et_leur_changement_se_voit(
-    client, agent, ligne_region, avec_cache
+    client, agent, ligne_region, avec_cache  # noqa: F811 - the imported fixture
 ):
     client.force_login(agent)
     for url in ("/financement/", "/financement/signataires/region/"):
