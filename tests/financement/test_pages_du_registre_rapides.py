@@ -100,7 +100,10 @@ def test_un_autre_rendu_choisi_par_les_reglages_reste_celui_des_reglages(setting
 
 
 def test_axes_et_departements_viennent_du_cache_et_leur_changement_se_voit(
-    client, agent, ligne_region, avec_cache  # noqa: F811 - the imported fixture
+    client,
+    agent,
+    ligne_region,
+    avec_cache,  # noqa: F811 - the imported fixture
 ):
     client.force_login(agent)
     for url in ("/financement/", "/financement/signataires/region/"):
